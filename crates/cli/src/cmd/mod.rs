@@ -1,0 +1,4 @@
+//! One module per subcommand. Each has `Args` (clap derive; doc comments are the help)
+//! and `run(Args) -> anyhow::Result<u8>` returning the exit code.
+pub mod demo;
+pub mod ingest;

@@ -1,0 +1,43 @@
+//! The `anchornet` binary: glue over the pipeline crates, no logic of its own.
+//!
+//! Exit codes: 0 success; 1 the run finished but some input rows were rejected
+//! (see the issues file) only when `--strict` is given; 2 usage or input error
+//! (a file that cannot be read or understood).
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cmd;
+
+/// Anchornet — community wealth building analysis for anchor institution networks.
+///
+/// Reads councils', NHS trusts' and universities' payment files in any layout,
+/// and measures how much of their spending stays in their place.
+#[derive(Parser)]
+#[command(name = "anchornet", version, about, long_about = None, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Ingest(cmd::ingest::Args),
+    Demo(cmd::demo::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Ingest(a) => cmd::ingest::run(a),
+        Command::Demo(a) => cmd::demo::run(a),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,30 @@
+//! # anchornet-core
+//!
+//! The domain types every stage of the Anchornet pipeline shares
+//! (`ingest → resolve → locate → classify → measure → present`).
+//! Values are parsed from the messy text of real council files exactly once,
+//! here, into types that can only hold valid values:
+//!
+//! * [`Pence`] — money as an integer number of pence, never a float.
+//! * [`PaymentDate`] — a calendar date read from the many ways ledgers write one.
+//! * [`FinancialYear`] — the UK public-sector year, 1 April to 31 March, shown `2021/22`.
+//! * [`GssCode`] — an ONS Government Statistical Service area code such as `E08000006`.
+//! * [`Postcode`] — a UK postcode in its canonical form (`M5 4BD`).
+//! * [`Payment`] — one normalised payment record, with where it came from.
+//!
+//! This crate does no I/O.
+#![deny(missing_docs)]
+
+pub mod date;
+pub mod fy;
+pub mod gss;
+pub mod money;
+pub mod payment;
+pub mod postcode;
+
+pub use date::{DateError, PaymentDate};
+pub use fy::FinancialYear;
+pub use gss::{GssCode, GssError};
+pub use money::{MoneyError, Pence};
+pub use payment::{Payment, Role};
+pub use postcode::{Postcode, PostcodeError};

@@ -1,0 +1,248 @@
+//! UK postcodes.
+//!
+//! [`Postcode::parse`] accepts any spacing and case (`m54bd`, ` M5  4BD `) and returns the
+//! canonical form: outward code, one space, inward code (`M5 4BD`), or the reason it is not a
+//! postcode. The rules are Royal Mail's (Programmers' Guide to the PAF, and the
+//! Cabinet Office "Bulk Data Transfer: additional validation for CAS" standard):
+//!
+//! * outward code: `A9`, `A99`, `A9A`, `AA9`, `AA99`, `AA9A`; inward code `9AA`;
+//! * position 1 is never Q, V or X; position 2 never I, J or Z;
+//! * the third position of `A9A` only A B C D E F G H J K P S T U W;
+//! * the fourth position of `AA9A` only A B E H M N P R V W X Y;
+//! * the inward letters never C I K M O V.
+//!
+//! Special cases, decided here:
+//! * `GIR 0AA` (Girobank, now Santander) is a valid postcode, accepted as is.
+//! * British Overseas Territories' postcodes (`ASCN 1ZZ`, `STHL 1ZZ`, `TDCU 1ZZ`, `BBND 1ZZ`,
+//!   `BIQQ 1ZZ`, `FIQQ 1ZZ`, `GX11 1AA`, `PCRN 1ZZ`, `SIQQ 1ZZ`, `TKCA 1ZZ`) are accepted: they
+//!   are real addresses of suppliers, though outside the UK geography files.
+//! * `BFPO 123` (British Forces Post Office) is *rejected*: it is a routing number, not a place.
+//! * `SAN TA1` (Santa's) is rejected as non-geographic.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// A UK postcode in canonical form, e.g. `M5 4BD`. At most 8 bytes of ASCII.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Postcode {
+    buf: [u8; 8],
+    len: u8,
+}
+
+/// Why a string is not a UK postcode.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PostcodeError {
+    /// Nothing to parse.
+    #[error("empty postcode")]
+    Empty,
+    /// Characters other than letters, digits and spaces.
+    #[error("postcode has a character that is not a letter, digit or space: {0:?}")]
+    BadChar(char),
+    /// Too short or too long once spaces are removed (5 to 7 characters).
+    #[error("postcode must have 5 to 7 letters and digits, found {0}")]
+    Length(usize),
+    /// The inward code (last three characters) is not digit-letter-letter.
+    #[error("inward code {0:?} must be a digit then two letters")]
+    Inward(String),
+    /// An inward letter Royal Mail never uses (C I K M O V).
+    #[error("inward code {0:?} uses a letter Royal Mail never uses there (C, I, K, M, O, V)")]
+    InwardLetter(String),
+    /// The outward code is not one of the six shapes, or uses a letter not allowed in its position.
+    #[error("outward code {0:?} is not a valid UK outward code")]
+    Outward(String),
+    /// A BFPO number: a forces mail routing number, not a geographic place.
+    #[error("BFPO numbers are forces mail routes, not geographic postcodes")]
+    Bfpo,
+}
+
+const OVERSEAS: [&str; 10] = [
+    "ASCN1ZZ", "STHL1ZZ", "TDCU1ZZ", "BBND1ZZ", "BIQQ1ZZ", "FIQQ1ZZ", "GX111AA", "PCRN1ZZ",
+    "SIQQ1ZZ", "TKCA1ZZ",
+];
+
+fn outward_ok(o: &[u8]) -> bool {
+    let l = |c: u8| c.is_ascii_uppercase();
+    let d = |c: u8| c.is_ascii_digit();
+    let p1 = |c: u8| l(c) && !b"QVX".contains(&c);
+    let p2 = |c: u8| l(c) && !b"IJZ".contains(&c);
+    match o.len() {
+        2 => p1(o[0]) && d(o[1]),
+        3 => {
+            p1(o[0])
+                && ((d(o[1]) && d(o[2]))
+                    || (d(o[1]) && b"ABCDEFGHJKPSTUW".contains(&o[2]))
+                    || (p2(o[1]) && d(o[2])))
+        }
+        4 => {
+            p1(o[0])
+                && p2(o[1])
+                && d(o[2])
+                && (d(o[3]) || b"ABEHMNPRVWXY".contains(&o[3]))
+        }
+        _ => false,
+    }
+}
+
+impl Postcode {
+    /// Parse and normalise. See the module docs for the rules.
+    pub fn parse(input: &str) -> Result<Postcode, PostcodeError> {
+        let mut compact = [0u8; 7];
+        let mut n = 0usize;
+        for c in input.chars() {
+            if c.is_whitespace() {
+                continue;
+            }
+            if !c.is_ascii_alphanumeric() {
+                return Err(PostcodeError::BadChar(c));
+            }
+            if n < 7 {
+                compact[n] = c.to_ascii_uppercase() as u8;
+            }
+            n += 1;
+        }
+        if n == 0 {
+            return Err(PostcodeError::Empty);
+        }
+        if compact[..n.min(4)].starts_with(b"BFPO") {
+            return Err(PostcodeError::Bfpo);
+        }
+        if !(5..=7).contains(&n) {
+            return Err(PostcodeError::Length(n));
+        }
+        let c = &compact[..n];
+        let text = std::str::from_utf8(c).expect("ascii");
+        let (outward, inward) = c.split_at(n - 3);
+        let special = text == "GIR0AA" || OVERSEAS.contains(&text);
+        if !special {
+            let inward_s = std::str::from_utf8(inward).expect("ascii").to_string();
+            if !(inward[0].is_ascii_digit()
+                && inward[1].is_ascii_uppercase()
+                && inward[2].is_ascii_uppercase())
+            {
+                return Err(PostcodeError::Inward(inward_s));
+            }
+            if inward[1..].iter().any(|b| b"CIKMOV".contains(b)) {
+                return Err(PostcodeError::InwardLetter(inward_s));
+            }
+            if !outward_ok(outward) {
+                return Err(PostcodeError::Outward(
+                    std::str::from_utf8(outward).expect("ascii").to_string(),
+                ));
+            }
+        }
+        let mut buf = [0u8; 8];
+        buf[..outward.len()].copy_from_slice(outward);
+        buf[outward.len()] = b' ';
+        buf[outward.len() + 1..n + 1].copy_from_slice(inward);
+        Ok(Postcode { buf, len: (n + 1) as u8 })
+    }
+
+    /// Canonical text, `M5 4BD`.
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.buf[..self.len as usize]).expect("ascii")
+    }
+
+    /// The outward code, `M5`.
+    pub fn outward(&self) -> &str {
+        self.as_str().split(' ').next().expect("has a space")
+    }
+
+    /// The inward code, `4BD`.
+    pub fn inward(&self) -> &str {
+        &self.as_str()[self.len as usize - 3..]
+    }
+
+    /// The postcode area: the leading letters of the outward code (`M`, `SW`).
+    pub fn area(&self) -> &str {
+        let o = self.outward();
+        let end = o.find(|c: char| c.is_ascii_digit()).unwrap_or(o.len());
+        &o[..end]
+    }
+
+    /// The sector, `M5 4`.
+    pub fn sector(&self) -> &str {
+        &self.as_str()[..self.len as usize - 2]
+    }
+}
+
+impl fmt::Display for Postcode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl fmt::Debug for Postcode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Postcode({})", self.as_str())
+    }
+}
+impl FromStr for Postcode {
+    type Err = PostcodeError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Postcode::parse(s)
+    }
+}
+impl Serialize for Postcode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for Postcode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Postcode::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn ok(s: &str) -> String {
+        Postcode::parse(s).unwrap_or_else(|e| panic!("{s:?}: {e}")).to_string()
+    }
+
+    #[test]
+    fn normalises_any_spacing_and_case() {
+        assert_eq!(ok("m54bd"), "M5 4BD");
+        assert_eq!(ok(" M5  4BD "), "M5 4BD");
+        assert_eq!(ok("sw1a1aa"), "SW1A 1AA");
+        assert_eq!(ok("EC1A 1BB"), "EC1A 1BB");
+        assert_eq!(ok("W1A 0AX"), "W1A 0AX");
+        assert_eq!(ok("B33 8TH"), "B33 8TH");
+        assert_eq!(ok("CR2 6XH"), "CR2 6XH");
+        assert_eq!(ok("DN55 1PT"), "DN55 1PT");
+        assert_eq!(ok("gir0aa"), "GIR 0AA");
+        assert_eq!(ok("STHL 1ZZ"), "STHL 1ZZ");
+        let p = Postcode::parse("SW1A 1AA").unwrap();
+        assert_eq!((p.outward(), p.inward(), p.area(), p.sector()), ("SW1A", "1AA", "SW", "SW1A 1"));
+    }
+
+    #[test]
+    fn rejects_with_reasons() {
+        assert_eq!(Postcode::parse(""), Err(PostcodeError::Empty));
+        assert_eq!(Postcode::parse("M5"), Err(PostcodeError::Length(2)));
+        assert_eq!(Postcode::parse("BFPO 123"), Err(PostcodeError::Bfpo));
+        assert!(matches!(Postcode::parse("M5 4BC"), Err(PostcodeError::InwardLetter(_))));
+        assert!(matches!(Postcode::parse("M5 BBD"), Err(PostcodeError::Inward(_))));
+        assert!(matches!(Postcode::parse("Q1 1AA"), Err(PostcodeError::Outward(_))));
+        assert!(matches!(Postcode::parse("AZ1 1AA"), Err(PostcodeError::Outward(_))));
+        assert!(matches!(Postcode::parse("A1I 1AA"), Err(PostcodeError::Outward(_))));
+        assert!(matches!(Postcode::parse("AA1C 1AA"), Err(PostcodeError::Outward(_))));
+        assert!(matches!(Postcode::parse("M5-4BD"), Err(PostcodeError::BadChar('-'))));
+    }
+
+    proptest! {
+        #[test]
+        fn canonical_is_a_fixed_point(s in "[A-Za-z0-9 ]{0,10}") {
+            if let Ok(p) = Postcode::parse(&s) {
+                prop_assert_eq!(Postcode::parse(p.as_str()), Ok(p));
+                prop_assert_eq!(Postcode::parse(&p.as_str().to_lowercase().replace(' ', "")), Ok(p));
+            }
+        }
+        #[test]
+        fn never_panics(s in ".{0,12}") { let _ = Postcode::parse(&s); }
+    }
+}
