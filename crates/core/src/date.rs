@@ -39,8 +39,18 @@ pub enum DateError {
 }
 
 const MONTHS: [&str; 12] = [
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 ];
 
 fn month_from_name(s: &str) -> Option<u32> {
@@ -56,6 +66,20 @@ fn month_from_name(s: &str) -> Option<u32> {
         .position(|m| m.starts_with(&l) && (l.len() == 3 || l.len() == m.len() || l.len() >= 3))
         .filter(|&i| MONTHS[i].starts_with(&l))
         .map(|i| i as u32 + 1)
+}
+
+fn is_weekday(s: &str) -> bool {
+    const DAYS: [&str; 7] = [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ];
+    let l = s.to_ascii_lowercase();
+    l.len() >= 3 && DAYS.iter().any(|d| d.starts_with(&l))
 }
 
 fn expand_year(y: &str) -> Option<i32> {
@@ -100,7 +124,8 @@ impl PaymentDate {
         // Serial 60 is the non-existent 1900-02-29; from 61 on, day 1 is 1899-12-31 minus one.
         let base = NaiveDate::from_ymd_opt(1899, 12, 30)?;
         let d = if days < 60 { days + 1 } else { days };
-        base.checked_add_signed(chrono::Duration::days(d)).map(PaymentDate)
+        base.checked_add_signed(chrono::Duration::days(d))
+            .map(PaymentDate)
     }
 
     /// Parse a date as written in a spend file. See the module docs.
@@ -119,7 +144,10 @@ impl PaymentDate {
         let bytes = s.as_bytes();
         // Excel serial.
         let points = bytes.iter().filter(|b| **b == b'.').count();
-        if points <= 1 && bytes.iter().all(|b| b.is_ascii_digit() || *b == b'.') && bytes[0].is_ascii_digit() {
+        if points <= 1
+            && bytes.iter().all(|b| b.is_ascii_digit() || *b == b'.')
+            && bytes[0].is_ascii_digit()
+        {
             if let Ok(v) = s.parse::<f64>() {
                 if (20000.0..=80000.0).contains(&v) {
                     return PaymentDate::from_excel_serial(v).ok_or(DateError::NoSuchDay);
@@ -128,17 +156,31 @@ impl PaymentDate {
             // yyyymmdd
             if bytes.len() == 8 && (s.starts_with("19") || s.starts_with("20")) {
                 let (y, m, d) = (&s[..4], &s[4..6], &s[6..]);
-                return ymd(y.parse().unwrap_or(0), m.parse().unwrap_or(0), d.parse().unwrap_or(0));
+                return ymd(
+                    y.parse().unwrap_or(0),
+                    m.parse().unwrap_or(0),
+                    d.parse().unwrap_or(0),
+                );
             }
             return Err(DateError::Unrecognised);
         }
-        let parts: Vec<&str> = s
-            .split(|c: char| c == '/' || c == '-' || c == '.' || c == ' ' || c == ',')
+        let mut parts: Vec<&str> = s
+            .split(['/', '-', '.', ' ', ','])
             .filter(|p| !p.is_empty())
             .collect();
+        // "Friday, April 29, 2022": a leading weekday adds nothing.
+        if parts.len() == 4 && is_weekday(parts[0]) {
+            parts.remove(0);
+        }
         if parts.len() != 3 {
             // "July 2010-September 2010", "2021/22", "Q1 2022"...
-            if parts.len() >= 4 || parts.iter().filter(|p| month_from_name(p).is_some()).count() >= 2 {
+            if parts.len() >= 4
+                || parts
+                    .iter()
+                    .filter(|p| month_from_name(p).is_some())
+                    .count()
+                    >= 2
+            {
                 return Err(DateError::Period);
             }
             return Err(DateError::Unrecognised);
@@ -165,7 +207,13 @@ impl PaymentDate {
         if all_digits(b) && b.len() <= 2 && all_digits(c) {
             if let Some(m) = month_from_name(a) {
                 let y = expand_year(c).ok_or(DateError::Unrecognised)?;
-                return ymd(y, m, b.trim_end_matches(|ch: char| ch.is_alphabetic()).parse().unwrap());
+                return ymd(
+                    y,
+                    m,
+                    b.trim_end_matches(|ch: char| ch.is_alphabetic())
+                        .parse()
+                        .unwrap(),
+                );
             }
         }
         // "3rd May 2022"
@@ -184,7 +232,9 @@ fn ymd(y: i32, m: u32, d: u32) -> Result<PaymentDate, DateError> {
     if !(1900..=2200).contains(&y) {
         return Err(DateError::NoSuchDay);
     }
-    NaiveDate::from_ymd_opt(y, m, d).map(PaymentDate).ok_or(DateError::NoSuchDay)
+    NaiveDate::from_ymd_opt(y, m, d)
+        .map(PaymentDate)
+        .ok_or(DateError::NoSuchDay)
 }
 
 impl FromStr for PaymentDate {
@@ -207,7 +257,9 @@ mod tests {
     use proptest::prelude::*;
 
     fn d(s: &str) -> String {
-        PaymentDate::parse(s).unwrap_or_else(|e| panic!("{s:?}: {e}")).to_string()
+        PaymentDate::parse(s)
+            .unwrap_or_else(|e| panic!("{s:?}: {e}"))
+            .to_string()
     }
 
     #[test]
@@ -230,6 +282,8 @@ mod tests {
         assert_eq!(d("17 July 2023"), "2023-07-17");
         assert_eq!(d("3 Sept 2023"), "2023-09-03");
         assert_eq!(d("May 3 2022"), "2022-05-03");
+        assert_eq!(d("Friday, April 29, 2022"), "2022-04-29");
+        assert_eq!(d("Tue 3 May 2022"), "2022-05-03");
         assert_eq!(d("3rd May 2022"), "2022-05-03");
         assert_eq!(d("20220503"), "2022-05-03");
     }
@@ -237,9 +291,18 @@ mod tests {
     #[test]
     fn excel_serials() {
         assert_eq!(d("44684"), "2022-05-03");
-        assert_eq!(PaymentDate::from_excel_serial(1.0).unwrap().to_string(), "1900-01-01");
-        assert_eq!(PaymentDate::from_excel_serial(61.0).unwrap().to_string(), "1900-03-01");
-        assert_eq!(PaymentDate::from_excel_serial(44684.5).unwrap().to_string(), "2022-05-03");
+        assert_eq!(
+            PaymentDate::from_excel_serial(1.0).unwrap().to_string(),
+            "1900-01-01"
+        );
+        assert_eq!(
+            PaymentDate::from_excel_serial(61.0).unwrap().to_string(),
+            "1900-03-01"
+        );
+        assert_eq!(
+            PaymentDate::from_excel_serial(44684.5).unwrap().to_string(),
+            "2022-05-03"
+        );
         // An invoice number is not a date.
         assert!(PaymentDate::parse("1700133305").is_err());
     }
@@ -248,9 +311,13 @@ mod tests {
     fn rejects_with_reasons() {
         assert_eq!(PaymentDate::parse(""), Err(DateError::Empty));
         assert_eq!(PaymentDate::parse("31/02/2022"), Err(DateError::NoSuchDay));
-        assert_eq!(PaymentDate::parse("July 2010-September 2010"), Err(DateError::Period));
+        assert_eq!(
+            PaymentDate::parse("July 2010-September 2010"),
+            Err(DateError::Period)
+        );
         assert_eq!(PaymentDate::parse("REDACTED"), Err(DateError::Unrecognised));
-        assert_eq!(PaymentDate::parse("05/13/2022"), Err(DateError::NoSuchDay)); // US order is not guessed
+        assert_eq!(PaymentDate::parse("05/13/2022"), Err(DateError::NoSuchDay));
+        // US order is not guessed
     }
 
     proptest! {

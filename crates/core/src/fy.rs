@@ -55,7 +55,11 @@ impl FromStr for FinancialYear {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let err = || FyError(s.to_string());
         let t = s.trim();
-        let t = t.strip_prefix("FY").or_else(|| t.strip_prefix("fy")).unwrap_or(t).trim();
+        let t = t
+            .strip_prefix("FY")
+            .or_else(|| t.strip_prefix("fy"))
+            .unwrap_or(t)
+            .trim();
         let (a, b) = match t.split_once(['/', '-']) {
             Some((a, b)) => (a, Some(b)),
             None => (t, None),
@@ -103,8 +107,14 @@ mod tests {
         assert_eq!(FinancialYear::of(d("2022-04-01")).to_string(), "2022/23");
         assert_eq!(FinancialYear(1999).to_string(), "1999/00");
         assert_eq!("2021/22".parse::<FinancialYear>(), Ok(FinancialYear(2021)));
-        assert_eq!("2021-2022".parse::<FinancialYear>(), Ok(FinancialYear(2021)));
-        assert_eq!("FY2021/22".parse::<FinancialYear>(), Ok(FinancialYear(2021)));
+        assert_eq!(
+            "2021-2022".parse::<FinancialYear>(),
+            Ok(FinancialYear(2021))
+        );
+        assert_eq!(
+            "FY2021/22".parse::<FinancialYear>(),
+            Ok(FinancialYear(2021))
+        );
         assert_eq!("1999/00".parse::<FinancialYear>(), Ok(FinancialYear(1999)));
         assert!("2021/23".parse::<FinancialYear>().is_err());
         assert!("21/22".parse::<FinancialYear>().is_err());

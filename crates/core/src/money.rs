@@ -18,7 +18,9 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 /// An amount of money in pence (hundredths of a pound). Negative for credits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Pence(pub i64);
 
@@ -112,7 +114,11 @@ fn parse_sign_and_strip(s: &str) -> Result<(bool, String), MoneyError> {
         }
     }
     if !seen_digit {
-        return Err(if out.is_empty() { MoneyError::Empty } else { MoneyError::Malformed });
+        return Err(if out.is_empty() {
+            MoneyError::Empty
+        } else {
+            MoneyError::Malformed
+        });
     }
     Ok((negative, out))
 }
@@ -134,9 +140,13 @@ fn decimal_to_pence(s: &str) -> Result<i64, MoneyError> {
         return Err(MoneyError::Malformed);
     }
     // All significant digits, and the position of the decimal point in them.
-    let digits: Vec<u8> = int_part.bytes().chain(frac_part.bytes()).map(|b| b - b'0').collect();
+    let digits: Vec<u8> = int_part
+        .bytes()
+        .chain(frac_part.bytes())
+        .map(|b| b - b'0')
+        .collect();
     let point = int_part.len() as i64 + exp as i64; // digits before the point
-    // pence = digits up to point+2, then round on the next digit.
+                                                    // pence = digits up to point+2, then round on the next digit.
     let cut = point + 2;
     let mut value: i64 = 0;
     let mut i: i64 = 0;
@@ -149,14 +159,22 @@ fn decimal_to_pence(s: &str) -> Result<i64, MoneyError> {
         return Err(MoneyError::Overflow);
     }
     while i < cut {
-        let d = if i >= 0 && (i as usize) < digits.len() { digits[i as usize] } else { 0 };
+        let d = if i >= 0 && (i as usize) < digits.len() {
+            digits[i as usize]
+        } else {
+            0
+        };
         value = value
             .checked_mul(10)
             .and_then(|v| v.checked_add(d as i64))
             .ok_or(MoneyError::Overflow)?;
         i += 1;
     }
-    let next = if cut >= 0 && (cut as usize) < digits.len() { digits[cut as usize] } else { 0 };
+    let next = if cut >= 0 && (cut as usize) < digits.len() {
+        digits[cut as usize]
+    } else {
+        0
+    };
     if next >= 5 {
         value = value.checked_add(1).ok_or(MoneyError::Overflow)?;
     }
@@ -187,7 +205,7 @@ impl Pence {
         let pounds = (a / 100).to_string();
         let mut grouped = String::with_capacity(pounds.len() + pounds.len() / 3);
         for (i, c) in pounds.chars().enumerate() {
-            if i > 0 && (pounds.len() - i) % 3 == 0 {
+            if i > 0 && (pounds.len() - i).is_multiple_of(3) {
                 grouped.push(',');
             }
             grouped.push(c);
@@ -277,7 +295,10 @@ mod tests {
         assert!(Pence::parse("12a").is_err());
         assert!(Pence::parse("1-2").is_err());
         assert!(Pence::parse(".").is_err());
-        assert_eq!(Pence::parse("99999999999999999999"), Err(MoneyError::Overflow));
+        assert_eq!(
+            Pence::parse("99999999999999999999"),
+            Err(MoneyError::Overflow)
+        );
     }
 
     #[test]

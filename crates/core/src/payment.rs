@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{FinancialYear, Pence, PaymentDate};
+use crate::{FinancialYear, PaymentDate, Pence};
 
 /// What a column of an input file means. Importers detect roles from header
 /// vocabulary and from the values; a mapping file can set them by hand.

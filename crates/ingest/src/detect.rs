@@ -1,0 +1,582 @@
+//! Layout detection: where the header row is, and what each column means.
+//!
+//! 1. **Header row.** Among the first 40 rows, the one whose cells best match the header
+//!    vocabulary ([`crate::vocab`]); title rows and blank lines above it are passed over.
+//!    A file whose first rows match nothing is read as headerless.
+//! 2. **Values.** Each column is profiled ([`crate::profile::Profile`]) on up to 2,000 rows
+//!    sampled evenly through the file.
+//! 3. **Roles.** Each (column, role) pair gets a score from its header, confirmed or vetoed
+//!    by its values; columns whose headers say nothing can still win a role on values alone
+//!    (a column of dates, of amounts, of company-like names). The best pairs are assigned
+//!    greedily, one role per column and one column per role.
+//! 4. **Kind.** A file that names contracts, tenders or SME status and has no payment date
+//!    is a supplier-side input (contracts register, award notices), not a payment ledger.
+
+use anchornet_core::Role;
+use serde::Serialize;
+
+use crate::format::{Row, Table};
+use crate::mapping::{ColumnRef, Mapping};
+use crate::profile::Profile;
+use crate::vocab;
+
+/// What an input file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InputKind {
+    /// A payment ledger: one row per payment.
+    Payments,
+    /// A supplier-side input: contracts register, award notices, vendor list.
+    Suppliers,
+}
+
+/// One column's role, with how sure the detector is and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct ColumnRole {
+    /// 0-based column index.
+    pub column: usize,
+    /// The header text (or `column N` when headerless).
+    pub header: String,
+    /// The role.
+    pub role: Role,
+    /// 0..=1.
+    pub confidence: f32,
+    /// The evidence, for `--explain`.
+    pub evidence: String,
+}
+
+/// The detected (or mapped) layout of one table.
+#[derive(Debug, Clone, Serialize)]
+pub struct Detection {
+    /// Index into the table's rows of the header row; `None` when headerless.
+    pub header_index: Option<usize>,
+    /// Physical line of the header row.
+    pub header_line: Option<u64>,
+    /// Header text per column (`column N` for blanks or headerless files).
+    pub headers: Vec<String>,
+    /// Payments or suppliers.
+    pub kind: InputKind,
+    /// Assigned roles, in column order.
+    pub roles: Vec<ColumnRole>,
+    /// Up to three sample values per column.
+    pub samples: Vec<Vec<String>>,
+}
+
+/// Layout detection failed: the required roles could not be found with confidence.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{message}")]
+pub struct DetectError {
+    /// Full explanation: headers, what was found, what is missing, how to fix.
+    pub message: String,
+}
+
+impl Detection {
+    /// Column index of a role.
+    pub fn column(&self, role: Role) -> Option<usize> {
+        self.roles.iter().find(|r| r.role == role).map(|r| r.column)
+    }
+
+    /// Header text of column `i`.
+    pub fn header(&self, i: usize) -> String {
+        self.headers
+            .get(i)
+            .cloned()
+            .unwrap_or_else(|| format!("column {}", i + 1))
+    }
+
+    /// A short signature of the layout: kind and the roles found, e.g.
+    /// `payments: date=Payment Date, net_amount=Net Amount, supplier_name=Supplier Name`.
+    pub fn summary(&self) -> String {
+        let key = [
+            Role::Date,
+            Role::NetAmount,
+            Role::Amount,
+            Role::GrossAmount,
+            Role::SupplierName,
+        ];
+        let mut parts: Vec<String> = self
+            .roles
+            .iter()
+            .filter(|r| key.contains(&r.role))
+            .map(|r| format!("{}={}", r.role.name(), r.header))
+            .collect();
+        parts.insert(0, format!("{} cols", self.headers.len()));
+        parts.join(", ")
+    }
+}
+
+fn is_header_like(row: &Row) -> (usize, usize) {
+    let mut matches = 0;
+    let mut text = 0;
+    for c in &row.cells {
+        let n = vocab::normalise(c);
+        if n.is_empty() {
+            continue;
+        }
+        let numeric = anchornet_core::Pence::parse(c).is_ok()
+            || anchornet_core::PaymentDate::parse(c).is_ok();
+        if !numeric {
+            text += 1;
+        }
+        if !numeric && Role::ALL.iter().any(|r| vocab::score(*r, &n) >= 0.5) {
+            matches += 1;
+        }
+    }
+    (matches, text)
+}
+
+/// Find the header row among the first rows.
+pub fn find_header(rows: &[Row]) -> Option<usize> {
+    let mut best: Option<(usize, usize, usize)> = None; // (idx, matches, text)
+    for (i, r) in rows.iter().enumerate().take(40) {
+        if r.is_blank() {
+            continue;
+        }
+        let (m, t) = is_header_like(r);
+        if m >= 2 && best.is_none_or(|(_, bm, bt)| m > bm || (m == bm && t > bt)) {
+            best = Some((i, m, t));
+        }
+    }
+    best.map(|b| b.0).or_else(|| text_header_over_data(rows))
+}
+
+/// Fallback for headers in no known vocabulary (`Nstrg(T),Cipfsubj(T),…`): the first
+/// non-blank row is a header if it is all text and the next row has dates or amounts.
+fn text_header_over_data(rows: &[Row]) -> Option<usize> {
+    let mut it = rows.iter().enumerate().filter(|(_, r)| !r.is_blank());
+    let (i, first) = it.next()?;
+    let (_, next) = it.next()?;
+    let is_value = |c: &str| {
+        anchornet_core::Pence::parse(c).is_ok() || anchornet_core::PaymentDate::parse(c).is_ok()
+    };
+    let cells: Vec<&str> = first
+        .cells
+        .iter()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+        .collect();
+    if cells.len() >= 2
+        && cells.iter().all(|c| !is_value(c))
+        && next.cells.iter().any(|c| is_value(c.trim()))
+    {
+        Some(i)
+    } else {
+        None
+    }
+}
+
+fn sample_rows(rows: &[Row], start: usize, n: usize) -> Vec<&Row> {
+    let data: Vec<&Row> = rows[start..].iter().filter(|r| !r.is_blank()).collect();
+    if data.len() <= n {
+        return data;
+    }
+    let step = data.len() as f64 / n as f64;
+    (0..n).map(|i| data[(i as f64 * step) as usize]).collect()
+}
+
+/// Value-based multiplier for a header-suggested role; `None` vetoes the pair.
+fn confirm(role: Role, hs: f32, p: &Profile) -> Option<(f32, String)> {
+    if p.nonempty == 0 {
+        // An empty column can hold a role only on a strong header (e.g. all-blank company numbers).
+        return if hs >= 0.9 {
+            Some((0.6, "column is empty in the sample".into()))
+        } else {
+            None
+        };
+    }
+    let pct = |n| format!("{:.0}%", 100.0 * p.rate(n));
+    match role {
+        Role::Date => {
+            let r = p.rate(p.dates);
+            if r >= 0.5 {
+                Some((1.0, format!("{} of values are dates", pct(p.dates))))
+            } else if hs >= 0.9 {
+                Some((
+                    0.7,
+                    format!(
+                        "only {} of values are single dates ({} are periods)",
+                        pct(p.dates),
+                        pct(p.periods)
+                    ),
+                ))
+            } else {
+                None
+            }
+        }
+        Role::NetAmount | Role::GrossAmount | Role::Vat | Role::Amount => {
+            let r = p.rate(p.money);
+            if r >= 0.6 {
+                Some((1.0, format!("{} of values are amounts", pct(p.money))))
+            } else if hs >= 0.9 {
+                Some((0.7, format!("only {} of values are amounts", pct(p.money))))
+            } else {
+                None
+            }
+        }
+        Role::SupplierName => {
+            if p.rate(p.uris) > 0.5 || p.rate(p.alpha) < 0.3 {
+                None
+            } else {
+                Some((1.0, format!("{} of values are names", pct(p.alpha))))
+            }
+        }
+        Role::Body => {
+            if p.rate(p.uris) > 0.5 {
+                Some((0.3, "values are URIs".into()))
+            } else {
+                Some((1.0, String::new()))
+            }
+        }
+        Role::SupplierPostcode => {
+            if p.nonempty >= 10 && p.rate(p.postcodes) < 0.2 {
+                None
+            } else {
+                Some((1.0, format!("{} of values are postcodes", pct(p.postcodes))))
+            }
+        }
+        Role::SmeFlag => {
+            if p.rate(p.yesno) >= 0.5 {
+                Some((1.0, format!("{} of values are yes/no", pct(p.yesno))))
+            } else {
+                Some((0.5, "values are not yes/no".into()))
+            }
+        }
+        _ => Some((1.0, String::new())),
+    }
+}
+
+/// Roles a column can take on its values alone, with a score below any good header's.
+fn value_only(p: &Profile) -> Vec<(Role, f32, String)> {
+    let mut v = Vec::new();
+    if p.nonempty < 3 {
+        return v;
+    }
+    let pct = |n| format!("{:.0}%", 100.0 * p.rate(n));
+    if p.rate(p.dates) >= 0.8 {
+        v.push((
+            Role::Date,
+            0.45,
+            format!("no telling header; {} of values are dates", pct(p.dates)),
+        ));
+    }
+    let id_like = p.rate(p.integers) > 0.9 && p.mean_len >= 6.0;
+    if p.rate(p.money) >= 0.95 && p.rate(p.decimals) >= 0.2 && !id_like {
+        v.push((
+            Role::Amount,
+            0.4,
+            format!(
+                "no telling header; {} of values are amounts with pence",
+                pct(p.decimals)
+            ),
+        ));
+    }
+    if p.rate(p.alpha) >= 0.9 && p.rate(p.orgish) >= 0.15 && p.rate(p.uris) < 0.1 {
+        v.push((
+            Role::SupplierName,
+            0.3 + 0.2 * p.rate(p.orgish),
+            format!(
+                "no telling header; {} of values look like organisation names",
+                pct(p.orgish)
+            ),
+        ));
+    }
+    if p.rate(p.postcodes) >= 0.8 {
+        v.push((
+            Role::SupplierPostcode,
+            0.5,
+            format!("{} of values are postcodes", pct(p.postcodes)),
+        ));
+    }
+    if p.rate(p.caprev) >= 0.9 {
+        v.push((
+            Role::CapitalRevenue,
+            0.5,
+            "values are Capital/Revenue".into(),
+        ));
+    }
+    v
+}
+
+const REGISTER_WORDS: [&str; 12] = [
+    "contract",
+    "tender",
+    "notice",
+    "sme",
+    "awarded",
+    "ojeu",
+    "cpv",
+    "framework",
+    "lot",
+    "expiry",
+    "extension",
+    "procurement",
+];
+
+/// Detect the layout of a table, applying a mapping file if given.
+pub fn detect(table: &Table, mapping: Option<&Mapping>) -> Result<Detection, DetectError> {
+    let rows = &table.rows;
+    let header_index = match mapping.and_then(|m| m.header_line) {
+        Some(0) => None,
+        Some(line) => Some(rows.iter().position(|r| r.line == line).ok_or_else(|| {
+            DetectError {
+                message: format!(
+                    "mapping says the header is on line {line}, but the file has no such line"
+                ),
+            }
+        })?),
+        None => find_header(rows),
+    };
+    let width = rows.iter().map(|r| r.cells.len()).max().unwrap_or(0);
+    let headers: Vec<String> = (0..width)
+        .map(|i| {
+            let h = header_index
+                .map(|hi| rows[hi].cell(i).trim().to_string())
+                .unwrap_or_default();
+            if h.is_empty() {
+                format!("column {}", i + 1)
+            } else {
+                h
+            }
+        })
+        .collect();
+    let start = header_index.map_or(0, |h| h + 1);
+    let sample = sample_rows(rows, start, 2000);
+    let profiles: Vec<Profile> = (0..width)
+        .map(|i| Profile::of(sample.iter().map(|r| r.cell(i))))
+        .collect();
+    let samples: Vec<Vec<String>> = (0..width)
+        .map(|i| {
+            sample
+                .iter()
+                .map(|r| r.cell(i).trim())
+                .filter(|v| !v.is_empty())
+                .take(3)
+                .map(str::to_string)
+                .collect()
+        })
+        .collect();
+
+    // Candidate (score, column, role, evidence).
+    let mut cands: Vec<(f32, usize, Role, String)> = Vec::new();
+    for (c, p) in profiles.iter().enumerate() {
+        let norm = if header_index.is_some() {
+            vocab::normalise(&headers[c])
+        } else {
+            String::new()
+        };
+        if !norm.is_empty() && !headers[c].starts_with("column ") {
+            for &role in Role::ALL.iter() {
+                let hs = vocab::score(role, &norm);
+                if hs < 0.3 {
+                    continue;
+                }
+                if let Some((m, why)) = confirm(role, hs, p) {
+                    let ev = if why.is_empty() {
+                        format!("header {:?}", headers[c])
+                    } else {
+                        format!("header {:?}; {why}", headers[c])
+                    };
+                    cands.push((hs * (0.5 + 0.5 * m), c, role, ev));
+                }
+            }
+        }
+        for (role, s, why) in value_only(p) {
+            cands.push((s, c, role, why));
+        }
+    }
+    cands.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+
+    let mut roles: Vec<ColumnRole> = Vec::new();
+    // Mapping first: the user is always right.
+    if let Some(m) = mapping {
+        for (role, cref) in &m.columns {
+            let col = match cref {
+                ColumnRef::Index(i) => {
+                    if *i == 0 || *i > width {
+                        return Err(DetectError {
+                            message: format!(
+                                "mapping: {} = {i}: the file has columns 1 to {width}",
+                                role.name()
+                            ),
+                        });
+                    }
+                    i - 1
+                }
+                ColumnRef::Name(n) => headers
+                    .iter()
+                    .position(|h| h.trim().eq_ignore_ascii_case(n.trim()))
+                    .ok_or_else(|| DetectError {
+                        message: format!(
+                            "mapping: {} = {n:?}: no such header; headers are {}",
+                            role.name(),
+                            quote_list(&headers)
+                        ),
+                    })?,
+            };
+            roles.push(ColumnRole {
+                column: col,
+                header: headers[col].clone(),
+                role: *role,
+                confidence: 1.0,
+                evidence: "mapping file".into(),
+            });
+        }
+    }
+    for (score, c, role, ev) in cands {
+        if roles.iter().any(|r| r.role == role || r.column == c) {
+            continue;
+        }
+        // Net beats a generic amount already found, but both may be kept.
+        roles.push(ColumnRole {
+            column: c,
+            header: headers[c].clone(),
+            role,
+            confidence: score.min(1.0),
+            evidence: ev,
+        });
+    }
+    roles.sort_by_key(|r| r.column);
+
+    let date_header_strength = roles
+        .iter()
+        .find(|r| r.role == Role::Date)
+        .map(|r| vocab::score(Role::Date, &vocab::normalise(&r.header)))
+        .unwrap_or(0.0);
+    let register_signals = headers
+        .iter()
+        .filter(|h| {
+            let n = vocab::normalise(h);
+            n.split(' ').any(|w| REGISTER_WORDS.contains(&w))
+        })
+        .count();
+    let kind = match mapping.and_then(|m| m.kind) {
+        Some(k) => k,
+        None if register_signals >= 2 && date_header_strength < 0.9 => InputKind::Suppliers,
+        None => InputKind::Payments,
+    };
+    let det = Detection {
+        header_index,
+        header_line: header_index.map(|i| rows[i].line),
+        headers,
+        kind,
+        roles,
+        samples,
+    };
+    check_required(&det)?;
+    Ok(det)
+}
+
+fn quote_list(v: &[String]) -> String {
+    v.iter()
+        .map(|h| format!("{h:?}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn check_required(det: &Detection) -> Result<(), DetectError> {
+    let mut missing = Vec::new();
+    match det.kind {
+        InputKind::Payments => {
+            if det.column(Role::Date).is_none() {
+                missing.push("date");
+            }
+            if [Role::NetAmount, Role::Amount, Role::GrossAmount]
+                .iter()
+                .all(|r| det.column(*r).is_none())
+            {
+                missing.push("amount (net_amount, amount or gross_amount)");
+            }
+            if det.column(Role::SupplierName).is_none() {
+                missing.push("supplier_name");
+            }
+        }
+        InputKind::Suppliers => {
+            if det.column(Role::SupplierName).is_none() {
+                missing.push("supplier_name");
+            }
+        }
+    }
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let found = if det.roles.is_empty() {
+        "nothing".to_string()
+    } else {
+        det.roles
+            .iter()
+            .map(|r| format!("{}={:?}", r.role.name(), r.header))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let where_ = match det.header_line {
+        Some(l) => format!("header on line {l}"),
+        None => "no header row found in the first 40 rows".into(),
+    };
+    Err(DetectError {
+        message: format!(
+            "cannot find the {} column with confidence ({where_}). Headers: {}. Found: {found}. \
+             Missing: {}. Write a mapping file (TOML) naming the columns, e.g.\n  [columns]\n  {} = \"<header>\"\nand pass it with --mapping.",
+            missing.join(", "),
+            quote_list(&det.headers),
+            missing.join(", "),
+            missing[0].split(' ').next().unwrap_or("date"),
+        ),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::delimited::parse_text;
+
+    fn table(text: &str) -> Table {
+        Table {
+            description: String::new(),
+            rows: parse_text(text, b','),
+            sheet: None,
+        }
+    }
+
+    #[test]
+    fn header_under_title_rows() {
+        let t = table("Spend over 500 May 2022,,\n\nDate,Supplier,Amount\n03/05/2022,ACME LTD,12.50\n04/05/2022,Bolt & Co,3.00\n");
+        let d = detect(&t, None).unwrap();
+        assert_eq!(d.header_line, Some(3));
+        assert_eq!(d.column(Role::Date), Some(0));
+        assert_eq!(d.column(Role::SupplierName), Some(1));
+        assert_eq!(d.column(Role::Amount), Some(2));
+    }
+
+    #[test]
+    fn cryptic_headers_fall_back_on_values() {
+        let t = table("Nstrg(T),Cipfsubj(T),Xq1,Xq2\nA,B,2022-05-03,ACME SERVICES LTD\nA,B,2022-05-04,BOLT HOMES LIMITED\nC,D,2022-05-05,SMITH & SONS\nC,D,2022-05-05,Kirklees Council\n");
+        let t = Table {
+            rows: t
+                .rows
+                .into_iter()
+                .map(|mut r| {
+                    if r.line > 1 {
+                        r.cells.push("12.50".into());
+                    } else {
+                        r.cells.push("Xq3".into());
+                    }
+                    r
+                })
+                .collect(),
+            ..t
+        };
+        let d = detect(&t, None).unwrap();
+        assert_eq!(d.column(Role::Date), Some(2));
+        assert_eq!(d.column(Role::SupplierName), Some(3));
+        assert_eq!(d.column(Role::Amount), Some(4));
+    }
+
+    #[test]
+    fn missing_roles_are_explained() {
+        let t = table("Foo,Bar\nx,12\n");
+        let e = detect(&t, None).unwrap_err().to_string();
+        assert!(e.contains("Missing: date"), "{e}");
+        assert!(e.contains("\"Foo\""), "{e}");
+        assert!(e.contains("--mapping"), "{e}");
+    }
+}

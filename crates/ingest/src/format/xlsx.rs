@@ -1,0 +1,37 @@
+//! XLSX (Office Open XML) workbooks, and legacy XLS.
+
+use calamine::Reader;
+
+use super::{sheet, Format, Table};
+use crate::input::Source;
+
+/// The XLSX/XLS reader.
+pub struct Xlsx;
+
+impl Format for Xlsx {
+    fn name(&self) -> &'static str {
+        "xlsx"
+    }
+    fn detect(&self, s: &Source) -> bool {
+        let n = s.inner_name.to_ascii_lowercase();
+        (s.bytes.starts_with(b"PK\x03\x04") && !n.ends_with(".ods") && !is_ods(&s.bytes))
+            || s.bytes.starts_with(&[0xd0, 0xcf, 0x11, 0xe0])
+    }
+    fn read(&self, s: &Source) -> Result<Vec<Table>, String> {
+        let cur = std::io::Cursor::new(s.bytes.clone());
+        if s.bytes.starts_with(&[0xd0, 0xcf, 0x11, 0xe0]) {
+            let wb = calamine::Xls::new(cur).map_err(|e| format!("xls: {e}"))?;
+            return sheet::read_workbook(wb, "xls");
+        }
+        let wb = calamine::Xlsx::new(cur).map_err(|e| format!("xlsx: {e}"))?;
+        sheet::read_workbook(wb, "xlsx")
+    }
+}
+
+/// ODS files are zips whose first member is an uncompressed `mimetype` naming ODF.
+pub(crate) fn is_ods(bytes: &[u8]) -> bool {
+    bytes.len() > 80
+        && bytes[..120.min(bytes.len())]
+            .windows(39)
+            .any(|w| w == b"application/vnd.oasis.opendocument.spre")
+}

@@ -1,0 +1,375 @@
+//! Turning a data row into a payment or supplier record — or a named reason it is not one.
+//!
+//! Rows are **skipped** (not data) when blank, a repeated header, a totals row, or a note
+//! with neither date nor amount; **rejected** (data we cannot use) when the date or amount
+//! cannot be read. Each carries the column and value so the issues report can say where.
+
+use anchornet_core::{FinancialYear, Payment, PaymentDate, Pence, Postcode, Role};
+use serde::Serialize;
+
+use crate::detect::Detection;
+use crate::format::Row;
+use crate::vocab;
+
+/// A supplier-side record: a contracts register row, an award notice, a vendor list entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SupplierRecord {
+    /// The buyer (anchor), where known.
+    pub anchor: String,
+    /// Source file.
+    pub source_file: String,
+    /// Physical line.
+    pub line: u64,
+    /// Supplier name as written.
+    pub name: String,
+    /// Postcode, canonical, when valid.
+    pub postcode: Option<String>,
+    /// Companies House number.
+    pub company_number: Option<String>,
+    /// Charity number.
+    pub charity_number: Option<String>,
+    /// VAT number.
+    pub vat_number: Option<String>,
+    /// The buyer's supplier id.
+    pub supplier_id: Option<String>,
+    /// SME declared: true/false, or unknown.
+    pub sme: Option<bool>,
+    /// A value (annual or awarded), where given.
+    pub value: Option<Pence>,
+    /// Category (ProClass, CPV description…).
+    pub category: Option<String>,
+    /// Title or description.
+    pub description: Option<String>,
+}
+
+/// What became of a row.
+#[derive(Debug, Clone)]
+pub enum RowOutcome {
+    /// A payment.
+    Payment(Box<Payment>),
+    /// A supplier-side record.
+    Supplier(Box<SupplierRecord>),
+    /// Not data: the reason.
+    Skip(String),
+    /// Data that cannot be used: column index, value, problem.
+    Reject {
+        /// Column index.
+        column: usize,
+        /// The offending value.
+        value: String,
+        /// What is wrong with it.
+        problem: String,
+    },
+}
+
+/// A value that was kept but could not be fully used (e.g. an invalid postcode).
+#[derive(Debug, Clone)]
+pub struct Warning {
+    /// Column index.
+    pub column: usize,
+    /// The value.
+    pub value: String,
+    /// What is wrong.
+    pub problem: String,
+}
+
+/// Per-file context for row conversion.
+pub struct RowContext<'a> {
+    /// The detected layout.
+    pub det: &'a Detection,
+    /// Source file name.
+    pub file: &'a str,
+    /// Anchor to use when the row does not name one (or always, when `force_anchor`).
+    pub anchor: &'a str,
+    /// Use `anchor` even when the file has a body column.
+    pub force_anchor: bool,
+    /// Normalised header cells, for spotting repeated headers.
+    pub header_norm: Vec<String>,
+}
+
+/// Markers that publishers put in place of a supplier name withheld as personal data.
+pub fn is_redaction_marker(name: &str) -> bool {
+    let n = name.trim().to_ascii_lowercase();
+    if n.is_empty() {
+        return true;
+    }
+    const CONTAINS: [&str; 9] = [
+        "redact",
+        "personal data",
+        "personal information",
+        "withheld",
+        "data protection",
+        "name not disclosed",
+        "not disclosed",
+        "private individual",
+        "personal details",
+    ];
+    const EXACT: [&str; 6] = [
+        "individual",
+        "personal",
+        "private",
+        "sensitive",
+        "confidential",
+        "*****",
+    ];
+    CONTAINS.iter().any(|c| n.contains(c)) || EXACT.contains(&n.as_str())
+}
+
+fn is_total_cell(c: &str) -> bool {
+    // Cheap pre-check: this runs on every cell of every row.
+    let t = c.trim_start().as_bytes();
+    if t.len() > 40
+        || t.is_empty()
+        || !matches!(t[0].to_ascii_lowercase(), b't' | b'g' | b's' | b'o')
+    {
+        return false;
+    }
+    // Only short labels: "Total", "Grand Total", "Totals for May 2022" — never a supplier
+    // whose name starts with the word (TOTAL PARTITION SALES LTD).
+    let n = vocab::normalise(c);
+    let w: Vec<&str> = n.split(' ').collect();
+    const LABELS: [&str; 12] = [
+        "total",
+        "totals",
+        "grand total",
+        "sub total",
+        "subtotal",
+        "total spend",
+        "total amount",
+        "total expenditure",
+        "overall total",
+        "total payments",
+        "total value",
+        "total net",
+    ];
+    LABELS.contains(&n.as_str())
+        || (matches!(w.first(), Some(&"total") | Some(&"totals"))
+            && w.get(1) == Some(&"for")
+            && w.len() <= 6)
+}
+
+fn opt(row: &Row, col: Option<usize>) -> Option<String> {
+    col.map(|c| row.cell(c).trim())
+        .filter(|v| !v.is_empty())
+        .map(|v| v.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// Parse an identifier cell, treating placeholders as absent.
+fn ident(row: &Row, col: Option<usize>) -> Option<String> {
+    opt(row, col).filter(|v| {
+        let l = v.to_ascii_lowercase();
+        !matches!(
+            l.as_str(),
+            "n/a"
+                | "na"
+                | "nil"
+                | "none"
+                | "-"
+                | "0"
+                | "not yet available"
+                | "redacted"
+                | "not applicable"
+                | "unknown"
+        )
+    })
+}
+
+fn parse_bool(v: &str) -> Option<bool> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "yes" | "y" | "true" | "t" | "1" => Some(true),
+        "no" | "n" | "false" | "f" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+impl RowContext<'_> {
+    fn repeated_header(&self, row: &Row) -> bool {
+        // Cheap pre-check: the first non-empty header cell must reappear in place.
+        let first = self.header_norm.iter().position(|h| !h.is_empty());
+        if let Some(i) = first {
+            let c = row.cell(i).trim();
+            if c.len() > 3 * self.header_norm[i].len() + 8
+                || c.bytes().next().is_some_and(|b| b.is_ascii_digit())
+            {
+                return false;
+            }
+        }
+        let mut same = 0;
+        let mut nonempty = 0;
+        for (i, c) in row.cells.iter().enumerate() {
+            let n = vocab::normalise(c);
+            if n.is_empty() {
+                continue;
+            }
+            nonempty += 1;
+            if self.header_norm.get(i).is_some_and(|h| *h == n) {
+                same += 1;
+            }
+        }
+        nonempty >= 2 && same * 10 >= nonempty * 6
+    }
+
+    /// Convert one data row.
+    pub fn convert(&self, row: &Row, warnings: &mut Vec<Warning>) -> RowOutcome {
+        let det = self.det;
+        if row.is_blank() {
+            return RowOutcome::Skip("blank row".into());
+        }
+        if !self.header_norm.is_empty() && self.repeated_header(row) {
+            return RowOutcome::Skip("repeated header row".into());
+        }
+        let date_col = det.column(Role::Date);
+        let amount_col = det
+            .column(Role::NetAmount)
+            .or(det.column(Role::Amount))
+            .or(det.column(Role::GrossAmount));
+        let supplier_col = det.column(Role::SupplierName);
+        let date_raw = date_col.map(|c| row.cell(c).trim()).unwrap_or("");
+        let amount_raw = amount_col.map(|c| row.cell(c).trim()).unwrap_or("");
+        let supplier_raw = supplier_col.map(|c| row.cell(c).trim()).unwrap_or("");
+        if row.cells.iter().any(|c| is_total_cell(c))
+            && (date_raw.is_empty() || PaymentDate::parse(date_raw).is_err())
+        {
+            return RowOutcome::Skip("totals row".into());
+        }
+        let postcode = match opt(row, det.column(Role::SupplierPostcode)) {
+            None => None,
+            Some(v) => match Postcode::parse(&v) {
+                Ok(p) => Some(p.to_string()),
+                Err(e) => {
+                    warnings.push(Warning {
+                        column: det.column(Role::SupplierPostcode).unwrap_or(0),
+                        value: v,
+                        problem: format!("{e}; row kept without a postcode"),
+                    });
+                    None
+                }
+            },
+        };
+        let anchor = if self.force_anchor {
+            self.anchor.to_string()
+        } else {
+            opt(row, det.column(Role::Body))
+                .filter(|b| !b.starts_with("http"))
+                .unwrap_or_else(|| self.anchor.to_string())
+        };
+        if det.kind == crate::detect::InputKind::Suppliers {
+            if is_redaction_marker(supplier_raw) {
+                return RowOutcome::Skip(
+                    "no supplier named (e.g. an open tender or a withheld name)".into(),
+                );
+            }
+            let value = amount_col.and_then(|c| Pence::parse(row.cell(c)).ok());
+            return RowOutcome::Supplier(Box::new(SupplierRecord {
+                anchor,
+                source_file: self.file.to_string(),
+                line: row.line,
+                name: supplier_raw.to_string(),
+                postcode,
+                company_number: ident(row, det.column(Role::CompanyNumber)),
+                charity_number: ident(row, det.column(Role::CharityNumber)),
+                vat_number: ident(row, det.column(Role::VatNumber)),
+                supplier_id: ident(row, det.column(Role::SupplierId)),
+                sme: det
+                    .column(Role::SmeFlag)
+                    .and_then(|c| parse_bool(row.cell(c))),
+                value,
+                category: opt(row, det.column(Role::ProcurementCategory))
+                    .or(opt(row, det.column(Role::ExpenseType))),
+                description: opt(row, det.column(Role::Description)),
+            }));
+        }
+        if date_raw.is_empty() && amount_raw.is_empty() {
+            return RowOutcome::Skip("no date and no amount (a note, title or footer row)".into());
+        }
+        let date = match PaymentDate::parse(date_raw) {
+            Ok(d) => d,
+            Err(e) => {
+                return RowOutcome::Reject {
+                    column: date_col.unwrap_or(0),
+                    value: date_raw.to_string(),
+                    problem: format!("date: {e}"),
+                }
+            }
+        };
+        let amount = match Pence::parse(amount_raw) {
+            Ok(a) => a,
+            Err(e) => {
+                return RowOutcome::Reject {
+                    column: amount_col.unwrap_or(0),
+                    value: amount_raw.to_string(),
+                    problem: format!("amount: {e}"),
+                }
+            }
+        };
+        let money = |r: Role| det.column(r).and_then(|c| Pence::parse(row.cell(c)).ok());
+        let redacted = is_redaction_marker(supplier_raw);
+        RowOutcome::Payment(Box::new(Payment {
+            anchor,
+            source_file: self.file.to_string(),
+            line: row.line,
+            date,
+            financial_year: FinancialYear::of(date),
+            amount,
+            gross: money(Role::GrossAmount),
+            vat: money(Role::Vat),
+            supplier_name: if redacted {
+                String::new()
+            } else {
+                supplier_raw
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            },
+            redacted,
+            supplier_id: ident(row, det.column(Role::SupplierId)),
+            company_number: ident(row, det.column(Role::CompanyNumber)),
+            charity_number: ident(row, det.column(Role::CharityNumber)),
+            vat_number: ident(row, det.column(Role::VatNumber)),
+            supplier_postcode: postcode,
+            expense_type: opt(row, det.column(Role::ExpenseType)),
+            procurement_category: opt(row, det.column(Role::ProcurementCategory)),
+            expense_code: opt(row, det.column(Role::ExpenseCode)),
+            service_area: opt(row, det.column(Role::ServiceArea)),
+            transaction_id: opt(row, det.column(Role::TransactionId)),
+            capital_revenue: opt(row, det.column(Role::CapitalRevenue)),
+            description: opt(row, det.column(Role::Description)),
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redaction_markers() {
+        for m in [
+            "REDACTED",
+            "Redacted - personal data",
+            "Personal Information",
+            "",
+            "  ",
+            "Redacted Personal Information",
+            "REDACTED PERSONAL DATA",
+        ] {
+            assert!(is_redaction_marker(m), "{m:?}");
+        }
+        assert!(is_redaction_marker(
+            "Name withheld (as individual and not a company)"
+        ));
+        assert!(!is_redaction_marker("ACME LTD"));
+        assert!(!is_redaction_marker("Personalised Gifts Ltd"));
+    }
+
+    #[test]
+    fn totals() {
+        assert!(is_total_cell("Total"));
+        assert!(is_total_cell("GRAND TOTAL"));
+        assert!(is_total_cell("Totals:"));
+        assert!(is_total_cell("Totals for May 2022"));
+        assert!(!is_total_cell("TOTAL PARTITION SALES LTD"));
+        assert!(!is_total_cell("Total Gym Supplies"));
+        assert!(!is_total_cell("Totally Local Company"));
+    }
+}
