@@ -35,9 +35,23 @@ fn readme_console_blocks_run() {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
     let tmp = std::env::temp_dir().join(format!("anchornet-readme-{}", std::process::id()));
     std::fs::create_dir_all(&tmp).unwrap();
+    // (command, output lines shown under it), from the ```console blocks.
+    let mut cmds: Vec<(String, Vec<String>)> = Vec::new();
     let mut in_block = false;
-    let mut current: Option<(String, Vec<String>)> = None;
-    let mut ran = 0;
+    for line in readme.lines() {
+        if line.starts_with("```") {
+            in_block = line.starts_with("```console");
+        } else if in_block {
+            match line.strip_prefix("$ ") {
+                Some(cmd) => cmds.push((cmd.to_string(), Vec::new())),
+                None => cmds
+                    .last_mut()
+                    .expect("output follows a command")
+                    .1
+                    .push(line.to_string()),
+            }
+        }
+    }
     let run = |cmd: &str, shown: &[String]| {
         let args: Vec<String> = cmd
             .split_whitespace()
@@ -90,32 +104,10 @@ fn readme_console_blocks_run() {
             );
         }
     };
-    for line in readme.lines() {
-        if line.starts_with("```console") {
-            in_block = true;
-            continue;
-        }
-        if in_block && line.starts_with("```") {
-            if let Some((cmd, shown)) = current.take() {
-                run(&cmd, &shown);
-                ran += 1;
-            }
-            in_block = false;
-            continue;
-        }
-        if !in_block {
-            continue;
-        }
-        if let Some(cmd) = line.strip_prefix("$ ") {
-            if let Some((c, shown)) = current.take() {
-                run(&c, &shown);
-                ran += 1;
-            }
-            current = Some((cmd.to_string(), Vec::new()));
-        } else if let Some((_, shown)) = current.as_mut() {
-            shown.push(line.to_string());
-        }
+    for (cmd, shown) in &cmds {
+        run(cmd, shown);
     }
+    let ran = cmds.len();
     assert!(ran >= 4, "only {ran} README commands found");
     assert!(tmp.join("payments.csv").is_file() && tmp.join("issues.csv").is_file());
     std::fs::remove_dir_all(&tmp).unwrap();

@@ -317,13 +317,17 @@ pub fn detect(table: &Table, mapping: Option<&Mapping>) -> Result<Detection, Det
     let rows = &table.rows;
     let header_index = match mapping.and_then(|m| m.header_line) {
         Some(0) => None,
-        Some(line) => Some(rows.iter().position(|r| r.line == line).ok_or_else(|| {
-            DetectError {
-                message: format!(
+        Some(line) => {
+            Some(
+                rows.iter()
+                    .position(|r| r.line == line)
+                    .ok_or_else(|| DetectError {
+                        message: format!(
                     "mapping says the header is on line {line}, but the file has no such line"
                 ),
-            }
-        })?),
+                    })?,
+            )
+        }
         None => find_header(rows),
     };
     let width = rows.iter().map(|r| r.cells.len()).max().unwrap_or(0);

@@ -94,14 +94,15 @@ impl Mapping {
                         .join(", ")
                 ))
             })?;
-            let c =
-                match v {
-                    toml::Value::String(s) => ColumnRef::Name(s),
-                    toml::Value::Integer(i) if i >= 1 => ColumnRef::Index(i as usize),
-                    other => return Err(e(format!(
+            let c = match v {
+                toml::Value::String(s) => ColumnRef::Name(s),
+                toml::Value::Integer(i) if i >= 1 => ColumnRef::Index(i as usize),
+                other => {
+                    return Err(e(format!(
                         "[columns].{k} = {other}: expected a header name or a column number from 1"
-                    ))),
-                };
+                    )))
+                }
+            };
             columns.insert(role, c);
         }
         Ok(Mapping {

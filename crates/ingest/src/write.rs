@@ -173,47 +173,38 @@ impl<W: Write> RecordWriter<W> {
                 }
                 c.write_record(payment_row(p))?;
             }
-            OutFormat::Jsonl => {
-                let w = self.raw.as_mut().expect("raw");
-                serde_json::to_writer(&mut *w, p)?;
-                w.write_all(b"\n")?;
-            }
+            OutFormat::Jsonl => self.json_line(p)?,
         }
         Ok(())
     }
 
     /// Write a supplier record.
     pub fn supplier(&mut self, s: &SupplierRecord) -> std::io::Result<()> {
-        match self.format {
-            OutFormat::Csv => self
-                .csv
-                .as_mut()
-                .expect("csv")
-                .serialize(s)
-                .map_err(std::io::Error::other),
-            OutFormat::Jsonl => {
-                let w = self.raw.as_mut().expect("raw");
-                serde_json::to_writer(&mut *w, s)?;
-                w.write_all(b"\n")
-            }
-        }
+        self.serialized(s)
     }
 
     /// Write an issue (issues files are CSV: file, line, column, value, problem, outcome).
     pub fn issue(&mut self, i: &Issue) -> std::io::Result<()> {
+        self.serialized(i)
+    }
+
+    /// A serde record as a CSV row (header from field names) or a JSON line.
+    fn serialized<T: serde::Serialize>(&mut self, v: &T) -> std::io::Result<()> {
         match self.format {
             OutFormat::Csv => self
                 .csv
                 .as_mut()
                 .expect("csv")
-                .serialize(i)
+                .serialize(v)
                 .map_err(std::io::Error::other),
-            OutFormat::Jsonl => {
-                let w = self.raw.as_mut().expect("raw");
-                serde_json::to_writer(&mut *w, i)?;
-                w.write_all(b"\n")
-            }
+            OutFormat::Jsonl => self.json_line(v),
         }
+    }
+
+    fn json_line<T: serde::Serialize>(&mut self, v: &T) -> std::io::Result<()> {
+        let w = self.raw.as_mut().expect("raw");
+        serde_json::to_writer(&mut *w, v)?;
+        w.write_all(b"\n")
     }
 
     /// Flush and give back the inner writer.
