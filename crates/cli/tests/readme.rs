@@ -12,6 +12,20 @@ fn root() -> PathBuf {
         .unwrap()
 }
 
+/// `anchornet ingest --mapping M` on a real bundled Salford file.
+fn ingest_salford_with_mapping(m: &std::path::Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_anchornet"))
+        .current_dir(root())
+        .args([
+            "ingest",
+            "--mapping",
+            m.to_str().unwrap(),
+            "data/demo/spend/salford/2021-07.csv.xz",
+        ])
+        .output()
+        .unwrap()
+}
+
 fn matches(shown: &str, actual: &str) -> bool {
     let parts: Vec<&str> = shown
         .split('…')
@@ -69,16 +83,7 @@ fn readme_console_blocks_run() {
             // The mapping example names files the user supplies; run it on a real file with a real mapping.
             let m = tmp.join("my-layout.toml");
             std::fs::write(&m, "[columns]\ndate = \"Date of Payment\"\nnet_amount = \"Net\"\nsupplier_name = \"Vendor Name\"\n").unwrap();
-            let out = Command::new(env!("CARGO_BIN_EXE_anchornet"))
-                .current_dir(root())
-                .args([
-                    "ingest",
-                    "--mapping",
-                    m.to_str().unwrap(),
-                    "data/demo/spend/salford/2021-07.csv.xz",
-                ])
-                .output()
-                .unwrap();
+            let out = ingest_salford_with_mapping(&m);
             assert!(
                 out.status.success(),
                 "{}",
@@ -134,16 +139,7 @@ fn unknown_layout_is_explained_and_exits_1() {
 fn bad_mapping_key_is_named_and_exits_2() {
     let m = std::env::temp_dir().join(format!("anchornet-map-{}.toml", std::process::id()));
     std::fs::write(&m, "[columns]\nsuplier_name = \"x\"\n").unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_anchornet"))
-        .current_dir(root())
-        .args([
-            "ingest",
-            "--mapping",
-            m.to_str().unwrap(),
-            "data/demo/spend/salford/2021-07.csv.xz",
-        ])
-        .output()
-        .unwrap();
+    let out = ingest_salford_with_mapping(&m);
     std::fs::remove_file(&m).unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("suplier_name"));
