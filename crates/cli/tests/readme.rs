@@ -72,7 +72,10 @@ fn readme_console_blocks_run() {
             .skip(1)
             .map(|a| {
                 // Outputs go to a scratch folder; inputs are read from the repository.
-                if a.ends_with(".csv") && !a.contains('/') && !a.starts_with("odd") {
+                if (a.ends_with(".csv") || a.ends_with(".parquet"))
+                    && !a.contains('/')
+                    && !a.starts_with("odd")
+                {
                     tmp.join(a).display().to_string()
                 } else {
                     a.to_string()
@@ -115,6 +118,9 @@ fn readme_console_blocks_run() {
     let ran = cmds.len();
     assert!(ran >= 4, "only {ran} README commands found");
     assert!(tmp.join("payments.csv").is_file() && tmp.join("issues.csv").is_file());
+    // The Parquet example wrote a Parquet file (magic bytes at both ends), not CSV.
+    let pq = std::fs::read(tmp.join("payments.parquet")).unwrap();
+    assert!(pq.starts_with(b"PAR1") && pq.ends_with(b"PAR1"), "not Parquet");
     std::fs::remove_dir_all(&tmp).unwrap();
 }
 

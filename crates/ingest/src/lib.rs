@@ -23,6 +23,7 @@
 //! The entry point is [`Ingest`].
 #![deny(missing_docs)]
 
+pub mod columnar;
 pub mod dedupe;
 pub mod detect;
 pub mod format;

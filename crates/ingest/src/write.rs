@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anchornet_core::Payment;
 
+use crate::columnar::{Cell, ColType, ColumnSpec, ParquetTable};
 use crate::report::Issue;
 use crate::rows::SupplierRecord;
 
@@ -18,6 +19,8 @@ pub enum OutFormat {
     Csv,
     /// `.jsonl` / `.ndjson`
     Jsonl,
+    /// `.parquet` (payments only; see [`PaymentSink`])
+    Parquet,
 }
 
 impl OutFormat {
@@ -31,8 +34,9 @@ impl OutFormat {
         match e.as_str() {
             "csv" | "" => Ok(OutFormat::Csv),
             "jsonl" | "ndjson" | "json" => Ok(OutFormat::Jsonl),
+            "parquet" | "pq" => Ok(OutFormat::Parquet),
             other => Err(format!(
-                "{}: unknown output format .{other} (use .csv or .jsonl)",
+                "{}: unknown output format .{other} (use .csv, .jsonl or .parquet)",
                 p.display()
             )),
         }
@@ -95,6 +99,106 @@ fn payment_row(p: &Payment) -> Vec<String> {
     ]
 }
 
+/// The columns of a payments Parquet file: typed (pence as `INT64`, dates as `DATE`), absent
+/// values as nulls.
+pub const PAYMENT_PARQUET: [ColumnSpec; 22] = {
+    use ColType::*;
+    [
+        ColumnSpec::required("anchor", Str),
+        ColumnSpec::required("source_file", Str),
+        ColumnSpec::required("line", I64),
+        ColumnSpec::required("date", Date),
+        ColumnSpec::required("financial_year", Str),
+        ColumnSpec::required("amount_pence", I64),
+        ColumnSpec::optional("gross_pence", I64),
+        ColumnSpec::optional("vat_pence", I64),
+        ColumnSpec::required("supplier_name", Str),
+        ColumnSpec::required("redacted", Bool),
+        ColumnSpec::optional("supplier_id", Str),
+        ColumnSpec::optional("company_number", Str),
+        ColumnSpec::optional("charity_number", Str),
+        ColumnSpec::optional("vat_number", Str),
+        ColumnSpec::optional("supplier_postcode", Str),
+        ColumnSpec::optional("expense_type", Str),
+        ColumnSpec::optional("procurement_category", Str),
+        ColumnSpec::optional("expense_code", Str),
+        ColumnSpec::optional("service_area", Str),
+        ColumnSpec::optional("transaction_id", Str),
+        ColumnSpec::optional("capital_revenue", Str),
+        ColumnSpec::optional("description", Str),
+    ]
+};
+
+/// Where accepted payments go: CSV / JSON Lines rows, or a Parquet table.
+pub enum PaymentSink<W: Write + Send> {
+    /// CSV or JSON Lines.
+    Rows(RecordWriter<W>),
+    /// Parquet.
+    Parquet(Box<ParquetTable<W>>),
+}
+
+impl<W: Write + Send> PaymentSink<W> {
+    /// A sink over `w` in `format`.
+    pub fn new(w: W, format: OutFormat) -> std::io::Result<Self> {
+        Self::with_row_group_rows(w, format, crate::columnar::ROW_GROUP_ROWS)
+    }
+
+    /// As [`PaymentSink::new`], with Parquet row groups of `n` rows.
+    pub fn with_row_group_rows(w: W, format: OutFormat, n: usize) -> std::io::Result<Self> {
+        Ok(match format {
+            OutFormat::Parquet => PaymentSink::Parquet(Box::new(
+                ParquetTable::new(w, "payment", &PAYMENT_PARQUET)?.with_row_group_rows(n),
+            )),
+            f => PaymentSink::Rows(RecordWriter::new(w, f)),
+        })
+    }
+
+    /// Write a payment.
+    pub fn payment(&mut self, p: &Payment) -> std::io::Result<()> {
+        match self {
+            PaymentSink::Rows(r) => r.payment(p),
+            PaymentSink::Parquet(t) => {
+                let fy = p.financial_year.to_string();
+                fn o(v: &Option<String>) -> Cell<'_> {
+                    Cell::Str(v.as_deref())
+                }
+                t.push(&[
+                    Cell::Str(Some(&p.anchor)),
+                    Cell::Str(Some(&p.source_file)),
+                    Cell::I64(Some(p.line as i64)),
+                    Cell::Date(Some(p.date)),
+                    Cell::Str(Some(&fy)),
+                    Cell::I64(Some(p.amount.0)),
+                    Cell::I64(p.gross.map(|g| g.0)),
+                    Cell::I64(p.vat.map(|g| g.0)),
+                    Cell::Str(Some(&p.supplier_name)),
+                    Cell::Bool(Some(p.redacted)),
+                    o(&p.supplier_id),
+                    o(&p.company_number),
+                    o(&p.charity_number),
+                    o(&p.vat_number),
+                    o(&p.supplier_postcode),
+                    o(&p.expense_type),
+                    o(&p.procurement_category),
+                    o(&p.expense_code),
+                    o(&p.service_area),
+                    o(&p.transaction_id),
+                    o(&p.capital_revenue),
+                    o(&p.description),
+                ])
+            }
+        }
+    }
+
+    /// Flush and give back the inner writer.
+    pub fn finish(self) -> std::io::Result<W> {
+        match self {
+            PaymentSink::Rows(r) => r.finish(),
+            PaymentSink::Parquet(t) => t.finish(),
+        }
+    }
+}
+
 /// A file being written atomically: content goes to `NAME.partial`, renamed into place
 /// by [`Pending::commit`]. Dropped without commit, the partial file is removed.
 pub struct Pending {
@@ -144,11 +248,12 @@ pub struct RecordWriter<W: Write> {
 }
 
 impl<W: Write> RecordWriter<W> {
-    /// A writer over `w`.
+    /// A writer over `w`. Parquet is a table format, written by [`PaymentSink`]; asked for it
+    /// here (suppliers and issues reports), this writes CSV.
     pub fn new(w: W, format: OutFormat) -> Self {
         match format {
-            OutFormat::Csv => RecordWriter {
-                format,
+            OutFormat::Csv | OutFormat::Parquet => RecordWriter {
+                format: OutFormat::Csv,
                 csv: Some(csv::Writer::from_writer(w)),
                 raw: None,
                 header_done: false,
@@ -173,7 +278,7 @@ impl<W: Write> RecordWriter<W> {
                 }
                 c.write_record(payment_row(p))?;
             }
-            OutFormat::Jsonl => self.json_line(p)?,
+            OutFormat::Jsonl | OutFormat::Parquet => self.json_line(p)?,
         }
         Ok(())
     }
@@ -197,7 +302,7 @@ impl<W: Write> RecordWriter<W> {
                 .expect("csv")
                 .serialize(v)
                 .map_err(std::io::Error::other),
-            OutFormat::Jsonl => self.json_line(v),
+            OutFormat::Jsonl | OutFormat::Parquet => self.json_line(v),
         }
     }
 

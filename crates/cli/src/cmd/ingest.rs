@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::fs::File;
 use std::io::BufWriter;
 
-use anchornet_ingest::write::{atomic, OutFormat, Pending, RecordWriter};
+use anchornet_ingest::write::{atomic, OutFormat, PaymentSink, Pending, RecordWriter};
 use anchornet_ingest::{FileReport, Ingest, Mapping, Record};
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -31,7 +31,7 @@ pub struct Args {
     /// A TOML mapping file saying which column is which (see docs/ingest.md).
     #[arg(long)]
     pub mapping: Option<PathBuf>,
-    /// Write accepted records here (.csv or .jsonl); `-` for CSV on stdout.
+    /// Write accepted records here (.csv, .jsonl or .parquet); `-` for CSV on stdout.
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Write skipped and rejected rows here (CSV: file,line,column,value,problem,outcome).
@@ -100,7 +100,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
 
 /// The run's output files, each written atomically.
 struct Outputs {
-    payments: Option<RecordWriter<BufWriter<File>>>,
+    payments: Option<PaymentSink<BufWriter<File>>>,
     payments_pending: Option<Pending>,
     stdout: Option<RecordWriter<std::io::StdoutLock<'static>>>,
     suppliers_path: Option<PathBuf>,
@@ -129,7 +129,7 @@ impl Outputs {
         if let Some(p) = a.out.as_ref().filter(|_| !stdout_out) {
             let f = OutFormat::from_path(p).map_err(anyhow::Error::msg)?;
             let (w, pend) = atomic(p).with_context(|| format!("cannot create {}", p.display()))?;
-            o.payments = Some(RecordWriter::new(w, f));
+            o.payments = Some(PaymentSink::new(w, f)?);
             o.payments_pending = Some(pend);
             o.suppliers_path = Some(p.with_extension("suppliers.csv"));
         }
@@ -190,8 +190,13 @@ impl Outputs {
         if let Some(e) = self.error {
             return Err(anyhow::Error::new(e).context("writing output (nothing was written)"));
         }
+        if let Some(w) = self.payments {
+            drop(w.finish()?);
+        }
+        if let Some(p) = self.payments_pending {
+            p.commit()?;
+        }
         for (w, p) in [
-            (self.payments, self.payments_pending),
             (self.suppliers, self.suppliers_pending),
             (self.issues, self.issues_pending),
         ] {
