@@ -120,7 +120,10 @@ fn readme_console_blocks_run() {
     assert!(tmp.join("payments.csv").is_file() && tmp.join("issues.csv").is_file());
     // The Parquet example wrote a Parquet file (magic bytes at both ends), not CSV.
     let pq = std::fs::read(tmp.join("payments.parquet")).unwrap();
-    assert!(pq.starts_with(b"PAR1") && pq.ends_with(b"PAR1"), "not Parquet");
+    assert!(
+        pq.starts_with(b"PAR1") && pq.ends_with(b"PAR1"),
+        "not Parquet"
+    );
     std::fs::remove_dir_all(&tmp).unwrap();
 }
 

@@ -142,8 +142,7 @@ impl<W: Write + Send> ParquetTable<W> {
             .set_compression(Compression::SNAPPY)
             .set_created_by(format!("anchornet {}", env!("CARGO_PKG_VERSION")))
             .build();
-        let writer =
-            SerializedFileWriter::new(w, Arc::new(schema), Arc::new(props)).map_err(io)?;
+        let writer = SerializedFileWriter::new(w, Arc::new(schema), Arc::new(props)).map_err(io)?;
         let columns = specs
             .iter()
             .map(|&spec| Column {
@@ -221,19 +220,27 @@ impl<W: Write + Send> ParquetTable<W> {
             let defs = c.spec.nullable.then_some(c.defs.as_slice());
             match &mut c.values {
                 Buf::Str(v) => {
-                    cw.typed::<ByteArrayType>().write_batch(v, defs, None).map_err(io)?;
+                    cw.typed::<ByteArrayType>()
+                        .write_batch(v, defs, None)
+                        .map_err(io)?;
                     v.clear();
                 }
                 Buf::I64(v) => {
-                    cw.typed::<Int64Type>().write_batch(v, defs, None).map_err(io)?;
+                    cw.typed::<Int64Type>()
+                        .write_batch(v, defs, None)
+                        .map_err(io)?;
                     v.clear();
                 }
                 Buf::Date(v) => {
-                    cw.typed::<Int32Type>().write_batch(v, defs, None).map_err(io)?;
+                    cw.typed::<Int32Type>()
+                        .write_batch(v, defs, None)
+                        .map_err(io)?;
                     v.clear();
                 }
                 Buf::Bool(v) => {
-                    cw.typed::<BoolType>().write_batch(v, defs, None).map_err(io)?;
+                    cw.typed::<BoolType>()
+                        .write_batch(v, defs, None)
+                        .map_err(io)?;
                     v.clear();
                 }
             }

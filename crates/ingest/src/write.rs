@@ -132,7 +132,7 @@ pub const PAYMENT_PARQUET: [ColumnSpec; 22] = {
 /// Where accepted payments go: CSV / JSON Lines rows, or a Parquet table.
 pub enum PaymentSink<W: Write + Send> {
     /// CSV or JSON Lines.
-    Rows(RecordWriter<W>),
+    Rows(Box<RecordWriter<W>>),
     /// Parquet.
     Parquet(Box<ParquetTable<W>>),
 }
@@ -149,7 +149,7 @@ impl<W: Write + Send> PaymentSink<W> {
             OutFormat::Parquet => PaymentSink::Parquet(Box::new(
                 ParquetTable::new(w, "payment", &PAYMENT_PARQUET)?.with_row_group_rows(n),
             )),
-            f => PaymentSink::Rows(RecordWriter::new(w, f)),
+            f => PaymentSink::Rows(Box::new(RecordWriter::new(w, f))),
         })
     }
 

@@ -100,7 +100,9 @@ fn a_wrong_cell_is_an_error_not_a_corrupt_file() {
         ColumnSpec::required("pence", ColType::I64),
     ];
     let mut t = ParquetTable::new(Vec::new(), "t", &specs).unwrap();
-    let e = t.push(&[Cell::Str(Some("x")), Cell::Str(Some("12"))]).unwrap_err();
+    let e = t
+        .push(&[Cell::Str(Some("x")), Cell::Str(Some("12"))])
+        .unwrap_err();
     assert!(e.to_string().contains("column pence"), "{e}");
     let e = t.push(&[Cell::Str(None), Cell::I64(Some(1))]).unwrap_err();
     assert!(e.to_string().contains("name is required"), "{e}");
