@@ -1,0 +1,50 @@
+//! # anchornet-metrics
+//!
+//! The *measure* stage of the Anchornet pipeline
+//! (`ingest → resolve → locate → classify → measure → present`).
+//!
+//! Input is a [`Dataset`]: every payment of a network, already resolved to a supplier entity,
+//! located and classified, with the influenceable-spend rule that excluded it (if any). Output
+//! is an [`Analysis`]: the community wealth building figures for the network and each anchor,
+//! by financial year and by category, each share with its coverage.
+//!
+//! Each metric lives in its own module behind one trait, [`Metric`] (`new / fold / reduce /
+//! finalize`, so a scope's payments can be folded in parallel and the partial results
+//! combined), and has its own methodology page in `docs/methodology/`:
+//!
+//! | module | figure |
+//! |---|---|
+//! | [`total`] | total spend (every accepted payment) |
+//! | [`influenceable`] | influenceable spend, and what each exclusion rule removed |
+//! | [`local_share`] | share of influenceable spend with suppliers in the local place |
+//! | [`wider_share`] | share with suppliers in the wider place |
+//! | [`deprived_share`] | share with suppliers in the most deprived neighbourhoods (deciles 1–2), and the decile distribution |
+//! | [`sme_share`] | share with small and medium-sized enterprises |
+//! | [`vcse_share`] | share with the social economy (charities, CICs, co-operatives…) |
+//! | [`concentration`] | supplier count, top-10 share, Herfindahl–Hirschman index |
+//! | [`leakage`] | spend leaving the place, by category, with the local suppliers already paid in it |
+//! | [`yoy`] | year-on-year change of the headline figures |
+//!
+//! Money is integer pence throughout; a share is reported two ways (of located spend and of
+//! all influenceable spend) with its coverage, never as a bare percentage.
+#![deny(missing_docs)]
+
+pub mod analysis;
+pub mod concentration;
+pub mod deprived_share;
+pub mod influenceable;
+pub mod leakage;
+pub mod local_share;
+pub mod metric;
+pub mod model;
+pub mod share;
+pub mod sme_share;
+pub mod total;
+pub mod vcse_share;
+pub mod wider_share;
+pub mod yoy;
+
+pub use analysis::{analyse, Analysis, Figures, Scope};
+pub use metric::Metric;
+pub use model::{AnchorInfo, Dataset, Location, NetworkInfo, RuleInfo, SupplierInfo, Txn};
+pub use share::Share;
