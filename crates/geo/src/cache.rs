@@ -1,0 +1,158 @@
+//! Where the index lives: built from the bundled reference files on first use into a cache
+//! directory, reopened in place (memory map) afterwards, rebuilt when a source file changes.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::build::{self, BuildStats};
+use crate::index::{Backing, GeoIndex};
+use crate::{GeoError, Sources};
+
+/// The index file name inside the cache directory (the number is the format version).
+pub const INDEX_FILE: &str = "geo-index-v3.bin";
+
+/// The cache directory: `$ANCHORNET_CACHE_DIR`, else `$XDG_CACHE_HOME/anchornet`, else
+/// `~/.cache/anchornet`, else the system temporary directory's `anchornet`.
+pub fn default_cache_dir() -> PathBuf {
+    let env = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    if let Some(d) = env("ANCHORNET_CACHE_DIR") {
+        return d;
+    }
+    if let Some(d) = env("XDG_CACHE_HOME") {
+        return d.join("anchornet");
+    }
+    if let Some(h) = env("HOME") {
+        return h.join(".cache").join("anchornet");
+    }
+    std::env::temp_dir().join("anchornet")
+}
+
+/// The bundled reference files: `$ANCHORNET_REFERENCE_DIR`, else the repository's
+/// `data/reference` (fixed when the crate is compiled).
+pub fn default_reference_dir() -> PathBuf {
+    match std::env::var_os("ANCHORNET_REFERENCE_DIR").filter(|v| !v.is_empty()) {
+        Some(d) => PathBuf::from(d),
+        None => PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/reference")),
+    }
+}
+
+/// Where to find the reference files and where to keep the built index.
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    /// The official files to build from (unless the cache holds an index built by an
+    /// explicit `build --from` whose files are unchanged).
+    pub reference_dir: PathBuf,
+    /// Where the index file is kept.
+    pub cache_dir: PathBuf,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions {
+            reference_dir: default_reference_dir(),
+            cache_dir: default_cache_dir(),
+        }
+    }
+}
+
+impl GeoIndex {
+    /// Open the index from the default cache, building it from the bundled reference files
+    /// first if there is none or a source file changed (see [`OpenOptions::default`]).
+    pub fn open_default() -> Result<GeoIndex, GeoError> {
+        GeoIndex::open(&OpenOptions::default())
+    }
+
+    /// Open the index kept in `opts.cache_dir`, (re)building it when needed: when there is no
+    /// usable index file, or the files it was built from changed (names, sizes or
+    /// modification times). An index built by [`GeoIndex::build_into_cache`] (`anchornet geo
+    /// build --from DIR`) is kept while DIR's files are unchanged, even though it differs
+    /// from the reference directory; if DIR changed it is rebuilt from DIR, and if DIR is
+    /// gone, from the reference directory.
+    pub fn open(opts: &OpenOptions) -> Result<GeoIndex, GeoError> {
+        let path = opts.cache_dir.join(INDEX_FILE);
+        let wanted = Sources::discover(&opts.reference_dir);
+        if let Ok(ix) = GeoIndex::load(&path) {
+            let m = ix.meta();
+            let fresh = match &wanted {
+                Ok(w) => m.sources == *w,
+                Err(_) => false,
+            };
+            if fresh || (m.pinned && m.sources.unchanged()) {
+                return Ok(ix);
+            }
+            if m.pinned && m.sources.dir.is_dir() {
+                let dir = m.sources.dir.clone();
+                drop(ix);
+                return GeoIndex::build_into_cache(&dir, &opts.cache_dir, true).map(|(ix, _)| ix);
+            }
+        }
+        let sources = wanted?;
+        let (ix, _) = GeoIndex::build_sources(&sources, Some(&opts.cache_dir), false)?;
+        Ok(ix)
+    }
+
+    /// Open an index file as it is (memory-mapped), without checking its sources.
+    pub fn load(path: &Path) -> Result<GeoIndex, GeoError> {
+        let file = std::fs::File::open(path).map_err(|e| GeoError::io(path, e))?;
+        // SAFETY: index files are only ever replaced by rename, never written in place, so
+        // the mapped bytes do not change while mapped.
+        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| GeoError::io(path, e))?;
+        GeoIndex::from_backing(Backing::Map(map), Some(path.to_path_buf()))
+    }
+
+    /// Build an index from the official files in `dir`, in memory (no cache file).
+    pub fn build_from(dir: &Path) -> Result<GeoIndex, GeoError> {
+        let sources = Sources::discover(dir)?;
+        GeoIndex::build_sources(&sources, None, false).map(|(ix, _)| ix)
+    }
+
+    /// Build from `dir` into the cache directory, replacing the index there; with `pinned`,
+    /// later opens keep using it while `dir`'s files are unchanged. This is
+    /// `anchornet geo build --from DIR`, for a newer official release.
+    pub fn build_into_cache(
+        dir: &Path,
+        cache_dir: &Path,
+        pinned: bool,
+    ) -> Result<(GeoIndex, BuildStats), GeoError> {
+        let sources = Sources::discover(dir)?;
+        GeoIndex::build_sources(&sources, Some(cache_dir), pinned)
+    }
+
+    fn build_sources(
+        sources: &Sources,
+        cache_dir: Option<&Path>,
+        pinned: bool,
+    ) -> Result<(GeoIndex, BuildStats), GeoError> {
+        let (words, stats) = build::build(sources, pinned)?;
+        if let Some(dir) = cache_dir {
+            if let Ok(path) = save(&words, dir) {
+                drop(words);
+                return GeoIndex::load(&path).map(|ix| (ix, stats));
+            }
+        }
+        // No writable cache: the index stays in memory for this run.
+        GeoIndex::from_backing(Backing::Owned(words), None).map(|ix| (ix, stats))
+    }
+}
+
+/// Write atomically: a temporary file in the same directory, then rename.
+fn save(words: &[u64], dir: &Path) -> Result<PathBuf, GeoError> {
+    std::fs::create_dir_all(dir).map_err(|e| GeoError::io(dir, e))?;
+    let path = dir.join(INDEX_FILE);
+    let tmp = dir.join(format!("{INDEX_FILE}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(crate::store::bytes_of(words))?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, &path)
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(GeoError::io(&path, e));
+    }
+    Ok(path)
+}

@@ -1,0 +1,581 @@
+//! The geography index on real postcodes, checked against the official files in
+//! `../shared/data` (read here independently of the index's own build code).
+
+mod common;
+
+use std::collections::{HashMap, HashSet};
+
+use anchornet_core::{Pence, Postcode, PostcodeError};
+use anchornet_geo::{Country, GeoIndex, LookupError, Lsoa21Route, OpenOptions, Places};
+use common::{index, lines, rows_for, shared};
+
+fn pc(s: &str) -> Postcode {
+    Postcode::parse(s).unwrap_or_else(|e| panic!("{s:?}: {e}"))
+}
+
+/// Every 997th row of the official ONS postcode directory (May 2022), live and terminated,
+/// in every country: the index gives the same output area, LSOA, MSOA, district and
+/// termination date, the NSPL coordinates, and the IMD 2019 decile and rank of the official
+/// IMD file.
+#[test]
+fn sample_of_the_directory_matches_the_official_files() {
+    let ix = index();
+    let d = shared();
+    let mut sample: Vec<Vec<String>> = Vec::new();
+    for (i, line) in
+        lines(&d.join("geography/postcodes/pcd_oa11_lsoa11_msoa11_lad_may22_uk.csv.xz")).enumerate()
+    {
+        if i > 0 && i % 997 == 0 {
+            sample.push(line.split(',').map(str::to_string).collect());
+        }
+    }
+    assert!(sample.len() > 2600, "{}", sample.len());
+    let wanted: HashSet<String> = sample.iter().map(|r| r[0].clone()).collect();
+    let latlong = rows_for(
+        &d.join("geography/postcodes/nspl_may25_latlong_uk.csv.xz"),
+        &|k| wanted.contains(k),
+    );
+    let imd = rows_for(&d.join("deprivation/imd2019_england_lsoa11.csv"), &|_| true);
+    let (mut checked, mut invalid, mut terminated, mut countries) = (0, 0, 0, HashMap::new());
+    for r in &sample {
+        let (pcds, doterm, oa, lsoa, msoa, lad) = (&r[0], &r[2], &r[4], &r[5], &r[6], &r[7]);
+        let p = match Postcode::parse(pcds) {
+            Ok(p) => p,
+            Err(PostcodeError::Outward(_)) | Err(PostcodeError::Inward(_)) => {
+                // Pre-standard historic codes (NPT, W1M…), all terminated: documented rejection.
+                assert!(!doterm.is_empty(), "{pcds} is live but rejected");
+                invalid += 1;
+                continue;
+            }
+            Err(e) => panic!("{pcds}: {e}"),
+        };
+        let loc = ix
+            .lookup(&p)
+            .unwrap_or_else(|| panic!("{pcds} not in the index"));
+        assert_eq!(loc.postcode.as_str(), pcds.as_str());
+        let real = |s: &str| (!s.is_empty() && !s.ends_with("99999999")).then(|| s.to_string());
+        assert_eq!(loc.oa11.map(str::to_string), real(oa), "{pcds} oa11");
+        assert_eq!(
+            loc.lsoa11.map(|a| a.code.to_string()),
+            real(lsoa),
+            "{pcds} lsoa11"
+        );
+        assert_eq!(
+            loc.msoa11.map(|a| a.code.to_string()),
+            real(msoa),
+            "{pcds} msoa11"
+        );
+        let dlad = loc
+            .directory_lad
+            .map(|d| d.code.to_string())
+            .unwrap_or_default();
+        assert_eq!(dlad, *lad, "{pcds} district");
+        assert_eq!(
+            loc.terminated.map(|t| t.to_string()).unwrap_or_default(),
+            *doterm,
+            "{pcds} doterm"
+        );
+        terminated += usize::from(loc.terminated.is_some());
+        let ll = &latlong[pcds.as_str()];
+        match ll[1].as_str() {
+            "" => assert_eq!(loc.lat, None, "{pcds}"),
+            lat => {
+                assert!(
+                    (loc.lat.unwrap() - lat.parse::<f64>().unwrap()).abs() < 1e-9,
+                    "{pcds} lat"
+                );
+                assert!(
+                    (loc.long.unwrap() - ll[2].parse::<f64>().unwrap()).abs() < 1e-9,
+                    "{pcds} long"
+                );
+            }
+        }
+        match (lsoa.starts_with("E01"), &loc.imd2019) {
+            (true, Some(d)) => {
+                let row = &imd[lsoa.as_str()];
+                assert_eq!(d.decile.to_string(), row[1], "{pcds} IMD decile");
+                assert_eq!(d.rank.to_string(), row[9], "{pcds} IMD rank");
+            }
+            (false, None) => {
+                let note = loc.imd2019_note().unwrap();
+                if lsoa.starts_with('W') || lsoa.starts_with('S') || lad.starts_with('N') {
+                    assert!(note.contains("cover England only"), "{pcds}: {note}");
+                }
+            }
+            other => panic!("{pcds}: {other:?}"),
+        }
+        *countries.entry(loc.country).or_insert(0) += 1;
+        checked += 1;
+    }
+    assert!(
+        checked > 2600 && terminated > 800 && invalid < 20,
+        "{checked} {terminated} {invalid}"
+    );
+    for c in [
+        Country::England,
+        Country::Wales,
+        Country::Scotland,
+        Country::NorthernIreland,
+    ] {
+        assert!(
+            countries.get(&c).copied().unwrap_or(0) > 20,
+            "{c}: {countries:?}"
+        );
+    }
+}
+
+/// A live English postcode whose 2011 LSOA split in 2021: the point-in-polygon route, and
+/// both indices of deprivation as the official files give them.
+#[test]
+fn live_english_postcode_in_a_split_lsoa() {
+    let loc = index().lookup(&pc("m5 4wt")).unwrap();
+    assert_eq!(loc.country, Country::England);
+    assert_eq!(loc.terminated, None);
+    assert_eq!(loc.oa11, Some("E00028381"));
+    assert_eq!(loc.lsoa11.unwrap().code, "E01032907");
+    assert_eq!(loc.lsoa11.unwrap().name, Some("Salford 022H"));
+    // lookup_lsoa11_lsoa21_ltla22.csv: E01032907 (S) → E01033991 and E01033992.
+    assert_eq!(loc.lsoa21_route, Lsoa21Route::SplitByPoint);
+    assert_eq!(loc.lsoa21.unwrap().code, "E01033991");
+    assert_eq!(loc.lad.unwrap().code.as_str(), "E08000006");
+    assert_eq!(loc.lad.unwrap().name, Some("Salford"));
+    assert_eq!(loc.ward.unwrap().code, "E05013028"); // Code-Point Open
+    assert_eq!(loc.ward.unwrap().name, Some("Ordsall"));
+    assert_eq!(loc.region.unwrap().name, Some("North West"));
+    assert_eq!(
+        loc.combined_authority.unwrap().name,
+        Some("Greater Manchester")
+    );
+    assert_eq!((loc.lat, loc.long), (Some(53.4835), Some(-2.27064)));
+    // imd2019_england_lsoa11.csv: E01032907,2,…,4982 ; imd2025_england_lsoa21.csv: E01033991,3,…,8057.
+    let imd = loc.imd2019.as_ref().unwrap();
+    assert_eq!((imd.decile, imd.rank), (2, 4982));
+    assert_eq!(imd.domains[0].domain, "Income");
+    assert_eq!((imd.domains[0].decile, imd.domains[0].rank), (2, 5507));
+    let iod = loc.iod2025.as_ref().unwrap();
+    assert_eq!((iod.decile, iod.rank, iod.score), (3, 8057, Some(30.448)));
+    assert_eq!(iod.domains.len(), 7);
+}
+
+/// Terminated postcodes still locate (flagged); a Cumbrian postcode shows the district before
+/// and after the 2023 reorganisation.
+#[test]
+fn terminated_and_reorganised() {
+    let ix = index();
+    let t = ix.lookup(&pc("BL4 9LW")).unwrap();
+    assert_eq!(t.terminated, Some(198612));
+    assert_eq!(t.introduced, Some(198001));
+    assert_eq!(t.lsoa11.unwrap().code, "E01005702");
+    assert_eq!(t.lad.unwrap().code.as_str(), "E08000006");
+    assert!(t.imd2019.is_some());
+    let t = ix.lookup(&pc("M17 1AJ")).unwrap();
+    assert_eq!(t.terminated, Some(200306));
+    assert_eq!(
+        t.ward, None,
+        "no 2025 ward for a postcode terminated in 2003"
+    );
+    let c = ix.lookup(&pc("CA12 4AA")).unwrap();
+    assert_eq!(c.directory_lad.unwrap().code.as_str(), "E07000026");
+    assert_eq!(c.directory_lad.unwrap().name, Some("Allerdale"));
+    assert_eq!(c.lad.unwrap().code.as_str(), "E06000063"); // Code-Point Open: Cumberland
+    assert_eq!(c.lad.unwrap().name, Some("Cumberland"));
+}
+
+/// Wales, Scotland, Northern Ireland and the Channel Islands: areas yes, English deprivation
+/// no, with the reason.
+#[test]
+fn outside_england_no_english_deprivation() {
+    let ix = index();
+    let w = ix.lookup(&pc("CF10 1EP")).unwrap();
+    assert_eq!(w.country, Country::Wales);
+    assert_eq!(w.lsoa11.unwrap().code, "W01001941");
+    assert_eq!(w.lad.unwrap().code.as_str(), "W06000015");
+    assert!(w.lsoa21.unwrap().code.starts_with("W01"));
+    assert!(w.imd2019.is_none() && w.iod2025.is_none());
+    assert!(w
+        .imd2019_note()
+        .unwrap()
+        .contains("Welsh postcode: the English Indices of Deprivation cover England only"));
+    assert!(w.iod2025_note().unwrap().contains("England only"));
+    let s = ix.lookup(&pc("EH1 1YZ")).unwrap();
+    assert_eq!(s.country, Country::Scotland);
+    assert_eq!(s.lsoa11.unwrap().code, "S01008675");
+    assert_eq!(s.lad.unwrap().code.as_str(), "S12000036");
+    assert_eq!(s.lsoa21, None);
+    assert!(s.imd2019_note().unwrap().starts_with("Scottish postcode"));
+    let n = ix.lookup(&pc("BT1 5GS")).unwrap();
+    assert_eq!(n.country, Country::NorthernIreland);
+    assert_eq!(n.lsoa11.unwrap().code, "95GG39S1");
+    assert_eq!(n.lad.unwrap().code.as_str(), "N09000003");
+    assert!(n
+        .imd2019_note()
+        .unwrap()
+        .starts_with("Northern Irish postcode"));
+    let j = ix.lookup(&pc("JE2 3AB")).unwrap();
+    assert_eq!(j.country, Country::ChannelIslands);
+    assert_eq!(j.lsoa11, None);
+    assert!(j.imd2019_note().unwrap().contains("Crown dependency"));
+}
+
+/// Invalid strings and unknown postcodes, each with its reason.
+#[test]
+fn invalid_and_unknown_with_reasons() {
+    let ix = index();
+    let invalid = |s: &str| match ix.lookup_str(s) {
+        Err(LookupError::Invalid(e)) => e,
+        other => panic!("{s:?}: {other:?}"),
+    };
+    assert_eq!(invalid(""), PostcodeError::Empty);
+    assert_eq!(invalid("BFPO 123"), PostcodeError::Bfpo);
+    assert!(matches!(invalid("M5 4BC"), PostcodeError::InwardLetter(_)));
+    assert!(matches!(invalid("Q1 1AA"), PostcodeError::Outward(_)));
+    assert!(matches!(invalid("T12 VP94"), PostcodeError::Inward(_))); // an Irish Eircode
+    assert_eq!(invalid("Various"), PostcodeError::Inward("OUS".into())); // Salford's register has 20
+    let unknown = |s: &str| match ix.lookup_str(s) {
+        Err(LookupError::Unknown { reason, .. }) => reason,
+        other => panic!("{s:?}: {other:?}"),
+    };
+    assert!(unknown("ASCN 1ZZ").contains("Overseas Territory"));
+    assert!(unknown("BF1 3AA").contains("British Forces"));
+    assert!(unknown("SN5 6NS").starts_with("not in the ONS postcode directory"));
+    assert!(unknown("FY10 4PL").starts_with("no such postcode district"));
+    // GIR 0AA is in the directory, with no areas.
+    let g = ix.lookup(&pc("GIR 0AA")).unwrap();
+    assert_eq!(g.lsoa11, None);
+    assert_eq!(g.lad, None);
+}
+
+/// The 360 supplier postcodes of Salford City Council's contracts register (2022): which
+/// resolve, why the others do not, and the share of annual contract value with suppliers in
+/// Salford and in Greater Manchester. The same figures come from
+/// `tests/salford_crosscheck.py`, written independently from the official files.
+#[test]
+fn salford_register_suppliers() {
+    let ix = index();
+    let places = Places::builtin(ix);
+    let salford = places.get("Salford").unwrap();
+    let gm = places.get("Greater Manchester").unwrap();
+    let path = shared().join("procurement/salford_contracts_register_2022.csv");
+    let mut r = csv::Reader::from_path(&path).unwrap();
+    let h = r.headers().unwrap().clone();
+    let col = |name: &str| {
+        h.iter()
+            .position(|x| x.trim_start_matches('\u{feff}') == name)
+            .unwrap()
+    };
+    let (pcol, vcol) = (col("Supplier Postcode"), col("Annual Value"));
+    let (mut rows, mut resolved, mut terminated) = (0, 0, 0);
+    let mut failures: HashMap<String, Vec<String>> = HashMap::new();
+    let (mut total, mut in_salford, mut in_gm) = (Pence(0), Pence(0), Pence(0));
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        rows += 1;
+        let v = match rec[vcol].trim() {
+            "" | "-" => Pence(0),
+            s => Pence::parse(s).unwrap(),
+        };
+        total = total.checked_add(v).unwrap();
+        match ix.lookup_str(&rec[pcol]) {
+            Ok(loc) => {
+                resolved += 1;
+                terminated += usize::from(loc.terminated.is_some());
+                if salford.contains(&loc) {
+                    in_salford = in_salford.checked_add(v).unwrap();
+                }
+                if gm.contains(&loc) {
+                    in_gm = in_gm.checked_add(v).unwrap();
+                }
+            }
+            Err(e) => failures
+                .entry(e.status().to_string())
+                .or_default()
+                .push(format!("{:?}: {e}", &rec[pcol])),
+        }
+    }
+    for (k, v) in &failures {
+        eprintln!("{k} ({}):\n  {}", v.len(), v.join("\n  "));
+    }
+    assert_eq!(rows, 360);
+    assert_eq!(resolved, 337);
+    assert_eq!(failures["invalid"].len(), 21); // 20 × "Various", 1 Irish Eircode "T12 VP94"
+    assert_eq!(
+        failures["invalid"]
+            .iter()
+            .filter(|f| f.starts_with("\"Various\""))
+            .count(),
+        20
+    );
+    assert_eq!(failures["unknown"].len(), 2); // H15 3SS (no such district), SN5 6NS
+    assert!(terminated <= 10, "{terminated}");
+    assert_eq!(total, Pence(20_851_595_129)); // £208,515,951.29
+    assert_eq!(in_salford, Pence(2_910_813_205));
+    assert_eq!(in_gm, Pence(8_020_225_362));
+    let share = |x: Pence| (x.0 as f64) / (total.0 as f64) * 100.0;
+    assert_eq!(format!("{:.4}", share(in_salford)), "13.9597");
+    assert_eq!(format!("{:.4}", share(in_gm)), "38.4634");
+}
+
+/// Places: built-in sets by name, each district named as expected; districts by name or code;
+/// custom sets and circles from TOML; membership by LSOA.
+#[test]
+fn places_builtin_custom_and_by_lsoa() {
+    let ix = index();
+    let mut places = Places::builtin(ix);
+    let names = |p: &str| -> Vec<String> {
+        places
+            .get(p)
+            .unwrap()
+            .districts
+            .iter()
+            .map(|c| ix.district_name(c).unwrap_or("?").to_string())
+            .collect()
+    };
+    let gm = names("greater manchester");
+    assert_eq!(gm.len(), 10);
+    for n in [
+        "Bolton",
+        "Bury",
+        "Manchester",
+        "Oldham",
+        "Rochdale",
+        "Salford",
+        "Stockport",
+        "Tameside",
+        "Trafford",
+        "Wigan",
+    ] {
+        assert!(gm.contains(&n.to_string()), "{n}");
+    }
+    let l14 = names("Lancashire-14");
+    assert_eq!(l14.len(), 14);
+    for n in [
+        "Preston",
+        "Blackburn with Darwen",
+        "Blackpool",
+        "Burnley",
+        "Wyre",
+        "West Lancashire",
+        "Rossendale",
+    ] {
+        assert!(l14.contains(&n.to_string()), "{n}: {l14:?}");
+    }
+    assert_eq!(names("Birmingham and Solihull"), ["Birmingham", "Solihull"]);
+    let ne = names("North East Mayoral Combined Authority");
+    assert!(
+        ne.contains(&"Newcastle upon Tyne".to_string())
+            && ne.contains(&"County Durham".to_string())
+            && ne.len() == 7,
+        "{ne:?}"
+    );
+    assert!(names("York and North Yorkshire").contains(&"North Yorkshire".to_string()));
+    let em = names("East Midlands Combined County Authority");
+    assert!(
+        em.contains(&"Derby".to_string())
+            && em.contains(&"Rushcliffe".to_string())
+            && !em.contains(&"?".to_string()),
+        "{em:?}"
+    );
+    // The same set from the combined authority code in the boundary files.
+    let gmca = places.get("E47000001").unwrap();
+    assert_eq!(
+        gmca.districts,
+        places.get("Greater Manchester").unwrap().districts
+    );
+    assert_eq!(
+        places.get("North West").unwrap().kind,
+        anchornet_geo::PlaceKind::Region
+    );
+    assert_eq!(places.get("E08000006").unwrap().name, "Salford");
+    places
+        .add_toml(
+            ix,
+            r#"
+            [other]
+            ignored = true
+            [places."Salford and Trafford"]
+            districts = ["Salford", "E08000009"]
+            [places."Near MediaCity"]
+            within_km = 2.0
+            postcode = "M50 2EQ"
+            [places."GM and Preston"]
+            districts = ["Greater Manchester", "preston"]
+            "#,
+        )
+        .unwrap();
+    let st = places.get("Salford and Trafford").unwrap();
+    assert_eq!(st.districts.len(), 2);
+    assert_eq!(places.get("GM and Preston").unwrap().districts.len(), 11);
+    let m5 = ix.lookup(&pc("M5 4WT")).unwrap(); // Salford, about 2.0 km from M50 2EQ
+    let m17 = ix
+        .lookup(&pc("M17 1DA"))
+        .or_else(|| ix.lookup(&pc("M17 1AA")))
+        .unwrap(); // Trafford Park
+    let near = places.get("Near MediaCity").unwrap();
+    let d = anchornet_geo::distance_km(53.47253, -2.29769, m5.lat.unwrap(), m5.long.unwrap());
+    assert_eq!(near.contains(&m5), d <= 2.0);
+    assert!(st.contains(&m5));
+    assert!(!places
+        .get("Birmingham and Solihull")
+        .unwrap()
+        .contains(&m17));
+    let mc = ix.lookup(&pc("M50 2EQ")).unwrap();
+    assert!(near.contains(&mc));
+    // By LSOA: 2021 and 2011 codes.
+    assert_eq!(
+        places
+            .get("Salford")
+            .unwrap()
+            .contains_lsoa(ix, "E01033991"),
+        Some(true)
+    );
+    assert_eq!(
+        places
+            .get("Salford")
+            .unwrap()
+            .contains_lsoa(ix, "E01032907"),
+        Some(true)
+    );
+    assert_eq!(
+        places
+            .get("Trafford")
+            .unwrap()
+            .contains_lsoa(ix, "E01033991"),
+        Some(false)
+    );
+    assert_eq!(
+        places
+            .get("Salford")
+            .unwrap()
+            .contains_lsoa(ix, "E01999999"),
+        None
+    );
+    let (clat, clong) = ix.lsoa("E01033991").unwrap().centre.unwrap();
+    assert!(
+        (clat - 53.48).abs() < 0.02 && (clong + 2.27).abs() < 0.03,
+        "{clat} {clong}"
+    );
+    let d = anchornet_geo::distance_km(53.47253, -2.29769, clat, clong);
+    assert_eq!(near.contains_lsoa(ix, "E01033991"), Some(d <= 2.0));
+    // Errors name what is wrong.
+    let e = places
+        .add_toml(ix, "[places.\"X\"]\ndistrcts = [\"Salford\"]\n")
+        .unwrap_err();
+    assert!(e.to_string().contains("distrcts"), "{e}");
+    let e = places
+        .add_toml(ix, "[places.\"X\"]\ndistricts = [\"Atlantis\"]\n")
+        .unwrap_err();
+    assert!(e.to_string().contains("Atlantis"), "{e}");
+    let e = places
+        .add_toml(ix, "[places.\"X\"]\nwithin_km = 3\n")
+        .unwrap_err();
+    assert!(e.to_string().contains("centre"), "{e}");
+}
+
+/// The index is kept in the cache and reopened from it (memory-mapped) without rebuilding;
+/// batch lookups equal single ones.
+#[test]
+fn cache_reopen_and_batch() {
+    let ix = index();
+    let path = ix.path().expect("index kept as a file in the cache");
+    assert!(path.starts_with(common::cache_dir()));
+    let t = std::time::Instant::now();
+    let again = GeoIndex::open(&OpenOptions {
+        reference_dir: common::reference(),
+        cache_dir: common::cache_dir().to_path_buf(),
+    })
+    .unwrap();
+    assert!(
+        t.elapsed().as_secs_f64() < 1.0,
+        "reopening should not rebuild: {:?}",
+        t.elapsed()
+    );
+    assert_eq!(again.len(), ix.len());
+    let stats = ix.build_stats();
+    assert_eq!(stats.postcodes as usize, ix.len());
+    assert!(stats.lsoa21_routes["split-by-point"] > 100_000);
+    let ps: Vec<Postcode> = ["M5 4WT", "CF10 1EP", "SN5 6NS", "BT1 5GS"]
+        .iter()
+        .map(|s| pc(s))
+        .collect();
+    let many = again.lookup_many(&ps);
+    for (p, m) in ps.iter().zip(&many) {
+        assert_eq!(m.as_ref(), ix.lookup(p).as_ref());
+    }
+    assert!(many[2].is_none());
+}
+
+/// `bulk::annotate` keeps every row, marks the bad ones with the reason.
+#[test]
+fn bulk_annotate_keeps_every_row() {
+    let input = "name,Post Code\nA,m5 4wt\nB,Various\nC,\nD,SN5 6NS\nE,bl49lw\nF\n";
+    let mut out = Vec::new();
+    let s =
+        anchornet_geo::bulk::annotate(index(), input.as_bytes(), &mut out, " post code ").unwrap();
+    assert_eq!(
+        (s.rows, s.live, s.invalid, s.empty, s.unknown, s.terminated),
+        (6, 1, 1, 2, 1, 1)
+    );
+    let text = String::from_utf8(out).unwrap();
+    let mut r = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let h = r.headers().unwrap().clone();
+    let at = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let recs: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert_eq!(recs.len(), 6);
+    assert_eq!(&recs[0][at("geo_lsoa11")], "E01032907");
+    assert_eq!(&recs[0][at("geo_imd2019_decile")], "2");
+    assert_eq!(&recs[1][at("geo_status")], "invalid");
+    assert!(
+        recs[1][at("geo_reason")].contains("inward code \"OUS\""),
+        "{}",
+        &recs[1][at("geo_reason")]
+    );
+    assert_eq!(&recs[2][at("geo_status")], "empty");
+    assert_eq!(&recs[3][at("geo_status")], "unknown");
+    assert_eq!(&recs[4][at("geo_status")], "terminated");
+    assert_eq!(&recs[5][at("geo_status")], "empty");
+    let e = anchornet_geo::bulk::annotate(index(), input.as_bytes(), Vec::new(), "postcode")
+        .unwrap_err();
+    assert!(e.to_string().contains("post code"), "{e}");
+}
+
+/// The B2 answers: one line per input line, in order.
+#[test]
+fn b2_answers_in_input_order() {
+    let input = b"m54bd\n  M5  4WT \nXX\nSN5 6NS\r\nbl4 9lw\nCF10 1EP\n";
+    let mut out = Vec::new();
+    let n = anchornet_geo::bulk::b2_answers(index(), input, &mut out).unwrap();
+    assert_eq!(n, 6);
+    let text = String::from_utf8(out).unwrap();
+    let m54bd = index().lookup(&pc("M5 4BD")).unwrap();
+    let first = format!(
+        "M5 4BD,{},{},{},{}",
+        m54bd.lsoa11.unwrap().code,
+        m54bd.directory_lad.unwrap().code,
+        m54bd
+            .imd2019
+            .as_ref()
+            .map(|d| d.decile.to_string())
+            .unwrap_or_default(),
+        u8::from(m54bd.terminated.is_some())
+    );
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], first);
+    assert_eq!(lines[1], "M5 4WT,E01032907,E08000006,2,0");
+    assert_eq!(lines[2], ",invalid,,,");
+    assert_eq!(lines[3], "SN5 6NS,unknown,,,");
+    assert_eq!(
+        lines[4],
+        "BL4 9LW,E01005702,E08000006,".to_string()
+            + &index()
+                .lookup(&pc("BL4 9LW"))
+                .unwrap()
+                .imd2019
+                .unwrap()
+                .decile
+                .to_string()
+            + ",1"
+    );
+    assert_eq!(lines[5], "CF10 1EP,W01001941,W06000015,,0");
+}
