@@ -59,27 +59,6 @@ pub fn ratio(a: i64, b: i64) -> Option<f64> {
     (b > 0).then(|| a as f64 / b as f64)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn shares_both_ways_with_coverage() {
-        let mut s = Share::default();
-        s.add(600, true, true);
-        s.add(200, true, false);
-        s.add(200, false, false);
-        assert_eq!(s.of_known(), Some(0.75));
-        assert_eq!(s.of_all(), Some(0.6));
-        assert_eq!(s.coverage(), Some(0.8));
-        let mut t = Share::default();
-        t.merge(s);
-        t.merge(s);
-        assert_eq!((t.matched, t.known, t.base), (1200, 1600, 2000));
-        assert_eq!(Share::default().of_all(), None);
-    }
-}
-
 /// The test behind a supplier-based share: whether it can be made for a supplier, and
 /// whether the supplier passes. Each share metric (local, wider, SME, VCSE) is one of these.
 pub trait SupplierTest: Send {
@@ -108,5 +87,26 @@ impl<T: SupplierTest> Metric for ShareOf<T> {
     }
     fn finalize(self, _: &Dataset) -> Share {
         self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shares_both_ways_with_coverage() {
+        let mut s = Share::default();
+        s.add(600, true, true);
+        s.add(200, true, false);
+        s.add(200, false, false);
+        assert_eq!(s.of_known(), Some(0.75));
+        assert_eq!(s.of_all(), Some(0.6));
+        assert_eq!(s.coverage(), Some(0.8));
+        let mut t = Share::default();
+        t.merge(s);
+        t.merge(s);
+        assert_eq!((t.matched, t.known, t.base), (1200, 1600, 2000));
+        assert_eq!(Share::default().of_all(), None);
     }
 }
