@@ -13,6 +13,7 @@ pub mod config;
 pub mod pipeline;
 pub mod resolve_step;
 pub mod rules;
+pub mod shapes;
 
 pub use config::{AnchorKind, Deprivation, NetworkConfig};
 pub use pipeline::{prepare, Prepared, Quality};

@@ -53,3 +53,38 @@ fn demo_network_reconciles() {
     assert!(cov.iter().all(|a| a.months.len() == 12), "{cov:?}");
     assert!(net.local.coverage().unwrap() > 0.0);
 }
+
+#[test]
+fn greater_manchester_lsoa_shapes_load() {
+    let geo_dir = anchornet_geo::default_reference_dir();
+    let gm: std::collections::HashSet<String> = [
+        "E08000001",
+        "E08000002",
+        "E08000003",
+        "E08000004",
+        "E08000005",
+        "E08000006",
+        "E08000007",
+        "E08000008",
+        "E08000009",
+        "E08000010",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let t = std::time::Instant::now();
+    let shapes = anchornet_network::shapes::lsoa21_in(&geo_dir, &gm).unwrap();
+    eprintln!(
+        "{} shapes in {:?}, {} points",
+        shapes.len(),
+        t.elapsed(),
+        shapes
+            .iter()
+            .flat_map(|s| &s.rings)
+            .map(|r| r.len())
+            .sum::<usize>()
+    );
+    // Greater Manchester has 1,702 LSOAs (2021).
+    assert_eq!(shapes.len(), 1702);
+    assert!(shapes.iter().any(|s| s.name.starts_with("Salford ")));
+}
