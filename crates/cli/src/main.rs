@@ -24,6 +24,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     Ingest(cmd::ingest::Args),
+    Analyse(cmd::analyse::Args),
     Demo(cmd::demo::Args),
 }
 
@@ -31,6 +32,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Ingest(a) => cmd::ingest::run(a),
+        Command::Analyse(a) => cmd::analyse::run(a),
         Command::Demo(a) => cmd::demo::run(a),
     };
     match result {

@@ -13,8 +13,10 @@ pub mod config;
 pub mod pipeline;
 pub mod resolve_step;
 pub mod rules;
+pub mod run;
 pub mod shapes;
 
 pub use config::{AnchorKind, Deprivation, NetworkConfig};
 pub use pipeline::{prepare, Prepared, Quality};
 pub use rules::Rules;
+pub use run::{run, RunError, RunResult};

@@ -46,6 +46,10 @@ pub struct Prepared {
     pub issues: Vec<Issue>,
     /// The resolved payments (for the Parquet export), parallel to `dataset.txns`.
     pub payments: Vec<Payment>,
+    /// The local place.
+    pub local: Place,
+    /// The wider place.
+    pub wider: Place,
 }
 
 /// Why a network could not be prepared.
@@ -409,6 +413,8 @@ pub fn prepare(
         quality,
         issues,
         payments,
+        local,
+        wider,
     })
 }
 

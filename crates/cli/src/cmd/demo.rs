@@ -1,12 +1,11 @@
-//! `anchornet demo`: run the pipeline on the real network bundled in `data/demo/`.
+//! `anchornet demo`: run the whole pipeline on the real network bundled in `data/demo/`.
 
 use std::path::PathBuf;
 
 /// Run Anchornet on the bundled real sample network: Salford, Manchester and Trafford
-/// councils' published payments (Open Government Licence v3.0; see data/demo/README.md).
-///
-/// Today this ingests every bundled file and writes the clean payments and the issues
-/// report to the output directory; as the analysis stages land it runs them too.
+/// councils' published payments and Salford's contracts register (Open Government Licence
+/// v3.0; see data/demo/README.md), with Greater Manchester as the wider place. Writes the
+/// HTML report, workbook, CSV set, JSON, resolved payments and issues to `--out`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Where to write the outputs.
@@ -15,6 +14,9 @@ pub struct Args {
     /// The bundled data directory (defaults to the repository's data/demo).
     #[arg(long, hide = true)]
     pub data: Option<PathBuf>,
+    /// Print the analysis as JSON on stdout instead of the summary.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// The repository's bundled demo data.
@@ -25,36 +27,16 @@ pub fn demo_dir() -> PathBuf {
 
 pub fn run(a: Args) -> anyhow::Result<u8> {
     let data = a.data.clone().unwrap_or_else(demo_dir);
+    let file = data.join("anchornet.toml");
     anyhow::ensure!(
-        data.is_dir(),
-        "demo data not found at {} (run from a clone of the repository)",
-        data.display()
+        file.is_file(),
+        "demo network not found at {} (run from a clone of the repository)",
+        file.display()
     );
-    std::fs::create_dir_all(&a.out)?;
-    let payments = a.out.join("payments.csv");
-    let issues = a.out.join("issues.csv");
     eprintln!(
-        "Anchornet demo: ingesting the bundled real network in {}",
-        data.display()
+        "Anchornet demo: analysing the bundled real network {}",
+        file.display()
     );
-    let code = super::ingest::run(super::ingest::Args {
-        inputs: vec![
-            data.join("spend").to_string_lossy().to_string(),
-            data.join("registers").to_string_lossy().to_string(),
-        ],
-        anchor: None,
-        mapping: None,
-        out: Some(payments.clone()),
-        issues: Some(issues.clone()),
-        json: false,
-        explain: false,
-        keep_duplicates: false,
-    })?;
-    eprintln!(
-        "wrote {} , {} and {}",
-        payments.display(),
-        a.out.join("payments.suppliers.csv").display(),
-        issues.display()
-    );
-    Ok(code)
+    let cfg = anchornet_network::NetworkConfig::load(&file)?;
+    super::analyse::run_network(&cfg, None, &a.out, a.json)
 }

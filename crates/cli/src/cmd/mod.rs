@@ -1,4 +1,5 @@
 //! One module per subcommand. Each has `Args` (clap derive; doc comments are the help)
 //! and `run(Args) -> anyhow::Result<u8>` returning the exit code.
+pub mod analyse;
 pub mod demo;
 pub mod ingest;

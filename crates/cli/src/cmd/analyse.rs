@@ -1,0 +1,131 @@
+//! `anchornet analyse`: the network's spend analysis, end to end.
+
+use std::path::PathBuf;
+
+use anchornet_core::FinancialYear;
+use anchornet_network::config::{AnchorConfig, AnchorKind, Deprivation, NetworkConfig};
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+
+/// Analyse a network's spend: local, wider-place, deprived-area, SME and VCSE shares of
+/// influenceable spend, with coverage, by anchor, year and category; leakage; concentration.
+///
+/// Give a network file (`--network anchornet.toml`), or payment files and a place
+/// (`FILES… --place Salford`), one anchor per file or folder. Writes `report.html` (one
+/// self-contained file), `report.xlsx`, `csv/`, `analysis.json`, `payments.parquet` (the
+/// resolved payments) and `issues.csv` into `--out`, and prints a summary.
+///
+/// Exit codes: 0 done; 2 usage or input error (unreadable network file, unknown place).
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Payment files, folders or globs (one anchor each), with `--place`.
+    #[arg(conflicts_with = "network")]
+    pub files: Vec<String>,
+    /// The network file.
+    #[arg(long)]
+    pub network: Option<PathBuf>,
+    /// The local place, with FILES (a district, region, combined authority or built-in place).
+    #[arg(long, requires = "files")]
+    pub place: Option<String>,
+    /// The wider place, with FILES (defaults to the local place).
+    #[arg(long, requires = "place")]
+    pub wider: Option<String>,
+    /// Only this financial year, e.g. 2021/22.
+    #[arg(long)]
+    pub year: Option<String>,
+    /// Output directory.
+    #[arg(long, default_value = "anchornet-report")]
+    pub out: PathBuf,
+    /// Print the analysis as JSON on stdout instead of the summary.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(a: Args) -> anyhow::Result<u8> {
+    let cfg = match (&a.network, a.files.is_empty()) {
+        (Some(n), _) => NetworkConfig::load(n)?,
+        (None, false) => {
+            let place = a
+                .place
+                .clone()
+                .context("give --place NAME with payment files (or use --network)")?;
+            NetworkConfig {
+                name: format!("{place} (ad hoc)"),
+                wider_place: a.wider.clone().unwrap_or_else(|| place.clone()),
+                local_place: place,
+                deprivation: Deprivation::default(),
+                rules: None,
+                places: None,
+                anchors: a
+                    .files
+                    .iter()
+                    .map(|f| AnchorConfig {
+                        name: anchornet_ingest::run::default_anchor(f),
+                        kind: AnchorKind::Other,
+                        payments: vec![f.clone()],
+                        vendors: Vec::new(),
+                        registers: Vec::new(),
+                        mapping: None,
+                    })
+                    .collect(),
+                base: PathBuf::new(),
+            }
+        }
+        (None, true) => {
+            anyhow::bail!("give --network anchornet.toml, or payment files with --place")
+        }
+    };
+    let year = a
+        .year
+        .as_deref()
+        .map(|y| y.parse::<FinancialYear>())
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--year: {e}"))?;
+    run_network(&cfg, year, &a.out, a.json)
+}
+
+/// Run a network and print the summary (or JSON); shared with `demo`.
+pub fn run_network(
+    cfg: &NetworkConfig,
+    year: Option<FinancialYear>,
+    out: &std::path::Path,
+    json: bool,
+) -> anyhow::Result<u8> {
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {elapsed:>4} {prefix:8} {wide_msg}")
+            .expect("valid template"),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar.set_prefix("geo");
+    bar.set_message("opening the geography index (built on first use)");
+    let geo = anchornet_geo::GeoIndex::open_default().context("geography index")?;
+    let mut progress = |stage: &str, detail: &str| {
+        bar.set_prefix(stage.to_string());
+        bar.set_message(detail.to_string());
+    };
+    let r = anchornet_network::run(cfg, &geo, year, out, &mut progress);
+    bar.finish_and_clear();
+    let r = r?;
+    if json {
+        serde_json::to_writer_pretty(std::io::stdout().lock(), &r.analysis)?;
+        println!();
+    } else {
+        print!("{}", anchornet_report::summary::terminal(&r.analysis));
+        println!();
+        for w in &r.written {
+            println!("wrote {}", w.display());
+        }
+    }
+    let failed: Vec<_> = r.analysis.checks.iter().filter(|c| !c.ok).collect();
+    anyhow::ensure!(
+        failed.is_empty(),
+        "reconciliation failed: {}",
+        failed
+            .iter()
+            .map(|c| c.what.as_str())
+            .collect::<Vec<_>>()
+            .join("; ")
+    );
+    Ok(0)
+}

@@ -1,0 +1,266 @@
+//! One analysis run, end to end: prepare the network, compute the metrics, and write every
+//! output into a directory — the self-contained HTML report, the XLSX workbook, the CSV set,
+//! the analysis as JSON, the resolved payments as Parquet and the issues file.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use anchornet_core::FinancialYear;
+use anchornet_geo::GeoIndex;
+use anchornet_ingest::columnar::{Cell, ColType, ColumnSpec, ParquetTable};
+use anchornet_ingest::write::{atomic, OutFormat, RecordWriter};
+use anchornet_metrics::{analyse, Analysis};
+use anchornet_report::{
+    Count, FileQuality, HeadOffice, MapArea, MapData, Quality as ReportQuality, ReportInput,
+};
+
+use crate::config::NetworkConfig;
+use crate::pipeline::{prepare, PipelineError, Prepared, Progress};
+
+/// What a run produced.
+pub struct RunResult {
+    /// The analysis.
+    pub analysis: Analysis,
+    /// The prepared network (dataset, quality facts, issues).
+    pub prepared: Prepared,
+    /// Files written, in order.
+    pub written: Vec<PathBuf>,
+}
+
+/// Why a run failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// Preparing the network.
+    #[error(transparent)]
+    Pipeline(#[from] PipelineError),
+    /// Writing an output.
+    #[error("{path}: {source}")]
+    Write {
+        /// The output.
+        path: String,
+        /// Cause.
+        source: std::io::Error,
+    },
+}
+
+fn write_err(path: &Path) -> impl FnOnce(std::io::Error) -> RunError + '_ {
+    move |source| RunError::Write {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+/// Prepare, analyse and write everything into `out`.
+pub fn run(
+    cfg: &NetworkConfig,
+    geo: &GeoIndex,
+    year: Option<FinancialYear>,
+    out: &Path,
+    progress: Progress<'_>,
+) -> Result<RunResult, RunError> {
+    let prepared = prepare(cfg, geo, year, progress)?;
+    progress("measure", "metrics");
+    let analysis = analyse(&prepared.dataset, year);
+    progress("present", "report");
+    let input = report_input(&prepared, &analysis, geo);
+    std::fs::create_dir_all(out).map_err(write_err(out))?;
+    let mut written = Vec::new();
+    let html = out.join("report.html");
+    anchornet_report::html::write(&input, &html).map_err(write_err(&html))?;
+    written.push(html);
+    let xlsx = out.join("report.xlsx");
+    anchornet_report::xlsx::write(&input, &xlsx).map_err(write_err(&xlsx))?;
+    written.push(xlsx);
+    let csv_dir = out.join("csv");
+    written
+        .extend(anchornet_report::csv_set::write(&input, &csv_dir).map_err(write_err(&csv_dir))?);
+    let json = out.join("analysis.json");
+    let bytes = serde_json::to_vec_pretty(&analysis).map_err(|e| write_err(&json)(e.into()))?;
+    anchornet_report::write_atomic(&json, &bytes).map_err(write_err(&json))?;
+    written.push(json);
+    let pq = out.join("payments.parquet");
+    write_payments(&prepared, &pq).map_err(write_err(&pq))?;
+    written.push(pq);
+    let issues = out.join("issues.csv");
+    write_issues(&prepared, &issues).map_err(write_err(&issues))?;
+    written.push(issues);
+    Ok(RunResult {
+        analysis,
+        prepared,
+        written,
+    })
+}
+
+/// The report's input: the analysis, a map of where spend lands over the wider place's
+/// neighbourhoods, and the data-quality facts.
+pub fn report_input<'a>(p: &Prepared, a: &'a Analysis, geo: &GeoIndex) -> ReportInput<'a> {
+    let ds = &p.dataset;
+    let q = &p.quality;
+    let mut quality = ReportQuality {
+        files: q.files.iter().map(FileQuality::from).collect(),
+        suppliers: vec![
+            Count {
+                label: "distinct supplier names".into(),
+                count: q.supplier_names,
+                pence: None,
+            },
+            Count {
+                label: "supplier entities".into(),
+                count: q.entities,
+                pence: None,
+            },
+            Count {
+                label: "rows not used (see issues.csv)".into(),
+                count: q.issues,
+                pence: None,
+            },
+        ],
+        locations: ReportQuality::locations_from(ds, None),
+        head_offices: Vec::new(),
+        notes: vec![format!("Influenceable-spend rules: {}.", q.rules)],
+    };
+    if !q.unplaced_postcodes.is_empty() {
+        quality.notes.push(format!(
+            "{} supplier postcode(s) could not be placed, e.g. {}.",
+            q.unplaced_postcodes.len(),
+            q.unplaced_postcodes
+                .iter()
+                .take(5)
+                .map(|(pc, why)| format!("{pc} ({why})"))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ));
+    }
+    for (i, s) in ds.suppliers.iter().enumerate() {
+        if let Some(l) = s.location.as_ref().filter(|l| l.head_office) {
+            let pence = ds
+                .txns
+                .iter()
+                .filter(|t| t.supplier as usize == i && t.excluded_by.is_none())
+                .map(|t| t.pence)
+                .sum();
+            quality.head_offices.push(HeadOffice {
+                supplier: ds.public_name(i as u32).to_string(),
+                postcode: l.postcode.clone(),
+                district: l.lad_name.clone(),
+                pence,
+            });
+        }
+    }
+    let districts: HashSet<String> = p.wider.districts.iter().map(|d| d.to_string()).collect();
+    let mut maps = Vec::new();
+    if let Ok(shapes) =
+        crate::shapes::lsoa21_in(&anchornet_geo::default_reference_dir(), &districts)
+    {
+        let mut m = MapData {
+            title: format!(
+                "Where the network's influenceable spend lands in {}, {}",
+                p.wider.name,
+                a.year_names().join(", ")
+            ),
+            level: "LSOA (2021)".into(),
+            areas: shapes
+                .into_iter()
+                .map(|s| MapArea {
+                    decile: geo.lsoa(&s.code).and_then(|_| decile_of(ds, &s.code)),
+                    code: s.code,
+                    name: s.name,
+                    rings: s.rings,
+                })
+                .collect(),
+            ..Default::default()
+        };
+        m.add_spend(ds, None, |l| l.lsoa.clone());
+        maps.push(m);
+    }
+    ReportInput {
+        analysis: a,
+        maps,
+        quality,
+        generated: format!("anchornet {}", env!("CARGO_PKG_VERSION")),
+        sources: vec![
+            "Payment data: the anchors' published spend files (Open Government Licence v3.0).".into(),
+            "Postcodes, areas and boundaries: ONS (OGL v3.0); contains OS data © Crown copyright and database right; contains Royal Mail data © Royal Mail copyright and database right.".into(),
+            "English Indices of Deprivation 2025 and 2019: MHCLG (OGL v3.0).".into(),
+        ],
+    }
+}
+
+/// The deprivation decile of an LSOA, as recorded on any located supplier there.
+fn decile_of(ds: &anchornet_metrics::Dataset, lsoa: &str) -> Option<u8> {
+    ds.suppliers
+        .iter()
+        .filter_map(|s| s.location.as_ref())
+        .find(|l| l.lsoa.as_deref() == Some(lsoa))
+        .and_then(|l| l.decile)
+}
+
+/// The resolved payments: each payment with its supplier entity, location and the rule that
+/// excluded it.
+const RESOLVED_PARQUET: [ColumnSpec; 18] = {
+    use ColType::*;
+    [
+        ColumnSpec::required("anchor", Str),
+        ColumnSpec::required("source_file", Str),
+        ColumnSpec::required("line", I64),
+        ColumnSpec::required("date", Date),
+        ColumnSpec::required("financial_year", Str),
+        ColumnSpec::required("amount_pence", I64),
+        ColumnSpec::required("supplier_name", Str),
+        ColumnSpec::required("category", Str),
+        ColumnSpec::required("supplier_entity", Str),
+        ColumnSpec::required("supplier_kind", Str),
+        ColumnSpec::optional("postcode", Str),
+        ColumnSpec::optional("location_source", Str),
+        ColumnSpec::optional("district", Str),
+        ColumnSpec::optional("lsoa", Str),
+        ColumnSpec::optional("deprivation_decile", I64),
+        ColumnSpec::optional("local", Bool),
+        ColumnSpec::optional("wider", Bool),
+        ColumnSpec::optional("excluded_by", Str),
+    ]
+};
+
+fn write_payments(p: &Prepared, path: &Path) -> std::io::Result<()> {
+    let (w, pending) = atomic(path)?;
+    let mut t = ParquetTable::new(w, "resolved_payment", &RESOLVED_PARQUET)?;
+    let ds = &p.dataset;
+    for (pay, tx) in p.payments.iter().zip(&ds.txns) {
+        let s = ds.supplier(tx);
+        let l = s.location.as_ref();
+        let fy = pay.financial_year.to_string();
+        t.push(&[
+            Cell::Str(Some(&pay.anchor)),
+            Cell::Str(Some(&pay.source_file)),
+            Cell::I64(Some(pay.line as i64)),
+            Cell::Date(Some(pay.date)),
+            Cell::Str(Some(&fy)),
+            Cell::I64(Some(pay.amount.0)),
+            Cell::Str(Some(&pay.supplier_name)),
+            Cell::Str(Some(&ds.categories[tx.category as usize])),
+            Cell::Str(Some(&s.name)),
+            Cell::Str(Some(&s.kind)),
+            Cell::Str(l.map(|l| l.postcode.as_str())),
+            Cell::Str(l.map(|l| l.source.as_str())),
+            Cell::Str(l.map(|l| l.lad_name.as_str())),
+            Cell::Str(l.and_then(|l| l.lsoa.as_deref())),
+            Cell::I64(l.and_then(|l| l.decile).map(i64::from)),
+            Cell::Bool(l.map(|l| l.local)),
+            Cell::Bool(l.map(|l| l.wider)),
+            Cell::Str(tx.excluded_by.map(|r| ds.rules[r as usize].id.as_str())),
+        ])?;
+    }
+    let w = t.finish()?;
+    drop(w.into_inner().map_err(|e| e.into_error())?);
+    pending.commit()
+}
+
+fn write_issues(p: &Prepared, path: &Path) -> std::io::Result<()> {
+    let (w, pending) = atomic(path)?;
+    let mut r = RecordWriter::new(w, OutFormat::Csv);
+    for i in &p.issues {
+        r.issue(i)?;
+    }
+    drop(r.finish()?.into_inner().map_err(|e| e.into_error())?);
+    pending.commit()
+}

@@ -1,0 +1,41 @@
+//! The CSV set: one file per breakdown of [`crate::tables`], named `<table>.csv`, in UTF-8 with
+//! a header row. Money is exact decimal pounds (`1234.56`, columns ending `_gbp`); shares are
+//! percentages to two decimals (columns ending `_pct`); an undefined value is empty.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::input::ReportInput;
+use crate::tables::{self, Table};
+
+/// One table as CSV bytes.
+pub fn to_bytes(t: &Table) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    // Writing to a Vec cannot fail.
+    let _ = w.write_record(t.columns.iter().map(|c| c.name.as_str()));
+    for r in &t.rows {
+        let _ = w.write_record(r.iter().map(|c| c.csv()));
+    }
+    w.into_inner().unwrap_or_default()
+}
+
+/// Write every breakdown into `dir` (created if missing) and return the paths written. Each
+/// file goes to `NAME.partial` first; all are renamed into place only when every one is
+/// complete, so a failure leaves no half-written set.
+pub fn write(input: &ReportInput, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir)?;
+    let mut pending = Vec::new();
+    let mut paths = Vec::new();
+    for t in tables::all(input) {
+        let path = dir.join(format!("{}.csv", t.file));
+        let (mut w, p) = anchornet_ingest::write::atomic(&path)?;
+        w.write_all(&to_bytes(&t))?;
+        w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        pending.push(p);
+        paths.push(path);
+    }
+    for p in pending {
+        p.commit()?;
+    }
+    Ok(paths)
+}
