@@ -11,7 +11,7 @@ use anchornet_ingest::columnar::{Cell, ColType, ColumnSpec, ParquetTable};
 use anchornet_ingest::write::{atomic, OutFormat, RecordWriter};
 use anchornet_metrics::{analyse, Analysis};
 use anchornet_report::{
-    Count, FileQuality, HeadOffice, MapArea, MapData, Quality as ReportQuality, ReportInput,
+    Count, FileQuality, MapArea, MapData, Quality as ReportQuality, ReportInput,
 };
 
 use crate::config::NetworkConfig;
@@ -116,7 +116,7 @@ pub fn report_input<'a>(p: &Prepared, a: &'a Analysis, geo: &GeoIndex) -> Report
             },
         ],
         locations: ReportQuality::locations_from(ds, None),
-        head_offices: Vec::new(),
+        head_offices: ReportQuality::head_offices_from(ds, None),
         notes: vec![format!("Influenceable-spend rules: {}.", q.rules)],
     };
     if !q.unplaced_postcodes.is_empty() {
@@ -130,22 +130,6 @@ pub fn report_input<'a>(p: &Prepared, a: &'a Analysis, geo: &GeoIndex) -> Report
                 .collect::<Vec<_>>()
                 .join("; ")
         ));
-    }
-    for (i, s) in ds.suppliers.iter().enumerate() {
-        if let Some(l) = s.location.as_ref().filter(|l| l.head_office) {
-            let pence = ds
-                .txns
-                .iter()
-                .filter(|t| t.supplier as usize == i && t.excluded_by.is_none())
-                .map(|t| t.pence)
-                .sum();
-            quality.head_offices.push(HeadOffice {
-                supplier: ds.public_name(i as u32).to_string(),
-                postcode: l.postcode.clone(),
-                district: l.lad_name.clone(),
-                pence,
-            });
-        }
     }
     let districts: HashSet<String> = p.wider.districts.iter().map(|d| d.to_string()).collect();
     let mut maps = Vec::new();

@@ -46,7 +46,8 @@ table{border-collapse:collapse;margin:8px 0 14px;font-size:13.5px}
 th,td{border-bottom:1px solid var(--rule);padding:5px 8px;text-align:left;vertical-align:top}
 th{background:var(--band);font-weight:600}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-td.sh{white-space:nowrap;font-variant-numeric:tabular-nums}
+td.sh{white-space:nowrap;font-variant-numeric:tabular-nums;font-size:12.5px}
+table.hl th,table.hl td{padding:4px 5px}
 td.sh small,td.sh .cov{color:var(--muted)}
 tr.net td{font-weight:600;background:#fbfcfe}
 .cards{display:flex;flex-wrap:wrap;gap:12px;margin:10px 0}
@@ -335,7 +336,7 @@ fn headline(s: &mut String, a: &Analysis) {
             r#"<p class="note">{}</p>"#,
             esc(&coverage_sentence(a, y))
         );
-        s.push_str(r#"<div class="wide"><table><thead><tr><th>Scope</th><th class="n">Payments</th><th class="n">Total spend</th><th class="n">Influenceable</th><th>Local</th><th>Wider place</th><th>Deprived (1–2)</th><th>SME</th><th>VCSE</th><th class="n">Suppliers</th><th class="n">Top-10 share</th><th class="n">HHI</th></tr></thead><tbody>"#);
+        s.push_str(r#"<div class="wide"><table class="hl"><thead><tr><th>Scope</th><th class="n">Payments</th><th class="n">Total spend</th><th class="n">Influenceable</th><th>Local</th><th>Wider place</th><th>Deprived (1–2)</th><th>SME</th><th>VCSE</th><th class="n">Suppliers</th><th class="n">Top-10 share</th><th class="n">HHI</th></tr></thead><tbody>"#);
         for sc in scopes(a) {
             let Some(f) = a.get(sc, &y.fy) else {
                 continue;

@@ -22,6 +22,20 @@
 //! written to `NAME.partial` and renamed into place when complete, so a crash never leaves half
 //! an output.
 //!
+//! ```
+//! use anchornet_metrics::{analyse, Dataset};
+//! use anchornet_report::{html, summary, tables, ReportInput};
+//!
+//! let analysis = analyse(&Dataset::default(), None); // an empty network still renders
+//! let input = ReportInput::new(&analysis);
+//! let page = html::render(&input);
+//! assert!(page.contains(html::CSP));
+//! assert_eq!(tables::all(&input).last().unwrap().sheet, "Definitions");
+//! print!("{}", summary::terminal(&analysis));
+//! ```
+//!
+//! What each output contains is described in `docs/report.md`.
+//!
 //! Supplier names arrive already redacted for individuals (`Dataset::public_name`); every
 //! piece of text is escaped before it goes into HTML.
 #![deny(missing_docs)]

@@ -283,8 +283,7 @@ mod tests {
         // the larger spend has the largest circle, the other half its radius (sqrt scaling)
         assert!(svg.contains(r#"r="22""#), "{svg}");
         assert!(svg.contains(r#"r="11""#), "{svg}");
-        // a degree of longitude is narrower than one of latitude at 53°N: the map is wider
-        // than tall in the ratio cos(53°) * 0.03 / 0.01
+        // spend under a code that is not drawn counts as elsewhere
         let t = totals(&m);
         assert_eq!(
             t,

@@ -272,3 +272,16 @@ fn workbook_has_a_sheet_per_breakdown_with_money_as_pounds() {
     assert!(styles.contains("formatCode=\"0.0%\""), "{styles}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn docs_describe_every_file_and_sheet() {
+    let doc = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/report.md"),
+    )
+    .unwrap();
+    let f = common::fixture();
+    for t in tables::all(&f.input()) {
+        let row = format!("| `{}.csv` | {} |", t.file, t.sheet);
+        assert!(doc.contains(&row), "docs/report.md lacks the row {row}");
+    }
+}
