@@ -71,8 +71,8 @@ pub enum PipelineError {
     Config(String),
 }
 
-/// Progress callback: (stage, detail).
-pub type Progress<'a> = &'a mut dyn FnMut(&str, &str);
+/// Progress callback: (stage, detail); called from several threads.
+pub type Progress<'a> = &'a (dyn Fn(&str, &str) + Sync);
 
 /// Supplier-side evidence gathered per distinct name, in precedence order of source.
 #[derive(Default)]
@@ -98,6 +98,76 @@ fn rank(source: &str) -> usize {
         .iter()
         .position(|s| source.starts_with(s))
         .unwrap_or(SOURCE_RANK.len())
+}
+
+/// One anchor's ingested inputs.
+struct Ingested {
+    anchor: u16,
+    payments: Vec<Payment>,
+    suppliers: Vec<(SupplierRecord, &'static str)>,
+    issues: Vec<Issue>,
+    files: Vec<FileReport>,
+}
+
+fn ingest_anchor(
+    cfg: &NetworkConfig,
+    ai: u16,
+    a: &crate::config::AnchorConfig,
+    only_year: Option<FinancialYear>,
+    progress: Progress<'_>,
+) -> Result<Ingested, PipelineError> {
+    let mapping = match &a.mapping {
+        Some(m) => Some(
+            anchornet_ingest::Mapping::load(&cfg.path(m))
+                .map_err(|e| PipelineError::Config(e.to_string()))?,
+        ),
+        None => None,
+    };
+    let ing = Ingest {
+        anchor: Some(a.name.clone()),
+        mapping,
+        keep_duplicates: false,
+    };
+    let mut out = Ingested {
+        anchor: ai,
+        payments: Vec::new(),
+        suppliers: Vec::new(),
+        issues: Vec::new(),
+        files: Vec::new(),
+    };
+    for (list, label) in [
+        (&a.payments, "payment"),
+        (&a.vendors, "vendor list"),
+        (&a.registers, "contracts register"),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        let args: Vec<String> = list
+            .iter()
+            .map(|p| cfg.path(p).display().to_string())
+            .collect();
+        let reports = ing
+            .paths(
+                &args,
+                |i, n, name| progress("ingest", &format!("{} {}/{} {name}", a.name, i + 1, n)),
+                |r| match r {
+                    Record::Payment(p) => {
+                        if only_year.is_none_or(|y| y == p.financial_year) {
+                            out.payments.push(*p);
+                        }
+                    }
+                    Record::Supplier(s) => out.suppliers.push((*s, label)),
+                },
+                |i| out.issues.push(i),
+            )
+            .map_err(|e| PipelineError::Input {
+                anchor: a.name.clone(),
+                message: e.to_string(),
+            })?;
+        out.files.extend(reports);
+    }
+    Ok(out)
 }
 
 /// Run the pipeline for a network.
@@ -129,58 +199,27 @@ pub fn prepare(
         None => Rules::builtin(),
     };
 
-    // ingest
+    // ingest: anchors in parallel (no payment of one anchor can duplicate another's, so each
+    // anchor de-duplicates on its own), results concatenated in anchor order.
+    use rayon::prelude::*;
+    let per_anchor: Vec<Result<Ingested, PipelineError>> = cfg
+        .anchors
+        .par_iter()
+        .enumerate()
+        .map(|(ai, a)| ingest_anchor(cfg, ai as u16, a, only_year, progress))
+        .collect();
     let mut payments: Vec<Payment> = Vec::new();
     let mut anchor_of: Vec<u16> = Vec::new();
     let mut suppliers: Vec<(SupplierRecord, &'static str)> = Vec::new();
     let mut issues = Vec::new();
     let mut files = Vec::new();
-    for (ai, a) in cfg.anchors.iter().enumerate() {
-        let mapping = match &a.mapping {
-            Some(m) => Some(
-                anchornet_ingest::Mapping::load(&cfg.path(m))
-                    .map_err(|e| PipelineError::Config(e.to_string()))?,
-            ),
-            None => None,
-        };
-        let ing = Ingest {
-            anchor: Some(a.name.clone()),
-            mapping,
-            keep_duplicates: false,
-        };
-        for (list, label) in [
-            (&a.payments, "payment"),
-            (&a.vendors, "vendor list"),
-            (&a.registers, "contracts register"),
-        ] {
-            if list.is_empty() {
-                continue;
-            }
-            let args: Vec<String> = list
-                .iter()
-                .map(|p| cfg.path(p).display().to_string())
-                .collect();
-            let reports = ing
-                .paths(
-                    &args,
-                    |i, n, name| progress("ingest", &format!("{} {}/{} {name}", a.name, i + 1, n)),
-                    |r| match r {
-                        Record::Payment(p) => {
-                            if only_year.is_none_or(|y| y == p.financial_year) {
-                                payments.push(*p);
-                                anchor_of.push(ai as u16);
-                            }
-                        }
-                        Record::Supplier(s) => suppliers.push((*s, label)),
-                    },
-                    |i| issues.push(i),
-                )
-                .map_err(|e| PipelineError::Input {
-                    anchor: a.name.clone(),
-                    message: e.to_string(),
-                })?;
-            files.extend(reports);
-        }
+    for r in per_anchor {
+        let r = r?;
+        anchor_of.extend(std::iter::repeat_n(r.anchor, r.payments.len()));
+        payments.extend(r.payments);
+        suppliers.extend(r.suppliers);
+        issues.extend(r.issues);
+        files.extend(r.files);
     }
 
     // resolve: every distinct supplier name, from payments and supplier-side records

@@ -14,7 +14,7 @@ fn root() -> PathBuf {
 fn demo_network_reconciles() {
     let cfg = NetworkConfig::load(&root().join("data/demo/anchornet.toml")).unwrap();
     let geo = anchornet_geo::GeoIndex::open_default().unwrap();
-    let p = prepare(&cfg, &geo, None, &mut |_, _| {}).unwrap();
+    let p = prepare(&cfg, &geo, None, &|_, _| {}).unwrap();
     // Every accepted payment row becomes one transaction.
     let accepted: u64 = p
         .quality

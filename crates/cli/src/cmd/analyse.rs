@@ -100,11 +100,11 @@ pub fn run_network(
     bar.set_prefix("geo");
     bar.set_message("opening the geography index (built on first use)");
     let geo = anchornet_geo::GeoIndex::open_default().context("geography index")?;
-    let mut progress = |stage: &str, detail: &str| {
+    let progress = |stage: &str, detail: &str| {
         bar.set_prefix(stage.to_string());
         bar.set_message(detail.to_string());
     };
-    let r = anchornet_network::run(cfg, &geo, year, out, &mut progress);
+    let r = anchornet_network::run(cfg, &geo, year, out, &progress);
     bar.finish_and_clear();
     let r = r?;
     if json {
