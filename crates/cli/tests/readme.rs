@@ -67,10 +67,15 @@ fn readme_console_blocks_run() {
         }
     }
     let run = |cmd: &str, shown: &[String]| {
-        let args: Vec<String> = cmd
-            .split_whitespace()
-            .skip(1)
-            .map(|a| {
+        let words: Vec<&str> = cmd.split_whitespace().skip(1).collect();
+        let args: Vec<String> = words
+            .iter()
+            .enumerate()
+            .map(|(i, &a)| {
+                // An output directory named after `--out` goes to the scratch folder too.
+                if i > 0 && words[i - 1] == "--out" && !a.contains('/') && !a.contains('.') {
+                    return tmp.join(a).display().to_string();
+                }
                 // Outputs go to a scratch folder; inputs are read from the repository.
                 if (a.ends_with(".csv") || a.ends_with(".parquet"))
                     && !a.contains('/')
@@ -118,6 +123,8 @@ fn readme_console_blocks_run() {
     let ran = cmds.len();
     assert!(ran >= 4, "only {ran} README commands found");
     assert!(tmp.join("payments.csv").is_file() && tmp.join("issues.csv").is_file());
+    // The analysis example wrote its report.
+    assert!(tmp.join("report/report.html").is_file());
     // The Parquet example wrote a Parquet file (magic bytes at both ends), not CSV.
     let pq = std::fs::read(tmp.join("payments.parquet")).unwrap();
     assert!(
