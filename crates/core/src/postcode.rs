@@ -161,24 +161,13 @@ impl Postcode {
             return Err(PostcodeError::Length(n));
         }
         let c = &compact[..n];
-        let text = std::str::from_utf8(c).expect("ascii");
         let (outward, inward) = c.split_at(n - 3);
-        let special = text == "GIR0AA" || OVERSEAS.contains(&text);
-        if !special {
-            let inward_s = || std::str::from_utf8(inward).expect("ascii").to_string();
-            if !(inward[0].is_ascii_digit()
-                && inward[1].is_ascii_uppercase()
-                && inward[2].is_ascii_uppercase())
-            {
-                return Err(PostcodeError::Inward(inward_s()));
-            }
-            if inward[1..].iter().any(|b| b"CIKMOV".contains(b)) {
-                return Err(PostcodeError::InwardLetter(inward_s()));
-            }
-            if !outward_ok(outward) {
-                return Err(PostcodeError::Outward(
-                    std::str::from_utf8(outward).expect("ascii").to_string(),
-                ));
+        if let Err(e) = Postcode::check_parts(outward, inward) {
+            // GIR 0AA and the overseas territories break the rules; they are checked only
+            // when the rules fail, which keeps the common case fast.
+            let special = c == b"GIR0AA" || OVERSEAS.iter().any(|o| o.as_bytes() == c);
+            if !special {
+                return Err(e);
             }
         }
         let mut buf = [0u8; 8];
@@ -189,6 +178,31 @@ impl Postcode {
             buf,
             len: (n + 1) as u8,
         })
+    }
+
+    /// Whether outward and inward codes (upper case, no space) follow the rules.
+    fn check_parts(outward: &[u8], inward: &[u8]) -> Result<(), PostcodeError> {
+        let inward_s = || std::str::from_utf8(inward).unwrap_or("").to_string();
+        if !(inward[0].is_ascii_digit()
+            && inward[1].is_ascii_uppercase()
+            && inward[2].is_ascii_uppercase())
+        {
+            return Err(PostcodeError::Inward(inward_s()));
+        }
+        if inward[1..].iter().any(|b| b"CIKMOV".contains(b)) {
+            return Err(PostcodeError::InwardLetter(inward_s()));
+        }
+        if !outward_ok(outward) {
+            return Err(PostcodeError::Outward(
+                std::str::from_utf8(outward).unwrap_or("").to_string(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Canonical text as bytes, `b"M5 4BD"` (ASCII).
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.buf[..self.len as usize]
     }
 
     /// Canonical text, `M5 4BD`.

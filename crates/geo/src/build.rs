@@ -3,6 +3,8 @@
 //! polygon where a 2011 LSOA split), and write the sections of the index file.
 
 use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::Path;
 
 use std::time::Instant;
 
@@ -82,7 +84,7 @@ pub struct Skipped {
 /// Pack a canonical postcode into a sortable key: the outward code padded with spaces to four
 /// bytes, then the three inward bytes, big-endian in the low 56 bits.
 pub(crate) fn key_of(p: &Postcode) -> u64 {
-    let s = p.as_str().as_bytes();
+    let s = p.as_bytes();
     let n = s.len();
     let out = &s[..n - 4];
     let mut k = 0u64;
@@ -193,21 +195,168 @@ impl SkipLog {
     }
 }
 
-/// One postcode row of any postcode file; `&[u8]` fields borrow the file's bytes.
-#[derive(Default, Clone, Copy)]
-struct PcRow<'a> {
+/// Code kinds of a postcode row, in `PcRow::ids` order.
+const K_OA: usize = 0;
+const K_L11: usize = 1;
+const K_M11: usize = 2;
+const K_LAD: usize = 3;
+const K_WARD: usize = 4;
+const K_L21: usize = 5;
+
+/// One postcode row of any postcode file, its codes as ids (first chunk-local, then global;
+/// `NONE32` for none).
+#[derive(Clone, Copy)]
+struct PcRow {
     key: u64,
+    lat: i32,
+    lon: i32,
     intr: u16,
     term: u16,
     large: bool,
-    oa11: &'a [u8],
-    lsoa11: &'a [u8],
-    msoa11: &'a [u8],
-    lad: &'a [u8],
-    ward: &'a [u8],
-    lsoa21: &'a [u8],
-    lat: i32,
-    lon: i32,
+    ids: [u32; 6],
+}
+
+/// A block of a postcode file: rows with block-local code ids, and those codes.
+struct Chunk {
+    rows: Vec<PcRow>,
+    codes: [Vec<Box<[u8]>>; 6],
+    log: SkipLog,
+}
+
+/// A source file once read: a postcode file as parsed blocks, anything else whole.
+enum Loaded {
+    Whole(Unit, Kind),
+    /// A boundary file, parsed as soon as it is read (in parallel with the other files).
+    Geo(String, Kind, Vec<geojson::Feature>),
+    Postcodes {
+        label: String,
+        kind: Kind,
+        chunks: Vec<Chunk>,
+    },
+}
+
+/// Decompressed bytes parsed per block: big enough to amortise, small enough to stay in cache.
+const BLOCK: usize = 8 << 20;
+
+/// Read one source file. Postcode files are parsed block by block as they are decompressed
+/// (their text is never held whole); other files are read whole and recognised.
+fn load_file(dir: &Path, f: &source::SourceFile) -> Result<Vec<Loaded>, GeoError> {
+    let path = dir.join(&f.name);
+    let lower = f.name.to_ascii_lowercase();
+    let is_geo = lower.contains(".geojson") || lower.contains(".json");
+    let mut r = match source::open_file(dir, f)? {
+        source::Opened::Members(units) => {
+            return Ok(units
+                .into_iter()
+                .map(|u| {
+                    let kind = classify(&u);
+                    if is_postcode_kind(&kind) {
+                        let chunks = source_blocks(&u.label, &kind, &u.bytes);
+                        Loaded::Postcodes {
+                            label: u.label,
+                            kind,
+                            chunks,
+                        }
+                    } else {
+                        Loaded::Whole(u, kind)
+                    }
+                })
+                .collect())
+        }
+        source::Opened::Stream(r) => r,
+    };
+    let io = |e| GeoError::io(&path, e);
+    let mut buf = Vec::with_capacity(BLOCK + (1 << 20));
+    let mut more = if is_geo {
+        r.read_to_end(&mut buf).map_err(io)?;
+        false
+    } else {
+        source::fill(&mut r, &mut buf, 1 << 16).map_err(io)?
+    };
+    let head = Unit {
+        label: f.name.clone(),
+        bytes: buf,
+    };
+    let kind = classify(&head);
+    if matches!(kind, Kind::Lsoa21Boundaries | Kind::WardBoundaries) {
+        let features = geojson::features(&head.bytes).map_err(|e| GeoError::Source {
+            path: path.clone(),
+            message: format!("not a readable GeoJSON FeatureCollection: {e}"),
+        })?;
+        return Ok(vec![Loaded::Geo(head.label, kind, features)]);
+    }
+    if !is_postcode_kind(&kind) {
+        let mut u = head;
+        if more {
+            r.read_to_end(&mut u.bytes).map_err(io)?;
+        }
+        return Ok(vec![Loaded::Whole(u, kind)]);
+    }
+    let mut buf = head.bytes;
+    let mut chunks = Vec::new();
+    let mut first = true;
+    loop {
+        if more {
+            more = source::fill(&mut r, &mut buf, BLOCK).map_err(io)?;
+        }
+        // Whole lines only; the rest waits for the next block.
+        let cut = if more {
+            memchr::memrchr(b'\n', &buf).map_or(0, |i| i + 1)
+        } else {
+            buf.len()
+        };
+        let mut block = &buf[..cut];
+        if first {
+            block = csvfast::strip_bom(block);
+            if !matches!(kind, Kind::CodePoint { header: false, .. }) {
+                block = memchr::memchr(b'\n', block).map_or(&[][..], |i| &block[i + 1..]);
+            }
+            first = false;
+        }
+        chunks.push(parse_block(&f.name, &kind, block));
+        buf.drain(..cut);
+        if !more && buf.is_empty() {
+            break;
+        }
+        if !more {
+            chunks.push(parse_block(&f.name, &kind, &buf));
+            break;
+        }
+    }
+    Ok(vec![Loaded::Postcodes {
+        label: f.name.clone(),
+        kind,
+        chunks,
+    }])
+}
+
+fn classify(u: &Unit) -> Kind {
+    let lower = u.label.to_ascii_lowercase();
+    if lower.contains(".geojson") || lower.contains(".json") {
+        source::classify_geojson(&u.bytes)
+    } else {
+        let (h, f) = source::csv_head(&u.bytes);
+        source::classify_csv(&h, &f)
+    }
+}
+
+fn is_postcode_kind(k: &Kind) -> bool {
+    matches!(
+        k,
+        Kind::Directory(_) | Kind::LatLong { .. } | Kind::CodePoint { .. }
+    )
+}
+
+/// A postcode file already in memory (a zip member), parsed in blocks in parallel.
+fn source_blocks(label: &str, kind: &Kind, bytes: &[u8]) -> Vec<Chunk> {
+    let mut body = csvfast::strip_bom(bytes);
+    if !matches!(kind, Kind::CodePoint { header: false, .. }) {
+        body = memchr::memchr(b'\n', body).map_or(&[][..], |i| &body[i + 1..]);
+    }
+    csvfast::chunks(body, body.len() / BLOCK + 1)
+        .par_iter()
+        .map(|b| parse_block(label, kind, b))
+        .collect()
 }
 
 fn coord(lat: &[u8], lon: &[u8]) -> (i32, i32) {
@@ -221,95 +370,89 @@ fn coord(lat: &[u8], lon: &[u8]) -> (i32, i32) {
     }
 }
 
-/// Parse the rows of a postcode file in parallel chunks, sorted by key.
-fn postcode_rows<'a>(u: &'a Unit, kind: &Kind, skips: &mut SkipLog) -> Vec<PcRow<'a>> {
-    let body = csvfast::strip_bom(&u.bytes);
-    let has_header = !matches!(kind, Kind::CodePoint { header: false, .. });
-    let body = if has_header {
-        match memchr::memchr(b'\n', body) {
-            Some(i) => &body[i + 1..],
-            None => &[][..],
-        }
-    } else {
-        body
+/// Parse the lines of one block of a postcode file; the block numbers its own codes (no shared
+/// map, no allocation per row).
+fn parse_block<'a>(label: &str, kind: &Kind, part: &'a [u8]) -> Chunk {
+    let mut ch = Chunk {
+        rows: Vec::with_capacity(part.len() / 40),
+        codes: Default::default(),
+        log: SkipLog::default(),
     };
-    let parts = csvfast::chunks(body, rayon::current_num_threads() * 4);
-    let results: Vec<(Vec<PcRow<'a>>, SkipLog)> = parts
-        .par_iter()
-        .map(|part| {
-            let mut rows = Vec::with_capacity(part.len() / 40);
-            let mut log = SkipLog::default();
-            let mut f: Vec<&[u8]> = Vec::with_capacity(64);
-            for line in csvfast::lines(part) {
-                split(line, &mut f);
-                let get = |i: Option<usize>| i.and_then(|i| f.get(i).copied()).unwrap_or(b"");
-                let pc_col = match kind {
-                    Kind::Directory(d) => d.postcode,
-                    Kind::LatLong { postcode, .. } | Kind::CodePoint { postcode, .. } => *postcode,
-                    _ => unreachable!("postcode_rows on a postcode file"),
-                };
-                let raw = get(Some(pc_col));
-                let pc = match Postcode::parse_bytes(raw) {
-                    Ok(p) => p,
-                    Err(e) => {
-                        log.add(
-                            &u.label,
-                            &format!(
-                                "postcode not valid by the current format rules ({})",
-                                reason_kind(&e)
-                            ),
-                            raw,
-                        );
-                        continue;
-                    }
-                };
-                let mut r = PcRow {
-                    key: key_of(&pc),
-                    lat: NO_COORD,
-                    lon: NO_COORD,
-                    ..PcRow::default()
-                };
-                match kind {
-                    Kind::Directory(d) => {
-                        r.intr = months(get(d.dointr));
-                        r.term = months(get(d.doterm));
-                        r.large = trim(get(d.usertype)) == b"1";
-                        r.oa11 = get(d.oa11);
-                        r.lsoa11 = get(d.lsoa11);
-                        r.msoa11 = get(d.msoa11);
-                        r.lad = get(d.lad);
-                        r.ward = get(d.ward);
-                        r.lsoa21 = get(d.lsoa21);
-                        if d.lat.is_some() {
-                            (r.lat, r.lon) = coord(get(d.lat), get(d.long));
-                        }
-                    }
-                    Kind::LatLong { lat, long, .. } => {
-                        (r.lat, r.lon) = coord(get(Some(*lat)), get(Some(*long)));
-                    }
-                    Kind::CodePoint { lad, ward, .. } => {
-                        r.lad = get(Some(*lad));
-                        r.ward = get(Some(*ward));
-                    }
-                    _ => {}
-                }
-                rows.push(r);
+    let mut local_codes: [Vec<&'a [u8]>; 6] = Default::default();
+    let mut maps: [FxHashMap<&'a [u8], u32>; 6] = Default::default();
+    let mut f: Vec<&'a [u8]> = Vec::with_capacity(64);
+    let pc_col = match kind {
+        Kind::Directory(d) => d.postcode,
+        Kind::LatLong { postcode, .. } | Kind::CodePoint { postcode, .. } => *postcode,
+        _ => unreachable!("parse_block on a postcode file"),
+    };
+    for line in csvfast::lines(part) {
+        split(line, &mut f);
+        let get = |i: Option<usize>| i.and_then(|i| f.get(i).copied()).unwrap_or(b"");
+        let raw = get(Some(pc_col));
+        let pc = match Postcode::parse_bytes(raw) {
+            Ok(p) => p,
+            Err(e) => {
+                ch.log.add(
+                    label,
+                    &format!(
+                        "postcode not valid by the current format rules ({})",
+                        reason_kind(&e)
+                    ),
+                    raw,
+                );
+                continue;
             }
-            (rows, log)
-        })
-        .collect();
-    let mut rows = Vec::with_capacity(results.iter().map(|r| r.0.len()).sum());
-    for (r, l) in results {
-        rows.extend(r);
-        skips.merge(l);
+        };
+        let mut local = |k: usize, code: &'a [u8]| -> u32 {
+            let code = trim(code);
+            if code.is_empty() {
+                return NONE32;
+            }
+            *maps[k].entry(code).or_insert_with(|| {
+                local_codes[k].push(code);
+                local_codes[k].len() as u32 - 1
+            })
+        };
+        let mut r = PcRow {
+            key: key_of(&pc),
+            lat: NO_COORD,
+            lon: NO_COORD,
+            intr: 0,
+            term: 0,
+            large: false,
+            ids: [NONE32; 6],
+        };
+        match kind {
+            Kind::Directory(d) => {
+                r.intr = months(get(d.dointr));
+                r.term = months(get(d.doterm));
+                r.large = trim(get(d.usertype)) == b"1";
+                r.ids[K_OA] = local(K_OA, get(d.oa11));
+                r.ids[K_L11] = local(K_L11, get(d.lsoa11));
+                r.ids[K_M11] = local(K_M11, get(d.msoa11));
+                r.ids[K_LAD] = local(K_LAD, get(d.lad));
+                r.ids[K_WARD] = local(K_WARD, get(d.ward));
+                r.ids[K_L21] = local(K_L21, get(d.lsoa21));
+                if d.lat.is_some() {
+                    (r.lat, r.lon) = coord(get(d.lat), get(d.long));
+                }
+            }
+            Kind::LatLong { lat, long, .. } => {
+                (r.lat, r.lon) = coord(get(Some(*lat)), get(Some(*long)));
+            }
+            Kind::CodePoint { lad, ward, .. } => {
+                r.ids[K_LAD] = local(K_LAD, get(Some(*lad)));
+                r.ids[K_WARD] = local(K_WARD, get(Some(*ward)));
+            }
+            _ => {}
+        }
+        ch.rows.push(r);
     }
-    rows.par_sort_unstable_by_key(|r| r.key);
-    let before = rows.len();
-    rows.dedup_by_key(|r| r.key);
-    for _ in rows.len()..before {
-        skips.add(&u.label, "postcode repeated (first row kept)", b"");
+    for (out, codes) in ch.codes.iter_mut().zip(&local_codes) {
+        *out = codes.iter().map(|c| Box::<[u8]>::from(*c)).collect();
     }
-    rows
+    ch
 }
 
 fn reason_kind(e: &anchornet_core::PostcodeError) -> &'static str {
@@ -360,34 +503,42 @@ const NEAREST_M: f64 = 50.0;
 /// the build statistics (also stored in the file).
 pub(crate) fn build(sources: &Sources, pinned: bool) -> Result<(Vec<u64>, BuildStats), GeoError> {
     let t0 = Instant::now();
+    let trace = std::env::var_os("ANCHORNET_GEO_TRACE").is_some();
+    let phase = |what: &str| {
+        if trace {
+            eprintln!("geo build: {what} at {:.2} s", t0.elapsed().as_secs_f64());
+        }
+    };
     let mut stats = BuildStats::default();
     let dir = &sources.dir;
 
-    // 1. Read, decompress and recognise every file, in parallel (largest first).
+    // 1. Read, decompress and recognise every file, in parallel (largest first); postcode
+    //    files are parsed as they are decompressed.
     let mut order: Vec<&source::SourceFile> = sources.files.iter().collect();
     order.sort_by_key(|f| std::cmp::Reverse(f.size));
-    let read: Vec<Result<Vec<Unit>, GeoError>> = order
-        .par_iter()
-        .map(|f| source::read_file(dir, f))
-        .collect();
+    let read: Vec<Result<Vec<Loaded>, GeoError>> =
+        order.par_iter().map(|f| load_file(dir, f)).collect();
     let mut units: Vec<(Unit, Kind)> = Vec::new();
+    let mut chunked: Vec<(String, Kind, Vec<Chunk>)> = Vec::new();
+    let mut geo_parsed: Vec<(String, Kind, Vec<geojson::Feature>)> = Vec::new();
     for r in read {
-        for u in r? {
-            let lower = u.label.to_ascii_lowercase();
-            let kind = if lower.contains(".geojson") || lower.contains(".json") {
-                source::classify_geojson(&u.bytes)
-            } else {
-                let (h, f) = source::csv_head(&u.bytes);
-                source::classify_csv(&h, &f)
-            };
-            units.push((u, kind));
+        for l in r? {
+            match l {
+                Loaded::Whole(u, k) => units.push((u, k)),
+                Loaded::Geo(label, k, features) => geo_parsed.push((label, k, features)),
+                Loaded::Postcodes {
+                    label,
+                    kind,
+                    chunks,
+                } => chunked.push((label, kind, chunks)),
+            }
         }
     }
-    let of = |pred: fn(&Kind) -> bool| -> Vec<usize> {
-        (0..units.len()).filter(|&i| pred(&units[i].1)).collect()
-    };
-    let dirs = of(|k| matches!(k, Kind::Directory(_)));
-    if dirs.is_empty() {
+    phase("files read, postcode files parsed");
+    if !chunked
+        .iter()
+        .any(|(_, k, _)| matches!(k, Kind::Directory(_)))
+    {
         return Err(GeoError::Source {
             path: dir.clone(),
             message: "no postcode directory found (a CSV with a postcode column pcds/pcd and \
@@ -396,50 +547,77 @@ pub(crate) fn build(sources: &Sources, pinned: bool) -> Result<(Vec<u64>, BuildS
                 .into(),
         });
     }
-
-    // 2. Postcode files, parsed in parallel: directory rows, coordinates, Code-Point.
     let mut skips = SkipLog::default();
-    let pc_units: Vec<usize> = of(|k| {
-        matches!(
-            k,
-            Kind::Directory(_) | Kind::LatLong { .. } | Kind::CodePoint { .. }
-        )
-    });
-    let parsed: Vec<(usize, Vec<PcRow>, SkipLog)> = pc_units
-        .par_iter()
-        .map(|&i| {
-            let mut log = SkipLog::default();
-            let rows = postcode_rows(&units[i].0, &units[i].1, &mut log);
-            (i, rows, log)
-        })
-        .collect();
-    let parsed: Vec<(usize, Vec<PcRow>)> = parsed
-        .into_iter()
-        .map(|(i, rows, log)| {
-            skips.merge(log);
-            stats.files.push(FileStat {
-                file: units[i].0.label.clone(),
-                kind: units[i].1.label().into(),
-                rows: rows.len() as u64,
-            });
-            (i, rows)
-        })
-        .collect();
-    let dir_rows: Vec<&[PcRow]> = parsed
-        .iter()
-        .filter(|(i, _)| matches!(units[*i].1, Kind::Directory(_)))
-        .map(|(_, r)| r.as_slice())
-        .collect();
-    let ll_rows: Vec<&[PcRow]> = parsed
-        .iter()
-        .filter(|(i, _)| matches!(units[*i].1, Kind::LatLong { .. }))
-        .map(|(_, r)| r.as_slice())
-        .collect();
-    let cp_rows: Vec<&[PcRow]> = parsed
-        .iter()
-        .filter(|(i, _)| matches!(units[*i].1, Kind::CodePoint { .. }))
-        .map(|(_, r)| r.as_slice())
-        .collect();
+
+    // Chunk-local code ids to global ones: only each chunk's distinct codes are looked up.
+    let mut oa = Interner::default();
+    let mut lsoa11 = Interner::default();
+    let mut msoa11 = Interner::default();
+    let mut lad = Interner::default();
+    let mut ward = Interner::default();
+    let mut lsoa21 = Interner::default();
+    let mut parsed: Vec<(Kind, Vec<PcRow>)> = Vec::new();
+    for (label, kind, chunks) in chunked {
+        let mut remaps: Vec<[Vec<u32>; 6]> = Vec::with_capacity(chunks.len());
+        for ch in &chunks {
+            let mut m: [Vec<u32>; 6] = Default::default();
+            for (k, ints) in [
+                (K_OA, &mut oa),
+                (K_L11, &mut lsoa11),
+                (K_M11, &mut msoa11),
+                (K_LAD, &mut lad),
+                (K_WARD, &mut ward),
+                (K_L21, &mut lsoa21),
+            ] {
+                m[k] = ch.codes[k]
+                    .iter()
+                    .map(|c| {
+                        if k == K_LAD {
+                            ints.area_or_pseudo(c)
+                        } else {
+                            ints.area(c)
+                        }
+                        .unwrap_or(NONE32)
+                    })
+                    .collect();
+            }
+            remaps.push(m);
+        }
+        let mut rows: Vec<PcRow> = Vec::with_capacity(chunks.iter().map(|c| c.rows.len()).sum());
+        for (ch, m) in chunks.into_iter().zip(&remaps) {
+            skips.merge(ch.log);
+            rows.extend(ch.rows.into_iter().map(|mut r| {
+                for k in 0..6 {
+                    if r.ids[k] != NONE32 {
+                        r.ids[k] = m[k][r.ids[k] as usize];
+                    }
+                }
+                r
+            }));
+        }
+        rows.par_sort_unstable_by_key(|r| r.key);
+        let before = rows.len();
+        rows.dedup_by_key(|r| r.key);
+        for _ in rows.len()..before {
+            skips.add(&label, "postcode repeated (first row kept)", b"");
+        }
+        stats.files.push(FileStat {
+            file: label,
+            kind: kind.label().into(),
+            rows: rows.len() as u64,
+        });
+        parsed.push((kind, rows));
+    }
+    let rows_of = |pred: fn(&Kind) -> bool| -> Vec<&[PcRow]> {
+        parsed
+            .iter()
+            .filter(|(k, _)| pred(k))
+            .map(|(_, r)| r.as_slice())
+            .collect()
+    };
+    let dir_rows = rows_of(|k| matches!(k, Kind::Directory(_)));
+    let ll_rows = rows_of(|k| matches!(k, Kind::LatLong { .. }));
+    let cp_rows = rows_of(|k| matches!(k, Kind::CodePoint { .. }));
 
     // The universe of postcodes: every key of any postcode file.
     let mut keys: Vec<u64> = parsed
@@ -465,12 +643,6 @@ pub(crate) fn build(sources: &Sources, pinned: bool) -> Result<(Vec<u64>, BuildS
     };
 
     // 3. Columns.
-    let mut oa = Interner::default();
-    let mut lsoa11 = Interner::default();
-    let mut msoa11 = Interner::default();
-    let mut lad = Interner::default();
-    let mut ward = Interner::default();
-    let mut lsoa21 = Interner::default();
 
     let mut c_lsoa11 = vec![NONE16; n];
     let mut c_dlad = vec![NONE16; n];
@@ -497,18 +669,19 @@ pub(crate) fn build(sources: &Sources, pinned: bool) -> Result<(Vec<u64>, BuildS
             c_flags[p] |= F_IN_DIRECTORY | if r.large { F_LARGE_USER } else { 0 };
             c_intr[p] = r.intr;
             c_term[p] = r.term;
-            c_oa[p] = oa.area(r.oa11).unwrap_or(NONE32);
-            let l11 = lsoa11.area(r.lsoa11);
+            let opt = |v: u32| (v != NONE32).then_some(v);
+            c_oa[p] = r.ids[K_OA];
+            let l11 = opt(r.ids[K_L11]);
             c_lsoa11[p] = id16(l11, "2011 LSOAs")?;
-            if let (Some(l), Some(m)) = (l11, msoa11.area(r.msoa11)) {
+            if let (Some(l), Some(m)) = (l11, opt(r.ids[K_M11])) {
                 lsoa11_msoa.entry(l).or_insert(m);
             }
-            c_dlad[p] = id16(lad.area_or_pseudo(r.lad), "districts")?;
-            if !r.ward.is_empty() {
-                c_ward[p] = id16(ward.area(r.ward), "wards")?;
+            c_dlad[p] = id16(opt(r.ids[K_LAD]), "districts")?;
+            if let Some(w) = opt(r.ids[K_WARD]) {
+                c_ward[p] = id16(Some(w), "wards")?;
             }
-            if !r.lsoa21.is_empty() {
-                c_lsoa21[p] = id16(lsoa21.area(r.lsoa21), "2021 LSOAs")?;
+            if let Some(l) = opt(r.ids[K_L21]) {
+                c_lsoa21[p] = id16(Some(l), "2021 LSOAs")?;
             }
             if r.lat != NO_COORD {
                 c_lat[p] = r.lat;
@@ -531,11 +704,11 @@ pub(crate) fn build(sources: &Sources, pinned: bool) -> Result<(Vec<u64>, BuildS
         for (r, &p) in rows.iter().zip(&pos) {
             let p = p as usize;
             c_flags[p] |= F_IN_CODEPOINT;
-            if !r.ward.is_empty() {
-                c_ward[p] = id16(ward.area(r.ward), "wards")?;
+            if r.ids[K_WARD] != NONE32 {
+                c_ward[p] = id16(Some(r.ids[K_WARD]), "wards")?;
             }
-            if !r.lad.is_empty() {
-                c_lad[p] = id16(lad.area_or_pseudo(r.lad), "districts")?;
+            if r.ids[K_LAD] != NONE32 {
+                c_lad[p] = id16(Some(r.ids[K_LAD]), "districts")?;
             }
         }
     }
@@ -547,6 +720,7 @@ pub(crate) fn build(sources: &Sources, pinned: bool) -> Result<(Vec<u64>, BuildS
     stats.with_coordinates = c_lat.iter().filter(|&&v| v != NO_COORD).count() as u64;
     stats.in_codepoint = c_flags.iter().filter(|&&f| f & F_IN_CODEPOINT != 0).count() as u64;
 
+    phase("postcode columns joined");
     // 4. Small tables: names, lookups, deprivation, boundaries.
     let mut lsoa11_names: FxHashMap<u32, String> = FxHashMap::default();
     let mut msoa11_names: FxHashMap<u32, String> = FxHashMap::default();
@@ -582,12 +756,6 @@ pub(crate) fn build(sources: &Sources, pinned: bool) -> Result<(Vec<u64>, BuildS
     };
 
     // GeoJSON files parse in parallel with each other.
-    let geo_units = of(|k| matches!(k, Kind::Lsoa21Boundaries | Kind::WardBoundaries));
-    let geo_parsed: Vec<(usize, Result<Vec<geojson::Feature>, serde_json::Error>)> = geo_units
-        .par_iter()
-        .map(|&i| (i, geojson::features(&units[i].0.bytes)))
-        .collect();
-
     for (u, kind) in &units {
         let mut rows = 0u64;
         match kind {
@@ -707,14 +875,9 @@ pub(crate) fn build(sources: &Sources, pinned: bool) -> Result<(Vec<u64>, BuildS
         });
     }
 
-    for (i, features) in geo_parsed {
-        let (u, kind) = &units[i];
-        let features = features.map_err(|e| GeoError::Source {
-            path: dir.join(&u.label),
-            message: format!("not a readable GeoJSON FeatureCollection: {e}"),
-        })?;
+    for (label, kind, features) in geo_parsed {
         stats.files.push(FileStat {
-            file: u.label.clone(),
+            file: label,
             kind: kind.label().into(),
             rows: features.len() as u64,
         });
@@ -764,6 +927,7 @@ pub(crate) fn build(sources: &Sources, pinned: bool) -> Result<(Vec<u64>, BuildS
     }
     drop(units);
 
+    phase("small tables and boundaries read");
     // 5. 2021 LSOAs: the official lookup, and point in polygon where a 2011 LSOA split.
     let mut poly_of: FxHashMap<u32, usize> = FxHashMap::default();
     for (k, (id, _)) in lsoa21_polys.iter().enumerate() {
@@ -891,6 +1055,7 @@ pub(crate) fn build(sources: &Sources, pinned: bool) -> Result<(Vec<u64>, BuildS
         *stats.ambiguous_causes.entry(cause.to_string()).or_default() += 1;
     }
 
+    phase("2021 LSOAs assigned");
     // 6. Current district: Code-Point's (2025), else the 2021 LSOA's, else the directory's.
     for p in 0..n {
         if c_lad[p] == NONE16 {
@@ -950,6 +1115,7 @@ pub(crate) fn build(sources: &Sources, pinned: bool) -> Result<(Vec<u64>, BuildS
         slot_start[s + 1] += slot_start[s];
     }
 
+    phase("key structure");
     // 8. Write.
     let mut w = Writer::default();
     let mut core = Vec::with_capacity(n * 4);
@@ -1105,6 +1271,7 @@ pub(crate) fn build(sources: &Sources, pinned: bool) -> Result<(Vec<u64>, BuildS
         });
     }
     stats.files.sort_by(|a, b| a.file.cmp(&b.file));
+    phase("sections written");
     stats.seconds = t0.elapsed().as_secs_f64();
     let meta = Meta {
         sources: sources.clone(),

@@ -36,7 +36,10 @@ pub fn default_cache_dir() -> PathBuf {
 pub fn default_reference_dir() -> PathBuf {
     match std::env::var_os("ANCHORNET_REFERENCE_DIR").filter(|v| !v.is_empty()) {
         Some(d) => PathBuf::from(d),
-        None => PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/reference")),
+        None => {
+            let p = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/reference"));
+            p.canonicalize().unwrap_or(p)
+        }
     }
 }
 
@@ -71,28 +74,47 @@ impl GeoIndex {
     /// modification times). An index built by [`GeoIndex::build_into_cache`] (`anchornet geo
     /// build --from DIR`) is kept while DIR's files are unchanged, even though it differs
     /// from the reference directory; if DIR changed it is rebuilt from DIR, and if DIR is
-    /// gone, from the reference directory.
+    /// gone, from the reference directory. If the reference directory cannot be read but an
+    /// index file exists, that index is used as it is.
     pub fn open(opts: &OpenOptions) -> Result<GeoIndex, GeoError> {
-        let path = opts.cache_dir.join(INDEX_FILE);
-        let wanted = Sources::discover(&opts.reference_dir);
-        if let Ok(ix) = GeoIndex::load(&path) {
-            let m = ix.meta();
-            let fresh = match &wanted {
-                Ok(w) => m.sources == *w,
-                Err(_) => false,
-            };
-            if fresh || (m.pinned && m.sources.unchanged()) {
+        if let Some(ix) = GeoIndex::cached(opts)? {
+            return Ok(ix);
+        }
+        // Several processes starting at once (test binaries, a CLI beside the web server)
+        // would each build: the first takes a lock file, the others wait for its index.
+        let lock = BuildLock::acquire(&opts.cache_dir);
+        if lock.is_none() {
+            if let Some(ix) = GeoIndex::cached(opts)? {
                 return Ok(ix);
             }
+        }
+        let path = opts.cache_dir.join(INDEX_FILE);
+        if let Ok(ix) = GeoIndex::load(&path) {
+            let m = ix.meta();
             if m.pinned && m.sources.dir.is_dir() {
                 let dir = m.sources.dir.clone();
                 drop(ix);
                 return GeoIndex::build_into_cache(&dir, &opts.cache_dir, true).map(|(ix, _)| ix);
             }
         }
-        let sources = wanted?;
+        let sources = Sources::discover(&opts.reference_dir)?;
         let (ix, _) = GeoIndex::build_sources(&sources, Some(&opts.cache_dir), false)?;
+        drop(lock);
         Ok(ix)
+    }
+
+    /// The cached index if it can be used as it is.
+    fn cached(opts: &OpenOptions) -> Result<Option<GeoIndex>, GeoError> {
+        let path = opts.cache_dir.join(INDEX_FILE);
+        let Ok(ix) = GeoIndex::load(&path) else {
+            return Ok(None);
+        };
+        let wanted = Sources::discover(&opts.reference_dir);
+        let m = ix.meta();
+        let fresh = matches!(&wanted, Ok(w) if m.sources == *w);
+        // Without its reference files (an installed binary away from the repository), a
+        // built index is still the best answer there is.
+        Ok((fresh || (m.pinned && m.sources.unchanged()) || wanted.is_err()).then_some(ix))
     }
 
     /// Open an index file as it is (memory-mapped), without checking its sources.
@@ -155,4 +177,55 @@ fn save(words: &[u64], dir: &Path) -> Result<PathBuf, GeoError> {
         return Err(GeoError::io(&path, e));
     }
     Ok(path)
+}
+
+/// A lock file beside the index while one process builds it.
+struct BuildLock(PathBuf);
+
+impl BuildLock {
+    /// Take the lock, waiting while another process holds it (up to two minutes; a lock older
+    /// than that is taken to be left by a process that died). `None` when this process waited
+    /// for another's build, or cannot create the lock: it then checks the cache again.
+    fn acquire(dir: &Path) -> Option<BuildLock> {
+        let path = dir.join(format!("{INDEX_FILE}.lock"));
+        std::fs::create_dir_all(dir).ok()?;
+        let start = std::time::Instant::now();
+        let mut waited = false;
+        loop {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(_) if !waited => return Some(BuildLock(path)),
+                Ok(_) => {
+                    // The other build finished: let the caller look at its index first.
+                    let _ = std::fs::remove_file(&path);
+                    return None;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let age = std::fs::metadata(&path)
+                        .and_then(|m| m.modified())
+                        .ok()
+                        .and_then(|t| t.elapsed().ok())
+                        .unwrap_or_default();
+                    if age > std::time::Duration::from_secs(120)
+                        || start.elapsed() > std::time::Duration::from_secs(120)
+                    {
+                        let _ = std::fs::remove_file(&path);
+                        continue;
+                    }
+                    waited = true;
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+                Err(_) => return None,
+            }
+        }
+    }
+}
+
+impl Drop for BuildLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
 }

@@ -528,37 +528,17 @@ impl GeoIndex {
                 return Err("slot bitmaps");
             }
         }
+        // Only lengths are checked here, not every id: ids are bounds-checked where they are
+        // used (a corrupt file panics rather than misreads), and scanning every column would
+        // fault in the whole file on each start. Files are replaced atomically, never edited.
         let n_l11 = self.strs_len(&self.lay.lsoa11_codes);
         let n_l21 = self.strs_len(&self.lay.lsoa21_codes);
         let n_lad = self.strs_len(&self.lay.lad_codes);
         let n_ward = self.strs_len(&self.lay.ward_codes);
-        let n_oa = self.strs_len(&self.lay.oa11_codes);
-        let ok16 = |v: &[u16], n: usize| v.iter().all(|&x| x == NONE16 || usize::from(x) < n);
-        let core: &[u16] = self.col(&self.lay.core);
-        let ok = core.chunks_exact(4).all(|c| {
-            (c[0] == NONE16 || usize::from(c[0]) < n_l11)
-                && (c[1] == NONE16 || usize::from(c[1]) < n_lad)
-        }) && ok16(self.col(&self.lay.lsoa21), n_l21)
-            && ok16(self.col(&self.lay.ward), n_ward)
-            && ok16(self.col(&self.lay.lad), n_lad)
-            && self
-                .col::<u32>(&self.lay.oa11)
-                .iter()
-                .all(|&x| x == NONE32 || (x as usize) < n_oa)
-            && ok16(
-                self.col(&self.lay.lsoa11_msoa),
-                self.strs_len(&self.lay.msoa11_codes),
-            )
-            && ok16(self.col(&self.lay.lsoa11_lad), n_lad)
-            && ok16(self.col(&self.lay.lsoa21_lad), n_lad)
-            && ok16(
-                self.col(&self.lay.lad_region),
-                self.strs_len(&self.lay.region_codes),
-            )
-            && ok16(
-                self.col(&self.lay.lad_cauth),
-                self.strs_len(&self.lay.cauth_codes),
-            )
+        let ok = n_l11 < usize::from(NONE16)
+            && n_l21 < usize::from(NONE16)
+            && n_lad < usize::from(NONE16)
+            && n_ward < usize::from(NONE16)
             && self.lay.lsoa11_msoa.len() == n_l11 * 2
             && self.lay.lsoa11_lad.len() == n_l11 * 2
             && self.lay.lsoa21_lad.len() == n_l21 * 2
@@ -703,23 +683,51 @@ impl GeoIndex {
         unsafe { std::slice::from_raw_parts(flat.as_ptr().cast::<[u16; 4]>(), flat.len() / 4) }
     }
 
-    /// Precomputed per-LSOA and per-district answers for the fast bulk path.
+    /// Tables for the fast bulk path: the key structure and the core records copied into
+    /// memory backed by 2 MB pages where the system allows (random lookups over 25 MB then
+    /// miss the TLB far less), and the per-LSOA and per-district answers.
     pub(crate) fn brief_tables(&self) -> BriefTables<'_> {
         let n11 = self.strs_len(&self.lay.lsoa11_codes);
         let nlad = self.strs_len(&self.lay.lad_codes);
         let dec: &[u8] = self.col(&self.lay.imd19_decile);
+        let b = self.bytes();
+        debug_assert!(n11 < usize::from(NONE16) && nlad < usize::from(NONE16));
         BriefTables {
-            core: self.core(),
-            starts: self.col(&self.lay.slot_start),
-            bits: self.col(&self.lay.slot_bits),
+            core: Hot::new(&b[self.lay.core.clone()]),
+            starts: Hot::new(&b[self.lay.slot_start.clone()]),
+            bits: Hot::new(&b[self.lay.slot_bits.clone()]),
             outwards: &self.outwards,
-            lsoa11: (0..n11)
-                .map(|i| self.s(&self.lay.lsoa11_codes, i).as_bytes())
+            // `,LSOA,DECILE,` per 2011 LSOA (the last entry: no LSOA) and `LAD,` per district.
+            lsoa_frag: (0..=n11)
+                .map(|i| {
+                    let mut f = Vec::with_capacity(16);
+                    f.push(b',');
+                    if i < n11 {
+                        f.extend_from_slice(self.s(&self.lay.lsoa11_codes, i).as_bytes());
+                        f.push(b',');
+                        match dec[i * 8] {
+                            0 => {}
+                            d => f.extend_from_slice(d.to_string().as_bytes()),
+                        }
+                    } else {
+                        f.push(b',');
+                    }
+                    f.push(b',');
+                    frag(&f)
+                })
                 .collect(),
-            lsoa11_decile: (0..n11).map(|i| dec[i * 8]).collect(),
-            lad: (0..nlad)
-                .map(|i| self.s(&self.lay.lad_codes, i).as_bytes())
+            none_frag: n11 as u16,
+            lad_frag: (0..=nlad)
+                .map(|i| {
+                    let mut f = Vec::with_capacity(16);
+                    if i < nlad {
+                        f.extend_from_slice(self.s(&self.lay.lad_codes, i).as_bytes());
+                    }
+                    f.push(b',');
+                    frag(&f)
+                })
                 .collect(),
+            none_lad: nlad as u16,
         }
     }
 
@@ -971,15 +979,49 @@ pub struct Brief<'a> {
     pub terminated: bool,
 }
 
+/// A copy of a section in anonymous memory advised to use huge pages (falls back to the
+/// bytes in place if that memory cannot be had).
+pub(crate) enum Hot<'a> {
+    Copy(memmap2::MmapMut),
+    InPlace(&'a [u8]),
+}
+
+impl<'a> Hot<'a> {
+    fn new(b: &'a [u8]) -> Hot<'a> {
+        let Ok(mut m) = memmap2::MmapMut::map_anon(b.len().max(1)) else {
+            return Hot::InPlace(b);
+        };
+        #[cfg(target_os = "linux")]
+        let _ = m.advise(memmap2::Advice::HugePage);
+        m[..b.len()].copy_from_slice(b);
+        Hot::Copy(m)
+    }
+    pub(crate) fn get<T: Plain>(&self) -> &[T] {
+        match self {
+            Hot::Copy(m) => cast(&m[..]),
+            Hot::InPlace(b) => cast(b),
+        }
+    }
+}
+
 /// Slices and small tables for the bulk fast path (no string table decoding per row).
 pub(crate) struct BriefTables<'a> {
-    pub core: &'a [[u16; 4]],
-    pub starts: &'a [u32],
-    pub bits: &'a [u64],
+    pub core: Hot<'a>,
+    pub starts: Hot<'a>,
+    pub bits: Hot<'a>,
     pub outwards: &'a FxHashMap<u32, u32>,
-    pub lsoa11: Vec<&'a [u8]>,
-    pub lsoa11_decile: Vec<u8>,
-    pub lad: Vec<&'a [u8]>,
+    pub lsoa_frag: Vec<([u8; 16], u8)>,
+    pub none_frag: u16,
+    pub lad_frag: Vec<([u8; 16], u8)>,
+    pub none_lad: u16,
+}
+
+/// A preformatted answer piece of at most 16 bytes (longer codes are cut: none is).
+fn frag(f: &[u8]) -> ([u8; 16], u8) {
+    let mut a = [0u8; 16];
+    let n = f.len().min(16);
+    a[..n].copy_from_slice(&f[..n]);
+    (a, n as u8)
 }
 
 /// The row of (outward id, sector digit, unit letters) in the slot structure.

@@ -98,54 +98,66 @@ pub(crate) struct Unit {
     pub bytes: Vec<u8>,
 }
 
-/// Read and decompress every file (zip members that are CSV, except the ONSPD/NSPL
-/// `multi_csv` per-area copies of the main file).
-pub(crate) fn read_file(dir: &Path, f: &SourceFile) -> Result<Vec<Unit>, GeoError> {
+/// What a source file is read as: a decompressing stream, or (a `.zip`) its CSV and GeoJSON
+/// members in memory, except the ONSPD/NSPL `multi_csv` per-area copies of the main file.
+pub(crate) enum Opened {
+    Stream(Box<dyn Read + Send>),
+    Members(Vec<Unit>),
+}
+
+/// Open a source file for reading, decompressing `.xz` and `.gz`.
+pub(crate) fn open_file(dir: &Path, f: &SourceFile) -> Result<Opened, GeoError> {
     let path = dir.join(&f.name);
     let lower = f.name.to_ascii_lowercase();
     let file = std::fs::File::open(&path).map_err(|e| GeoError::io(&path, e))?;
-    let mut bytes = Vec::with_capacity(f.size as usize * 2);
+    let buffered = std::io::BufReader::with_capacity(1 << 20, file);
     if lower.ends_with(".xz") {
-        xz2::read::XzDecoder::new_multi_decoder(std::io::BufReader::with_capacity(1 << 20, file))
-            .read_to_end(&mut bytes)
-            .map_err(|e| GeoError::io(&path, e))?;
-    } else if lower.ends_with(".gz") {
-        flate2::read::MultiGzDecoder::new(std::io::BufReader::new(file))
-            .read_to_end(&mut bytes)
-            .map_err(|e| GeoError::io(&path, e))?;
-    } else if lower.ends_with(".zip") {
-        let mut z = zip::ZipArchive::new(file).map_err(|e| GeoError::Source {
-            path: path.clone(),
-            message: format!("not a readable zip: {e}"),
-        })?;
-        let mut units = Vec::new();
-        for i in 0..z.len() {
-            let mut m = z.by_index(i).map_err(|e| GeoError::Source {
-                path: path.clone(),
-                message: format!("zip member {i}: {e}"),
-            })?;
-            let name = m.name().to_string();
-            let ln = name.to_ascii_lowercase();
-            if !(ln.ends_with(".csv") || ln.ends_with(".geojson")) || ln.contains("multi_csv") {
-                continue;
-            }
-            let mut b = Vec::with_capacity(m.size() as usize);
-            m.read_to_end(&mut b).map_err(|e| GeoError::io(&path, e))?;
-            units.push(Unit {
-                label: format!("{}:{name}", f.name),
-                bytes: b,
-            });
-        }
-        return Ok(units);
-    } else {
-        std::io::BufReader::new(file)
-            .read_to_end(&mut bytes)
-            .map_err(|e| GeoError::io(&path, e))?;
+        return Ok(Opened::Stream(Box::new(
+            xz2::read::XzDecoder::new_multi_decoder(buffered),
+        )));
     }
-    Ok(vec![Unit {
-        label: f.name.clone(),
-        bytes,
-    }])
+    if lower.ends_with(".gz") {
+        return Ok(Opened::Stream(Box::new(flate2::read::MultiGzDecoder::new(
+            buffered,
+        ))));
+    }
+    if !lower.ends_with(".zip") {
+        return Ok(Opened::Stream(Box::new(buffered)));
+    }
+    let mut z = zip::ZipArchive::new(buffered).map_err(|e| GeoError::Source {
+        path: path.clone(),
+        message: format!("not a readable zip: {e}"),
+    })?;
+    let mut units = Vec::new();
+    for i in 0..z.len() {
+        let mut m = z.by_index(i).map_err(|e| GeoError::Source {
+            path: path.clone(),
+            message: format!("zip member {i}: {e}"),
+        })?;
+        let name = m.name().to_string();
+        let ln = name.to_ascii_lowercase();
+        if !(ln.ends_with(".csv") || ln.ends_with(".geojson")) || ln.contains("multi_csv") {
+            continue;
+        }
+        let mut b = Vec::with_capacity(m.size() as usize);
+        m.read_to_end(&mut b).map_err(|e| GeoError::io(&path, e))?;
+        units.push(Unit {
+            label: format!("{}:{name}", f.name),
+            bytes: b,
+        });
+    }
+    Ok(Opened::Members(units))
+}
+
+/// Read until `buf` holds `want` bytes or the stream ends; false at the end. (Reads into the
+/// buffer's spare capacity: nothing is zeroed first.)
+pub(crate) fn fill(r: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> std::io::Result<bool> {
+    let need = want.saturating_sub(buf.len());
+    if need == 0 {
+        return Ok(true);
+    }
+    let got = r.take(need as u64).read_to_end(buf)?;
+    Ok(got == need)
 }
 
 /// Column positions of a postcode directory (ONS May 2022 lookup, ONSPD, NSPL).
@@ -341,7 +353,8 @@ pub(crate) fn classify_csv(h: &[String], first_row: &[String]) -> Kind {
             oa11: find(&["oa11", "oa11cd"]),
             lsoa11: find(&["lsoa11", "lsoa11cd"]),
             msoa11: find(&["msoa11", "msoa11cd"]),
-            lad: find(&["ladcd", "laua"]).or_else(|| find_by(&|x| is_year_code(x, "lad", "cd"))),
+            lad: find(&["ladcd", "laua", "oslaua"])
+                .or_else(|| find_by(&|x| is_year_code(x, "lad", "cd"))),
             ward: find(&["osward"]).or_else(|| find_by(&|x| is_year_code(x, "wd", "cd"))),
             lsoa21: find(&["lsoa21", "lsoa21cd"]),
             lat: find(&["lat"]),
@@ -457,4 +470,104 @@ pub(crate) fn csv_head(b: &[u8]) -> (Vec<String>, Vec<String>) {
     let h = rows.next().map(norm).unwrap_or_default();
     let f = rows.next().map(norm).unwrap_or_default();
     (h, f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn head(s: &str) -> Vec<String> {
+        s.split(',')
+            .map(|x| x.trim().to_ascii_lowercase())
+            .collect()
+    }
+
+    /// Headers of the official releases a quarterly refresh uses (ONS Postcode Directory,
+    /// National Statistics Postcode Lookup, IoD 2025 File 7), and of the bundled files.
+    #[test]
+    fn recognises_official_releases() {
+        let onspd = head("pcd,pcd2,pcds,dointr,doterm,oscty,ced,oslaua,osward,parish,usertype,oseast1m,osnrth1m,osgrdind,oshlthau,nhser,ctry,rgn,streg,pcon,eer,teclec,ttwa,pct,itl,statsward,oa11,casward,national_park,lsoa11,msoa11,ur01ind,oac11,ward98,oa21,lsoa21,msoa21,lat,long");
+        let Kind::Directory(d) = classify_csv(&onspd, &[]) else {
+            panic!()
+        };
+        assert_eq!(
+            (d.postcode, d.lad, d.ward, d.lsoa11, d.lsoa21, d.usertype),
+            (0, Some(7), Some(8), Some(29), Some(35), Some(10))
+        );
+        assert_eq!((d.lat, d.long), (Some(37), Some(38)));
+        let nspl = head("pcd7,pcd8,pcds,dointr,doterm,usrtypind,east1m,north1m,gridind,oa21cd,cty25cd,ced25cd,lad25cd,wd25cd,nparkcd,hlth19cd,ctry25cd,rgn25cd,pcon24cd,ttwa15cd,itl25cd,npark16cd,oa11cd,lsoa11cd,msoa11cd,wz11cd,sicbl24cd,bua24cd,lsoa21cd,msoa21cd,ruc21ind,lat,long,imd20ind");
+        let Kind::Directory(d) = classify_csv(&nspl, &[]) else {
+            panic!()
+        };
+        assert_eq!(
+            (d.lad, d.ward, d.oa11, d.lsoa21, d.usertype, d.lat),
+            (Some(12), Some(13), Some(22), Some(28), Some(5), Some(31))
+        );
+        let file7 = head("LSOA code (2021),LSOA name (2021),Local Authority District code (2024),Local Authority District name (2024),Index of Multiple Deprivation (IMD) Score,Index of Multiple Deprivation (IMD) Rank (where 1 is most deprived),Index of Multiple Deprivation (IMD) Decile (where 1 is most deprived 10% of LSOAs),Income Score (rate),Income Rank (where 1 is most deprived),Income Decile (where 1 is most deprived 10% of LSOAs),Income Deprivation Affecting Children Index (IDACI) Score (rate),Living Environment Score,Living Environment Rank (where 1 is most deprived),Living Environment Decile (where 1 is most deprived 10% of LSOAs)");
+        let Kind::Iod2025(c) = classify_csv(&file7, &[]) else {
+            panic!()
+        };
+        assert_eq!(
+            (c.code, c.score[0], c.rank[0], c.decile[0]),
+            (0, Some(4), Some(5), Some(6))
+        );
+        assert_eq!(
+            (c.score[1], c.rank[1], c.decile[1]),
+            (Some(7), Some(8), Some(9))
+        );
+        assert_eq!(
+            (c.score[7], c.rank[7], c.decile[7]),
+            (Some(11), Some(12), Some(13))
+        );
+        let bundled19 = head("lsoa11_code,IMD_decile,Income_decile,Employment_decile,Education_decile,Health_decile,Crime_decile,Housing_and_Access_decile,Environment_decile,IMD_rank,Income_rank");
+        let Kind::Imd2019(c) = classify_csv(&bundled19, &[]) else {
+            panic!()
+        };
+        assert_eq!(
+            (c.decile[0], c.decile[6], c.rank[0], c.rank[1], c.score[0]),
+            (Some(1), Some(7), Some(9), Some(10), None)
+        );
+        let lookup = head("LSOA11CD,LSOA11NM,CHGIND,LSOA21CD,LSOA21NM,LAD22CD,LAD22NM,ObjectId");
+        assert!(matches!(
+            classify_csv(&lookup, &[]),
+            Kind::Lsoa11To21 {
+                lsoa11: 0,
+                lsoa21: 3,
+                change: 2
+            }
+        ));
+        let cp = head("AB10 1AB,10,394235,806529,S92000003,,S08000020,,S12000033,S13002842");
+        assert!(matches!(
+            classify_csv(&cp, &cp),
+            Kind::CodePoint {
+                header: false,
+                lad: 8,
+                ward: 9,
+                ..
+            }
+        ));
+        assert!(matches!(
+            classify_csv(&head("pcds,lat,long"), &[]),
+            Kind::LatLong { .. }
+        ));
+        assert!(matches!(
+            classify_csv(
+                &head("ltla24_name,ltla24_code,region24_name,region24_code"),
+                &[]
+            ),
+            Kind::LadRegion {
+                lad: 1,
+                region: 3,
+                ..
+            }
+        ));
+        assert!(matches!(
+            classify_csv(&head("LAD24CD,LAD24NM,LAD24NMW"), &[]),
+            Kind::LadNames { code: 0, name: 1 }
+        ));
+        assert!(matches!(
+            classify_csv(&head("lsoa21_code,ruc21_code,classification"), &[]),
+            Kind::Unused
+        ));
+    }
 }

@@ -181,6 +181,42 @@ fn terminated_and_reorganised() {
     assert_eq!(c.lad.unwrap().name, Some("Cumberland"));
 }
 
+/// A postcode newer than the May 2022 directory (in NSPL and Code-Point Open 2025 only): no
+/// 2011 areas, its 2021 LSOA found by its point, its district and ward from Code-Point Open.
+#[test]
+fn newer_postcode_placed_by_its_point() {
+    let ix = index();
+    let loc = ix.lookup(&pc("M1 2DU")).unwrap();
+    assert!(!loc.in_directory);
+    assert_eq!(loc.lsoa11, None);
+    assert_eq!(loc.lsoa21_route, Lsoa21Route::ByPoint);
+    let l21 = loc.lsoa21.unwrap();
+    assert!(
+        l21.code.starts_with("E01") && l21.name.unwrap().starts_with("Manchester "),
+        "{l21:?}"
+    );
+    // codepoint_open_may25_gb.csv: M1 2DU,…,E08000003,E05011376 ; NSPL: 53.48079,-2.23350
+    assert_eq!(loc.lad.unwrap().code.as_str(), "E08000003");
+    assert_eq!(loc.ward.unwrap().code, "E05011376");
+    assert_eq!((loc.lat, loc.long), (Some(53.48079), Some(-2.2335)));
+    assert_eq!(
+        places_of(ix)
+            .get("Manchester")
+            .unwrap()
+            .contains_lsoa(ix, l21.code),
+        Some(true)
+    );
+    assert!(loc
+        .imd2019_note()
+        .unwrap()
+        .contains("newer than the postcode directory"));
+    assert!(loc.iod2025.is_some());
+}
+
+fn places_of(ix: &GeoIndex) -> Places {
+    Places::builtin(ix)
+}
+
 /// Wales, Scotland, Northern Ireland and the Channel Islands: areas yes, English deprivation
 /// no, with the reason.
 #[test]
@@ -543,39 +579,37 @@ fn bulk_annotate_keeps_every_row() {
 /// The B2 answers: one line per input line, in order.
 #[test]
 fn b2_answers_in_input_order() {
-    let input = b"m54bd\n  M5  4WT \nXX\nSN5 6NS\r\nbl4 9lw\nCF10 1EP\n";
+    let input = b"m54bd\n  M5  4WT \nXX\nSN5 6NS\r\nbl4 9lw\nCF10 1EP\nje2 3ab\ngir0aa";
     let mut out = Vec::new();
     let n = anchornet_geo::bulk::b2_answers(index(), input, &mut out).unwrap();
-    assert_eq!(n, 6);
+    assert_eq!(n, 8);
     let text = String::from_utf8(out).unwrap();
     let m54bd = index().lookup(&pc("M5 4BD")).unwrap();
     let first = format!(
         "M5 4BD,{},{},{},{}",
         m54bd.lsoa11.unwrap().code,
-        m54bd.directory_lad.unwrap().code,
         m54bd
             .imd2019
             .as_ref()
             .map(|d| d.decile.to_string())
             .unwrap_or_default(),
+        m54bd.directory_lad.unwrap().code,
         u8::from(m54bd.terminated.is_some())
     );
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], first);
-    assert_eq!(lines[1], "M5 4WT,E01032907,E08000006,2,0");
+    assert_eq!(lines[1], "M5 4WT,E01032907,2,E08000006,0");
     assert_eq!(lines[2], ",invalid,,,");
     assert_eq!(lines[3], "SN5 6NS,unknown,,,");
-    assert_eq!(
-        lines[4],
-        "BL4 9LW,E01005702,E08000006,".to_string()
-            + &index()
-                .lookup(&pc("BL4 9LW"))
-                .unwrap()
-                .imd2019
-                .unwrap()
-                .decile
-                .to_string()
-            + ",1"
-    );
-    assert_eq!(lines[5], "CF10 1EP,W01001941,W06000015,,0");
+    let d = index()
+        .lookup(&pc("BL4 9LW"))
+        .unwrap()
+        .imd2019
+        .unwrap()
+        .decile;
+    assert_eq!(lines[4], format!("BL4 9LW,E01005702,{d},E08000006,1"));
+    assert_eq!(lines[5], "CF10 1EP,W01001941,,W06000015,0");
+    assert_eq!(lines[6], "JE2 3AB,,,L99999999,0");
+    assert_eq!(lines[7], "GIR 0AA,,,,0");
+    assert_eq!(lines.len(), 8);
 }
