@@ -25,6 +25,7 @@ struct Cli {
 enum Command {
     Ingest(cmd::ingest::Args),
     Analyse(cmd::analyse::Args),
+    Geo(cmd::geo::Args),
     Demo(cmd::demo::Args),
 }
 
@@ -33,6 +34,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Ingest(a) => cmd::ingest::run(a),
         Command::Analyse(a) => cmd::analyse::run(a),
+        Command::Geo(a) => cmd::geo::run(a),
         Command::Demo(a) => cmd::demo::run(a),
     };
     match result {

@@ -2,4 +2,5 @@
 //! and `run(Args) -> anyhow::Result<u8>` returning the exit code.
 pub mod analyse;
 pub mod demo;
+pub mod geo;
 pub mod ingest;
