@@ -44,8 +44,10 @@ pub struct Prepared {
     pub quality: Quality,
     /// Every skipped or rejected row (file, line, column, value, problem).
     pub issues: Vec<Issue>,
-    /// The resolved payments (for the Parquet export), parallel to `dataset.txns`.
-    pub payments: Vec<Payment>,
+    /// The payments, compact (for the Parquet export), parallel to `dataset.txns`.
+    pub rows: Vec<Row>,
+    /// The strings the rows refer to.
+    pub strings: Strings,
     /// The local place.
     pub local: Place,
     /// The wider place.
@@ -100,10 +102,99 @@ fn rank(source: &str) -> usize {
         .unwrap_or(SOURCE_RANK.len())
 }
 
+/// Interned strings: each distinct value stored once, rows hold its index.
+#[derive(Debug, Default, Clone)]
+pub struct Interner {
+    ix: HashMap<String, u32>,
+    list: Vec<String>,
+}
+
+/// "No value" in a [`Row`] string field.
+pub const NONE: u32 = u32::MAX;
+
+impl Interner {
+    /// The index of `s`, adding it if new.
+    pub fn intern(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.ix.get(s) {
+            return i;
+        }
+        let i = self.list.len() as u32;
+        self.list.push(s.to_string());
+        self.ix.insert(s.to_string(), i);
+        i
+    }
+    /// The index of an optional value ([`NONE`] when absent or blank).
+    pub fn intern_opt(&mut self, s: Option<&str>) -> u32 {
+        match s.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(s) => self.intern(s),
+            None => NONE,
+        }
+    }
+    /// The string at `i` (`None` for [`NONE`]).
+    pub fn get(&self, i: u32) -> Option<&str> {
+        self.list.get(i as usize).map(String::as_str)
+    }
+    /// Number of distinct values.
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+    /// No values.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+    /// Add every value of `other`, returning the map from its indices to this one's.
+    fn absorb(&mut self, other: &Interner) -> Vec<u32> {
+        other.list.iter().map(|s| self.intern(s)).collect()
+    }
+}
+
+/// The network's interned strings.
+#[derive(Debug, Default, Clone)]
+pub struct Strings {
+    /// Source files.
+    pub files: Interner,
+    /// Supplier names as written (trimmed).
+    pub names: Interner,
+    /// Categories (see [`category_of`]).
+    pub categories: Interner,
+    /// Supplier postcodes given in payment files.
+    pub postcodes: Interner,
+    /// Company numbers given in payment files.
+    pub companies: Interner,
+}
+
+/// One accepted payment, compact (about 48 bytes, so a national-scale network fits in memory);
+/// its strings are in [`Strings`].
+#[derive(Debug, Clone, Copy)]
+pub struct Row {
+    /// Anchor index.
+    pub anchor: u16,
+    /// The supplier was redacted (personal data) or not named.
+    pub redacted: bool,
+    /// Source file.
+    pub file: u32,
+    /// Physical line (row for spreadsheets).
+    pub line: u32,
+    /// Payment date.
+    pub date: anchornet_core::PaymentDate,
+    /// Financial year.
+    pub fy: FinancialYear,
+    /// Amount, pence.
+    pub pence: i64,
+    /// Supplier name ([`NONE`] when redacted or blank).
+    pub name: u32,
+    /// Category.
+    pub category: u32,
+    /// Supplier postcode from the payment file ([`NONE`] when not given).
+    pub postcode: u32,
+    /// Company number from the payment file ([`NONE`] when not given).
+    pub company: u32,
+}
+
 /// One anchor's ingested inputs.
 struct Ingested {
-    anchor: u16,
-    payments: Vec<Payment>,
+    rows: Vec<Row>,
+    strings: Strings,
     suppliers: Vec<(SupplierRecord, &'static str)>,
     issues: Vec<Issue>,
     files: Vec<FileReport>,
@@ -129,8 +220,8 @@ fn ingest_anchor(
         keep_duplicates: false,
     };
     let mut out = Ingested {
-        anchor: ai,
-        payments: Vec::new(),
+        rows: Vec::new(),
+        strings: Strings::default(),
         suppliers: Vec::new(),
         issues: Vec::new(),
         files: Vec::new(),
@@ -154,7 +245,26 @@ fn ingest_anchor(
                 |r| match r {
                     Record::Payment(p) => {
                         if only_year.is_none_or(|y| y == p.financial_year) {
-                            out.payments.push(*p);
+                            let st = &mut out.strings;
+                            let name = p.supplier_name.trim();
+                            let redacted = p.redacted || name.is_empty();
+                            out.rows.push(Row {
+                                anchor: ai,
+                                redacted,
+                                file: st.files.intern(&p.source_file),
+                                line: p.line.min(u64::from(u32::MAX)) as u32,
+                                date: p.date,
+                                fy: p.financial_year,
+                                pence: p.amount.0,
+                                name: if redacted {
+                                    NONE
+                                } else {
+                                    st.names.intern(name)
+                                },
+                                category: st.categories.intern(&category_of(&p)),
+                                postcode: st.postcodes.intern_opt(p.supplier_postcode.as_deref()),
+                                company: st.companies.intern_opt(p.company_number.as_deref()),
+                            });
                         }
                     }
                     Record::Supplier(s) => out.suppliers.push((*s, label)),
@@ -208,15 +318,27 @@ pub fn prepare(
         .enumerate()
         .map(|(ai, a)| ingest_anchor(cfg, ai as u16, a, only_year, progress))
         .collect();
-    let mut payments: Vec<Payment> = Vec::new();
-    let mut anchor_of: Vec<u16> = Vec::new();
+    let mut rows: Vec<Row> = Vec::new();
+    let mut strings = Strings::default();
     let mut suppliers: Vec<(SupplierRecord, &'static str)> = Vec::new();
     let mut issues = Vec::new();
     let mut files = Vec::new();
     for r in per_anchor {
         let r = r?;
-        anchor_of.extend(std::iter::repeat_n(r.anchor, r.payments.len()));
-        payments.extend(r.payments);
+        let map = |m: &[u32], i: u32| if i == NONE { NONE } else { m[i as usize] };
+        let f = strings.files.absorb(&r.strings.files);
+        let n = strings.names.absorb(&r.strings.names);
+        let c = strings.categories.absorb(&r.strings.categories);
+        let pc = strings.postcodes.absorb(&r.strings.postcodes);
+        let co = strings.companies.absorb(&r.strings.companies);
+        rows.extend(r.rows.into_iter().map(|x| Row {
+            file: map(&f, x.file),
+            name: map(&n, x.name),
+            category: map(&c, x.category),
+            postcode: map(&pc, x.postcode),
+            company: map(&co, x.company),
+            ..x
+        }));
         suppliers.extend(r.suppliers);
         issues.extend(r.issues);
         files.extend(r.files);
@@ -224,58 +346,69 @@ pub fn prepare(
 
     // resolve: every distinct supplier name, from payments and supplier-side records
     progress("resolve", "supplier names");
-    let mut name_ix: HashMap<String, usize> = HashMap::new();
-    let mut names: Vec<NameIn> = Vec::new();
-    let mut intern = |name: &str, anchor: &str, pence: i64, company: Option<&str>| -> usize {
-        let i = *name_ix.entry(name.to_string()).or_insert_with(|| {
-            names.push(NameIn {
-                name: name.to_string(),
-                anchor: anchor.to_string(),
-                pence: 0,
-                company_number: None,
-            });
-            names.len() - 1
-        });
-        names[i].pence += pence;
-        if names[i].company_number.is_none() {
-            names[i].company_number = company.map(str::to_string);
-        }
-        i
-    };
-    let pay_name: Vec<Option<usize>> = payments
+    // Register names join the payment names (same index space), then each distinct name is
+    // one resolver input carrying its first anchor, spend and company number.
+    let sup_name: Vec<u32> = suppliers
         .iter()
-        .zip(&anchor_of)
-        .map(|(p, &a)| {
-            (!p.redacted && !p.supplier_name.trim().is_empty()).then(|| {
-                intern(
-                    p.supplier_name.trim(),
-                    &cfg.anchors[a as usize].name,
-                    p.amount.0,
-                    p.company_number.as_deref(),
-                )
-            })
+        .map(|(s, _)| strings.names.intern(s.name.trim()))
+        .collect();
+    let mut names: Vec<NameIn> = strings
+        .names
+        .list
+        .iter()
+        .map(|n| NameIn {
+            name: n.clone(),
+            anchor: String::new(),
+            pence: 0,
+            company_number: None,
         })
         .collect();
-    let sup_name: Vec<usize> = suppliers
-        .iter()
-        .map(|(s, _)| intern(s.name.trim(), &s.anchor, 0, s.company_number.as_deref()))
-        .collect();
+    for r in &rows {
+        if r.name == NONE {
+            continue;
+        }
+        let n = &mut names[r.name as usize];
+        if n.anchor.is_empty() {
+            n.anchor = cfg.anchors[r.anchor as usize].name.clone();
+        }
+        n.pence += r.pence;
+        if n.company_number.is_none() && r.company != NONE {
+            n.company_number = strings.companies.get(r.company).map(str::to_string);
+        }
+    }
+    for ((s, _), &n) in suppliers.iter().zip(&sup_name) {
+        let n = &mut names[n as usize];
+        if n.anchor.is_empty() {
+            n.anchor = s.anchor.clone();
+        }
+        if n.company_number.is_none() {
+            n.company_number = s.company_number.clone();
+        }
+    }
     let resolved: Vec<Resolved> = resolve_names(&names);
 
     // evidence per entity
     let n_entities = resolved.iter().map(|r| r.entity + 1).max().unwrap_or(0) as usize;
     let mut ev: Vec<Evidence> = (0..n_entities).map(|_| Evidence::default()).collect();
-    for (p, n) in payments.iter().zip(&pay_name) {
-        if let (Some(n), Some(pc)) = (n, &p.supplier_postcode) {
-            ev[resolved[*n].entity as usize].postcodes.push((
-                pc.clone(),
-                format!("{} ({})", SOURCE_RANK[0], p.anchor),
-                false,
-            ));
-        }
+    // The anchor's own address for a supplier: the postcode its payment rows give most often.
+    let mut pay_pc: HashMap<(u32, u32), (u64, u16)> = HashMap::new();
+    for r in rows.iter().filter(|r| r.name != NONE && r.postcode != NONE) {
+        let e = pay_pc
+            .entry((resolved[r.name as usize].entity, r.postcode))
+            .or_insert((0, r.anchor));
+        e.0 += 1;
+    }
+    let mut pay_pc: Vec<((u32, u32), (u64, u16))> = pay_pc.into_iter().collect();
+    pay_pc.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(&b.0)));
+    for ((entity, pc), (_, anchor)) in pay_pc {
+        ev[entity as usize].postcodes.push((
+            strings.postcodes.get(pc).unwrap_or_default().to_string(),
+            format!("{} ({})", SOURCE_RANK[0], cfg.anchors[anchor as usize].name),
+            false,
+        ));
     }
     for ((s, label), &n) in suppliers.iter().zip(&sup_name) {
-        let e = &mut ev[resolved[n].entity as usize];
+        let e = &mut ev[resolved[n as usize].entity as usize];
         if let Some(pc) = &s.postcode {
             e.postcodes
                 .push((pc.clone(), format!("{label} ({})", s.source_file), false));
@@ -347,41 +480,39 @@ pub fn prepare(
 
     // categories and rules
     progress("classify", "rules and categories");
-    let mut cat_ix: HashMap<String, u32> = HashMap::new();
-    let mut categories: Vec<String> = Vec::new();
-    let mut name_words: HashMap<u32, Vec<String>> = HashMap::new();
-    let infos_ref = &infos;
+    let categories: Vec<String> = strings.categories.list.clone();
+    let cat_words: Vec<Vec<String>> = categories.iter().map(|c| words(c)).collect();
+    let name_words: Vec<Vec<String>> = infos.iter().map(|i| words(&i.name)).collect();
     let redacted_entity = infos.len() as u32;
-    let mut txns = Vec::with_capacity(payments.len());
-    for ((p, n), &a) in payments.iter().zip(&pay_name).zip(&anchor_of) {
-        let cat = category_of(p);
-        let next = categories.len() as u32;
-        let c = *cat_ix.entry(cat.clone()).or_insert_with(|| {
-            categories.push(cat.clone());
-            next
-        });
-        let (supplier, kind) = match n {
-            Some(n) => {
-                let e = resolved[*n].entity;
-                (e, infos_ref[e as usize].kind.as_str())
-            }
-            None => (redacted_entity, "redacted"),
+    // The rule depends only on (supplier, category): decide each pair once.
+    let mut decided: HashMap<(u32, u32), Option<u16>> = HashMap::new();
+    let mut txns = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let supplier = if r.name == NONE {
+            redacted_entity
+        } else {
+            resolved[r.name as usize].entity
         };
-        let nw = name_words
-            .entry(supplier)
-            .or_insert_with(|| match n {
-                Some(_) => words(&infos_ref[supplier as usize].name),
-                None => Vec::new(),
-            })
-            .clone();
-        let excluded_by = rules.first_match(n.is_none(), kind, &nw, &words(&cat));
+        let excluded_by = *decided.entry((supplier, r.category)).or_insert_with(|| {
+            if supplier == redacted_entity {
+                rules.first_match(true, "redacted", &[], &[])
+            } else {
+                let s = supplier as usize;
+                rules.first_match(
+                    false,
+                    &infos[s].kind,
+                    &name_words[s],
+                    &cat_words[r.category as usize],
+                )
+            }
+        });
         txns.push(Txn {
-            anchor: a,
+            anchor: r.anchor,
             supplier,
-            category: c,
-            date: p.date,
-            fy: p.financial_year,
-            pence: p.amount.0,
+            category: r.category,
+            date: r.date,
+            fy: r.fy,
+            pence: r.pence,
             excluded_by,
         });
     }
@@ -451,7 +582,8 @@ pub fn prepare(
         dataset,
         quality,
         issues,
-        payments,
+        rows,
+        strings,
         local,
         wider,
     })

@@ -209,18 +209,19 @@ fn write_payments(p: &Prepared, path: &Path) -> std::io::Result<()> {
     let (w, pending) = atomic(path)?;
     let mut t = ParquetTable::new(w, "resolved_payment", &RESOLVED_PARQUET)?;
     let ds = &p.dataset;
-    for (pay, tx) in p.payments.iter().zip(&ds.txns) {
+    let st = &p.strings;
+    for (row, tx) in p.rows.iter().zip(&ds.txns) {
         let s = ds.supplier(tx);
         let l = s.location.as_ref();
-        let fy = pay.financial_year.to_string();
+        let fy = row.fy.to_string();
         t.push(&[
-            Cell::Str(Some(&pay.anchor)),
-            Cell::Str(Some(&pay.source_file)),
-            Cell::I64(Some(pay.line as i64)),
-            Cell::Date(Some(pay.date)),
+            Cell::Str(Some(&ds.anchors[row.anchor as usize].name)),
+            Cell::Str(st.files.get(row.file)),
+            Cell::I64(Some(i64::from(row.line))),
+            Cell::Date(Some(row.date)),
             Cell::Str(Some(&fy)),
-            Cell::I64(Some(pay.amount.0)),
-            Cell::Str(Some(&pay.supplier_name)),
+            Cell::I64(Some(row.pence)),
+            Cell::Str(Some(st.names.get(row.name).unwrap_or("(redacted)"))),
             Cell::Str(Some(&ds.categories[tx.category as usize])),
             Cell::Str(Some(&s.name)),
             Cell::Str(Some(&s.kind)),
