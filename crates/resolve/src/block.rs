@@ -1,0 +1,210 @@
+//! Candidate generation (blocking): which pairs of names are worth comparing.
+//!
+//! Comparing every pair of 200,000 names is 20 billion comparisons; names of one supplier
+//! almost always share a rare word, an acronym, a spelling of their rarest word, a public
+//! body or an identifier. Each name gets a few keys of those kinds; names sharing a key are
+//! compared. Keys shared by too many names (`services`, `leeds`) are dropped: they are
+//! covered by the rarer keys of the same names.
+
+use std::hash::{Hash, Hasher};
+
+use rayon::prelude::*;
+use rustc_hash::FxHasher;
+
+use crate::model::{FRec, Vocab, C_QUAL};
+
+/// Keys shared by more names than this are not used for word keys.
+pub const WORD_CAP: usize = 600;
+/// Cap for exact keys (public body, identifier).
+pub const EXACT_CAP: usize = 3000;
+
+const KIND: u64 = 3u64 << 62;
+const EXACT: u64 = 2u64 << 62;
+const ACRONYM: u64 = 1u64 << 62;
+
+fn h(tag: u8, parts: &[&str]) -> u64 {
+    let mut s = FxHasher::default();
+    tag.hash(&mut s);
+    for p in parts {
+        p.hash(&mut s);
+    }
+    // The top two bits tell word keys, exact keys (identifiers, public bodies) and
+    // acronym keys apart.
+    s.finish() & !KIND
+}
+
+/// Mark a key as exact (a larger block size is allowed).
+pub fn exact(k: u64) -> u64 {
+    (k & !KIND) | EXACT
+}
+
+fn acronym(tag: u8, s: &str) -> u64 {
+    h(tag, &[s]) | ACRONYM
+}
+
+/// Keys for an identifier or public-body key (`c` company, `h` charity, `v` VAT, `s`
+/// supplier id, `p` public body).
+pub fn exact_key(tag: u8, value: &str) -> u64 {
+    exact(h(tag, &[value]))
+}
+
+/// Word keys for one name form.
+pub fn form_keys(v: &Vocab, f: &FRec, out: &mut Vec<u64>) {
+    let n = f.toks.len();
+    if n == 0 {
+        return;
+    }
+    let text = |i: usize| &*v.text[f.toks[i] as usize];
+    // Rarest two identifying tokens.
+    let mut idx: Vec<usize> = (0..n)
+        .filter(|&i| v.class[f.toks[i] as usize] & C_QUAL == 0 || n == 1)
+        .collect();
+    idx.sort_by(|&x, &y| {
+        v.weight[f.toks[y] as usize]
+            .total_cmp(&v.weight[f.toks[x] as usize])
+            .then(x.cmp(&y))
+    });
+    for &i in idx.iter().take(2) {
+        out.push(h(b't', &[text(i)]));
+    }
+    // First token, or the first two when the first is very common.
+    if v.freq(f.toks[0]) > 2000 && n >= 2 {
+        out.push(h(b'f', &[text(0), text(1)]));
+    } else {
+        out.push(h(b't', &[text(0)]));
+    }
+    // Spellings of the rarest token: every one-letter deletion (catches one typo or a
+    // swapped pair on either side).
+    if let Some(&r) = idx.first() {
+        let t = text(r).as_bytes();
+        if t.len() >= 5 && t.iter().all(u8::is_ascii_alphabetic) {
+            out.push(h(b'd', &[text(r)]));
+            let mut buf = Vec::with_capacity(t.len());
+            for k in 0..t.len() {
+                buf.clear();
+                buf.extend_from_slice(&t[..k]);
+                buf.extend_from_slice(&t[k + 1..]);
+                out.push(h(b'd', &[std::str::from_utf8(&buf).unwrap_or("")]));
+            }
+        }
+        // A cut-short rarest token: its first five letters.
+        if t.len() >= 5 && r + 1 == n {
+            out.push(h(
+                b'p',
+                &[text(0), std::str::from_utf8(&t[..5]).unwrap_or("")],
+            ));
+        }
+    }
+    if n >= 2 {
+        let t0 = text(0).as_bytes();
+        if t0.len() >= 5 && t0.iter().all(u8::is_ascii_alphabetic) {
+            let t1 = text(1);
+            let cut = t1.char_indices().nth(5).map_or(t1.len(), |(i, _)| i);
+            out.push(h(b'p', &[text(0), &t1[..cut]]));
+        }
+    }
+    // The name run together, first 8 letters: `lexis nexis` / `lexisnexis`.
+    let sq: String = f.toks.iter().map(|&t| &*v.text[t as usize]).collect();
+    if sq.len() >= 8 {
+        let cut = sq.char_indices().nth(8).map_or(sq.len(), |(i, _)| i);
+        out.push(h(b's', &[&sq[..cut]]));
+    }
+    // Acronyms: initials of a multi-word name; a short one-word name as itself.
+    if n >= 2 {
+        let mut ini = String::new();
+        for i in 0..n {
+            if f.initialism(i) {
+                ini.push_str(text(i));
+            } else if let Some(c) = text(i).chars().next() {
+                ini.push(c);
+            }
+        }
+        if (2..=6).contains(&ini.len()) && ini.bytes().all(|b| b.is_ascii_alphabetic()) {
+            out.push(acronym(b'a', &ini));
+        }
+    }
+    for i in 0..n {
+        let t = text(i);
+        if (2..=6).contains(&t.len())
+            && t.bytes().all(|b| b.is_ascii_alphabetic())
+            && (f.initialism(i) || n <= 2)
+        {
+            out.push(acronym(b'a', t));
+        }
+    }
+}
+
+/// What an acronym block needs to know of a name: 0 for a one-word name (the acronym
+/// side), else a hash of its words (an expansion). A block whose acronym has two different
+/// expansions (`EE` = `Everything Everywhere` or `Eco Energy`?) is ambiguous and dropped.
+pub fn expansion_id(v: &Vocab, f: &FRec) -> u64 {
+    if f.toks.len() < 2 {
+        return 0;
+    }
+    let mut s = FxHasher::default();
+    for &t in &f.toks {
+        v.text[t as usize].hash(&mut s);
+    }
+    s.finish() | 1
+}
+
+/// All candidate pairs `(i, j)`, `i < j`, from each name's keys; `expansion` is each
+/// name's [`expansion_id`].
+pub fn pairs(keys: &[Vec<u64>], expansion: &[u64]) -> Vec<(u32, u32)> {
+    let mut flat: Vec<(u64, u32)> = keys
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(i, ks)| {
+            let mut ks = ks.clone();
+            ks.sort_unstable();
+            ks.dedup();
+            ks.into_iter().map(move |k| (k, i as u32))
+        })
+        .collect();
+    flat.par_sort_unstable();
+    let mut groups: Vec<(usize, usize)> = Vec::new();
+    let mut s = 0;
+    while s < flat.len() {
+        let mut e = s + 1;
+        while e < flat.len() && flat[e].0 == flat[s].0 {
+            e += 1;
+        }
+        let size = e - s;
+        let kind = flat[s].0 & KIND;
+        let cap = if kind == EXACT { EXACT_CAP } else { WORD_CAP };
+        let mut ok = size >= 2 && size <= cap;
+        if ok && kind == ACRONYM {
+            let mut exp: Vec<u64> = flat[s..e]
+                .iter()
+                .map(|&(_, i)| expansion[i as usize])
+                .filter(|&x| x != 0)
+                .collect();
+            exp.sort_unstable();
+            exp.dedup();
+            ok = exp.len() <= 1;
+        }
+        if ok {
+            groups.push((s, e));
+        }
+        s = e;
+    }
+    let mut out: Vec<(u32, u32)> = groups
+        .par_iter()
+        .flat_map_iter(|&(s, e)| {
+            let members = &flat[s..e];
+            (0..members.len()).flat_map(move |x| {
+                (x + 1..members.len()).map(move |y| {
+                    let (a, b) = (members[x].1, members[y].1);
+                    if a < b {
+                        (a, b)
+                    } else {
+                        (b, a)
+                    }
+                })
+            })
+        })
+        .collect();
+    out.par_sort_unstable();
+    out.dedup();
+    out
+}

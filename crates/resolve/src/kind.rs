@@ -1,0 +1,361 @@
+//! What kind of body an entity is — company, charity, CIC, public body, individual — with
+//! the evidence for it, from registers first and names second.
+//!
+//! Community wealth building counts spend with social-economy bodies (charities, CIOs,
+//! CICs, co-operatives and community benefit societies) and excludes payments to other
+//! public bodies; individuals and sole traders are redacted outside their own anchor. Each
+//! of those needs the kind, and a coordinator needs to see why.
+
+use serde::{Deserialize, Serialize};
+
+use crate::parse::{hint, Parsed};
+use crate::public::{national, PublicKey};
+use crate::words::LegalForm;
+
+/// Kinds of public body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PublicType {
+    /// A local authority.
+    Council,
+    /// An NHS trust, foundation trust or other NHS body.
+    Nhs,
+    /// A school or academy trust.
+    School,
+    /// A university (higher education corporation or chartered body).
+    University,
+    /// A further education college.
+    College,
+    /// A police force or police and crime commissioner.
+    Police,
+    /// A fire and rescue service.
+    Fire,
+    /// HM Revenue & Customs.
+    Hmrc,
+    /// A central government department or agency.
+    CentralGovernment,
+}
+
+impl PublicType {
+    /// Snake-case label.
+    pub fn label(self) -> &'static str {
+        match self {
+            PublicType::Council => "council",
+            PublicType::Nhs => "nhs",
+            PublicType::School => "school",
+            PublicType::University => "university",
+            PublicType::College => "college",
+            PublicType::Police => "police",
+            PublicType::Fire => "fire",
+            PublicType::Hmrc => "hmrc",
+            PublicType::CentralGovernment => "central_government",
+        }
+    }
+}
+
+/// The kind of body an entity is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "subtype")]
+pub enum Kind {
+    /// A private company (limited by shares or guarantee).
+    Company,
+    /// A limited liability partnership.
+    Llp,
+    /// A public limited company.
+    Plc,
+    /// A registered charity (trust, association or charitable company).
+    Charity,
+    /// A charitable incorporated organisation.
+    Cio,
+    /// A community interest company.
+    Cic,
+    /// A co-operative or community benefit society (registered society).
+    Society,
+    /// A public body.
+    PublicBody(PublicType),
+    /// An individual or sole trader: redacted outside its own anchor.
+    Individual,
+    /// Not known.
+    Unknown,
+}
+
+impl Kind {
+    /// `company`, `charity`, `public_body/council`, `individual`…
+    pub fn label(self) -> String {
+        match self {
+            Kind::Company => "company".into(),
+            Kind::Llp => "llp".into(),
+            Kind::Plc => "plc".into(),
+            Kind::Charity => "charity".into(),
+            Kind::Cio => "cio".into(),
+            Kind::Cic => "cic".into(),
+            Kind::Society => "society".into(),
+            Kind::PublicBody(t) => format!("public_body/{}", t.label()),
+            Kind::Individual => "individual".into(),
+            Kind::Unknown => "unknown".into(),
+        }
+    }
+
+    /// Parse a label written by [`Kind::label`] (as in an overrides file).
+    pub fn from_label(s: &str) -> Option<Kind> {
+        let s = s.trim().to_ascii_lowercase();
+        Some(match s.as_str() {
+            "company" | "ltd" => Kind::Company,
+            "llp" => Kind::Llp,
+            "plc" => Kind::Plc,
+            "charity" => Kind::Charity,
+            "cio" => Kind::Cio,
+            "cic" => Kind::Cic,
+            "society" | "cooperative" | "co-operative" | "cbs" => Kind::Society,
+            "individual" | "sole_trader" | "sole trader" => Kind::Individual,
+            "unknown" => Kind::Unknown,
+            _ => {
+                let t = s
+                    .strip_prefix("public_body/")
+                    .or(s.strip_prefix("public/"))?;
+                Kind::PublicBody(match t {
+                    "council" => PublicType::Council,
+                    "nhs" => PublicType::Nhs,
+                    "school" => PublicType::School,
+                    "university" => PublicType::University,
+                    "college" => PublicType::College,
+                    "police" => PublicType::Police,
+                    "fire" => PublicType::Fire,
+                    "hmrc" => PublicType::Hmrc,
+                    "central_government" => PublicType::CentralGovernment,
+                    _ => return None,
+                })
+            }
+        })
+    }
+
+    /// Part of the social economy (VCSE): charities, CIOs, CICs, registered societies.
+    pub fn is_vcse(self) -> bool {
+        matches!(self, Kind::Charity | Kind::Cio | Kind::Cic | Kind::Society)
+    }
+
+    /// Rank for choosing between candidates: more specific evidence first.
+    fn rank(self) -> u8 {
+        match self {
+            Kind::PublicBody(_) => 9,
+            Kind::Cio | Kind::Cic | Kind::Society => 8,
+            Kind::Charity => 7,
+            Kind::Plc | Kind::Llp => 6,
+            Kind::Company => 5,
+            Kind::Individual => 2,
+            Kind::Unknown => 0,
+        }
+    }
+}
+
+/// One piece of evidence for a kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KindEvidence {
+    /// The kind it supports.
+    pub kind: Kind,
+    /// Where it comes from: `name` or a register (`companies_house`…).
+    pub source: String,
+    /// What was seen (`legal form "Ltd" in "AMEY LG LTD"`).
+    pub detail: String,
+}
+
+/// What a single name says about the kind of its body.
+pub fn from_name(name: &str, p: &Parsed) -> Option<KindEvidence> {
+    let ev = |kind: Kind, detail: String| {
+        Some(KindEvidence {
+            kind,
+            source: "name".into(),
+            detail,
+        })
+    };
+    if let Some(k) = &p.public {
+        return match k {
+            PublicKey::Council(place) => ev(
+                Kind::PublicBody(PublicType::Council),
+                format!("council of {place:?} in {name:?}"),
+            ),
+            PublicKey::National(key) => {
+                let n = national(key);
+                let t = match n.map(|n| n.subtype) {
+                    Some("hmrc") => PublicType::Hmrc,
+                    Some("nhs") => PublicType::Nhs,
+                    _ => PublicType::CentralGovernment,
+                };
+                ev(
+                    Kind::PublicBody(t),
+                    format!("{} in {name:?}", n.map_or(*key, |n| n.name)),
+                )
+            }
+        };
+    }
+    let h = p.hints;
+    if h & hint::REDACTED != 0 {
+        return ev(
+            Kind::Individual,
+            format!("withheld as personal data: {name:?}"),
+        );
+    }
+    match p.main.lf {
+        Some(LegalForm::Nhs) => {
+            return ev(
+                Kind::PublicBody(PublicType::Nhs),
+                format!("NHS trust form in {name:?}"),
+            )
+        }
+        Some(LegalForm::Statutory) => {
+            let t = if h & hint::COLLEGE != 0 && h & hint::UNIVERSITY == 0 {
+                PublicType::College
+            } else {
+                PublicType::University
+            };
+            return ev(
+                Kind::PublicBody(t),
+                format!("education corporation in {name:?}"),
+            );
+        }
+        _ => {}
+    }
+    // Bodies whose names say what they are, before legal forms: an academy trust is a
+    // company limited by guarantee but counts as a school.
+    if h & hint::POLICE != 0 {
+        return ev(
+            Kind::PublicBody(PublicType::Police),
+            format!("police in {name:?}"),
+        );
+    }
+    if h & hint::FIRE != 0 && name.to_ascii_lowercase().contains("rescue") {
+        return ev(
+            Kind::PublicBody(PublicType::Fire),
+            format!("fire and rescue in {name:?}"),
+        );
+    }
+    if h & hint::NHS != 0 {
+        return ev(
+            Kind::PublicBody(PublicType::Nhs),
+            format!("NHS in {name:?}"),
+        );
+    }
+    if h & hint::UNIVERSITY != 0
+        && !matches!(
+            p.main.lf,
+            Some(LegalForm::Ltd | LegalForm::Plc | LegalForm::Llp)
+        )
+    {
+        let union = p.main.toks.iter().any(|t| matches!(&*t.s, "union" | "su"));
+        if !union {
+            return ev(
+                Kind::PublicBody(PublicType::University),
+                format!("university in {name:?}"),
+            );
+        }
+    }
+    if h & hint::SCHOOL != 0 && !matches!(p.main.lf, Some(LegalForm::Plc | LegalForm::Llp)) {
+        return ev(
+            Kind::PublicBody(PublicType::School),
+            format!("school or academy in {name:?}"),
+        );
+    }
+    // Co-operatives registered as societies end in `Limited` too.
+    if h & hint::COOP != 0 && matches!(p.main.lf, None | Some(LegalForm::Ltd | LegalForm::Society))
+    {
+        return ev(Kind::Society, format!("co-operative in {name:?}"));
+    }
+    if let Some(lf) = p.main.lf {
+        let k = match lf {
+            LegalForm::Ltd | LegalForm::Overseas => Kind::Company,
+            LegalForm::Plc => Kind::Plc,
+            LegalForm::Llp => Kind::Llp,
+            LegalForm::Cic => Kind::Cic,
+            LegalForm::Cio => Kind::Cio,
+            LegalForm::Society => Kind::Society,
+            LegalForm::Nhs | LegalForm::Statutory => Kind::Unknown,
+        };
+        return ev(k, format!("legal form {:?} in {name:?}", lf.label()));
+    }
+    if h & hint::COLLEGE != 0 {
+        return ev(
+            Kind::PublicBody(PublicType::College),
+            format!("college in {name:?}"),
+        );
+    }
+    if h & hint::CHARITY != 0 {
+        return ev(Kind::Charity, format!("charity in {name:?}"));
+    }
+    if h & hint::PERSON != 0 {
+        return ev(Kind::Individual, format!("a person's name: {name:?}"));
+    }
+    None
+}
+
+/// Decide an entity's kind from all evidence: register evidence beats name evidence;
+/// among names, the most specific kind seen on at least a quarter of the names that say
+/// anything (so one odd variant does not decide), ties by specificity.
+pub fn decide(evidence: &[KindEvidence]) -> Kind {
+    let reg: Vec<&KindEvidence> = evidence.iter().filter(|e| e.source != "name").collect();
+    if let Some(best) = reg.iter().max_by_key(|e| e.kind.rank()) {
+        return best.kind;
+    }
+    let names: Vec<&KindEvidence> = evidence.iter().filter(|e| e.source == "name").collect();
+    if names.is_empty() {
+        return Kind::Unknown;
+    }
+    let mut counts: Vec<(Kind, usize)> = Vec::new();
+    for e in &names {
+        match counts.iter_mut().find(|(k, _)| *k == e.kind) {
+            Some(c) => c.1 += 1,
+            None => counts.push((e.kind, 1)),
+        }
+    }
+    let min = names.len().div_ceil(4);
+    counts
+        .iter()
+        .filter(|(_, c)| *c >= min)
+        .max_by_key(|(k, c)| (k.rank(), *c))
+        .map_or(Kind::Unknown, |(k, _)| *k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse;
+
+    fn kind(s: &str) -> Kind {
+        from_name(s, &parse(s)).map_or(Kind::Unknown, |e| e.kind)
+    }
+
+    #[test]
+    fn kinds_from_names() {
+        assert_eq!(kind("AMEY LG LTD"), Kind::Company);
+        assert_eq!(kind("Royal Mail Group Plc"), Kind::Plc);
+        assert_eq!(kind("Simpson Millar LLP"), Kind::Llp);
+        assert_eq!(kind("Get Out More CIC"), Kind::Cic);
+        assert_eq!(kind("GAYDIO Community Interest Company"), Kind::Cic);
+        assert_eq!(kind("Bradford MDC"), Kind::PublicBody(PublicType::Council));
+        assert_eq!(kind("HMRC Shipley"), Kind::PublicBody(PublicType::Hmrc));
+        assert_eq!(
+            kind("Leeds Teaching Hospitals NHS Trust"),
+            Kind::PublicBody(PublicType::Nhs)
+        );
+        assert_eq!(
+            kind("University of Leeds"),
+            Kind::PublicBody(PublicType::University)
+        );
+        assert_eq!(kind("Leeds University Union"), Kind::Unknown);
+        assert_eq!(
+            kind("ST JOSEPHS CATHOLIC PRIMARY"),
+            Kind::PublicBody(PublicType::School)
+        );
+        assert_eq!(kind("MR JOHN JACKSON"), Kind::Individual);
+        assert_eq!(kind("REDACTED PERSONAL DATA"), Kind::Individual);
+        assert_eq!(kind("Salford Community Co-operative Ltd"), Kind::Society);
+        assert_eq!(
+            kind("Sheffield Hallam University Higher Education Corporation"),
+            Kind::PublicBody(PublicType::University)
+        );
+        assert_eq!(
+            Kind::from_label("public_body/council"),
+            Some(Kind::PublicBody(PublicType::Council))
+        );
+        assert_eq!(Kind::from_label(&Kind::Cio.label()), Some(Kind::Cio));
+    }
+}

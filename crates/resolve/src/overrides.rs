@@ -1,0 +1,222 @@
+//! People in the loop: an overrides file applied on every run.
+//!
+//! A CSV file with a header `action,name,value,note` and one decision a row:
+//!
+//! ```text
+//! action,name,value,note
+//! must-link,Keepmoat Regeneration Ltd,Equans Regeneration Ltd,renamed 2021 (same company number)
+//! cannot-link,Age UK,Age UK Leeds,bare "Age UK" is the national charity here
+//! rename,Equans Regeneration Ltd,Equans Regeneration Limited,name shown in reports
+//! set-company-number,Equans Regeneration Ltd,01738371,
+//! set-charity-number,Sheffield Mind,1093530,
+//! set-vat-number,Capita Business Services Ltd,GB 123456789,
+//! set-kind,Sale Moor Community Partnership Ltd,cic,
+//! ```
+//!
+//! `must-link` joins the two names' entities whatever else says (only a `cannot-link`
+//! beats it); `cannot-link` keeps them apart whatever else says; `rename` sets the shown
+//! name of the name's entity; `set-*-number` attaches an identifier to the name (then used
+//! as evidence like any other); `set-kind` fixes the entity's kind. Names are matched
+//! exactly (after trimming). Rows that cannot be used are reported with their line, not
+//! fatal.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::kind::Kind;
+
+/// One decision.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Override {
+    /// Always one entity.
+    MustLink(String, String),
+    /// Never one entity.
+    CannotLink(String, String),
+    /// The entity's shown name.
+    Rename(String, String),
+    /// Attach a company number to a name.
+    CompanyNumber(String, String),
+    /// Attach a charity number to a name.
+    CharityNumber(String, String),
+    /// Attach a VAT number to a name.
+    VatNumber(String, String),
+    /// Fix the entity's kind.
+    Kind(String, Kind),
+}
+
+/// A row of the overrides file that could not be used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OverrideIssue {
+    /// Line in the file (1 = header).
+    pub line: u64,
+    /// What is wrong.
+    pub problem: String,
+}
+
+/// The decisions of an overrides file, in file order.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Overrides {
+    /// Decisions with their line numbers.
+    pub items: Vec<(u64, Override)>,
+    /// Rows that could not be read.
+    pub issues: Vec<OverrideIssue>,
+}
+
+/// An overrides file that cannot be read at all.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct OverridesError {
+    /// The file.
+    pub path: String,
+    /// Why.
+    pub message: String,
+}
+
+impl Overrides {
+    /// No overrides.
+    pub fn new() -> Overrides {
+        Overrides::default()
+    }
+
+    /// Read an overrides file.
+    pub fn load(path: &Path) -> Result<Overrides, OverridesError> {
+        let text = std::fs::read_to_string(path).map_err(|e| OverridesError {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        Overrides::parse(&text).map_err(|message| OverridesError {
+            path: path.display().to_string(),
+            message,
+        })
+    }
+
+    /// Parse overrides CSV text. An unreadable header is an error; bad rows are issues.
+    pub fn parse(text: &str) -> Result<Overrides, String> {
+        let mut rdr = csv::ReaderBuilder::new()
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .comment(Some(b'#'))
+            .from_reader(text.as_bytes());
+        let headers: Vec<String> = rdr
+            .headers()
+            .map_err(|e| e.to_string())?
+            .iter()
+            .map(|h| h.trim_start_matches('\u{feff}').to_ascii_lowercase())
+            .collect();
+        let col = |w: &str| headers.iter().position(|h| h == w);
+        let (Some(a), Some(n), Some(v)) = (col("action"), col("name"), col("value")) else {
+            return Err(format!(
+                "the header must have columns action,name,value (found {})",
+                headers.join(",")
+            ));
+        };
+        let mut out = Overrides::default();
+        for rec in rdr.records() {
+            let rec = match rec {
+                Ok(r) => r,
+                Err(e) => {
+                    out.issues.push(OverrideIssue {
+                        line: e.position().map_or(0, |p| p.line()),
+                        problem: e.to_string(),
+                    });
+                    continue;
+                }
+            };
+            let line = rec.position().map_or(0, |p| p.line());
+            let get = |i: usize| rec.get(i).unwrap_or("").trim().to_string();
+            let (action, name, value) = (get(a).to_ascii_lowercase(), get(n), get(v));
+            if action.is_empty() && name.is_empty() {
+                continue;
+            }
+            if name.is_empty() || value.is_empty() {
+                out.issues.push(OverrideIssue {
+                    line,
+                    problem: format!("{action}: both name and value are needed"),
+                });
+                continue;
+            }
+            let o = match action.replace('_', "-").as_str() {
+                "must-link" | "merge" | "same" => Override::MustLink(name, value),
+                "cannot-link" | "split" | "different" => Override::CannotLink(name, value),
+                "rename" => Override::Rename(name, value),
+                "set-company-number" | "company-number" => {
+                    if crate::ids::company_number(&value).is_none() {
+                        out.issues.push(OverrideIssue {
+                            line,
+                            problem: format!("{value:?} is not a company number"),
+                        });
+                        continue;
+                    }
+                    Override::CompanyNumber(name, value)
+                }
+                "set-charity-number" | "charity-number" => {
+                    if crate::ids::charity_number(&value).is_none() {
+                        out.issues.push(OverrideIssue {
+                            line,
+                            problem: format!("{value:?} is not a charity number"),
+                        });
+                        continue;
+                    }
+                    Override::CharityNumber(name, value)
+                }
+                "set-vat-number" | "set-vat" | "vat-number" => {
+                    if crate::ids::vat_number(&value).is_none() {
+                        out.issues.push(OverrideIssue {
+                            line,
+                            problem: format!("{value:?} is not a VAT number"),
+                        });
+                        continue;
+                    }
+                    Override::VatNumber(name, value)
+                }
+                "set-kind" | "kind" => match Kind::from_label(&value) {
+                    Some(k) => Override::Kind(name, k),
+                    None => {
+                        out.issues.push(OverrideIssue {
+                            line,
+                            problem: format!("{value:?} is not a kind (company, llp, plc, charity, cio, cic, society, individual, public_body/council, …)"),
+                        });
+                        continue;
+                    }
+                },
+                other => {
+                    out.issues.push(OverrideIssue {
+                        line,
+                        problem: format!("unknown action {other:?} (must-link, cannot-link, rename, set-company-number, set-charity-number, set-vat-number, set-kind)"),
+                    });
+                    continue;
+                }
+            };
+            out.items.push((line, o));
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_reports() {
+        let o = Overrides::parse(
+            "action,name,value,note\n\
+             must-link,A Ltd,B Ltd,\n\
+             cannot-link,Age UK,Age UK Leeds,\n\
+             set-company-number,A Ltd,1738371,\n\
+             set-company-number,A Ltd,not a number,\n\
+             explode,A,B,\n\
+             set-kind,X,cic,\n",
+        )
+        .unwrap();
+        assert_eq!(o.items.len(), 4);
+        assert_eq!(
+            o.items[0],
+            (2, Override::MustLink("A Ltd".into(), "B Ltd".into()))
+        );
+        assert_eq!(o.issues.len(), 2);
+        assert_eq!(o.issues[0].line, 5);
+        assert!(Overrides::parse("a,b\n").is_err());
+    }
+}

@@ -1,0 +1,782 @@
+//! Reading one supplier name into its parts: the registered name that identifies the
+//! payee, its legal form, a trading name, and the ledger noise around them.
+//!
+//! ```text
+//! "CAPITA BUSINESS SERVICES LTD T/A CAPITA SOFTWARE SERVICES"
+//!     main   = capita business service      (legal form ltd, ends the registered name)
+//!     alias  = capita software service      (the trading name)
+//! "HC ONE LIMITED (SILVERWOOD)"   main = hc one, ltd; qualifier = silverwood (a home)
+//! "Paypal *leeds Mind"            main = leeds mind (the card processor prefix dropped)
+//! "Sanctuary Housing Association (Rent)"   main = sanctuary housing association; qualifier rent
+//! "Amey Highways Lighting (Manchester)"    main = amey highway lighting [manchester]
+//!                                          (a trailing bracket without a legal form is kept,
+//!                                           marked, because it may be part of the name)
+//! ```
+//!
+//! The tokens of a [`Form`] are lower-case, stemmed (`services` → `service`), without
+//! stopwords (`the`, `and`, `of`…), with single letters joined (`H M` → `hm`, `M.B.C.` →
+//! `mbc`) and a few spelling variants made one ([`crate::words::canonical_word`]).
+
+use serde::Serialize;
+
+use crate::public::{detect_council, detect_national, PublicKey};
+use crate::text::{clean, lex, Lex};
+use crate::words::{self, LegalForm};
+
+/// Token flag: the token is an initialism made of joined single letters (`hm`, `pi`).
+pub const F_INIT: u8 = 1;
+/// Token flag: the token came from a trailing bracket with no legal form before it.
+pub const F_BRACKET: u8 = 2;
+/// Token flag: a hyphen or comma came right before the token (`TRUST-ASHCROFT`).
+pub const F_SPLIT: u8 = 4;
+/// Token flag: the token contains a digit.
+pub const F_NUM: u8 = 8;
+
+/// One normalised word of a name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Tok {
+    /// The normalised word.
+    pub s: Box<str>,
+    /// `F_*` flags.
+    pub f: u8,
+}
+
+impl Tok {
+    fn new(s: &str, f: u8) -> Tok {
+        let f = if s.bytes().any(|b| b.is_ascii_digit()) {
+            f | F_NUM
+        } else {
+            f
+        };
+        Tok { s: s.into(), f }
+    }
+}
+
+/// One name form: the words that identify the body, and its legal form.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Form {
+    /// Normalised key tokens, in order.
+    pub toks: Vec<Tok>,
+    /// The legal form that ended the registered name, when the name has one.
+    pub lf: Option<LegalForm>,
+    /// The name looks cut short by a fixed-width field (ends with `and`, or a legal form
+    /// cut short).
+    pub truncated: bool,
+    /// An optional last word that was dropped from the key (`group`, `hospital`).
+    pub dropped: Option<&'static str>,
+}
+
+impl Form {
+    /// The key tokens joined by spaces.
+    pub fn key(&self) -> String {
+        let mut s = String::new();
+        for (i, t) in self.toks.iter().enumerate() {
+            if i > 0 {
+                s.push(' ');
+            }
+            s.push_str(&t.s);
+        }
+        s
+    }
+
+    /// The key tokens run together (`lexisnexis`), to compare names split differently.
+    pub fn squashed(&self) -> String {
+        self.toks.iter().map(|t| &*t.s).collect()
+    }
+}
+
+/// Hint flags: what a name's words say about the kind of body.
+pub mod hint {
+    /// `hospital`, or an NHS legal form.
+    pub const HOSPITAL: u16 = 1;
+    /// `university`.
+    pub const UNIVERSITY: u16 = 2;
+    /// A school or academy (`primary`, `school`, `academy`, `infant`, `junior`).
+    pub const SCHOOL: u16 = 4;
+    /// A recognised council or national body.
+    pub const PUBLIC: u16 = 8;
+    /// `charity`, `charitable`.
+    pub const CHARITY: u16 = 16;
+    /// A person: a title (`Mr`), or initials and a surname.
+    pub const PERSON: u16 = 32;
+    /// `police`, `constabulary`.
+    pub const POLICE: u16 = 64;
+    /// `fire` and `rescue`.
+    pub const FIRE: u16 = 128;
+    /// `college`.
+    pub const COLLEGE: u16 = 256;
+    /// `housing association`, `homes` with `housing`.
+    pub const HOUSING: u16 = 512;
+    /// `co-operative`, `cooperative`, `community benefit society`.
+    pub const COOP: u16 = 1024;
+    /// A card-merchant or processor descriptor was removed (`PAYPAL *`).
+    pub const CARD: u16 = 2048;
+    /// `trust` (a charitable trust, or an academy trust with `school`).
+    pub const TRUST: u16 = 4096;
+    /// `nhs` seen anywhere.
+    pub const NHS: u16 = 8192;
+    /// The name is a redaction marker (`REDACTED - PERSONAL DATA`).
+    pub const REDACTED: u16 = 16384;
+}
+
+/// A supplier name read into its parts.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Parsed {
+    /// The name that identifies the payee.
+    pub main: Form,
+    /// A trading name (`T/A …`) or a registered name given in brackets
+    /// (`LEXIS NEXIS (REED ELSEVIER UK LTD)`).
+    pub alias: Option<Form>,
+    /// The alias is a registered name in brackets, not a trading name.
+    pub alias_registered: bool,
+    /// Words that only qualify the payment (home, account, purpose, reference).
+    pub qualifier: Vec<String>,
+    /// A recognised council or national body.
+    pub public: Option<PublicKey>,
+    /// `hint::*` flags.
+    pub hints: u16,
+}
+
+impl Parsed {
+    /// Whether the name has any key token.
+    pub fn is_empty(&self) -> bool {
+        self.main.toks.is_empty() && self.public.is_none()
+    }
+}
+
+/// Raw word with flags and bracket group (0 = none) before normalisation.
+#[derive(Debug, Clone)]
+struct W {
+    s: String,
+    f: u8,
+    group: u32,
+}
+
+/// Widths at which publishers cut supplier names (Leeds card data 22; Trafford, Bradford,
+/// Salford 35; Sheffield 40).
+const CUT_WIDTHS: [usize; 5] = [22, 25, 30, 35, 40];
+
+/// Parse a raw supplier name.
+pub fn parse(raw: &str) -> Parsed {
+    let cleaned = clean(raw);
+    let mut lx = lex(&cleaned);
+    let mut hints = 0u16;
+    // Card descriptors: `PAYPAL *SHOP`, `SP * SHOP`, `AMZ*SELLER` put the processor first
+    // and the merchant after the star; `AMAZON.CO.UK*MI15876C4`, `LINKEDIN-316*4281163`
+    // put the merchant first and a reference after it. What follows the star decides: a
+    // word (three letters or more, no digits) is a merchant; only codes are a reference.
+    if let Some(star) = lx.iter().position(|l| *l == Lex::Star) {
+        let pre_words = lx[..star]
+            .iter()
+            .filter(|l| matches!(l, Lex::Word(_)))
+            .count();
+        let merchant_after = lx[star + 1..].iter().any(|l| {
+            matches!(l, Lex::Word(w) if w.len() >= 3 && w.bytes().all(|b| b.is_ascii_alphabetic()))
+        });
+        let processor = match &lx[..star] {
+            [Lex::Word(w)] => w.len() <= 2 || words::is_processor(w),
+            [] => true,
+            _ => false,
+        };
+        let any_after = lx[star + 1..].iter().any(|l| matches!(l, Lex::Word(_)));
+        if (merchant_after && pre_words <= 2) || (processor && any_after) {
+            lx.drain(..=star);
+            hints |= hint::CARD;
+        }
+    }
+    // Trading name.
+    let (main_lx, alias_lx) = match lx.iter().position(|l| *l == Lex::TradingAs) {
+        Some(p) => {
+            let a = lx[p + 1..].to_vec();
+            let mut m = lx;
+            m.truncate(p);
+            (m, Some(a))
+        }
+        None => (lx, None),
+    };
+    let main_has_word = main_lx.iter().any(|l| matches!(l, Lex::Word(_)));
+    let (main_lx, alias_lx) = match alias_lx {
+        Some(a) if !main_has_word => (a, None),
+        other => (main_lx, other),
+    };
+    let mut qualifier = Vec::new();
+    let m = form_of(&main_lx, &mut qualifier);
+    let mut alias = alias_lx
+        .map(|a| form_of(&a, &mut qualifier))
+        .and_then(|p| (!p.form.toks.is_empty()).then_some(p.form));
+    let mut alias_registered = false;
+    if alias.is_none() {
+        alias_registered = m.bracket_alias.is_some();
+        alias = m.bracket_alias;
+    }
+    let mut main = m.form;
+    hints |= m.hints;
+    // A name withheld as personal data says nothing about who was paid.
+    if is_redaction(&main) {
+        // `Redacted Personal Information T/A Beresford Travel`: the trading name remains.
+        main = alias.take().unwrap_or_default();
+        hints |= hint::PERSON | hint::REDACTED;
+    }
+    // Public bodies.
+    let raw_words: Vec<&str> = m.words.iter().map(|s| s.as_str()).collect();
+    let mut public = None;
+    if let Some((place, _)) = detect_council(&raw_words) {
+        public = Some(PublicKey::Council(place));
+    } else {
+        let toks: Vec<&str> = main.toks.iter().map(|t| &*t.s).collect();
+        if let Some((n, _)) = detect_national(&toks) {
+            public = Some(PublicKey::National(n.key));
+        }
+    }
+    if public.is_some() {
+        hints |= hint::PUBLIC;
+    }
+    // A name cut at a publisher's field width is likely truncated, unless it ends cleanly.
+    let width = raw.trim().chars().count();
+    if CUT_WIDTHS.contains(&width)
+        && main.lf.is_none()
+        && qualifier.is_empty()
+        && alias.is_none()
+        && !raw.trim_end().ends_with(')')
+    {
+        main.truncated = true;
+    }
+    Parsed {
+        main,
+        alias,
+        alias_registered,
+        qualifier,
+        public,
+        hints,
+    }
+}
+
+/// Words of the markers publishers put in place of a name withheld as personal data,
+/// including their misspellings (`REDACED`, `REDCATED`).
+fn is_redaction(f: &Form) -> bool {
+    let toks: Vec<&str> = f.toks.iter().map(|t| &*t.s).collect();
+    let redact = |w: &str| {
+        w.starts_with("redact")
+            || w.starts_with("redac")
+            || w.starts_with("redca")
+            || w.starts_with("reddact")
+            || w == "withheld"
+    };
+    match toks.as_slice() {
+        [] => false,
+        [a] => redact(a) || matches!(*a, "personal" | "confidential" | "individual" | "private"),
+        _ => {
+            toks.iter().any(|w| redact(w))
+                || toks.windows(2).any(|p| {
+                    p[0] == "personal"
+                        && matches!(p[1], "data" | "datum" | "information" | "detail")
+                })
+        }
+    }
+}
+
+struct FormParse {
+    form: Form,
+    bracket_alias: Option<Form>,
+    /// Cleaned words of the name part (before stopwords), for council detection.
+    words: Vec<String>,
+    hints: u16,
+}
+
+/// Read one part of a name (the part before or after `T/A`) into a [`Form`].
+fn form_of(lx: &[Lex], qualifier: &mut Vec<String>) -> FormParse {
+    // 1. Collect words up to the first separator that starts a payment purpose.
+    let mut ws: Vec<W> = Vec::new();
+    let mut group = 0u32;
+    let mut in_group = false;
+    let mut split_next = false;
+    let mut rest_from: Option<usize> = None;
+    let mut i = 0;
+    while i < lx.len() {
+        match &lx[i] {
+            Lex::Word(w) => {
+                let first = ws.is_empty();
+                if !first && !in_group && (w == "re" || w == "ref") {
+                    rest_from = Some(i);
+                    break;
+                }
+                if !first
+                    && w == "in"
+                    && matches!(lx.get(i + 1), Some(Lex::Word(n)) if matches!(n.as_str(), "administration" | "liquidation" | "receivership"))
+                {
+                    rest_from = Some(i);
+                    break;
+                }
+                if !first
+                    && w == "use"
+                    && matches!(lx.get(i + 1), Some(Lex::Word(n)) if n.bytes().all(|b| b.is_ascii_digit()))
+                {
+                    rest_from = Some(i);
+                    break;
+                }
+                let mut f = 0;
+                if split_next {
+                    f |= F_SPLIT;
+                    split_next = false;
+                }
+                ws.push(W {
+                    s: w.clone(),
+                    f,
+                    group: if in_group { group } else { 0 },
+                });
+            }
+            Lex::Open => {
+                group += 1;
+                in_group = true;
+            }
+            Lex::Close => in_group = false,
+            Lex::Split => split_next = !ws.is_empty(),
+            Lex::Dash | Lex::CareOf | Lex::Star | Lex::TradingAs => {
+                if !ws.is_empty() {
+                    rest_from = Some(i);
+                    break;
+                }
+            }
+        }
+        i += 1;
+    }
+    if let Some(r) = rest_from {
+        let rest: Vec<String> = lx[r..]
+            .iter()
+            .filter_map(|l| match l {
+                Lex::Word(w) => Some(w.clone()),
+                _ => None,
+            })
+            .collect();
+        // `Ki P Da N Ltd - Kids Planet Day Nur`: the part before the dash is initials and
+        // the real name follows it.
+        let junk = ws
+            .iter()
+            .filter(|w| words::legal_word(&w.s).is_none())
+            .all(|w| w.s.len() <= 2);
+        if junk && rest.iter().any(|w| w.len() >= 3) && matches!(lx[r], Lex::Dash) {
+            return form_of(&lx[r + 1..], qualifier);
+        }
+        qualifier.extend(rest);
+    }
+    // 2. Join runs of single letters (`h m`, `m b c`, `s and n`, `c i c`), and `co-op`.
+    ws = join_initials(ws);
+    let mut k = 0;
+    while k + 1 < ws.len() {
+        if ws[k].s == "co"
+            && matches!(
+                ws[k + 1].s.as_str(),
+                "op" | "operative" | "ops" | "operatives"
+            )
+        {
+            let joined = if ws[k + 1].s.starts_with("operative") {
+                "cooperative"
+            } else {
+                "coop"
+            };
+            ws[k].s = joined.to_string();
+            ws.remove(k + 1);
+        }
+        k += 1;
+    }
+    // 3. Leading noise.
+    let lead = words::leading_noise(&ws.iter().map(|w| w.s.clone()).collect::<Vec<_>>());
+    ws.drain(..lead.min(ws.len()));
+    let words_for_public: Vec<String> = ws.iter().map(|w| w.s.clone()).collect();
+    let mut hints = 0u16;
+    if ws.first().is_some_and(|w| words::is_title(&w.s)) && ws.len() >= 2 {
+        hints |= hint::PERSON;
+        ws.remove(0);
+    }
+    // 4. Legal form: the last one (not the first word) ends the registered name.
+    let mut bracket_alias = None;
+    let mut lf = None;
+    let mut truncated = false;
+    loop {
+        let found = find_legal(&ws);
+        let Some((start, len, form)) = found.last().copied() else {
+            break;
+        };
+        let g = ws[start].group;
+        if g != 0 && ws[..start].iter().any(|w| w.group != g) {
+            // A registered name in brackets: `LEXIS NEXIS (REED ELSEVIER UK LTD)`.
+            let inner_before: Vec<W> = ws
+                .iter()
+                .enumerate()
+                .filter(|(k, w)| {
+                    w.group == g && (*k < start || *k >= start + len) && !is_legal_token(w)
+                })
+                .map(|(_, w)| W {
+                    group: 0,
+                    ..w.clone()
+                })
+                .collect();
+            if bracket_alias.is_none() {
+                let mut f = finish(inner_before, &mut Vec::new());
+                f.lf = Some(form);
+                if !f.toks.is_empty() {
+                    bracket_alias = Some(f);
+                }
+            }
+            ws.retain(|w| w.group != g);
+            continue;
+        }
+        let after: Vec<W> = ws.split_off(start + len);
+        ws.truncate(start);
+        // Earlier legal-form words inside the name (`VIRGIN MEDIA LIMITED BUSINESS LIMITED`).
+        let inner = find_legal(&ws);
+        let mut drop = vec![false; ws.len()];
+        for (s, l, _) in inner {
+            for d in drop.iter_mut().skip(s).take(l) {
+                *d = true;
+            }
+        }
+        let mut k = 0;
+        ws.retain(|_| {
+            let keep = !drop[k];
+            k += 1;
+            keep
+        });
+        qualifier.extend(after.into_iter().map(|w| w.s));
+        lf = Some(form);
+        break;
+    }
+    if lf.is_none() {
+        // A trailing bracket: noise (`(RENT)`, `(SP)`, `(USE 30007386)`) goes; anything else
+        // stays, marked, since it may be part of the name (`Amey Highways Lighting
+        // (Manchester)`, `Citizens Advice Bureau (Salford)`).
+        if let Some(g) = ws.last().map(|w| w.group).filter(|g| *g != 0) {
+            let from = ws.iter().position(|w| w.group == g).unwrap_or(ws.len());
+            // The initials of the name in brackets: `Everything Everywhere (EE)`,
+            // `Integrated Services Programme (ISP)`: another name for the same body.
+            let initials: String = ws[..from]
+                .iter()
+                .filter(|w| !words::is_stopword(&w.s))
+                .filter_map(|w| w.s.chars().next())
+                .collect();
+            let bracket: String = ws[from..].iter().map(|w| w.s.as_str()).collect();
+            if from >= 2 && bracket.len() >= 2 && bracket == initials && bracket_alias.is_none() {
+                let acr: Vec<W> = ws[from..]
+                    .iter()
+                    .map(|w| W {
+                        group: 0,
+                        ..w.clone()
+                    })
+                    .collect();
+                bracket_alias = Some(finish(acr, &mut Vec::new()));
+            }
+            if from > 0 {
+                if ws[from..].iter().all(|w| words::is_noise_word(&w.s)) {
+                    qualifier.extend(ws.drain(from..).map(|w| w.s));
+                } else {
+                    for w in &mut ws[from..] {
+                        w.f |= F_BRACKET;
+                    }
+                }
+            }
+        }
+        // Store numbers and references: `TESCO STORES 2204`.
+        while ws.len() > 1
+            && ws
+                .last()
+                .is_some_and(|w| w.s.bytes().all(|b| b.is_ascii_digit()))
+        {
+            if let Some(w) = ws.pop() {
+                qualifier.push(w.s);
+            }
+        }
+        // A dangling connector: `Suez Recycling and`, `Kier Construction North and`.
+        if ws.len() > 1
+            && ws
+                .last()
+                .is_some_and(|w| matches!(w.s.as_str(), "and" | "of" | "the" | "for" | "on"))
+        {
+            truncated = true;
+        }
+    }
+    // 5. NHS trust forms at the end: `NHS Trust`, `NHS FT`, `FNDTN T`, `Foundation Trust`.
+    let run = ws
+        .iter()
+        .rev()
+        .take_while(|w| words::is_nhs_form_word(&w.s))
+        .count();
+    if run > 0 && run < ws.len() {
+        let tail: Vec<&str> = ws[ws.len() - run..].iter().map(|w| w.s.as_str()).collect();
+        let nhs = tail
+            .iter()
+            .any(|w| matches!(*w, "nhs" | "hns" | "nhsft" | "nhst"));
+        let found = tail.iter().position(|w| {
+            matches!(
+                *w,
+                "foundation" | "foundati" | "foundat" | "founda" | "fnd" | "fndtn" | "fdn"
+            )
+        });
+        let trust = found.is_some_and(|p| {
+            tail[p + 1..]
+                .iter()
+                .any(|w| matches!(*w, "trust" | "tst" | "t" | "tr" | "tru" | "trus"))
+        });
+        if nhs || trust {
+            ws.truncate(ws.len() - run);
+            if lf.is_none() {
+                lf = Some(LegalForm::Nhs);
+            }
+            hints |= hint::HOSPITAL | hint::NHS;
+        }
+    }
+    for w in &ws {
+        match w.s.as_str() {
+            "hospital" | "hospitals" | "hosp" => hints |= hint::HOSPITAL,
+            "university" | "univ" | "universi" => hints |= hint::UNIVERSITY,
+            "school" | "primary" | "academy" | "infant" | "infants" | "junior" | "juniors" => {
+                hints |= hint::SCHOOL
+            }
+            "charity" | "charitable" | "charities" => hints |= hint::CHARITY,
+            "police" | "constabulary" => hints |= hint::POLICE,
+            "fire" => hints |= hint::FIRE,
+            "college" => hints |= hint::COLLEGE,
+            "housing" => hints |= hint::HOUSING,
+            "cooperative" | "coop" => hints |= hint::COOP,
+            "trust" => hints |= hint::TRUST,
+            "nhs" => hints |= hint::NHS,
+            _ => {}
+        }
+    }
+    if ws
+        .windows(2)
+        .any(|p| p[0].s == "co" && p[1].s == "operative")
+    {
+        hints |= hint::COOP;
+    }
+    let mut form = finish(ws, qualifier);
+    form.lf = lf;
+    form.truncated |= truncated;
+    if lf == Some(LegalForm::Society) {
+        hints |= hint::COOP;
+    }
+    // A person: initials and a surname (`J Smith`, `AJ Smith`), no legal form.
+    if lf.is_none()
+        && (2..=3).contains(&form.toks.len())
+        && form.toks[0].s.len() <= 2
+        && form.toks[0].s.bytes().all(|b| b.is_ascii_alphabetic())
+        && form.toks[1..]
+            .iter()
+            .all(|t| t.s.len() >= 3 && t.s.bytes().all(|b| b.is_ascii_alphabetic()))
+    {
+        hints |= hint::PERSON;
+    }
+    FormParse {
+        form,
+        bracket_alias,
+        words: words_for_public,
+        hints,
+    }
+}
+
+fn is_legal_token(w: &W) -> bool {
+    words::legal_word(&w.s).is_some()
+}
+
+/// All legal-form matches (start, length, form) at positions ≥ 1, in order.
+fn find_legal(ws: &[W]) -> Vec<(usize, usize, LegalForm)> {
+    let mut out = Vec::new();
+    let mut k = 1;
+    while k < ws.len() {
+        let mut hit = None;
+        for (phrase, form) in words::LEGAL_PHRASES {
+            if k + phrase.len() <= ws.len() && phrase.iter().zip(&ws[k..]).all(|(p, w)| *p == w.s) {
+                hit = Some((k, phrase.len(), *form));
+                break;
+            }
+        }
+        if hit.is_none() {
+            if let Some(f) = words::legal_word(&ws[k].s) {
+                hit = Some((k, 1, f));
+            } else if k + 1 == ws.len() {
+                if let Some(f) = words::truncated_legal_word(&ws[k].s) {
+                    hit = Some((k, 1, f));
+                }
+            }
+        }
+        match hit {
+            Some(h) => {
+                out.push(h);
+                k += h.1;
+            }
+            None => k += 1,
+        }
+    }
+    out
+}
+
+fn join_initials(ws: Vec<W>) -> Vec<W> {
+    let single = |w: &W| w.s.len() == 1 && w.s.bytes().all(|b| b.is_ascii_alphabetic());
+    let mut out: Vec<W> = Vec::with_capacity(ws.len());
+    let mut i = 0;
+    while i < ws.len() {
+        if single(&ws[i]) {
+            // A run of single letters, possibly with `and` between them.
+            let mut j = i + 1;
+            let mut letters = ws[i].s.clone();
+            let mut count = 1;
+            while j < ws.len() {
+                if single(&ws[j]) && ws[j].group == ws[i].group {
+                    letters.push_str(&ws[j].s);
+                    count += 1;
+                    j += 1;
+                } else if ws[j].s == "and" && j + 1 < ws.len() && single(&ws[j + 1]) && count >= 1 {
+                    j += 1;
+                } else {
+                    break;
+                }
+            }
+            if count >= 2 {
+                out.push(W {
+                    s: letters,
+                    f: ws[i].f | F_INIT,
+                    group: ws[i].group,
+                });
+                i = j;
+                continue;
+            }
+        }
+        out.push(ws[i].clone());
+        i += 1;
+    }
+    out
+}
+
+/// Normalise words into key tokens: stopwords out, spelling variants, stems, phrases,
+/// optional last word.
+fn finish(ws: Vec<W>, _qualifier: &mut Vec<String>) -> Form {
+    let mut toks: Vec<Tok> = Vec::with_capacity(ws.len());
+    let mut carry = 0u8;
+    for w in &ws {
+        if w.f & F_INIT == 0 && words::is_stopword(&w.s) {
+            carry |= w.f & F_SPLIT;
+            continue;
+        }
+        let c = words::canonical_word(&w.s);
+        let s = if words::is_place_word(c) {
+            c.into()
+        } else {
+            words::stem(c)
+        };
+        let s = words::canonical_word(&s).to_string();
+        toks.push(Tok::new(&s, w.f | carry));
+        carry = 0;
+    }
+    // `Citizens Advice Bureau` is now `Citizens Advice`.
+    if let Some(p) = toks
+        .windows(3)
+        .position(|t| &*t[0].s == "citizen" && &*t[1].s == "advice" && &*t[2].s == "bureau")
+    {
+        toks.remove(p + 2);
+    }
+    let mut form = Form {
+        toks,
+        ..Form::default()
+    };
+    if form.toks.len() >= 2 {
+        if let Some(last) = form.toks.last() {
+            let l = &*last.s;
+            let opt = ["hospital"].into_iter().find(|o| {
+                *o == l
+                    || (*o == "hospital"
+                        && l.len() >= 5
+                        && (o.starts_with(l)
+                            || crate::text::osa(l.as_bytes(), b"hospital", 1) <= 1))
+            });
+            if let Some(o) = opt {
+                form.toks.pop();
+                form.dropped = Some(o);
+            }
+        }
+    }
+    form
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(s: &str) -> String {
+        parse(s).main.key()
+    }
+
+    #[test]
+    fn keys() {
+        assert_eq!(
+            key("Capita Business Services Limited"),
+            "capita business service"
+        );
+        assert_eq!(key("CAPITA  RESOURCING LTD"), "capita resourcing");
+        assert_eq!(key("Capita P And I Ltd"), "capita pi");
+        assert_eq!(key("H M Revenues and Customs"), "hm revenue custom");
+        assert_eq!(key("HC ONE LIMITED (SILVERWOOD)"), "hc one");
+        assert_eq!(key("HC-ONE OVAL LIMITED"), "hc one oval");
+        assert_eq!(
+            key("Keepmoat Regeneration (FHM) Ltd"),
+            "keepmoat regeneration fhm"
+        );
+        assert_eq!(
+            key("VIRGIN MEDIA LIMITED BUSINESS LIMITED"),
+            "virgin media business"
+        );
+        assert_eq!(key("Paypal *leeds Mind"), "leeds mind");
+        assert_eq!(
+            key("Sanctuary Housing Association (Rent)"),
+            "sanctuary housing association"
+        );
+        assert_eq!(key("TESCO STORES 2204"), "tesco store");
+        assert_eq!(key("Leeds Teaching Hospitals NHS Trust"), "leeds teaching");
+        assert_eq!(
+            key("BRADFORD TEACHING HOSPITALS FNDTN T"),
+            "bradford teaching"
+        );
+        assert_eq!(
+            key("SHEFFIELD HEALTH AND SOCIAL CARE N'HS FO"),
+            "sheffield health social care"
+        );
+        assert_eq!(key("Stockport Mbc(USE 30007386)"), "stockport mbc");
+        assert_eq!(key("SHEFFIELD MIND - USE 556296"), "sheffield mind");
+        assert_eq!(
+            key("Ki P Da N Ltd - Kids Planet Day Nur"),
+            "kid planet day nur"
+        );
+        assert_eq!(key("T/A Cambian Childcare Ltd"), "cambian childcare");
+        assert_eq!(key("Royal Mail Group Plc."), "royal mail group");
+        assert_eq!(
+            key("Manchester Citizens Advice Bureau"),
+            "manchester citizen advice"
+        );
+        assert_eq!(
+            key("Capita Property & Infrastructure Lt"),
+            "capita property infrastructure"
+        );
+    }
+
+    #[test]
+    fn parts() {
+        let p = parse("CAPITA BUSINESS SERVICES LTD T/A CAPITA SOFTWARE SERVICES");
+        assert_eq!(p.main.lf, Some(LegalForm::Ltd));
+        assert_eq!(p.alias.unwrap().key(), "capita software service");
+        let p = parse("LEXIS NEXIS (REED ELSEVIER UK LTD)");
+        assert_eq!(p.main.key(), "lexis nexis");
+        assert_eq!(p.alias.unwrap().key(), "reed elsevier uk");
+        let p = parse("Amey Highways Lighting (Manchester)");
+        assert_eq!(p.main.key(), "amey highway lighting manchester");
+        assert_eq!(p.main.toks.last().unwrap().f & F_BRACKET, F_BRACKET);
+        assert!(parse("Suez Recycling and").main.truncated);
+        assert_eq!(
+            parse("Bradford MDC").public,
+            Some(PublicKey::Council("bradford".into()))
+        );
+        assert_eq!(
+            parse("HMRC Shipley").public,
+            Some(PublicKey::National("hmrc"))
+        );
+        assert!(parse("MR JOHN JACKSON").hints & hint::PERSON != 0);
+        assert!(parse("J Smith").hints & hint::PERSON != 0);
+    }
+}

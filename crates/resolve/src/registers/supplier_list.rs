@@ -1,0 +1,95 @@
+//! An anchor's own supplier list, vendor master or contracts register, in whatever layout:
+//! read by `anchornet-ingest`, whose supplier-side records carry name, postcode, company,
+//! charity and VAT numbers, supplier id and a declared SME flag.
+
+use std::path::Path;
+
+use anchornet_ingest::{Ingest, Record};
+
+use super::{
+    NameFilter, RegisterError, RegisterIssue, RegisterKind, RegisterRecord, Registers, Sme,
+};
+use crate::ids;
+
+/// Read a supplier list or contracts register.
+pub fn load(
+    path: &Path,
+    regs: &mut Registers,
+    filter: Option<&NameFilter>,
+) -> Result<(), RegisterError> {
+    let ing = Ingest::default();
+    let args = vec![path.to_string_lossy().to_string()];
+    let mut out = Vec::new();
+    let mut payments = 0u64;
+    let mut issues = Vec::new();
+    let reports = ing
+        .paths(
+            &args,
+            |_, _, _| {},
+            |rec| match rec {
+                Record::Supplier(s) => out.push(s),
+                Record::Payment(_) => payments += 1,
+            },
+            |i| {
+                if matches!(
+                    i.outcome,
+                    anchornet_ingest::Outcome::Rejected | anchornet_ingest::Outcome::FileError
+                ) {
+                    issues.push(RegisterIssue {
+                        file: i.file,
+                        line: i.line,
+                        problem: i.problem,
+                    });
+                }
+            },
+        )
+        .map_err(|e| RegisterError::Open {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+    if out.is_empty() && payments > 0 {
+        return Err(RegisterError::Format {
+            path: path.display().to_string(),
+            message: format!(
+                "{payments} payment rows and no supplier rows: a payment file, not a register"
+            ),
+        });
+    }
+    if let Some(err) = reports.iter().find_map(|r| r.error.clone()) {
+        if out.is_empty() {
+            return Err(RegisterError::Format {
+                path: path.display().to_string(),
+                message: err,
+            });
+        }
+    }
+    for s in out {
+        let company = s.company_number.as_deref().and_then(ids::company_number);
+        let charity = s.charity_number.as_deref().and_then(ids::charity_number);
+        if filter.is_some_and(|f| !f.keep(&s.name, company.as_deref(), charity.as_deref())) {
+            continue;
+        }
+        let sme = match s.sme {
+            Some(true) => Sme::Yes,
+            Some(false) => Sme::No,
+            None => Sme::Unknown,
+        };
+        regs.records.push(RegisterRecord {
+            register: Some(RegisterKind::SupplierList),
+            file: s.source_file.clone(),
+            line: s.line,
+            anchor: Some(s.anchor.clone()).filter(|a| !a.is_empty()),
+            name: s.name.clone(),
+            company_number: company,
+            charity_number: charity,
+            vat_number: s.vat_number.as_deref().and_then(ids::vat_number),
+            supplier_id: s.supplier_id.as_deref().and_then(ids::supplier_id),
+            postcode: s.postcode.clone(),
+            sme,
+            sme_basis: (sme != Sme::Unknown).then(|| format!("declared in {}", s.source_file)),
+            ..RegisterRecord::default()
+        });
+    }
+    regs.issues.extend(issues);
+    Ok(())
+}

@@ -1,0 +1,908 @@
+//! Vocabularies: legal forms, ledger noise, words that make a new organisation, words that
+//! only qualify one, places, abbreviations. Each list says why it exists; none names a
+//! particular supplier.
+
+use std::sync::OnceLock;
+
+use rustc_hash::FxHashSet;
+use serde::{Deserialize, Serialize};
+
+/// A legal form read from a name's ending (`Ltd`, `PLC`, `CIC`…). It ends the registered
+/// name: what follows it (`HC ONE LIMITED (SILVERWOOD)`) is a branch, home or account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LegalForm {
+    /// Private company limited by shares or guarantee (`Ltd`, `Limited`).
+    Ltd,
+    /// Public limited company (`PLC`, `Public Limited Company`).
+    Plc,
+    /// Limited liability partnership (`LLP`).
+    Llp,
+    /// Community interest company (`CIC`).
+    Cic,
+    /// Charitable incorporated organisation (`CIO`).
+    Cio,
+    /// Registered society: co-operative or community benefit society (`IPS`, `CBS`).
+    Society,
+    /// Overseas corporation forms (`Inc`, `GmbH`, `BV`, `LLC`…).
+    Overseas,
+    /// An NHS trust or foundation trust (`NHS Trust`, `NHS FT`, `Foundation Trust`).
+    Nhs,
+    /// A statutory corporation: higher or further education corporation (`HEC`).
+    Statutory,
+}
+
+impl LegalForm {
+    /// Short label used in outputs.
+    pub fn label(self) -> &'static str {
+        match self {
+            LegalForm::Ltd => "ltd",
+            LegalForm::Plc => "plc",
+            LegalForm::Llp => "llp",
+            LegalForm::Cic => "cic",
+            LegalForm::Cio => "cio",
+            LegalForm::Society => "society",
+            LegalForm::Overseas => "overseas",
+            LegalForm::Nhs => "nhs",
+            LegalForm::Statutory => "statutory",
+        }
+    }
+
+    /// Whether two forms can name the same body. A company may re-register from Ltd to PLC
+    /// under the same number, so only clearly different families disagree.
+    pub fn compatible(a: LegalForm, b: LegalForm) -> bool {
+        use LegalForm::*;
+        a == b
+            || matches!(
+                (a, b),
+                (Ltd, Plc)
+                    | (Plc, Ltd)
+                    | (Ltd, Cic)
+                    | (Cic, Ltd)
+                    | (Ltd, Overseas)
+                    | (Overseas, Ltd)
+            )
+    }
+}
+
+/// Multi-word legal forms, longest first (matched on cleaned words, before stopwords go).
+pub const LEGAL_PHRASES: &[(&[&str], LegalForm)] = &[
+    (
+        &["industrial", "and", "provident", "society"],
+        LegalForm::Society,
+    ),
+    (
+        &["higher", "education", "corporation"],
+        LegalForm::Statutory,
+    ),
+    (
+        &["further", "education", "corporation"],
+        LegalForm::Statutory,
+    ),
+    (&["company", "limited", "by", "guarantee"], LegalForm::Ltd),
+    (
+        &["charitable", "incorporated", "organisation"],
+        LegalForm::Cio,
+    ),
+    (
+        &["charitable", "incorporated", "organization"],
+        LegalForm::Cio,
+    ),
+    (&["community", "interest", "company"], LegalForm::Cic),
+    (&["community", "benefit", "society"], LegalForm::Society),
+    (&["limited", "liability", "partnership"], LegalForm::Llp),
+    (&["public", "limited", "company"], LegalForm::Plc),
+    (&["public", "ltd", "company"], LegalForm::Plc),
+    (&["limited", "company"], LegalForm::Ltd),
+    (&["co", "operative", "society"], LegalForm::Society),
+    (&["cooperative", "society"], LegalForm::Society),
+];
+
+/// One-word legal forms (any position after the first word).
+pub fn legal_word(w: &str) -> Option<LegalForm> {
+    Some(match w {
+        "ltd" | "limited" | "limted" | "limtied" | "limitd" | "limied" | "ltd." | "ltf"
+        | "lmited" | "liimited" => LegalForm::Ltd,
+        "plc" | "plcs" => LegalForm::Plc,
+        "llp" => LegalForm::Llp,
+        "cic" => LegalForm::Cic,
+        "cio" => LegalForm::Cio,
+        "hec" | "fec" => LegalForm::Statutory,
+        "inc" | "incorporated" | "llc" | "gmbh" | "bv" | "nv" | "sarl" | "srl" | "pty" => {
+            LegalForm::Overseas
+        }
+        _ => return None,
+    })
+}
+
+/// Legal forms cut short by a fixed-width field; only recognised as the last word.
+pub fn truncated_legal_word(w: &str) -> Option<LegalForm> {
+    match w {
+        "lt" | "lim" | "limi" | "limit" | "limite" | "lmt" => Some(LegalForm::Ltd),
+        "pl" => None,
+        _ => None,
+    }
+}
+
+/// Words dropped from the comparison key: they carry no identity.
+pub fn is_stopword(w: &str) -> bool {
+    matches!(
+        w,
+        "the"
+            | "and"
+            | "of"
+            | "for"
+            | "an"
+            | "a"
+            | "at"
+            | "in"
+            | "on"
+            | "to"
+            | "t"
+            | "http"
+            | "https"
+            | "www"
+    )
+}
+
+/// Personal titles: a name that opens with one is a person (or a sole trader).
+pub fn is_title(w: &str) -> bool {
+    matches!(
+        w,
+        "mr" | "mrs"
+            | "ms"
+            | "miss"
+            | "mx"
+            | "dr"
+            | "rev"
+            | "revd"
+            | "prof"
+            | "sir"
+            | "dame"
+            | "cllr"
+            | "lady"
+            | "lord"
+            | "mstr"
+    )
+}
+
+/// Card processors that put themselves before the merchant: `PAYPAL *SHOP`, `SP * SHOP`.
+pub fn is_processor(w: &str) -> bool {
+    matches!(
+        w,
+        "paypal"
+            | "pp"
+            | "sp"
+            | "sq"
+            | "iz"
+            | "izettle"
+            | "zettle"
+            | "sumup"
+            | "eb"
+            | "ebay"
+            | "allpay"
+            | "wp"
+            | "worldpay"
+            | "stripe"
+            | "square"
+            | "gocardless"
+            | "sagepay"
+            | "opayo"
+    )
+}
+
+/// Words opening a name that are about the payment, not the payee (`ALT PAYEE …`).
+pub fn leading_noise(words: &[String]) -> usize {
+    match words {
+        [a, b, ..] if a == "alt" && b == "payee" => 2,
+        [a, ..] if a == "payee" => 1,
+        _ => 0,
+    }
+}
+
+/// A trailing bracket whose words are all of these is about the payment, not the payee:
+/// `(RENT)`, `(SP)`, `(Direct Debit Only)`, `(USE 30007386)`, `(345559)`.
+pub fn is_noise_word(w: &str) -> bool {
+    w.bytes().all(|b| b.is_ascii_digit())
+        || is_account_word(w)
+        || matches!(
+            w,
+            "use" | "see" | "only" | "do" | "not" | "old" | "new" | "acc"
+        )
+}
+
+/// Words that name an account, office or purpose of the same payee (`INT`, `Rent Acc`,
+/// `Stamp Duty`, `Accounts Payable`, `MOTO`), not a different organisation.
+pub fn is_account_word(w: &str) -> bool {
+    matches!(
+        w,
+        "account"
+            | "accounts"
+            | "acc"
+            | "acct"
+            | "accs"
+            | "ac"
+            | "payable"
+            | "payables"
+            | "receivable"
+            | "income"
+            | "incomes"
+            | "fee"
+            | "fees"
+            | "rent"
+            | "rents"
+            | "sale"
+            | "sales"
+            | "ledger"
+            | "only"
+            | "direct"
+            | "debit"
+            | "dd"
+            | "bacs"
+            | "chaps"
+            | "cheque"
+            | "card"
+            | "cardpay"
+            | "int"
+            | "inte"
+            | "inet"
+            | "internet"
+            | "online"
+            | "web"
+            | "moto"
+            | "general"
+            | "main"
+            | "office"
+            | "offices"
+            | "dept"
+            | "department"
+            | "div"
+            | "division"
+            | "unit"
+            | "branch"
+            | "site"
+            | "team"
+            | "section"
+            | "use"
+            | "sp"
+            | "stamp"
+            | "duty"
+            | "paye"
+            | "vat"
+            | "ni"
+            | "cis"
+            | "charge"
+            | "charges"
+            | "invoice"
+            | "invoices"
+            | "refund"
+            | "refunds"
+            | "deposit"
+            | "deposits"
+            | "ref"
+            | "reference"
+            | "no"
+            | "number"
+            | "head"
+            | "hq"
+            | "store"
+            | "stores"
+            | "depot"
+            | "returning"
+            | "officer"
+            | "payroll"
+            | "admin"
+            | "finance"
+            | "fin"
+            | "estates"
+            | "estate"
+            | "supplies"
+            | "purchasing"
+            | "procurement"
+            | "usage"
+            | "utility"
+            | "billing"
+            | "bill"
+            | "bills"
+            | "remittance"
+            | "student"
+            | "students"
+            | "fin."
+            | "pnp"
+            | "ppu"
+            | "pppu"
+            | "dd."
+    )
+}
+
+/// Directions and national words: a division or regional office of the same body
+/// (`Kier Construction Northern`, `LexisNexis UK`). Named regions and counties
+/// (`Yorkshire`, `Scotland`) are places instead: federations (Groundwork, Age UK, Mind)
+/// have a separate body per place.
+pub fn is_region_word(w: &str) -> bool {
+    is_direction_word(w) || is_national_word(w)
+}
+
+/// Compass directions.
+pub fn is_direction_word(w: &str) -> bool {
+    matches!(
+        w,
+        "north"
+            | "south"
+            | "east"
+            | "west"
+            | "northern"
+            | "southern"
+            | "eastern"
+            | "western"
+            | "central"
+            | "midland"
+            | "midlands"
+            | "ne"
+            | "nw"
+            | "se"
+            | "sw"
+            | "region"
+            | "regional"
+            | "area"
+            | "district"
+            | "county"
+            | "metropolitan"
+            | "greater"
+    )
+}
+
+/// Words naming the whole country or more.
+pub fn is_national_word(w: &str) -> bool {
+    matches!(
+        w,
+        "uk" | "gb"
+            | "national"
+            | "british"
+            | "britain"
+            | "england"
+            | "europe"
+            | "european"
+            | "international"
+    )
+}
+
+/// Named regions and counties that are not local authority names.
+const REGIONS: &[&str] = &[
+    "yorkshire",
+    "yorks",
+    "lancashire",
+    "lancs",
+    "cumbria",
+    "cheshire",
+    "merseyside",
+    "humberside",
+    "tyneside",
+    "scotland",
+    "wales",
+    "ireland",
+    "northumberland",
+    "durham",
+    "anglia",
+    "london",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+    "teesside",
+    "wearside",
+    "pennine",
+    "pennines",
+    "cornwall",
+    "devon",
+    "kent",
+    "essex",
+    "surrey",
+    "sussex",
+    "hampshire",
+    "norfolk",
+    "suffolk",
+    "midlothian",
+    "lothian",
+    "highlands",
+];
+
+/// Words that, appended to a name, make it a different organisation: a subsidiary,
+/// trading arm, union, fund or association of the first (`Age UK Leeds` →
+/// `Age UK Leeds Enterprises`; `Barnardo's` → `Barnardo Services`; `University of Leeds` →
+/// `Leeds University Union`). Compared after stemming.
+pub fn is_org_word(w: &str) -> bool {
+    matches!(
+        w,
+        "enterprise"
+            | "union"
+            | "su"
+            | "fund"
+            | "trustee"
+            | "foundation"
+            | "holding"
+            | "consulting"
+            | "consultancy"
+            | "consultant"
+            | "service"
+            | "solution"
+            | "property"
+            | "development"
+            | "investment"
+            | "venture"
+            | "payment"
+            | "pension"
+            | "association"
+            | "society"
+            | "club"
+            | "institute"
+            | "federation"
+            | "school"
+            | "academy"
+            | "college"
+            | "centre"
+            | "church"
+            | "recruitment"
+            | "resourcing"
+            | "home"
+            | "trading"
+            | "insurance"
+            | "agency"
+            | "education"
+            | "management"
+            | "partnership"
+            | "fostering"
+            | "adoption"
+            | "housing"
+            | "homecare"
+            | "nursing"
+            | "subsidiary"
+            | "limited"
+            | "cic"
+            | "llp"
+            | "productions"
+            | "production"
+            | "studio"
+            | "theatre"
+            | "hospital"
+            | "clinic"
+            | "practice"
+            | "surgery"
+            | "pharmacy"
+            | "chemist"
+            | "council"
+            | "committee"
+            | "project"
+            | "network"
+            | "forum"
+            | "alliance"
+            | "cooperative"
+            | "coop"
+            | "bank"
+    )
+}
+
+/// Words that make a charity of a public body: `Sheffield Children's Hospital Charity`.
+pub fn is_charity_word(w: &str) -> bool {
+    matches!(w, "charity" | "charitable" | "charities")
+}
+
+/// Pairs of words that make one phrase: a tail starting with the second word continues a
+/// name ending with the first (`Sanctuary Housing` → `… Housing Association`, `Leeds
+/// Teaching Hospitals Charitable` → `… Charitable Fund`), so it is not a new organisation.
+pub fn compound(prev: &str, next: &str) -> bool {
+    matches!(
+        (prev, next),
+        ("housing", "association")
+            | (
+                "charitable" | "charity",
+                "fund" | "trust" | "foundation" | "trustee"
+            )
+            | ("university", "college")
+            | ("building" | "friendly" | "cooperative", "society")
+            | ("credit" | "trade" | "student", "union")
+            | ("resident" | "tenant", "association")
+            | ("parish" | "town", "council")
+            | ("law" | "advice", "centre")
+    )
+}
+
+/// Words naming a building or site: a tail of two or more words ending in one names a
+/// home or site of the body (`Anchor Trust Simon Marks Court`).
+pub fn is_site_word(w: &str) -> bool {
+    matches!(
+        w,
+        "court"
+            | "house"
+            | "lodge"
+            | "home"
+            | "hall"
+            | "grange"
+            | "manor"
+            | "view"
+            | "park"
+            | "gardens"
+            | "garden"
+            | "place"
+            | "close"
+            | "mews"
+            | "villa"
+            | "cottage"
+            | "farm"
+            | "mill"
+            | "croft"
+            | "towers"
+            | "tower"
+            | "residence"
+            | "nursing"
+            | "unit"
+            | "ward"
+            | "wing"
+    )
+}
+
+/// Abbreviations that cannot be derived from their expansion by the prefix or
+/// letter-skipping rules of the matcher.
+pub fn canonical_word(w: &str) -> &str {
+    match w {
+        "saint" => "st",
+        "center" => "centre",
+        "organization" | "organisation" | "org" => "organisation",
+        "program" => "programme",
+        "bureaux" => "bureau",
+        "brothers" | "bros" => "brother",
+        "intl" | "int'l" => "international",
+        "govt" | "gov" => "government",
+        "dept" => "department",
+        "assn" | "assoc" => "association",
+        "hosp" => "hospital",
+        "cttee" => "committee",
+        "centres" | "centers" => "centre",
+        "hscp" => "hscp",
+        _ => w,
+    }
+}
+
+/// Stem a word: plural `-s`/`-ies` to singular, so `Services` = `Service`,
+/// `Nurseries` = `Nursery`, `Barnardos` = `Barnardo`.
+pub fn stem(w: &str) -> std::borrow::Cow<'_, str> {
+    let n = w.len();
+    if n > 4 && w.ends_with("ies") {
+        return format!("{}y", &w[..n - 3]).into();
+    }
+    if n > 3
+        && w.ends_with('s')
+        && !w.ends_with("ss")
+        && !w.ends_with("us")
+        && !w.ends_with("is")
+        && w.bytes().all(|b| b.is_ascii_alphabetic())
+    {
+        return w[..n - 1].into();
+    }
+    w.into()
+}
+
+/// NHS trust form words that may end a name: `NHS Trust`, `NHS FT`, `NHS Fnd Tst`,
+/// `Foundation Trust`, and their cut-short forms (`NHS FOUNDATI`, `NHS TRU`).
+pub fn is_nhs_form_word(w: &str) -> bool {
+    matches!(
+        w,
+        "nhs"
+            | "hns"
+            | "trust"
+            | "tru"
+            | "trus"
+            | "tst"
+            | "tr"
+            | "t"
+            | "ft"
+            | "nhsft"
+            | "fnd"
+            | "fndtn"
+            | "foundation"
+            | "foundati"
+            | "foundat"
+            | "founda"
+            | "found"
+            | "foun"
+            | "fo"
+            | "fdn"
+            | "nhst"
+    )
+}
+
+/// Places: local authority names (ONS) plus towns that are not authorities, as normalised
+/// word sequences. Used to recognise councils and local branches (`Age UK Leeds`).
+pub struct Places {
+    /// Local authority names, words joined by one space (`cheshire west chester`).
+    pub authorities: FxHashSet<String>,
+    /// Single words that name a place (`leeds`, `castleford`).
+    pub words: FxHashSet<String>,
+}
+
+/// Towns and cities that are not local authority names but appear as branch suffixes.
+const TOWNS: &[&str] = &[
+    "huddersfield",
+    "halifax",
+    "castleford",
+    "pontefract",
+    "keighley",
+    "shipley",
+    "bingley",
+    "dewsbury",
+    "batley",
+    "todmorden",
+    "brighouse",
+    "stretford",
+    "altrincham",
+    "eccles",
+    "swinton",
+    "walkden",
+    "worsley",
+    "ashton",
+    "hyde",
+    "stalybridge",
+    "heywood",
+    "middleton",
+    "leigh",
+    "farnworth",
+    "prestwich",
+    "radcliffe",
+    "otley",
+    "ilkley",
+    "morley",
+    "pudsey",
+    "wetherby",
+    "scarborough",
+    "whitby",
+    "stockton",
+    "jarrow",
+    "wallsend",
+    "tynemouth",
+    "blyth",
+    "cramlington",
+    "morpeth",
+    "hexham",
+    "durham",
+    "chester",
+    "crewe",
+    "macclesfield",
+    "widnes",
+    "runcorn",
+    "birkenhead",
+    "southport",
+    "bootle",
+    "accrington",
+    "nelson",
+    "colne",
+    "morecambe",
+    "fleetwood",
+    "lytham",
+    "leyland",
+    "ormskirk",
+    "skelmersdale",
+    "kendal",
+    "barrow",
+    "workington",
+    "whitehaven",
+    "penrith",
+    "hull",
+    "brighton",
+    "stoke",
+    "newcastle",
+    "bristol",
+    "nottingham",
+    "derby",
+    "leicester",
+    "coventry",
+    "birmingham",
+    "liverpool",
+    "manchester",
+    "london",
+    "croydon",
+    "goole",
+    "selby",
+    "ripon",
+    "skipton",
+    "harrogate",
+    "knaresborough",
+    "normanton",
+    "ossett",
+    "featherstone",
+    "hemsworth",
+    "knottingley",
+    "mirfield",
+    "holmfirth",
+    "elland",
+    "sowerby",
+    "hebden",
+    "rothwell",
+    "garforth",
+    "guiseley",
+    "yeadon",
+    "horsforth",
+    "chapeltown",
+    "pitsmoor",
+    "sharrow",
+    "hillsborough",
+    "ecclesfield",
+    "stocksbridge",
+    "mexborough",
+    "wath",
+    "dearne",
+    "penistone",
+    "cudworth",
+    "gateshead",
+    "sunderland",
+    "darlington",
+    "hartlepool",
+    "middlesbrough",
+    "redcar",
+    "wigan",
+    "bolton",
+    "bury",
+    "oldham",
+    "rochdale",
+    "stockport",
+    "tameside",
+    "trafford",
+    "salford",
+    "leeds",
+    "bradford",
+    "wakefield",
+    "calderdale",
+    "kirklees",
+    "sheffield",
+    "rotherham",
+    "barnsley",
+    "doncaster",
+    "york",
+];
+
+const NOT_PLACE_WORDS: &[&str] = &[
+    "and",
+    "upon",
+    "on",
+    "of",
+    "the",
+    "city",
+    "county",
+    "borough",
+    "vale",
+    "valley",
+    "forest",
+    "mid",
+    "great",
+    "little",
+    "new",
+    "castle",
+    "point",
+    "three",
+    "rivers",
+    "white",
+    "horse",
+    "test",
+    "mole",
+    "st",
+    "isle",
+    "isles",
+    "islands",
+    "royal",
+    "hill",
+    "hills",
+    "heath",
+    "green",
+    "north",
+    "south",
+    "east",
+    "west",
+    "central",
+    "with",
+    "upper",
+    "lower",
+    "downs",
+    "park",
+    "chase",
+    "coast",
+    "moors",
+    "dales",
+    "peak",
+    "high",
+    "sea",
+    "bay",
+    "river",
+    "cross",
+    "brook",
+    "field",
+    "wood",
+    "common",
+    "district",
+    "east",
+    "kings",
+    "head",
+    "end",
+    "lake",
+    "lakes",
+    "marsh",
+    "malvern",
+    "reading",
+    "bath",
+    "eden",
+    "rother",
+    "copeland",
+    "wyre",
+    "fylde",
+    "arun",
+    "adur",
+    "harlow",
+    "dover",
+    "bury",
+    "sale",
+    "broadland",
+    "richmond",
+];
+
+/// Normalise a place name the way names are normalised: clean, words, no stopwords.
+pub fn place_key(name: &str) -> String {
+    let c = crate::text::clean(name);
+    c.split(|ch: char| !ch.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty() && !is_stopword(w))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The built-in places.
+pub fn places() -> &'static Places {
+    static P: OnceLock<Places> = OnceLock::new();
+    P.get_or_init(|| {
+        let mut authorities = FxHashSet::default();
+        let mut words = FxHashSet::default();
+        for line in include_str!("../data/local_authorities.txt").lines() {
+            let l = line.trim();
+            if l.is_empty() || l.starts_with('#') {
+                continue;
+            }
+            let k = place_key(l);
+            if !k.contains(' ') && !NOT_PLACE_WORDS.contains(&k.as_str()) {
+                words.insert(k.clone());
+            }
+            authorities.insert(k);
+        }
+        for t in TOWNS.iter().chain(REGIONS) {
+            words.insert((*t).to_string());
+        }
+        Places { authorities, words }
+    })
+}
+
+/// Whether a word names a town or city.
+pub fn is_place_word(w: &str) -> bool {
+    places().words.contains(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems() {
+        assert_eq!(stem("services"), "service");
+        assert_eq!(stem("nurseries"), "nursery");
+        assert_eq!(stem("barnardos"), "barnardo");
+        assert_eq!(stem("business"), "business");
+        assert_eq!(stem("campus"), "campus");
+        assert_eq!(stem("bus"), "bus");
+    }
+
+    #[test]
+    fn places_load() {
+        let p = places();
+        assert!(p.authorities.contains("cheshire west chester"));
+        assert!(p.authorities.contains("bradford"));
+        assert!(p.authorities.contains("kingston upon hull"));
+        assert!(p.authorities.contains("north yorkshire"));
+        assert!(is_place_word("salford"));
+        assert!(is_place_word("castleford"));
+        assert!(!is_place_word("reading"));
+    }
+}
