@@ -103,6 +103,12 @@ pub struct NetworkConfig {
     pub rules: Option<String>,
     /// A places file adding custom places.
     pub places: Option<String>,
+    /// Registers for the whole network: Companies House (bulk or search export), Charity
+    /// Commission extract, OCDS JSON files or folders.
+    #[serde(default)]
+    pub registers: Vec<String>,
+    /// A supplier overrides file (must-link, cannot-link, rename, set identifier).
+    pub overrides: Option<String>,
     /// Anchors.
     #[serde(rename = "anchor")]
     pub anchors: Vec<AnchorConfig>,

@@ -6,13 +6,13 @@ use std::collections::HashMap;
 
 use anchornet_core::{FinancialYear, Payment, Postcode};
 use anchornet_geo::{GeoIndex, Place, Places};
-use anchornet_ingest::rows::SupplierRecord;
 use anchornet_ingest::{FileReport, Ingest, Issue, Record};
 use anchornet_metrics::{AnchorInfo, Dataset, Location, NetworkInfo, SupplierInfo, Txn};
 
 use crate::config::{Deprivation, NetworkConfig};
-use crate::resolve_step::{resolve_names, NameIn, Resolved};
+use crate::resolve_step;
 use crate::rules::{words, Rules};
+use anchornet_resolve::{Kind, RegisterKind, Sme};
 
 /// What went into the dataset and what happened to it: the data-quality appendix.
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -34,6 +34,12 @@ pub struct Quality {
     pub head_office_flags: u64,
     /// The rules file used and its version.
     pub rules: String,
+    /// Register files linked, with the rows kept from each.
+    pub register_files: Vec<(String, usize)>,
+    /// Register records linked to entities, by how (`identifier`, `exact_name`, `fuzzy_name`).
+    pub register_links: Vec<(String, u64)>,
+    /// Uncertain supplier links a person should review.
+    pub review: u64,
 }
 
 /// A network ready to measure.
@@ -42,6 +48,8 @@ pub struct Prepared {
     pub dataset: Dataset,
     /// The data-quality facts.
     pub quality: Quality,
+    /// The supplier resolution (entities, links, register links, review list).
+    pub resolution: anchornet_resolve::Resolution,
     /// Every skipped or rejected row (file, line, column, value, problem).
     pub issues: Vec<Issue>,
     /// The payments, compact (for the Parquet export), parallel to `dataset.txns`.
@@ -76,30 +84,32 @@ pub enum PipelineError {
 /// Progress callback: (stage, detail); called from several threads.
 pub type Progress<'a> = &'a (dyn Fn(&str, &str) + Sync);
 
-/// Supplier-side evidence gathered per distinct name, in precedence order of source.
-#[derive(Default)]
-struct Evidence {
-    /// (postcode, source label, head office?) candidates.
-    postcodes: Vec<(String, String, bool)>,
-    sme: Option<(bool, String)>,
-    company_number: Option<String>,
-    charity_number: Option<String>,
-}
-
 /// Location evidence precedence (DESIGN.md): the anchor's own vendor/trading address first,
 /// then a contracts register or OCDS party address, then a registered office.
 const SOURCE_RANK: [&str; 4] = [
     "payment file (the anchor's vendor address)",
     "vendor list",
-    "contracts register",
-    "registered office",
+    "contracts register or supplier list",
+    "Companies House registered office",
 ];
 
-fn rank(source: &str) -> usize {
-    SOURCE_RANK
-        .iter()
-        .position(|s| source.starts_with(s))
-        .unwrap_or(SOURCE_RANK.len())
+/// How a register fact is described as a location source.
+fn register_source(f: &anchornet_resolve::Fact) -> String {
+    let label = match f.register {
+        RegisterKind::SupplierList => SOURCE_RANK[2],
+        RegisterKind::Ocds => "OCDS party address",
+        RegisterKind::CompaniesHouse | RegisterKind::CompaniesHouseSearch => SOURCE_RANK[3],
+        RegisterKind::CharityCommission => "charity register address",
+    };
+    format!("{label} ({})", f.source)
+}
+
+/// A registered office may be far from where the work is done (the head-office effect).
+fn is_registered_office(r: RegisterKind) -> bool {
+    matches!(
+        r,
+        RegisterKind::CompaniesHouse | RegisterKind::CompaniesHouseSearch
+    )
 }
 
 /// Interned strings: each distinct value stored once, rows hold its index.
@@ -195,7 +205,6 @@ pub struct Row {
 struct Ingested {
     rows: Vec<Row>,
     strings: Strings,
-    suppliers: Vec<(SupplierRecord, &'static str)>,
     issues: Vec<Issue>,
     files: Vec<FileReport>,
 }
@@ -222,18 +231,12 @@ fn ingest_anchor(
     let mut out = Ingested {
         rows: Vec::new(),
         strings: Strings::default(),
-        suppliers: Vec::new(),
         issues: Vec::new(),
         files: Vec::new(),
     };
-    for (list, label) in [
-        (&a.payments, "payment"),
-        (&a.vendors, "vendor list"),
-        (&a.registers, "contracts register"),
-    ] {
-        if list.is_empty() {
-            continue;
-        }
+    // Vendor lists and registers are read by the resolve stage, which links them to entities.
+    {
+        let list = &a.payments;
         let args: Vec<String> = list
             .iter()
             .map(|p| cfg.path(p).display().to_string())
@@ -267,7 +270,8 @@ fn ingest_anchor(
                             });
                         }
                     }
-                    Record::Supplier(s) => out.suppliers.push((*s, label)),
+                    // A supplier-side file given as payments: its rows are reported, not used.
+                    Record::Supplier(_) => {}
                 },
                 |i| out.issues.push(i),
             )
@@ -320,7 +324,6 @@ pub fn prepare(
         .collect();
     let mut rows: Vec<Row> = Vec::new();
     let mut strings = Strings::default();
-    let mut suppliers: Vec<(SupplierRecord, &'static str)> = Vec::new();
     let mut issues = Vec::new();
     let mut files = Vec::new();
     for r in per_anchor {
@@ -339,89 +342,74 @@ pub fn prepare(
             company: map(&co, x.company),
             ..x
         }));
-        suppliers.extend(r.suppliers);
         issues.extend(r.issues);
         files.extend(r.files);
     }
 
-    // resolve: every distinct supplier name, from payments and supplier-side records
+    // resolve: each distinct payee name is one resolver input carrying its first anchor, its
+    // spend and any company number the payment files give; registers are linked to entities.
     progress("resolve", "supplier names");
-    // Register names join the payment names (same index space), then each distinct name is
-    // one resolver input carrying its first anchor, spend and company number.
-    let sup_name: Vec<u32> = suppliers
-        .iter()
-        .map(|(s, _)| strings.names.intern(s.name.trim()))
-        .collect();
-    let mut names: Vec<NameIn> = strings
+    let mut first_anchor: Vec<Option<u16>> = vec![None; strings.names.len()];
+    let mut spend: Vec<i64> = vec![0; strings.names.len()];
+    let mut company: Vec<u32> = vec![NONE; strings.names.len()];
+    for r in rows.iter().filter(|r| r.name != NONE) {
+        let n = r.name as usize;
+        first_anchor[n].get_or_insert(r.anchor);
+        spend[n] += r.pence;
+        if company[n] == NONE {
+            company[n] = r.company;
+        }
+    }
+    let inputs: Vec<anchornet_resolve::NameInput> = strings
         .names
         .list
         .iter()
-        .map(|n| NameIn {
-            name: n.clone(),
-            anchor: String::new(),
-            pence: 0,
-            company_number: None,
+        .enumerate()
+        .map(|(i, n)| {
+            resolve_step::input(
+                n,
+                &cfg.anchors[first_anchor[i].unwrap_or(0) as usize].name,
+                spend[i],
+                strings.companies.get(company[i]),
+            )
         })
         .collect();
-    for r in &rows {
-        if r.name == NONE {
-            continue;
-        }
-        let n = &mut names[r.name as usize];
-        if n.anchor.is_empty() {
-            n.anchor = cfg.anchors[r.anchor as usize].name.clone();
-        }
-        n.pence += r.pence;
-        if n.company_number.is_none() && r.company != NONE {
-            n.company_number = strings.companies.get(r.company).map(str::to_string);
+    let mut register_files = Vec::new();
+    for a in &cfg.anchors {
+        for f in a.vendors.iter().chain(&a.registers) {
+            register_files.push((cfg.path(f), Some(a.name.clone())));
         }
     }
-    for ((s, _), &n) in suppliers.iter().zip(&sup_name) {
-        let n = &mut names[n as usize];
-        if n.anchor.is_empty() {
-            n.anchor = s.anchor.clone();
-        }
-        if n.company_number.is_none() {
-            n.company_number = s.company_number.clone();
-        }
+    for f in &cfg.registers {
+        register_files.push((cfg.path(f), None));
     }
-    let resolved: Vec<Resolved> = resolve_names(&names);
+    let (resolution, register_files) = resolve_step::resolve_names(
+        &inputs,
+        &resolve_step::RegisterFiles {
+            files: register_files,
+        },
+        cfg.overrides.as_ref().map(|o| cfg.path(o)).as_deref(),
+    )?;
+    let entity_of: Vec<u32> = resolution.names.iter().map(|n| n.entity as u32).collect();
+    let n_entities = resolution.entities.len();
 
-    // evidence per entity
-    let n_entities = resolved.iter().map(|r| r.entity + 1).max().unwrap_or(0) as usize;
-    let mut ev: Vec<Evidence> = (0..n_entities).map(|_| Evidence::default()).collect();
     // The anchor's own address for a supplier: the postcode its payment rows give most often.
     let mut pay_pc: HashMap<(u32, u32), (u64, u16)> = HashMap::new();
     for r in rows.iter().filter(|r| r.name != NONE && r.postcode != NONE) {
-        let e = pay_pc
-            .entry((resolved[r.name as usize].entity, r.postcode))
-            .or_insert((0, r.anchor));
-        e.0 += 1;
+        pay_pc
+            .entry((entity_of[r.name as usize], r.postcode))
+            .or_insert((0, r.anchor))
+            .0 += 1;
     }
     let mut pay_pc: Vec<((u32, u32), (u64, u16))> = pay_pc.into_iter().collect();
     pay_pc.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(&b.0)));
+    let mut candidates: Vec<Vec<(String, String, bool)>> = vec![Vec::new(); n_entities];
     for ((entity, pc), (_, anchor)) in pay_pc {
-        ev[entity as usize].postcodes.push((
+        candidates[entity as usize].push((
             strings.postcodes.get(pc).unwrap_or_default().to_string(),
             format!("{} ({})", SOURCE_RANK[0], cfg.anchors[anchor as usize].name),
             false,
         ));
-    }
-    for ((s, label), &n) in suppliers.iter().zip(&sup_name) {
-        let e = &mut ev[resolved[n as usize].entity as usize];
-        if let Some(pc) = &s.postcode {
-            e.postcodes
-                .push((pc.clone(), format!("{label} ({})", s.source_file), false));
-        }
-        if let (Some(sme), None) = (s.sme, &e.sme) {
-            e.sme = Some((sme, format!("{label} ({}, line {})", s.source_file, s.line)));
-        }
-        if e.company_number.is_none() {
-            e.company_number = s.company_number.clone();
-        }
-        if e.charity_number.is_none() {
-            e.charity_number = s.charity_number.clone();
-        }
     }
 
     // locate and classify
@@ -429,28 +417,47 @@ pub fn prepare(
     let dep = cfg.deprivation;
     let mut unplaced = Vec::new();
     let mut infos: Vec<SupplierInfo> = Vec::with_capacity(n_entities);
-    let mut canonical: Vec<Option<&Resolved>> = vec![None; n_entities];
-    for r in &resolved {
-        let c = &mut canonical[r.entity as usize];
-        if c.is_none() {
-            *c = Some(r);
+    for (e, mut cands) in resolution.entities.iter().zip(candidates) {
+        let facts = &e.facts;
+        for f in facts.postcode.iter().chain(&facts.other_postcodes) {
+            cands.push((
+                f.value.clone(),
+                register_source(f),
+                is_registered_office(f.register),
+            ));
         }
-    }
-    for (e, evidence) in ev.iter_mut().enumerate() {
-        let r = canonical[e].expect("every entity has a name");
-        evidence.postcodes.sort_by_key(|(_, src, _)| rank(src));
         let mut info = SupplierInfo {
-            name: r.canonical.clone(),
-            kind: r.kind.clone(),
-            individual: r.kind == "individual",
-            evidence: r.evidence.clone(),
+            name: e.canonical_name.clone(),
+            kind: e.kind.label(),
+            individual: e.kind == Kind::Individual,
+            vcse: match e.kind {
+                Kind::Unknown => None,
+                k => Some(k.is_vcse()),
+            },
+            sme: match facts.sme {
+                Sme::Yes => Some(true),
+                Sme::No => Some(false),
+                Sme::Unknown => None,
+            },
+            evidence: e
+                .kind_evidence
+                .iter()
+                .map(|k| format!("{}: {} ({})", e.kind.label(), k.detail, k.source))
+                .collect(),
             ..Default::default()
         };
-        for (pc, src, head_office) in &evidence.postcodes {
+        if let (Some(sme), Some(src)) = (info.sme, &facts.sme_source) {
+            info.evidence.push(format!(
+                "{} according to {}",
+                if sme { "SME" } else { "not an SME" },
+                src.source
+            ));
+        }
+        for (pc, src, head_office) in &cands {
             match locate(geo, pc, src, *head_office, dep, &local, &wider) {
                 Ok(loc) => {
                     info.evidence.push(format!(
-                        "located in {} ({}): postcode {} from {src}",
+                        "located in {} ({}): postcode {} from {src}{}",
                         loc.lad_name,
                         if loc.local {
                             "local"
@@ -459,7 +466,12 @@ pub fn prepare(
                         } else {
                             "outside"
                         },
-                        loc.postcode
+                        loc.postcode,
+                        if loc.head_office {
+                            " — a registered office, which may not be where the work is done"
+                        } else {
+                            ""
+                        }
                     ));
                     info.location = Some(loc);
                     break;
@@ -467,14 +479,6 @@ pub fn prepare(
                 Err(why) => unplaced.push((pc.clone(), why)),
             }
         }
-        if let Some((sme, src)) = &evidence.sme {
-            info.sme = Some(*sme);
-            info.evidence.push(format!(
-                "{} declared in {src}",
-                if *sme { "SME" } else { "not an SME" }
-            ));
-        }
-        info.vcse = vcse_of(&info.kind);
         infos.push(info);
     }
 
@@ -491,7 +495,7 @@ pub fn prepare(
         let supplier = if r.name == NONE {
             redacted_entity
         } else {
-            resolved[r.name as usize].entity
+            entity_of[r.name as usize]
         };
         let excluded_by = *decided.entry((supplier, r.category)).or_insert_with(|| {
             if supplier == redacted_entity {
@@ -548,7 +552,7 @@ pub fn prepare(
     let quality = Quality {
         issues: issues.len() as u64,
         files,
-        supplier_names: names.len() as u64,
+        supplier_names: resolution.names.len() as u64,
         entities: n_entities as u64,
         location_sources,
         unplaced_postcodes: unplaced,
@@ -557,6 +561,16 @@ pub fn prepare(
             .filter(|i| i.location.as_ref().is_some_and(|l| l.head_office))
             .count() as u64,
         rules: format!("{} (version {})", rules.source, rules.version),
+        register_files,
+        register_links: {
+            let mut by: std::collections::BTreeMap<String, u64> = Default::default();
+            for l in &resolution.register_links {
+                *by.entry(format!("{:?}", l.matched).to_lowercase())
+                    .or_default() += 1;
+            }
+            by.into_iter().collect()
+        },
+        review: resolution.review.len() as u64,
     };
     let dataset = Dataset {
         network: NetworkInfo {
@@ -582,6 +596,7 @@ pub fn prepare(
         dataset,
         quality,
         issues,
+        resolution,
         rows,
         strings,
         local,
@@ -599,18 +614,6 @@ pub fn category_of(p: &Payment) -> String {
         .find(|s| !s.is_empty())
         .unwrap_or("Uncategorised")
         .to_string()
-}
-
-/// Whether a supplier kind is part of the social economy: `Some(true)` for charities, CIOs,
-/// CICs, co-operatives and community benefit societies; `Some(false)` for kinds known not to
-/// be (companies limited by shares, PLCs, LLPs, public bodies, individuals); `None` otherwise.
-pub fn vcse_of(kind: &str) -> Option<bool> {
-    let k = kind.split(':').next().unwrap_or(kind);
-    match k {
-        "charity" | "cio" | "cic" | "cooperative" | "community_benefit_society" => Some(true),
-        "company" | "plc" | "llp" | "public_body" | "individual" => Some(false),
-        _ => None,
-    }
 }
 
 fn locate(

@@ -1,51 +1,59 @@
-//! The resolve stage as the pipeline uses it: distinct supplier names in, one entity per
-//! real supplier out, each with its kind and evidence.
+//! The resolve stage as the pipeline uses it: the network's distinct supplier names, with
+//! what the payment files say about them, resolved by `anchornet-resolve` into one entity per
+//! real supplier, linked to the registers (the anchors' contracts registers and vendor lists,
+//! and any Companies House, Charity Commission or OCDS files the network names).
 
-/// One distinct supplier name with what is known about it.
-#[derive(Debug, Clone)]
-pub struct NameIn {
-    /// The name as written.
-    pub name: String,
-    /// An anchor that used it.
-    pub anchor: String,
-    /// Spend under this name, pence.
-    pub pence: i64,
-    /// Companies House number, where a file gave one.
-    pub company_number: Option<String>,
+use std::path::PathBuf;
+
+use anchornet_core::Pence;
+use anchornet_resolve::registers::{NameFilter, Registers};
+use anchornet_resolve::{Config, NameInput, Overrides, Resolution, Resolver};
+
+use crate::pipeline::PipelineError;
+
+/// Register files to link, with the anchor whose own list each is (if any).
+pub struct RegisterFiles {
+    /// (path, anchor) pairs.
+    pub files: Vec<(PathBuf, Option<String>)>,
 }
 
-/// What a name resolved to.
-#[derive(Debug, Clone)]
-pub struct Resolved {
-    /// Entity index (dense, from 0).
-    pub entity: u32,
-    /// The entity's canonical name.
-    pub canonical: String,
-    /// Kind (`company`, `charity`, `public_body:council`, `individual`, `unknown`…).
-    pub kind: String,
-    /// Evidence for the link and the kind.
-    pub evidence: Vec<String>,
-}
-
-/// Resolve names into entities (placeholder: exact normalised key, until the resolve crate
-/// is wired in).
-pub fn resolve_names(names: &[NameIn]) -> Vec<Resolved> {
-    let mut keys: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
-    let mut out = Vec::with_capacity(names.len());
-    let mut canon: Vec<String> = Vec::new();
-    for n in names {
-        let key = crate::rules::words(&n.name).join(" ");
-        let next = keys.len() as u32;
-        let e = *keys.entry(key).or_insert(next);
-        if e as usize == canon.len() {
-            canon.push(n.name.clone());
+/// Resolve distinct names. `inputs[i]` is the i-th distinct name (trimmed, non-empty), so
+/// `resolution.names[i]` is its resolution.
+pub fn resolve_names(
+    inputs: &[NameInput],
+    registers: &RegisterFiles,
+    overrides: Option<&std::path::Path>,
+) -> Result<(Resolution, Vec<(String, usize)>), PipelineError> {
+    let filter = NameFilter::from_inputs(inputs);
+    let mut regs = Registers::new();
+    for (path, anchor) in &registers.files {
+        let before = regs.records.len();
+        regs.load(path, Some(&filter))
+            .map_err(|e| PipelineError::Config(e.to_string()))?;
+        if let Some(a) = anchor {
+            for r in &mut regs.records[before..] {
+                r.anchor.get_or_insert_with(|| a.clone());
+            }
         }
-        out.push(Resolved {
-            entity: e,
-            canonical: canon[e as usize].clone(),
-            kind: "unknown".into(),
-            evidence: Vec::new(),
-        });
     }
-    out
+    let files = regs.files.clone();
+    let mut resolver = Resolver::new(Config::default()).with_registers(regs);
+    if let Some(o) = overrides {
+        resolver = resolver
+            .with_overrides(Overrides::load(o).map_err(|e| PipelineError::Config(e.to_string()))?);
+    }
+    let r = resolver.resolve(inputs);
+    debug_assert_eq!(r.names.len(), inputs.len());
+    Ok((r, files))
+}
+
+/// A resolver input for one distinct name.
+pub fn input(name: &str, anchor: &str, spend: i64, company: Option<&str>) -> NameInput {
+    NameInput {
+        name: name.to_string(),
+        anchor: Some(anchor.to_string()),
+        company_number: company.map(str::to_string),
+        spend: Pence(spend),
+        ..NameInput::default()
+    }
 }

@@ -32,7 +32,7 @@ pub struct RuleSpec {
     pub id: String,
     /// Why the rule excludes spend.
     pub reason: String,
-    /// Supplier kinds (`public_body` matches `public_body:*`).
+    /// Supplier kinds (`public_body` matches `public_body/*`).
     #[serde(default)]
     pub supplier_kinds: Vec<String>,
     /// Word sequences in the supplier's name.
@@ -178,7 +178,7 @@ impl Rules {
             .iter()
             .position(|c| {
                 c.spec.supplier_kinds.iter().any(|k| {
-                    kind == k || (kind.starts_with(k.as_str()) && kind[k.len()..].starts_with(':'))
+                    kind == k || (kind.starts_with(k.as_str()) && kind[k.len()..].starts_with('/'))
                 }) || c.names.iter().any(|n| contains_seq(name_words, n))
                     || c.categories.iter().any(|n| contains_seq(category_words, n))
             })
@@ -201,20 +201,20 @@ mod tests {
             Some(REDACTED_RULE)
         );
         assert_eq!(
-            id(r.first_match(false, "public_body:hmrc", &w("HMRC"), &[])),
+            id(r.first_match(false, "public_body/hmrc", &w("HMRC"), &[])),
             Some("tax-hmrc")
         );
         assert_eq!(
             id(r.first_match(
                 false,
-                "public_body:council",
+                "public_body/council",
                 &w("Greater Manchester Pension Fund"),
                 &[]
             )),
             Some("pension-funds")
         );
         assert_eq!(
-            id(r.first_match(false, "public_body:council", &w("Bolton Council"), &[])),
+            id(r.first_match(false, "public_body/council", &w("Bolton Council"), &[])),
             Some("public-bodies")
         );
         // "public_body" must not match a kind that merely starts with the same letters.

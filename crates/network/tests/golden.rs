@@ -36,6 +36,25 @@ fn every_metric_matches_the_independent_script() {
     let cfg = NetworkConfig::load(&fixture("anchornet.toml")).unwrap();
     let geo = anchornet_geo::GeoIndex::open_default().unwrap();
     let p = prepare(&cfg, &geo, None, &|_, _| {}).unwrap();
+    // The supplier grouping and kinds the script was given (labels.csv, checked by hand) are
+    // what the resolver decided.
+    let labels = std::fs::read_to_string(fixture("labels.csv")).unwrap();
+    let mut rdr = csv::Reader::from_reader(labels.as_bytes());
+    let mut checked = 0;
+    for rec in rdr.records() {
+        let rec = rec.unwrap();
+        let (name, entity, kind) = (&rec[0], &rec[1], &rec[2]);
+        let (row, t) = p
+            .rows
+            .iter()
+            .zip(&p.dataset.txns)
+            .find(|(r, _)| p.strings.names.get(r.name) == Some(name))
+            .unwrap_or_else(|| panic!("{name} not among the payments"));
+        let s = p.dataset.supplier(t);
+        assert_eq!((s.name.as_str(), s.kind.as_str()), (entity, kind), "{name}");
+        checked += 1;
+    }
+    assert_eq!(checked, 140);
     let a = analyse(&p.dataset, None);
     assert!(a.checks.iter().all(|c| c.ok), "{:?}", a.checks);
     let f = a.get("network", "2021/22").expect("one year");

@@ -77,7 +77,11 @@ pub fn read(
 /// A CSV with a `name` column, or `None` if the source is not one.
 fn read_names_csv(s: &Source, anchor: Option<&str>, out: &mut Vec<NameInput>) -> Option<FileRead> {
     let lower = s.inner_name.to_ascii_lowercase();
-    if !(lower.ends_with(".csv") || lower.ends_with(".tsv") || lower.ends_with(".txt") || s.name == "-") {
+    if !(lower.ends_with(".csv")
+        || lower.ends_with(".tsv")
+        || lower.ends_with(".txt")
+        || s.name == "-")
+    {
         return None;
     }
     let (text, _) = anchornet_ingest::format::delimited::decode(&s.bytes);
@@ -132,12 +136,19 @@ fn read_names_csv(s: &Source, anchor: Option<&str>, out: &mut Vec<NameInput>) ->
             company_number: get(comp),
             charity_number: get(chy),
             vat_number: get(vat),
-            spend: get(spend).and_then(|v| Pence::parse(&v).ok()).unwrap_or(Pence::ZERO),
+            spend: get(spend)
+                .and_then(|v| Pence::parse(&v).ok())
+                .unwrap_or(Pence::ZERO),
             anchor: anchor.map(str::to_string),
         };
         r.names += 1;
         let anchors: Vec<String> = get(anchor_col)
-            .map(|a| a.split(';').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect())
+            .map(|a| {
+                a.split(';')
+                    .map(|x| x.trim().to_string())
+                    .filter(|x| !x.is_empty())
+                    .collect()
+            })
             .unwrap_or_default();
         if anchors.is_empty() || anchor.is_some() {
             out.push(base);
@@ -155,7 +166,12 @@ fn read_names_csv(s: &Source, anchor: Option<&str>, out: &mut Vec<NameInput>) ->
     Some(r)
 }
 
-fn read_ingest(ing: &Ingest, s: &Source, dedupe: &mut Deduper, out: &mut Vec<NameInput>) -> Vec<FileRead> {
+fn read_ingest(
+    ing: &Ingest,
+    s: &Source,
+    dedupe: &mut Deduper,
+    out: &mut Vec<NameInput>,
+) -> Vec<FileRead> {
     let mut names = 0u64;
     let mut blank = 0u64;
     let reports = ing.source(

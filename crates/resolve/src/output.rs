@@ -29,10 +29,7 @@ fn fact_source(f: &Option<Fact>) -> String {
         .map(|f| {
             format!(
                 "{} ({:?} {:.2}: {:?})",
-                f.source,
-                f.matched,
-                f.confidence,
-                f.record_name
+                f.source, f.matched, f.confidence, f.record_name
             )
         })
         .unwrap_or_default()
@@ -50,7 +47,11 @@ impl Resolution {
             out.write_record([
                 if person { REDACTED } else { n.name.as_str() },
                 e.id.as_str(),
-                if person { REDACTED } else { e.canonical_name.as_str() },
+                if person {
+                    REDACTED
+                } else {
+                    e.canonical_name.as_str()
+                },
                 &format!("{:.3}", n.confidence),
                 &e.kind.label(),
                 &e.identifiers.cell(),
@@ -90,7 +91,11 @@ impl Resolution {
                 continue;
             }
             let person = redact && e.kind == Kind::Individual;
-            let names: Vec<&str> = e.members.iter().map(|&m| self.names[m].name.as_str()).collect();
+            let names: Vec<&str> = e
+                .members
+                .iter()
+                .map(|&m| self.names[m].name.as_str())
+                .collect();
             let evidence: Vec<String> = e
                 .kind_evidence
                 .iter()
@@ -100,8 +105,16 @@ impl Resolution {
                 e.id.as_str(),
                 if person { REDACTED } else { &e.canonical_name },
                 &e.kind.label(),
-                &if person { String::new() } else { evidence.join(" | ") },
-                &if person { String::new() } else { names.join(" | ") },
+                &if person {
+                    String::new()
+                } else {
+                    evidence.join(" | ")
+                },
+                &if person {
+                    String::new()
+                } else {
+                    names.join(" | ")
+                },
                 &e.anchors.join(";"),
                 &e.spend.to_pounds_string(),
                 &e.identifiers.cell(),
@@ -150,7 +163,12 @@ impl Resolution {
             "cluster_b",
             "reason",
         ])?;
-        for (k, r) in self.review.iter().take(top.unwrap_or(usize::MAX)).enumerate() {
+        for (k, r) in self
+            .review
+            .iter()
+            .take(top.unwrap_or(usize::MAX))
+            .enumerate()
+        {
             out.write_record([
                 &(k + 1).to_string(),
                 &r.spend_at_stake.to_pounds_string(),

@@ -56,6 +56,8 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
                 deprivation: Deprivation::default(),
                 rules: None,
                 places: None,
+                registers: Vec::new(),
+                overrides: None,
                 anchors: a
                     .files
                     .iter()
