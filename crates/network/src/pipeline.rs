@@ -94,14 +94,13 @@ const SOURCE_RANK: [&str; 4] = [
 ];
 
 /// How a register fact is described as a location source.
-fn register_source(f: &anchornet_resolve::Fact) -> String {
-    let label = match f.register {
+fn register_source(f: &anchornet_resolve::Fact) -> &'static str {
+    match f.register {
         RegisterKind::SupplierList => SOURCE_RANK[2],
         RegisterKind::Ocds => "OCDS party address",
         RegisterKind::CompaniesHouse | RegisterKind::CompaniesHouseSearch => SOURCE_RANK[3],
         RegisterKind::CharityCommission => "charity register address",
-    };
-    format!("{label} ({})", f.source)
+    }
 }
 
 /// A registered office may be far from where the work is done (the head-office effect).
@@ -403,11 +402,14 @@ pub fn prepare(
     }
     let mut pay_pc: Vec<((u32, u32), (u64, u16))> = pay_pc.into_iter().collect();
     pay_pc.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(&b.0)));
-    let mut candidates: Vec<Vec<(String, String, bool)>> = vec![Vec::new(); n_entities];
+    // Location candidates per entity: (postcode, source, where exactly, registered office?).
+    type Candidate = (String, &'static str, String, bool);
+    let mut candidates: Vec<Vec<Candidate>> = vec![Vec::new(); n_entities];
     for ((entity, pc), (_, anchor)) in pay_pc {
         candidates[entity as usize].push((
             strings.postcodes.get(pc).unwrap_or_default().to_string(),
-            format!("{} ({})", SOURCE_RANK[0], cfg.anchors[anchor as usize].name),
+            SOURCE_RANK[0],
+            format!("{}'s payment files", cfg.anchors[anchor as usize].name),
             false,
         ));
     }
@@ -423,6 +425,7 @@ pub fn prepare(
             cands.push((
                 f.value.clone(),
                 register_source(f),
+                format!("{}, record \"{}\"", f.source, f.record_name),
                 is_registered_office(f.register),
             ));
         }
@@ -453,11 +456,11 @@ pub fn prepare(
                 src.source
             ));
         }
-        for (pc, src, head_office) in &cands {
+        for (pc, src, detail, head_office) in &cands {
             match locate(geo, pc, src, *head_office, dep, &local, &wider) {
                 Ok(loc) => {
                     info.evidence.push(format!(
-                        "located in {} ({}): postcode {} from {src}{}",
+                        "located in {} ({}): postcode {} from the {src} ({detail}){}",
                         loc.lad_name,
                         if loc.local {
                             "local"

@@ -241,7 +241,11 @@ fn write_payments(p: &Prepared, path: &Path) -> std::io::Result<()> {
 }
 
 fn write_issues(p: &Prepared, path: &Path) -> std::io::Result<()> {
-    let (w, pending) = atomic(path)?;
+    let (mut w, pending) = atomic(path)?;
+    if p.issues.is_empty() {
+        // Header only: every row was used.
+        std::io::Write::write_all(&mut w, b"file,line,column,value,problem,outcome\n")?;
+    }
     let mut r = RecordWriter::new(w, OutFormat::Csv);
     for i in &p.issues {
         r.issue(i)?;

@@ -44,7 +44,7 @@ fn every_metric_matches_the_independent_script() {
     for rec in rdr.records() {
         let rec = rec.unwrap();
         let (name, entity, kind) = (&rec[0], &rec[1], &rec[2]);
-        let (row, t) = p
+        let (_, t) = p
             .rows
             .iter()
             .zip(&p.dataset.txns)
