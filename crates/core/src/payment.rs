@@ -160,3 +160,25 @@ pub struct Payment {
     /// Description / purpose.
     pub description: Option<String>,
 }
+
+impl Payment {
+    /// The optional text fields, in output column order: supplier id, company number, charity
+    /// number, VAT number, supplier postcode, expense type, procurement category, expense code,
+    /// service area, transaction id, capital/revenue, description.
+    pub fn text_fields(&self) -> [&Option<String>; 12] {
+        [
+            &self.supplier_id,
+            &self.company_number,
+            &self.charity_number,
+            &self.vat_number,
+            &self.supplier_postcode,
+            &self.expense_type,
+            &self.procurement_category,
+            &self.expense_code,
+            &self.service_area,
+            &self.transaction_id,
+            &self.capital_revenue,
+            &self.description,
+        ]
+    }
+}

@@ -71,8 +71,7 @@ pub const PAYMENT_COLUMNS: [&str; 23] = [
 ];
 
 fn payment_row(p: &Payment) -> Vec<String> {
-    let o = |v: &Option<String>| v.clone().unwrap_or_default();
-    vec![
+    let mut row = vec![
         p.anchor.clone(),
         p.source_file.clone(),
         p.line.to_string(),
@@ -83,20 +82,10 @@ fn payment_row(p: &Payment) -> Vec<String> {
         p.vat.map(|g| g.to_string()).unwrap_or_default(),
         p.supplier_name.clone(),
         p.redacted.to_string(),
-        o(&p.supplier_id),
-        o(&p.company_number),
-        o(&p.charity_number),
-        o(&p.vat_number),
-        o(&p.supplier_postcode),
-        o(&p.expense_type),
-        o(&p.procurement_category),
-        o(&p.expense_code),
-        o(&p.service_area),
-        o(&p.transaction_id),
-        o(&p.capital_revenue),
-        o(&p.description),
-        p.amount.0.to_string(),
-    ]
+    ];
+    row.extend(p.text_fields().map(|v| v.clone().unwrap_or_default()));
+    row.push(p.amount.0.to_string());
+    row
 }
 
 /// The columns of a payments Parquet file: typed (pence as `INT64`, dates as `DATE`), absent
@@ -159,10 +148,7 @@ impl<W: Write + Send> PaymentSink<W> {
             PaymentSink::Rows(r) => r.payment(p),
             PaymentSink::Parquet(t) => {
                 let fy = p.financial_year.to_string();
-                fn o(v: &Option<String>) -> Cell<'_> {
-                    Cell::Str(v.as_deref())
-                }
-                t.push(&[
+                let mut cells = vec![
                     Cell::Str(Some(&p.anchor)),
                     Cell::Str(Some(&p.source_file)),
                     Cell::I64(Some(p.line as i64)),
@@ -173,19 +159,9 @@ impl<W: Write + Send> PaymentSink<W> {
                     Cell::I64(p.vat.map(|g| g.0)),
                     Cell::Str(Some(&p.supplier_name)),
                     Cell::Bool(Some(p.redacted)),
-                    o(&p.supplier_id),
-                    o(&p.company_number),
-                    o(&p.charity_number),
-                    o(&p.vat_number),
-                    o(&p.supplier_postcode),
-                    o(&p.expense_type),
-                    o(&p.procurement_category),
-                    o(&p.expense_code),
-                    o(&p.service_area),
-                    o(&p.transaction_id),
-                    o(&p.capital_revenue),
-                    o(&p.description),
-                ])
+                ];
+                cells.extend(p.text_fields().map(|v| Cell::Str(v.as_deref())));
+                t.push(&cells)
             }
         }
     }

@@ -117,7 +117,7 @@ pub struct NetworkConfig {
     pub base: PathBuf,
 }
 
-/// Why a network file could not be used.
+/// Why a network file (or another of the network's TOML files) could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// Unreadable.

@@ -43,26 +43,8 @@ pub struct RuleSpec {
     pub categories: Vec<String>,
 }
 
-/// Why a rules file could not be used.
-#[derive(Debug, thiserror::Error)]
-pub enum RulesError {
-    /// Unreadable.
-    #[error("{path}: {source}")]
-    Io {
-        /// File.
-        path: String,
-        /// Cause.
-        source: std::io::Error,
-    },
-    /// Not valid TOML or an unknown key (the message names it).
-    #[error("{path}: {message}")]
-    Invalid {
-        /// File.
-        path: String,
-        /// What is wrong, where.
-        message: String,
-    },
-}
+/// Why a rules file could not be used (the same error as a network file's).
+pub type RulesError = crate::config::ConfigError;
 
 /// Rules ready to apply.
 #[derive(Debug, Clone)]

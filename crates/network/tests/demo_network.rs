@@ -57,21 +57,16 @@ fn demo_network_reconciles() {
 #[test]
 fn greater_manchester_lsoa_shapes_load() {
     let geo_dir = anchornet_geo::default_reference_dir();
-    let gm: std::collections::HashSet<String> = [
-        "E08000001",
-        "E08000002",
-        "E08000003",
-        "E08000004",
-        "E08000005",
-        "E08000006",
-        "E08000007",
-        "E08000008",
-        "E08000009",
-        "E08000010",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let geo = anchornet_geo::GeoIndex::open_default().unwrap();
+    let places = anchornet_geo::Places::builtin(&geo);
+    let gm: std::collections::HashSet<String> = places
+        .get("Greater Manchester")
+        .expect("built-in place")
+        .districts
+        .iter()
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(gm.len(), 10);
     let t = std::time::Instant::now();
     let shapes = anchornet_network::shapes::lsoa21_in(&geo_dir, &gm).unwrap();
     eprintln!(
