@@ -107,27 +107,8 @@ pub fn prepare(
     only_year: Option<FinancialYear>,
     progress: Progress<'_>,
 ) -> Result<Prepared, PipelineError> {
-    let mut places = Places::builtin(geo);
-    if let Some(p) = &cfg.places {
-        let path = cfg.path(p);
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| PipelineError::Config(format!("{}: {e}", path.display())))?;
-        places
-            .add_toml(geo, &text)
-            .map_err(|e| PipelineError::Config(format!("{}: {e}", path.display())))?;
-    }
-    let local = places
-        .get(&cfg.local_place)
-        .cloned()
-        .ok_or_else(|| PipelineError::UnknownPlace(cfg.local_place.clone()))?;
-    let wider = places
-        .get(&cfg.wider_place)
-        .cloned()
-        .ok_or_else(|| PipelineError::UnknownPlace(cfg.wider_place.clone()))?;
-    let rules = match &cfg.rules {
-        Some(r) => Rules::load(&cfg.path(r)).map_err(|e| PipelineError::Config(e.to_string()))?,
-        None => Rules::builtin(),
-    };
+    // Fail on a bad place or rules file before reading any payment file.
+    places_and_rules(cfg, geo)?;
 
     // ingest
     let mut payments: Vec<Payment> = Vec::new();
@@ -182,6 +163,54 @@ pub fn prepare(
             files.extend(reports);
         }
     }
+
+    prepare_records(
+        cfg,
+        geo,
+        Inputs {
+            payments,
+            anchor_of,
+            suppliers,
+            issues,
+            files,
+        },
+        progress,
+    )
+}
+
+/// A network's records already read (from files by [`prepare`], or from a workspace's
+/// store): the payments with the index of the anchor that paid each, supplier-side records
+/// with the kind of input they came from, and what the reading reported.
+#[derive(Default)]
+pub struct Inputs {
+    /// Payments.
+    pub payments: Vec<Payment>,
+    /// For each payment, its anchor's index in `cfg.anchors`.
+    pub anchor_of: Vec<u16>,
+    /// Supplier-side records, each with its input kind (`vendor list`, `contracts register`).
+    pub suppliers: Vec<(SupplierRecord, &'static str)>,
+    /// Skipped and rejected rows.
+    pub issues: Vec<Issue>,
+    /// Per-file reconciliation.
+    pub files: Vec<FileReport>,
+}
+
+/// Run the pipeline from resolve onwards on records already read. `cfg.anchors` names the
+/// anchors (their file lists are not read).
+pub fn prepare_records(
+    cfg: &NetworkConfig,
+    geo: &GeoIndex,
+    inputs: Inputs,
+    progress: Progress<'_>,
+) -> Result<Prepared, PipelineError> {
+    let Inputs {
+        payments,
+        anchor_of,
+        suppliers,
+        issues,
+        files,
+    } = inputs;
+    let (local, wider, rules) = places_and_rules(cfg, geo)?;
 
     // resolve: every distinct supplier name, from payments and supplier-side records
     progress("resolve", "supplier names");
@@ -416,6 +445,35 @@ pub fn prepare(
         local,
         wider,
     })
+}
+
+/// The network's local and wider places and its rules.
+fn places_and_rules(
+    cfg: &NetworkConfig,
+    geo: &GeoIndex,
+) -> Result<(Place, Place, Rules), PipelineError> {
+    let mut places = Places::builtin(geo);
+    if let Some(p) = &cfg.places {
+        let path = cfg.path(p);
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| PipelineError::Config(format!("{}: {e}", path.display())))?;
+        places
+            .add_toml(geo, &text)
+            .map_err(|e| PipelineError::Config(format!("{}: {e}", path.display())))?;
+    }
+    let local = places
+        .get(&cfg.local_place)
+        .cloned()
+        .ok_or_else(|| PipelineError::UnknownPlace(cfg.local_place.clone()))?;
+    let wider = places
+        .get(&cfg.wider_place)
+        .cloned()
+        .ok_or_else(|| PipelineError::UnknownPlace(cfg.wider_place.clone()))?;
+    let rules = match &cfg.rules {
+        Some(r) => Rules::load(&cfg.path(r)).map_err(|e| PipelineError::Config(e.to_string()))?,
+        None => Rules::builtin(),
+    };
+    Ok((local, wider, rules))
 }
 
 /// The category a payment is analysed under: its procurement category (ProClass etc.), else

@@ -10,11 +10,18 @@ use anchornet_network::{prepare, NetworkConfig};
 use serde_json::Value;
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/golden").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/golden")
+        .join(name)
 }
 
 fn share(v: &Value) -> Share {
-    let a: Vec<i64> = v.as_array().unwrap().iter().map(|x| x.as_i64().unwrap()).collect();
+    let a: Vec<i64> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_i64().unwrap())
+        .collect();
     Share {
         matched: a[0],
         known: a[1],
@@ -43,13 +50,24 @@ fn every_metric_matches_the_independent_script() {
     assert_eq!(f.local, share(&expected["local"]), "local");
     assert_eq!(f.wider, share(&expected["wider"]), "wider");
     assert_eq!(f.deprived.share, share(&expected["deprived"]), "deprived");
-    let by: Vec<i64> = expected["by_decile"].as_array().unwrap().iter().map(|x| x.as_i64().unwrap()).collect();
+    let by: Vec<i64> = expected["by_decile"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_i64().unwrap())
+        .collect();
     assert_eq!(f.deprived.by_decile.to_vec(), by);
     assert_eq!(f.deprived.unknown, e("unknown_decile"));
     assert_eq!(f.sme, share(&expected["sme"]), "sme");
     assert_eq!(f.vcse, share(&expected["vcse"]), "vcse");
     assert_eq!(f.concentration.suppliers as i64, e("suppliers"));
     let close = |a: f64, b: f64| (a - b).abs() < 1e-9 * b.abs().max(1.0);
-    assert!(close(f.concentration.top10_share.unwrap(), expected["top10_share"].as_f64().unwrap()));
-    assert!(close(f.concentration.hhi.unwrap(), expected["hhi"].as_f64().unwrap()));
+    assert!(close(
+        f.concentration.top10_share.unwrap(),
+        expected["top10_share"].as_f64().unwrap()
+    ));
+    assert!(close(
+        f.concentration.hhi.unwrap(),
+        expected["hhi"].as_f64().unwrap()
+    ));
 }
