@@ -2,4 +2,8 @@
 //! and `run(Args) -> anyhow::Result<u8>` returning the exit code.
 pub mod analyse;
 pub mod demo;
+pub mod import;
 pub mod ingest;
+pub mod init;
+pub mod serve;
+pub mod user;
