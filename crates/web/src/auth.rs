@@ -26,8 +26,11 @@ pub const SESSION_COOKIE: &str = "anchornet_session";
 pub const LOGIN_COOKIE: &str = "anchornet_login";
 /// How long a session lasts.
 pub const SESSION_SECS: i64 = 12 * 3600;
-/// Failed sign-ins allowed per window, per address and per user name.
+/// Failed sign-ins allowed per window for one user name.
 pub const MAX_FAILURES: usize = 5;
+/// Failed sign-ins allowed per window from one client address (several people may share
+/// an office's address).
+pub const MAX_FAILURES_PER_ADDRESS: usize = 20;
 /// The window.
 pub const WINDOW: Duration = Duration::from_secs(15 * 60);
 
@@ -182,7 +185,12 @@ impl LoginLimiter {
         for k in keys {
             if let Some(v) = self.failures.get_mut(k) {
                 v.retain(|t| now.duration_since(*t) < WINDOW);
-                if v.len() >= MAX_FAILURES {
+                let max = if k.starts_with("ip:") {
+                    MAX_FAILURES_PER_ADDRESS
+                } else {
+                    MAX_FAILURES
+                };
+                if v.len() >= max {
                     let w = WINDOW - now.duration_since(v[0]);
                     wait = Some(wait.map_or(w, |x: Duration| x.max(w)));
                 }
