@@ -97,15 +97,30 @@ impl Browser {
                 }
             }
         });
-        let mut br = Browser { child, to: cmd_w, from: rx, next: 0, session: String::new(), events: Vec::new() };
+        let mut br = Browser {
+            child,
+            to: cmd_w,
+            from: rx,
+            next: 0,
+            session: String::new(),
+            events: Vec::new(),
+        };
         let t = br.call("Target.createTarget", json!({"url": "about:blank"}), false);
         let target = t["targetId"].as_str().unwrap().to_string();
-        let s = br.call("Target.attachToTarget", json!({"targetId": target, "flatten": true}), false);
+        let s = br.call(
+            "Target.attachToTarget",
+            json!({"targetId": target, "flatten": true}),
+            false,
+        );
         br.session = s["sessionId"].as_str().unwrap().to_string();
         for d in ["Page.enable", "Runtime.enable", "Log.enable", "DOM.enable"] {
             br.call(d, json!({}), true);
         }
-        br.call("Emulation.setDeviceMetricsOverride", json!({"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": false}), true);
+        br.call(
+            "Emulation.setDeviceMetricsOverride",
+            json!({"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": false}),
+            true,
+        );
         br
     }
 
@@ -158,7 +173,11 @@ impl Browser {
     }
 
     fn eval(&mut self, js: &str) -> Value {
-        let r = self.call("Runtime.evaluate", json!({"expression": js, "returnByValue": true, "awaitPromise": true}), true);
+        let r = self.call(
+            "Runtime.evaluate",
+            json!({"expression": js, "returnByValue": true, "awaitPromise": true}),
+            true,
+        );
         if let Some(e) = r.get("exceptionDetails") {
             panic!("{js}: {e}");
         }
@@ -173,12 +192,22 @@ impl Browser {
     }
 
     fn screenshot(&mut self, dir: &Path, name: &str) {
-        let r = self.call("Page.captureScreenshot", json!({"format": "png", "captureBeyondViewport": false}), true);
+        let r = self.call(
+            "Page.captureScreenshot",
+            json!({"format": "png", "captureBeyondViewport": false}),
+            true,
+        );
         let png = base64(r["data"].as_str().unwrap());
         assert_eq!(&png[1..4], b"PNG");
         std::fs::write(dir.join(name), &png).unwrap();
         if std::env::var("ANCHORNET_UPDATE_SCREENSHOTS").as_deref() == Ok("1") {
-            std::fs::write(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs").join(name), &png).unwrap();
+            std::fs::write(
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("../../docs")
+                    .join(name),
+                &png,
+            )
+            .unwrap();
         }
     }
 
@@ -222,14 +251,24 @@ fn base64(s: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(b.len() / 4 * 3);
     for ch in b.chunks(4) {
         let n = ch.iter().take_while(|c| **c != b'=').count();
-        let v = ch.iter().take(n).enumerate().fold(0u32, |acc, (i, c)| acc | (val(*c) << (18 - 6 * i)));
+        let v = ch
+            .iter()
+            .take(n)
+            .enumerate()
+            .fold(0u32, |acc, (i, c)| acc | (val(*c) << (18 - 6 * i)));
         out.extend(&[(v >> 16) as u8, (v >> 8) as u8, v as u8][..n.saturating_sub(1)]);
     }
     out
 }
 
 fn number(v: &Value) -> i64 {
-    v.as_str().unwrap().chars().filter(char::is_ascii_digit).collect::<String>().parse().unwrap()
+    v.as_str()
+        .unwrap()
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -262,21 +301,43 @@ async fn sign_in_upload_see_report_and_overview_change() {
         let before = number(&b.eval("document.querySelectorAll('.card .big')[3].textContent"));
 
         b.goto(&format!("{base}/imports"));
-        let input = b.call("Runtime.evaluate", json!({"expression": "document.querySelector('input[type=file]')"}), true);
+        let input = b.call(
+            "Runtime.evaluate",
+            json!({"expression": "document.querySelector('input[type=file]')"}),
+            true,
+        );
         let object = input["result"]["objectId"].as_str().unwrap().to_string();
-        b.call("DOM.setFileInputFiles", json!({"files": [upload2.display().to_string()], "objectId": object}), true);
-        b.eval(&format!("document.querySelector('select[name=anchor]').value='{salford}'"));
+        b.call(
+            "DOM.setFileInputFiles",
+            json!({"files": [upload2.display().to_string()], "objectId": object}),
+            true,
+        );
+        b.eval(&format!(
+            "document.querySelector('select[name=anchor]').value='{salford}'"
+        ));
         b.eval_and_load("document.querySelector('form.upload').submit()");
-        assert!(b.eval("location.pathname").as_str().unwrap().starts_with("/imports/jobs/"));
+        assert!(b
+            .eval("location.pathname")
+            .as_str()
+            .unwrap()
+            .starts_with("/imports/jobs/"));
         // htmx polls the job until the batch link appears.
         let deadline = Instant::now() + Duration::from_secs(120);
         while b.eval("!!document.querySelector('#batch-link')") != json!(true) {
-            assert!(Instant::now() < deadline, "the import never finished: {}", b.eval("document.body.innerText"));
+            assert!(
+                Instant::now() < deadline,
+                "the import never finished: {}",
+                b.eval("document.body.innerText")
+            );
             std::thread::sleep(Duration::from_millis(300));
         }
         b.screenshot(&dir2, "web-import-done.png");
         b.eval_and_load("document.querySelector('#batch-link').click()");
-        let report = b.eval("document.querySelector('main').innerText").as_str().unwrap().to_string();
+        let report = b
+            .eval("document.querySelector('main').innerText")
+            .as_str()
+            .unwrap()
+            .to_string();
         b.screenshot(&dir2, "web-import-report.png");
 
         b.goto(&format!("{base}/overview"));
@@ -285,7 +346,10 @@ async fn sign_in_upload_see_report_and_overview_change() {
         b.goto(&format!("{base}/map"));
         b.screenshot(&dir2, "web-map.png");
         let problems = b.problems();
-        assert!(problems.is_empty(), "console errors or CSP violations: {problems:?}");
+        assert!(
+            problems.is_empty(),
+            "console errors or CSP violations: {problems:?}"
+        );
         (before, after, report)
     })
     .await
@@ -296,9 +360,16 @@ async fn sign_in_upload_see_report_and_overview_change() {
     let b = &batches[0];
     assert_eq!(b.file_name, "salford-2021-10.csv");
     assert!(b.accepted > 1000);
-    assert!(report_text.contains(&format!("{} rows accepted", b.accepted)), "{report_text}");
+    assert!(
+        report_text.contains(&format!("{} rows accepted", b.accepted)),
+        "{report_text}"
+    );
     assert!(report_text.contains("Reconciliation"));
-    assert_eq!(payments_after, payments_before + b.accepted, "the overview's payment count");
+    assert_eq!(
+        payments_after,
+        payments_before + b.accepted,
+        "the overview's payment count"
+    );
     app.cleanup().await;
     std::fs::remove_dir_all(dir).ok();
 }
