@@ -67,6 +67,9 @@ fn urls(fill: &HashMap<&str, Vec<String>>) -> Vec<(String, Access)> {
     out
 }
 
+/// Suppliers and payments, all and influenceable.
+type Counts = (HashSet<u32>, u64, HashSet<u32>, u64);
+
 fn leaks(body: &str, canaries: &[String]) -> Vec<String> {
     canaries
         .iter()
@@ -324,7 +327,7 @@ async fn public_view_suppresses_small_cells_and_names_no_individual() {
     // Every published category figure is from at least 5 suppliers and 10 payments, counted
     // here independently; the rest are suppressed, and never just one.
     for y in snap.years_desc() {
-        let mut per: HashMap<&str, (HashSet<u32>, u64, HashSet<u32>, u64)> = HashMap::new();
+        let mut per: HashMap<&str, Counts> = HashMap::new();
         for t in ds.txns.iter().filter(|t| t.fy == y) {
             let e = per
                 .entry(ds.categories[t.category as usize].as_str())

@@ -16,7 +16,7 @@ pub fn tempdir() -> PathBuf {
     let d = std::env::temp_dir().join(format!(
         "anchornet-store-{}-{}",
         std::process::id(),
-        anchornet_store::password::token()[..12].to_string()
+        &anchornet_store::password::token()[..12]
     ));
     std::fs::create_dir_all(&d).unwrap();
     d
