@@ -647,6 +647,19 @@ macro_rules! store_impl {
                 .await?)
             }
 
+            async fn fingerprint(&self) -> $crate::Result<String> {
+                let (a, b, w, o, od): (i64, i64, i64, i64, i64) = sqlx::query_as::<$db, (i64, i64, i64, i64, i64)>(
+                    "SELECT (SELECT COUNT(*) FROM anchors), \
+                     (SELECT COALESCE(MAX(id), 0) FROM batches), \
+                     (SELECT COUNT(*) FROM batches WHERE withdrawn_at IS NOT NULL), \
+                     (SELECT COUNT(*) FROM overrides), \
+                     (SELECT COALESCE(MAX(decided_at), 0) FROM overrides)",
+                )
+                .fetch_one(&self.pool)
+                .await?;
+                Ok(format!("{a}/{b}/{w}/{o}/{od}"))
+            }
+
             async fn set_override(&self, o: &$crate::Override) -> $crate::Result<()> {
                 if !matches!(o.kind.as_str(), "link" | "location" | "individual")
                     || !matches!(o.decision.as_str(), "confirm" | "reject")

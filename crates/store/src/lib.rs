@@ -134,6 +134,11 @@ pub trait Store: Send + Sync {
     /// Payments in live batches (per anchor id).
     async fn payment_counts(&self) -> Result<Vec<(i64, i64)>>;
 
+    /// A value that changes whenever what the analysis reads changes (anchors, batches
+    /// imported or withdrawn, review decisions) — so that every web node, and a server after
+    /// `anchornet import` from the command line, can tell that its analysis is stale.
+    async fn fingerprint(&self) -> Result<String>;
+
     /// Record (or replace) a review decision.
     async fn set_override(&self, o: &Override) -> Result<()>;
     /// Every decision.

@@ -81,6 +81,7 @@ async fn story(store: &dyn Store) {
     );
 
     // Import a real payment file: every accepted row is stored, exactly.
+    let fp0 = store.fingerprint().await.unwrap();
     let bytes = demo("spend/salford/2021-07.csv.xz");
     let nb = read::read(&salford, "2021-07.csv.xz", bytes.clone(), "ann");
     assert_eq!(nb.payments.len(), 1974, "the file's accepted rows (README)");
@@ -103,6 +104,8 @@ async fn story(store: &dyn Store) {
         store.payment_counts().await.unwrap(),
         vec![(salford.id, 1974)]
     );
+    let fp1 = store.fingerprint().await.unwrap();
+    assert_ne!(fp0, fp1, "an import changes the fingerprint");
 
     // All or nothing: a batch whose 1,000th row cannot be stored leaves no row behind.
     let mut broken = read::read(
@@ -124,6 +127,11 @@ async fn story(store: &dyn Store) {
         vec![(salford.id, 1974)]
     );
     assert_eq!(store.batches(None).await.unwrap().len(), 1);
+    assert_eq!(
+        store.fingerprint().await.unwrap(),
+        fp1,
+        "a failed import changes nothing"
+    );
 
     // Supplier-side records: Salford's contracts register.
     let reg = read::read(
@@ -169,7 +177,9 @@ async fn story(store: &dyn Store) {
 
     // Withdraw: rows leave, the report and issues stay; the file can then come back.
     assert!(store.withdraw_batch(hb.id, "ann").await.unwrap());
+    let fp2 = store.fingerprint().await.unwrap();
     assert!(!store.withdraw_batch(hb.id, "ann").await.unwrap());
+    assert_ne!(fp2, fp1);
     assert_eq!(
         store.payment_counts().await.unwrap(),
         vec![(salford.id, 1974)]
@@ -204,6 +214,8 @@ async fn story(store: &dyn Store) {
         })
         .await
         .unwrap();
+    let fp3 = store.fingerprint().await.unwrap();
+    assert_ne!(fp3, fp2, "a decision changes the fingerprint");
     let all = store.overrides().await.unwrap();
     assert_eq!(all.len(), 1);
     assert_eq!(all[0].decision, "confirm");

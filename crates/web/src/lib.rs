@@ -50,6 +50,9 @@ pub use state::AppState;
 /// The Content-Security-Policy of every page: nothing from anywhere but this server.
 pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+/// How often a server checks whether the store changed behind its back.
+pub const REFRESH_SECS: u64 = 5;
+
 /// Middleware: security headers on every response.
 pub async fn headers(req: Request, next: Next) -> Response {
     let mut r = next.run(req).await;
@@ -95,6 +98,16 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(bind).await?;
+    // Every few seconds: has another process changed the store?
+    let watcher = state.clone();
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(REFRESH_SECS)).await;
+            if let Err(e) = watcher.refresh_if_stale().await {
+                eprintln!("anchornet-web: refreshing the analysis: {e}");
+            }
+        }
+    });
     on_bound(listener.local_addr()?);
     axum::serve(
         listener,

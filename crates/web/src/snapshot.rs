@@ -60,6 +60,8 @@ pub struct Snapshot {
     pub overrides: Vec<Override>,
     /// Increases with every rebuild.
     pub version: u64,
+    /// The store's fingerprint when it was read.
+    pub fingerprint: String,
     /// When built, Unix seconds.
     pub built_at: i64,
 }
@@ -74,6 +76,8 @@ pub struct Source {
     pub suppliers: Vec<SupplierRow>,
     /// Review decisions.
     pub overrides: Vec<Override>,
+    /// The store's fingerprint, read before the rest.
+    pub fingerprint: String,
 }
 
 /// Map shapes, read once per process: (LSOA code, name, rings).
@@ -102,6 +106,7 @@ impl Snapshot {
             map: None,
             overrides: Vec::new(),
             version: 0,
+            fingerprint: String::new(),
             built_at: 0,
         }
     }
@@ -232,6 +237,7 @@ impl Snapshot {
             txns_of,
             map,
             overrides: src.overrides,
+            fingerprint: src.fingerprint,
             prepared,
             version,
             built_at: anchornet_store::now(),

@@ -61,6 +61,7 @@ impl AppState {
         let mut version = self.rebuilding.lock().await;
         let err = |e: anchornet_store::StoreError| e.to_string();
         let src = Source {
+            fingerprint: self.store.fingerprint().await.map_err(err)?,
             anchors: self.store.anchors().await.map_err(err)?,
             payments: self.store.live_payments().await.map_err(err)?,
             suppliers: self.store.live_supplier_records().await.map_err(err)?,
@@ -79,6 +80,17 @@ impl AppState {
         let snap = Arc::new(snap);
         *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = snap.clone();
         Ok(snap)
+    }
+
+    /// Rebuild when the store changed behind this process's back (another web node on the
+    /// same PostgreSQL, or `anchornet import` from the command line).
+    pub async fn refresh_if_stale(&self) -> Result<bool, String> {
+        let now = self.store.fingerprint().await.map_err(|e| e.to_string())?;
+        if now == self.snap().fingerprint {
+            return Ok(false);
+        }
+        self.rebuild().await?;
+        Ok(true)
     }
 
     async fn shapes(&self, src: &Source) -> Option<Shapes> {

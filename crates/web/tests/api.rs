@@ -182,6 +182,28 @@ async fn story(db: Db) {
         .await;
     assert_eq!(back["already_imported"], false);
 
+    // A batch stored by another process (the CLI, another web node) is picked up.
+    let other = app.store.batches(None).await.unwrap().len();
+    let p = common::renamed(
+        &app.dir,
+        "spend/manchester/2021-08.csv.xz",
+        "manchester-2021-08.csv.xz",
+    );
+    let r = anchornet_web::import::import_file(app.store.as_ref(), &app.manchester, &p, "cli")
+        .await
+        .unwrap();
+    assert_eq!(app.store.batches(None).await.unwrap().len(), other + 1);
+    let want = payments(&app.get(Some(&admin), "/overview.json").await.json()) + r.batch().accepted;
+    let deadline =
+        std::time::Instant::now() + std::time::Duration::from_secs(4 * anchornet_web::REFRESH_SECS);
+    while payments(&app.get(Some(&admin), "/overview.json").await.json()) != want {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server never noticed the new batch"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+
     // An upload through the page's form (multipart), as a member for their own anchor.
     let member = app.login("salford").await;
     let file = std::fs::read(common::demo("spend/salford/2021-09.csv.xz")).unwrap();

@@ -7,8 +7,8 @@ use anyhow::Context;
 
 /// Import payment files (or contracts registers, vendor lists) into a workspace for one
 /// anchor: one batch per file, all of its rows or none; a file already imported is
-/// recognised by its SHA-256 and skipped. A running server picks the batches up when it
-/// next starts (imports made in the browser are analysed at once).
+/// recognised by its SHA-256 and skipped. A running server picks the batches up within a
+/// few seconds.
 ///
 /// Exit codes: 0 done; 2 a file could not be read or stored (earlier files stay imported).
 #[derive(clap::Args, Debug)]
