@@ -405,3 +405,108 @@ async fn twins_agree_and_openapi_covers_every_json_route() {
     assert!(checked >= 10, "{checked}");
     app.cleanup().await;
 }
+
+/// Review decisions go into the overrides and change the analysis: a rejected location
+/// makes its supplier not located (the overview's located spend falls by exactly its spend),
+/// a rejected link splits the name off into a supplier of its own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn review_decisions_change_the_analysis() {
+    let app = TestApp::spawn(Db::Sqlite, false).await;
+    let admin = app.login("admin").await;
+    let queue = app.get(Some(&admin), "/review.json").await.json();
+    let items = queue["tables"][0]["rows"].as_array().unwrap().clone();
+    let first = |kind: &str| {
+        items
+            .iter()
+            .find(|i| i["kind"] == kind)
+            .unwrap_or_else(|| panic!("no {kind} item in {}", items.len()))
+            .clone()
+    };
+
+    // Location: reject it.
+    let loc = first("location");
+    let key = loc["subject"].as_str().unwrap().to_string();
+    let snap = app.state.snap();
+    let s = snap.by_key[&key] as usize;
+    let pence = snap.suppliers[s].influenceable;
+    assert!(snap.prepared.dataset.suppliers[s].location.is_some());
+    let known_before = snap.all_years[0].1.local.known;
+    let r = app
+        .post_form(
+            Some(&admin),
+            "/review",
+            &[
+                ("csrf", &admin.csrf),
+                ("kind", "location"),
+                ("subject", &key),
+                ("decision", "reject"),
+                ("note", "registered office"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = app
+        .get(Some(&admin), &format!("/suppliers/{key}.json"))
+        .await
+        .json();
+    assert!(page["location"].is_null(), "{}", page["location"]);
+    assert!(page["tables"][0]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["evidence"]
+            .as_str()
+            .unwrap()
+            .contains("rejected in review by admin (registered office)")));
+    let snap = app.state.snap();
+    assert_eq!(snap.all_years[0].1.local.known, known_before - pence);
+    // Decided items leave the queue; the decision is listed and audited.
+    let queue = app.get(Some(&admin), "/review.json").await.json();
+    assert!(!queue["tables"][0]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i["subject"] == key.as_str()));
+    assert_eq!(queue["tables"][1]["rows"][0]["decision"], "reject");
+    let log = app.get(Some(&admin), "/admin/audit.json").await.json();
+    let actions: Vec<&str> = log["tables"][0]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        &actions[..2],
+        ["export", "review"],
+        "the supplier twin's payments, then the decision"
+    );
+
+    // Link: reject it; the name becomes a supplier of its own with its payments.
+    {
+        let link = first("link");
+        let name = link["subject"].as_str().unwrap().to_string();
+        let before = app.state.snap().prepared.dataset.suppliers.len();
+        let r = app
+            .post_form(
+                Some(&admin),
+                "/review",
+                &[
+                    ("csrf", &admin.csrf),
+                    ("kind", "link"),
+                    ("subject", &name),
+                    ("decision", "reject"),
+                    ("note", "different firm"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303);
+        let snap = app.state.snap();
+        assert_eq!(snap.prepared.dataset.suppliers.len(), before + 1);
+        let split = snap.prepared.dataset.suppliers.last().unwrap();
+        assert_eq!(split.name, name);
+        assert!(split.location.is_none());
+        let s = (snap.prepared.dataset.suppliers.len() - 1) as u32;
+        assert!(snap.prepared.dataset.txns.iter().any(|t| t.supplier == s));
+    }
+    app.cleanup().await;
+}
