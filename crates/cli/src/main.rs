@@ -27,6 +27,11 @@ enum Command {
     Analyse(cmd::analyse::Args),
     Geo(cmd::geo::Args),
     Demo(cmd::demo::Args),
+    Init(cmd::init::Args),
+    Import(cmd::import::Args),
+    User(cmd::user::Args),
+    Anchor(cmd::user::AnchorArgs),
+    Serve(cmd::serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -36,6 +41,11 @@ fn main() -> ExitCode {
         Command::Analyse(a) => cmd::analyse::run(a),
         Command::Geo(a) => cmd::geo::run(a),
         Command::Demo(a) => cmd::demo::run(a),
+        Command::Init(a) => cmd::init::run(a),
+        Command::Import(a) => cmd::import::run(a),
+        Command::User(a) => cmd::user::run(a),
+        Command::Anchor(a) => cmd::user::run_anchor(a),
+        Command::Serve(a) => cmd::serve::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

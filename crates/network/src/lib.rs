@@ -17,6 +17,6 @@ pub mod run;
 pub mod shapes;
 
 pub use config::{AnchorKind, Deprivation, NetworkConfig};
-pub use pipeline::{prepare, Prepared, Quality};
+pub use pipeline::{prepare, prepare_records, Inputs, Prepared, Quality};
 pub use rules::Rules;
 pub use run::{run, RunError, RunResult};

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use anchornet_core::{FinancialYear, Payment, Postcode};
 use anchornet_geo::{GeoIndex, Place, Places};
-use anchornet_ingest::{FileReport, Ingest, Issue, Record};
+use anchornet_ingest::{FileReport, Ingest, Issue, Record, SupplierRecord};
 use anchornet_metrics::{AnchorInfo, Dataset, Location, NetworkInfo, SupplierInfo, Txn};
 
 use crate::config::{Deprivation, NetworkConfig};
@@ -54,6 +54,9 @@ pub struct Prepared {
     pub issues: Vec<Issue>,
     /// The payments, compact (for the Parquet export), parallel to `dataset.txns`.
     pub rows: Vec<Row>,
+    /// The full payment records, parallel to `dataset.txns`, when the caller supplied them
+    /// ([`prepare_records`]); empty from [`prepare`], which keeps only the compact rows.
+    pub payments: Vec<Payment>,
     /// The strings the rows refer to.
     pub strings: Strings,
     /// The local place.
@@ -247,26 +250,7 @@ fn ingest_anchor(
                 |r| match r {
                     Record::Payment(p) => {
                         if only_year.is_none_or(|y| y == p.financial_year) {
-                            let st = &mut out.strings;
-                            let name = p.supplier_name.trim();
-                            let redacted = p.redacted || name.is_empty();
-                            out.rows.push(Row {
-                                anchor: ai,
-                                redacted,
-                                file: st.files.intern(&p.source_file),
-                                line: p.line.min(u64::from(u32::MAX)) as u32,
-                                date: p.date,
-                                fy: p.financial_year,
-                                pence: p.amount.0,
-                                name: if redacted {
-                                    NONE
-                                } else {
-                                    st.names.intern(name)
-                                },
-                                category: st.categories.intern(&category_of(&p)),
-                                postcode: st.postcodes.intern_opt(p.supplier_postcode.as_deref()),
-                                company: st.companies.intern_opt(p.company_number.as_deref()),
-                            });
+                            out.rows.push(compact(&p, ai, &mut out.strings));
                         }
                     }
                     // A supplier-side file given as payments: its rows are reported, not used.
@@ -290,27 +274,8 @@ pub fn prepare(
     only_year: Option<FinancialYear>,
     progress: Progress<'_>,
 ) -> Result<Prepared, PipelineError> {
-    let mut places = Places::builtin(geo);
-    if let Some(p) = &cfg.places {
-        let path = cfg.path(p);
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| PipelineError::Config(format!("{}: {e}", path.display())))?;
-        places
-            .add_toml(geo, &text)
-            .map_err(|e| PipelineError::Config(format!("{}: {e}", path.display())))?;
-    }
-    let local = places
-        .get(&cfg.local_place)
-        .cloned()
-        .ok_or_else(|| PipelineError::UnknownPlace(cfg.local_place.clone()))?;
-    let wider = places
-        .get(&cfg.wider_place)
-        .cloned()
-        .ok_or_else(|| PipelineError::UnknownPlace(cfg.wider_place.clone()))?;
-    let rules = match &cfg.rules {
-        Some(r) => Rules::load(&cfg.path(r)).map_err(|e| PipelineError::Config(e.to_string()))?,
-        None => Rules::builtin(),
-    };
+    // Fail on a bad place or rules file before reading any payment file.
+    places_and_rules(cfg, geo)?;
 
     // ingest: anchors in parallel (no payment of one anchor can duplicate another's, so each
     // anchor de-duplicates on its own), results concatenated in anchor order.
@@ -345,6 +310,149 @@ pub fn prepare(
         files.extend(r.files);
     }
 
+    let registers = resolve_step::RegisterFiles {
+        files: register_files(cfg),
+        records: Vec::new(),
+    };
+    finish(
+        cfg,
+        geo,
+        Compact {
+            rows,
+            strings,
+            issues,
+            files,
+        },
+        registers,
+        progress,
+    )
+}
+
+/// A network's records already read (from files by [`prepare`], or from a workspace's
+/// store): the payments with the index of the anchor that paid each, supplier-side records
+/// with the kind of input they came from, and what the reading reported.
+#[derive(Default)]
+pub struct Inputs {
+    /// Payments.
+    pub payments: Vec<Payment>,
+    /// For each payment, its anchor's index in `cfg.anchors`.
+    pub anchor_of: Vec<u16>,
+    /// Supplier-side records, each with its input kind (`vendor list`, `contracts register`).
+    pub suppliers: Vec<(SupplierRecord, &'static str)>,
+    /// Skipped and rejected rows.
+    pub issues: Vec<Issue>,
+    /// Per-file reconciliation.
+    pub files: Vec<FileReport>,
+}
+
+/// Run the pipeline from resolve onwards on records already read. `cfg.anchors` names the
+/// anchors (their file lists are not read). The payments are kept in
+/// [`Prepared::payments`], parallel to the dataset's transactions.
+pub fn prepare_records(
+    cfg: &NetworkConfig,
+    geo: &GeoIndex,
+    inputs: Inputs,
+    progress: Progress<'_>,
+) -> Result<Prepared, PipelineError> {
+    let Inputs {
+        payments,
+        anchor_of,
+        suppliers,
+        issues,
+        files,
+    } = inputs;
+    places_and_rules(cfg, geo)?;
+    let mut strings = Strings::default();
+    let rows = payments
+        .iter()
+        .zip(&anchor_of)
+        .map(|(p, &a)| compact(p, a, &mut strings))
+        .collect();
+    let registers = resolve_step::RegisterFiles {
+        files: Vec::new(),
+        records: suppliers
+            .iter()
+            .map(|(s, _)| resolve_step::register_record(s))
+            .collect(),
+    };
+    let mut prepared = finish(
+        cfg,
+        geo,
+        Compact {
+            rows,
+            strings,
+            issues,
+            files,
+        },
+        registers,
+        progress,
+    )?;
+    prepared.payments = payments;
+    Ok(prepared)
+}
+
+/// Payments read, compact.
+struct Compact {
+    rows: Vec<Row>,
+    strings: Strings,
+    issues: Vec<Issue>,
+    files: Vec<FileReport>,
+}
+
+/// The register files of a network: each anchor's vendor lists and contracts registers (as
+/// that anchor's own), then the network's registers.
+fn register_files(cfg: &NetworkConfig) -> Vec<(std::path::PathBuf, Option<String>)> {
+    let mut out = Vec::new();
+    for a in &cfg.anchors {
+        for f in a.vendors.iter().chain(&a.registers) {
+            out.push((cfg.path(f), Some(a.name.clone())));
+        }
+    }
+    for f in &cfg.registers {
+        out.push((cfg.path(f), None));
+    }
+    out
+}
+
+/// One payment as a compact row, its strings interned.
+fn compact(p: &Payment, anchor: u16, st: &mut Strings) -> Row {
+    let name = p.supplier_name.trim();
+    let redacted = p.redacted || name.is_empty();
+    Row {
+        anchor,
+        redacted,
+        file: st.files.intern(&p.source_file),
+        line: p.line.min(u64::from(u32::MAX)) as u32,
+        date: p.date,
+        fy: p.financial_year,
+        pence: p.amount.0,
+        name: if redacted {
+            NONE
+        } else {
+            st.names.intern(name)
+        },
+        category: st.categories.intern(&category_of(p)),
+        postcode: st.postcodes.intern_opt(p.supplier_postcode.as_deref()),
+        company: st.companies.intern_opt(p.company_number.as_deref()),
+    }
+}
+
+/// Resolve, locate, classify and apply the rules to payments already read.
+fn finish(
+    cfg: &NetworkConfig,
+    geo: &GeoIndex,
+    read: Compact,
+    registers: resolve_step::RegisterFiles,
+    progress: Progress<'_>,
+) -> Result<Prepared, PipelineError> {
+    let Compact {
+        rows,
+        strings,
+        issues,
+        files,
+    } = read;
+    let (local, wider, rules) = places_and_rules(cfg, geo)?;
+
     // resolve: each distinct payee name is one resolver input carrying its first anchor, its
     // spend and any company number the payment files give; registers are linked to entities.
     progress("resolve", "supplier names");
@@ -373,20 +481,9 @@ pub fn prepare(
             )
         })
         .collect();
-    let mut register_files = Vec::new();
-    for a in &cfg.anchors {
-        for f in a.vendors.iter().chain(&a.registers) {
-            register_files.push((cfg.path(f), Some(a.name.clone())));
-        }
-    }
-    for f in &cfg.registers {
-        register_files.push((cfg.path(f), None));
-    }
     let (resolution, register_files) = resolve_step::resolve_names(
         &inputs,
-        &resolve_step::RegisterFiles {
-            files: register_files,
-        },
+        registers,
         cfg.overrides.as_ref().map(|o| cfg.path(o)).as_deref(),
     )?;
     let entity_of: Vec<u32> = resolution.names.iter().map(|n| n.entity as u32).collect();
@@ -601,10 +698,40 @@ pub fn prepare(
         issues,
         resolution,
         rows,
+        payments: Vec::new(),
         strings,
         local,
         wider,
     })
+}
+
+/// The network's local and wider places and its rules.
+fn places_and_rules(
+    cfg: &NetworkConfig,
+    geo: &GeoIndex,
+) -> Result<(Place, Place, Rules), PipelineError> {
+    let mut places = Places::builtin(geo);
+    if let Some(p) = &cfg.places {
+        let path = cfg.path(p);
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| PipelineError::Config(format!("{}: {e}", path.display())))?;
+        places
+            .add_toml(geo, &text)
+            .map_err(|e| PipelineError::Config(format!("{}: {e}", path.display())))?;
+    }
+    let local = places
+        .get(&cfg.local_place)
+        .cloned()
+        .ok_or_else(|| PipelineError::UnknownPlace(cfg.local_place.clone()))?;
+    let wider = places
+        .get(&cfg.wider_place)
+        .cloned()
+        .ok_or_else(|| PipelineError::UnknownPlace(cfg.wider_place.clone()))?;
+    let rules = match &cfg.rules {
+        Some(r) => Rules::load(&cfg.path(r)).map_err(|e| PipelineError::Config(e.to_string()))?,
+        None => Rules::builtin(),
+    };
+    Ok((local, wider, rules))
 }
 
 /// The category a payment is analysed under: its procurement category (ProClass etc.), else

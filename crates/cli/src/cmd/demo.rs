@@ -17,6 +17,13 @@ pub struct Args {
     /// Print the analysis as JSON on stdout instead of the summary.
     #[arg(long)]
     pub json: bool,
+    /// Serve the demo network in the browser instead (a workspace in OUT/workspace; see
+    /// docs/web.md).
+    #[arg(long)]
+    pub serve: bool,
+    /// With --serve: the address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080", requires = "serve")]
+    pub bind: String,
 }
 
 /// The repository's bundled demo data.
@@ -33,6 +40,9 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         "demo network not found at {} (run from a clone of the repository)",
         file.display()
     );
+    if a.serve {
+        return super::serve::demo(&data, &a.out, &a.bind);
+    }
     eprintln!(
         "Anchornet demo: analysing the bundled real network {}",
         file.display()

@@ -3,4 +3,8 @@
 pub mod analyse;
 pub mod demo;
 pub mod geo;
+pub mod import;
 pub mod ingest;
+pub mod init;
+pub mod serve;
+pub mod user;

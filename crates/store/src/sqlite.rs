@@ -1,0 +1,53 @@
+//! The SQLite backend: one file in the workspace directory, in WAL mode so that readers (the
+//! web pages) never wait for a writer (an import), with foreign keys enforced.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, SqlitePool};
+
+use crate::backend::{migrate_impl, store_impl};
+use crate::{Backend, Result};
+
+/// SQLite migrations, in order.
+const MIGRATIONS: [(i64, &str); 1] = [(1, include_str!("../migrations/sqlite/0001_workspace.sql"))];
+
+/// A workspace in one SQLite file.
+#[derive(Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Open (creating if needed) and migrate the database at `path`.
+    pub async fn open(path: &Path) -> Result<SqliteStore> {
+        let opts = SqliteConnectOptions::from_str("sqlite://")?
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // FULL: a committed import survives power loss, not only a process crash.
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(30));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(opts)
+            .await?;
+        let s = SqliteStore { pool };
+        s.migrate().await?;
+        Ok(s)
+    }
+
+    async fn migrate(&self) -> Result<()> {
+        migrate_impl!(&self.pool, Sqlite, MIGRATIONS)
+    }
+
+    /// The connection pool (for tests that look at the tables directly).
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+}
+
+store_impl!(SqliteStore, Sqlite, Backend::Sqlite);

@@ -1,0 +1,274 @@
+//! One story of a workspace's life, told to both backends: SQLite always, PostgreSQL at
+//! `ANCHORNET_TEST_POSTGRES` (default `postgres://postgres@127.0.0.1:5432/test`) in a fresh
+//! schema. With `ANCHORNET_REQUIRE_POSTGRES=1` an unreachable PostgreSQL fails the test.
+//! The data is real: Salford City Council's published payments for July 2021 and its
+//! contracts register (data/demo, Open Government Licence v3.0).
+
+mod common;
+
+use anchornet_store::{password, read, Imported, Override, Role, Store, StoreError, Username};
+
+fn demo(path: &str) -> Vec<u8> {
+    let p = format!("{}/../../data/demo/{path}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&p).unwrap_or_else(|e| panic!("{p}: {e}"))
+}
+
+async fn story(store: &dyn Store) {
+    // Anchors: names are unique.
+    let salford = store
+        .add_anchor("Salford City Council", "council")
+        .await
+        .unwrap();
+    let trafford = store
+        .add_anchor("Trafford Council", "council")
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.add_anchor("Salford City Council", "council").await,
+        Err(StoreError::Exists(_))
+    ));
+    assert_eq!(
+        store.anchors().await.unwrap(),
+        vec![salford.clone(), trafford.clone()]
+    );
+
+    // Users: a hashed password, one role each; names are unique.
+    let hash = password::hash("a long enough secret").unwrap();
+    let ann = Username::parse("ann").unwrap();
+    let admin = store.add_user(&ann, &hash, Role::Admin).await.unwrap();
+    let bob = store
+        .add_user(
+            &Username::parse("bob").unwrap(),
+            &hash,
+            Role::Member(salford.id),
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.add_user(&ann, &hash, Role::Viewer).await,
+        Err(StoreError::Exists(_))
+    ));
+    assert!(matches!(
+        store
+            .add_user(&Username::parse("eve").unwrap(), &hash, Role::Member(9999))
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+    let (u, h) = store.user_login(&ann).await.unwrap().unwrap();
+    assert_eq!(u, admin);
+    assert!(password::verify("a long enough secret", &h));
+
+    // Sessions: found while live, gone when expired, ended by a role change.
+    let now = anchornet_store::now();
+    store
+        .create_session("tok-bob", bob.id, "csrf-1", now + 60)
+        .await
+        .unwrap();
+    let s = store.session("tok-bob", now).await.unwrap().unwrap();
+    assert_eq!(
+        (s.user.role, s.csrf.as_str()),
+        (Role::Member(salford.id), "csrf-1")
+    );
+    assert!(store.session("tok-bob", now + 61).await.unwrap().is_none());
+    store
+        .set_role(bob.id, Role::Member(trafford.id))
+        .await
+        .unwrap();
+    assert!(store.session("tok-bob", now).await.unwrap().is_none());
+    assert_eq!(
+        store.users().await.unwrap()[1].role,
+        Role::Member(trafford.id)
+    );
+
+    // Import a real payment file: every accepted row is stored, exactly.
+    let fp0 = store.fingerprint().await.unwrap();
+    let bytes = demo("spend/salford/2021-07.csv.xz");
+    let nb = read::read(&salford, "2021-07.csv.xz", bytes.clone(), "ann");
+    assert_eq!(nb.payments.len(), 1974, "the file's accepted rows (README)");
+    let batch = match store.import_batch(&nb, &|_, _| {}).await.unwrap() {
+        Imported::Created(b) => b,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!((batch.accepted, batch.kind.as_str()), (1974, "payments"));
+    assert_eq!(batch.total_pence, 3_742_738_249);
+    let live = store.live_payments().await.unwrap();
+    assert_eq!(live.len(), 1974);
+    assert!(live.iter().all(|(a, _)| *a == salford.id));
+    let back: Vec<_> = live.into_iter().map(|(_, p)| p).collect();
+    assert_eq!(back, nb.payments, "payments read back field for field");
+
+    // The same bytes again are recognised, and add nothing.
+    let again = store.import_batch(&nb, &|_, _| {}).await.unwrap();
+    assert_eq!(again, Imported::AlreadyImported(batch.clone()));
+    assert_eq!(
+        store.payment_counts().await.unwrap(),
+        vec![(salford.id, 1974)]
+    );
+    let fp1 = store.fingerprint().await.unwrap();
+    assert_ne!(fp0, fp1, "an import changes the fingerprint");
+
+    // All or nothing: a batch whose 1,000th row cannot be stored leaves no row behind.
+    let mut broken = read::read(
+        &trafford,
+        "broken.csv",
+        demo("spend/salford/2021-08.csv.xz"),
+        "ann",
+    );
+    assert!(broken.payments.len() > 1000);
+    broken.payments[999].line = u64::MAX; // violates CHECK (line >= 0) after two chunks went in
+    assert!(store.import_batch(&broken, &|_, _| {}).await.is_err());
+    assert!(store
+        .batch_by_sha256(&broken.sha256)
+        .await
+        .unwrap()
+        .is_none());
+    assert_eq!(
+        store.payment_counts().await.unwrap(),
+        vec![(salford.id, 1974)]
+    );
+    assert_eq!(store.batches(None).await.unwrap().len(), 1);
+    assert_eq!(
+        store.fingerprint().await.unwrap(),
+        fp1,
+        "a failed import changes nothing"
+    );
+
+    // Supplier-side records: Salford's contracts register.
+    let reg = read::read(
+        &salford,
+        "salford_contracts_register_2022.csv.xz",
+        demo("registers/salford_contracts_register_2022.csv.xz"),
+        "ann",
+    );
+    let rb = store
+        .import_batch(&reg, &|_, _| {})
+        .await
+        .unwrap()
+        .batch()
+        .clone();
+    assert_eq!(rb.kind, "suppliers");
+    let recs = store.live_supplier_records().await.unwrap();
+    assert_eq!(recs.len() as i64, rb.accepted);
+    assert_eq!(
+        recs.iter().map(|r| r.record.clone()).collect::<Vec<_>>(),
+        reg.suppliers
+    );
+
+    // Issues are kept with their batch; progress reaches the total.
+    let harmonised = read::read(
+        &salford,
+        "harmonised-2021-04-to-06.csv.xz",
+        demo("spend/salford/harmonised-2021-04-to-06.csv.xz"),
+        "ann",
+    );
+    let seen = std::sync::Mutex::new((0u64, 0u64));
+    let hb = store
+        .import_batch(&harmonised, &|d, t| *seen.lock().unwrap() = (d, t))
+        .await
+        .unwrap()
+        .batch()
+        .clone();
+    let n = harmonised.payments.len() as u64;
+    assert_eq!(*seen.lock().unwrap(), (n, n));
+    let issues = store.batch_issues(hb.id, 1_000_000, 0).await.unwrap();
+    assert_eq!(issues, harmonised.issues);
+    assert_eq!(hb.reports, harmonised.reports);
+    assert_eq!(hb.rows_read, hb.accepted + hb.skipped + hb.rejected);
+
+    // Withdraw: rows leave, the report and issues stay; the file can then come back.
+    assert!(store.withdraw_batch(hb.id, "ann").await.unwrap());
+    let fp2 = store.fingerprint().await.unwrap();
+    assert!(!store.withdraw_batch(hb.id, "ann").await.unwrap());
+    assert_ne!(fp2, fp1);
+    assert_eq!(
+        store.payment_counts().await.unwrap(),
+        vec![(salford.id, 1974)]
+    );
+    let w = store.batch(hb.id).await.unwrap().unwrap();
+    assert_eq!(w.withdrawn_by.as_deref(), Some("ann"));
+    assert_eq!(
+        store.batch_issues(hb.id, 1_000_000, 0).await.unwrap().len(),
+        issues.len()
+    );
+    let back = store.import_batch(&harmonised, &|_, _| {}).await.unwrap();
+    assert!(
+        matches!(&back, Imported::Created(b) if b.id != hb.id),
+        "{back:?}"
+    );
+
+    // Review decisions: one per subject, replaced by a later one.
+    let o = Override {
+        kind: "location".into(),
+        subject: "abc123".into(),
+        decision: "reject".into(),
+        note: "registered office only".into(),
+        decided_by: "ann".into(),
+        decided_at: 1,
+    };
+    store.set_override(&o).await.unwrap();
+    store
+        .set_override(&Override {
+            decision: "confirm".into(),
+            decided_at: 2,
+            ..o.clone()
+        })
+        .await
+        .unwrap();
+    let fp3 = store.fingerprint().await.unwrap();
+    assert_ne!(fp3, fp2, "a decision changes the fingerprint");
+    let all = store.overrides().await.unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].decision, "confirm");
+    assert!(store
+        .set_override(&Override {
+            kind: "colour".into(),
+            ..o
+        })
+        .await
+        .is_err());
+
+    // The audit log saw the imports, the withdrawal and the decisions, newest first.
+    store
+        .audit("ann", "export", "payments of Salford City Council")
+        .await
+        .unwrap();
+    let log = store.audit_log(100).await.unwrap();
+    let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        ["export", "review", "review", "import", "withdraw", "import", "import", "import"]
+    );
+}
+
+#[tokio::test]
+async fn story_on_sqlite() {
+    let dir = common::tempdir();
+    let store = anchornet_store::open(&format!("sqlite://{}/ws.db", dir.display()))
+        .await
+        .unwrap();
+    story(store.as_ref()).await;
+    // WAL: readers never wait for an import.
+    let sqlite = anchornet_store::sqlite::SqliteStore::open(&dir.join("ws.db"))
+        .await
+        .unwrap();
+    let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode")
+        .fetch_one(sqlite.pool())
+        .await
+        .unwrap();
+    assert_eq!(mode, "wal");
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[tokio::test]
+async fn story_on_postgres() {
+    let Some((url, schema)) = common::postgres().await else {
+        return;
+    };
+    let store = anchornet_store::postgres::PgStore::open_in_schema(&url, Some(&schema))
+        .await
+        .unwrap();
+    story(&store).await;
+    anchornet_store::postgres::PgStore::drop_schema(&url, &schema)
+        .await
+        .unwrap();
+}

@@ -1,0 +1,164 @@
+//! Every route, in one list. The router is built from [`routes`] and nothing else, so the
+//! list is the whole surface: the authorisation tests walk it, and a new route is covered
+//! by them the moment it is added here.
+//!
+//! A route with `twins` answers `PATH` (HTML), `PATH.json` and `PATH.csv`. Where `PATH` ends
+//! in a parameter (`/anchors/{anchor}`) the twin's extension arrives inside the parameter
+//! (`/anchors/3.json`) and the handler strips it.
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post, MethodRouter};
+use axum::Router;
+
+use crate::handlers::{
+    admin, anchors, api, assets, imports, login, map, overview, public, review, suppliers, tables,
+};
+use crate::state::AppState;
+
+/// Who may use a route (the handler enforces it; the tests check it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone.
+    Public,
+    /// Any signed-in user.
+    Signed,
+    /// Admins and anchor members (row-level data, each member only their anchor's).
+    Rows,
+    /// Network admins.
+    Admin,
+}
+
+/// One route.
+pub struct Route {
+    /// `GET` or `POST`.
+    pub method: &'static str,
+    /// The path, with `{param}` placeholders.
+    pub path: &'static str,
+    /// Has `.json` and `.csv` twins.
+    pub twins: bool,
+    /// Who may use it.
+    pub access: Access,
+    /// The handler.
+    pub handler: MethodRouter<AppState>,
+}
+
+fn r(
+    method: &'static str,
+    path: &'static str,
+    twins: bool,
+    access: Access,
+    handler: MethodRouter<AppState>,
+) -> Route {
+    Route {
+        method,
+        path,
+        twins,
+        access,
+        handler,
+    }
+}
+
+/// Every route.
+pub fn routes() -> Vec<Route> {
+    use Access::*;
+    vec![
+        r("GET", "/", false, Public, get(overview::root)),
+        r("GET", "/healthz", false, Public, get(api::healthz)),
+        r("GET", "/assets/{file}", false, Public, get(assets::asset)),
+        r("GET", "/login", false, Public, get(login::form)),
+        r("POST", "/login", false, Public, post(login::submit)),
+        r("POST", "/logout", false, Signed, post(login::logout)),
+        r("GET", "/me", true, Signed, get(login::me)),
+        r("GET", "/overview", true, Signed, get(overview::overview)),
+        r("GET", "/anchors", true, Signed, get(anchors::list)),
+        r("GET", "/anchors/{anchor}", true, Signed, get(anchors::show)),
+        r(
+            "GET",
+            "/anchors/{anchor}/payments",
+            true,
+            Rows,
+            get(anchors::payments),
+        ),
+        r("GET", "/suppliers", true, Signed, get(suppliers::list)),
+        r(
+            "GET",
+            "/suppliers/{supplier}",
+            true,
+            Signed,
+            get(suppliers::show),
+        ),
+        r("GET", "/categories", true, Signed, get(tables::categories)),
+        r("GET", "/leakage", true, Signed, get(tables::leakage)),
+        r("GET", "/map", true, Signed, get(map::map)),
+        r("GET", "/imports", true, Rows, get(imports::list)),
+        r("POST", "/imports", false, Rows, post(imports::upload)),
+        r("GET", "/imports/jobs/{job}", true, Rows, get(imports::job)),
+        r("GET", "/imports/{batch}", true, Rows, get(imports::show)),
+        r(
+            "POST",
+            "/imports/{batch}/withdraw",
+            false,
+            Rows,
+            post(imports::withdraw),
+        ),
+        r("POST", "/api/imports", false, Rows, post(api::import)),
+        r("GET", "/review", true, Admin, get(review::queue)),
+        r("POST", "/review", false, Admin, post(review::decide)),
+        r("GET", "/admin/users", true, Admin, get(admin::users)),
+        r("POST", "/admin/users", false, Admin, post(admin::add_user)),
+        r(
+            "POST",
+            "/admin/users/{user}/role",
+            false,
+            Admin,
+            post(admin::set_role),
+        ),
+        r("GET", "/admin/anchors", true, Admin, get(admin::anchors)),
+        r(
+            "POST",
+            "/admin/anchors",
+            false,
+            Admin,
+            post(admin::add_anchor),
+        ),
+        r("GET", "/admin/audit", true, Admin, get(admin::audit)),
+        r("GET", "/public", true, Public, get(public::overview)),
+        r(
+            "GET",
+            "/public/categories",
+            true,
+            Public,
+            get(public::categories),
+        ),
+    ]
+}
+
+/// The concrete paths a route answers (itself and its twins).
+pub fn paths_of(route: &Route) -> Vec<String> {
+    let mut v = vec![route.path.to_string()];
+    if route.twins {
+        v.push(format!("{}.json", route.path));
+        v.push(format!("{}.csv", route.path));
+    }
+    v
+}
+
+/// The application: every route, error rendering, security headers, upload limit.
+pub fn router(state: AppState) -> Router {
+    let limit = state.cfg.web.max_upload_mib * 1024 * 1024;
+    let mut app: Router<AppState> = Router::new();
+    for route in routes() {
+        let ends_in_param = route.path.ends_with('}');
+        if route.twins && !ends_in_param {
+            for p in paths_of(&route) {
+                app = app.route(&p, route.handler.clone());
+            }
+        } else {
+            app = app.route(route.path, route.handler);
+        }
+    }
+    app.layer(DefaultBodyLimit::max(limit))
+        .layer(axum::middleware::from_fn(crate::error::render))
+        .layer(axum::middleware::from_fn(crate::headers))
+        .with_state(state)
+}

@@ -1,0 +1,132 @@
+//! `AppState`: what every handler shares — the store, the workspace settings, the geography
+//! index, the current analysis snapshot, running import jobs and the login limiter.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
+
+use anchornet_geo::GeoIndex;
+use anchornet_store::Store;
+
+use crate::auth::LoginLimiter;
+use crate::import::Job;
+use crate::snapshot::{Shapes, Snapshot, Source};
+use crate::workspace::WorkspaceConfig;
+
+/// Shared by every request.
+#[derive(Clone)]
+pub struct AppState {
+    /// The workspace's store.
+    pub store: Arc<dyn Store>,
+    /// The workspace settings.
+    pub cfg: Arc<WorkspaceConfig>,
+    /// The geography index.
+    pub geo: Arc<GeoIndex>,
+    /// The analysis pages read.
+    pub snapshot: Arc<RwLock<Arc<Snapshot>>>,
+    /// One rebuild at a time; each reads the store afresh, so a queued one sees every change.
+    pub rebuilding: Arc<tokio::sync::Mutex<u64>>,
+    /// Import jobs of this process, by id.
+    pub jobs: Arc<Mutex<HashMap<u64, Job>>>,
+    /// Failed logins, by client address and by user name.
+    pub limiter: Arc<Mutex<LoginLimiter>>,
+    /// Map outlines of the wider place, read once.
+    pub shapes: Arc<tokio::sync::OnceCell<Option<Shapes>>>,
+}
+
+impl AppState {
+    /// A state over an open store; call [`AppState::rebuild`] before serving.
+    pub fn new(store: Arc<dyn Store>, cfg: WorkspaceConfig, geo: Arc<GeoIndex>) -> AppState {
+        AppState {
+            store,
+            cfg: Arc::new(cfg),
+            geo,
+            snapshot: Arc::new(RwLock::new(Arc::new(Snapshot::empty()))),
+            rebuilding: Arc::new(tokio::sync::Mutex::new(0)),
+            jobs: Arc::new(Mutex::new(HashMap::new())),
+            limiter: Arc::new(Mutex::new(LoginLimiter::default())),
+            shapes: Arc::new(tokio::sync::OnceCell::new()),
+        }
+    }
+
+    /// The current snapshot.
+    pub fn snap(&self) -> Arc<Snapshot> {
+        self.snapshot
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Rebuild the analysis from the store and swap it in.
+    pub async fn rebuild(&self) -> Result<Arc<Snapshot>, String> {
+        let mut version = self.rebuilding.lock().await;
+        let err = |e: anchornet_store::StoreError| e.to_string();
+        let src = Source {
+            fingerprint: self.store.fingerprint().await.map_err(err)?,
+            anchors: self.store.anchors().await.map_err(err)?,
+            payments: self.store.live_payments().await.map_err(err)?,
+            suppliers: self.store.live_supplier_records().await.map_err(err)?,
+            overrides: self.store.overrides().await.map_err(err)?,
+        };
+        let shapes = self.shapes(&src).await;
+        *version += 1;
+        let v = *version;
+        let cfg = self.cfg.clone();
+        let geo = self.geo.clone();
+        let snap = tokio::task::spawn_blocking(move || {
+            Snapshot::build(&cfg, &geo, src, shapes.as_ref(), v)
+        })
+        .await
+        .map_err(|e| e.to_string())??;
+        let snap = Arc::new(snap);
+        *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = snap.clone();
+        Ok(snap)
+    }
+
+    /// Rebuild when the store changed behind this process's back (another web node on the
+    /// same PostgreSQL, or `anchornet import` from the command line).
+    pub async fn refresh_if_stale(&self) -> Result<bool, String> {
+        let now = self.store.fingerprint().await.map_err(|e| e.to_string())?;
+        if now == self.snap().fingerprint {
+            return Ok(false);
+        }
+        self.rebuild().await?;
+        Ok(true)
+    }
+
+    async fn shapes(&self, src: &Source) -> Option<Shapes> {
+        if src.anchors.is_empty() {
+            return None;
+        }
+        let cfg = self.cfg.clone();
+        let geo = self.geo.clone();
+        self.shapes
+            .get_or_init(|| async move {
+                tokio::task::spawn_blocking(move || {
+                    let wider = cfg.wider_place.clone().unwrap_or(cfg.local_place.clone());
+                    let mut places = anchornet_geo::Places::builtin(&geo);
+                    if let Some(p) = &cfg.places {
+                        let text = std::fs::read_to_string(cfg.dir.join(p)).ok()?;
+                        places.add_toml(&geo, &text).ok()?;
+                    }
+                    let place = places.get(&wider)?;
+                    let districts = place.districts.iter().map(|d| d.to_string()).collect();
+                    let shapes = anchornet_network::shapes::lsoa21_in(
+                        &anchornet_geo::default_reference_dir(),
+                        &districts,
+                    )
+                    .ok()?;
+                    Some(
+                        shapes
+                            .into_iter()
+                            .map(|s| (s.code, s.name, s.rings))
+                            .collect(),
+                    )
+                })
+                .await
+                .ok()
+                .flatten()
+            })
+            .await
+            .clone()
+    }
+}

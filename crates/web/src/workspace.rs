@@ -1,0 +1,354 @@
+//! A workspace: a directory holding the network's `anchornet.toml` and (by default) its
+//! SQLite database. `anchornet init DIR --place NAME` makes one; `anchornet serve` opens it.
+//!
+//! ```toml
+//! name = "Salford anchor network"
+//! local_place = "Salford"
+//! wider_place = "Greater Manchester"   # defaults to the local place
+//! deprivation = "iod2025"              # or "imd2019"
+//! database_url = "sqlite://anchornet.db" # the default; or postgres://…
+//!
+//! [web]
+//! bind = "127.0.0.1:8080"
+//! secure_cookies = true   # false only for plain-http loopback
+//! publish = true          # serve the public view at /public
+//! ```
+//!
+//! Configuration is strict: defaults in code, then this file, then `ANCHORNET_DATABASE_URL`,
+//! `ANCHORNET_BIND` and `ANCHORNET_SECURE_COOKIES` from the environment; unknown keys are
+//! errors that name the key.
+
+use std::path::{Path, PathBuf};
+
+use anchornet_network::config::{AnchorConfig, AnchorKind, Deprivation, NetworkConfig};
+use serde::{Deserialize, Serialize};
+
+/// The workspace file's name.
+pub const FILE: &str = "anchornet.toml";
+/// The default SQLite database file in the workspace directory.
+pub const DB_FILE: &str = "anchornet.db";
+
+/// Web settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebConfig {
+    /// Address to listen on.
+    #[serde(default = "default_bind")]
+    pub bind: String,
+    /// Mark the session cookie `Secure` (sent over HTTPS only). Turn off only when serving
+    /// plain HTTP on loopback.
+    #[serde(default = "yes")]
+    pub secure_cookies: bool,
+    /// Serve the public view (aggregates with small cells suppressed) without a login.
+    #[serde(default = "yes")]
+    pub publish: bool,
+    /// Largest upload accepted, in MiB.
+    #[serde(default = "default_upload")]
+    pub max_upload_mib: usize,
+}
+
+fn default_bind() -> String {
+    "127.0.0.1:8080".into()
+}
+fn yes() -> bool {
+    true
+}
+fn default_upload() -> usize {
+    256
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            bind: default_bind(),
+            secure_cookies: true,
+            publish: true,
+            max_upload_mib: default_upload(),
+        }
+    }
+}
+
+/// The workspace file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkspaceConfig {
+    /// Network name.
+    pub name: String,
+    /// Local place (district, region, combined authority or a built-in place).
+    pub local_place: String,
+    /// Wider place; the local place when absent.
+    pub wider_place: Option<String>,
+    /// Deprivation edition.
+    #[serde(default = "default_dep")]
+    pub deprivation: String,
+    /// Database URL; `sqlite://anchornet.db` in the workspace directory when absent.
+    pub database_url: Option<String>,
+    /// A places file adding custom places (relative to the workspace).
+    pub places: Option<String>,
+    /// An influenceable-spend rules file (relative to the workspace).
+    pub rules: Option<String>,
+    /// Web settings.
+    #[serde(default)]
+    pub web: WebConfig,
+    /// The workspace directory.
+    #[serde(skip)]
+    pub dir: PathBuf,
+}
+
+fn default_dep() -> String {
+    "iod2025".into()
+}
+
+/// Why a workspace could not be made or opened.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkspaceError {
+    /// File system.
+    #[error("{path}: {source}")]
+    Io {
+        /// Path.
+        path: String,
+        /// Cause.
+        source: std::io::Error,
+    },
+    /// The file is not valid (the message names the key).
+    #[error("{path}: {message}")]
+    Invalid {
+        /// Path.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The database.
+    #[error(transparent)]
+    Store(#[from] anchornet_store::StoreError),
+}
+
+impl WorkspaceConfig {
+    /// Read `DIR/anchornet.toml`, then apply the `ANCHORNET_*` environment.
+    pub fn load(dir: &Path) -> Result<WorkspaceConfig, WorkspaceError> {
+        let path = dir.join(FILE);
+        let text = std::fs::read_to_string(&path).map_err(|source| WorkspaceError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let mut c: WorkspaceConfig =
+            toml::from_str(&text).map_err(|e| WorkspaceError::Invalid {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            })?;
+        c.dir = dir.to_path_buf();
+        if let Ok(u) = std::env::var("ANCHORNET_DATABASE_URL") {
+            if !u.is_empty() {
+                c.database_url = Some(u);
+            }
+        }
+        if let Ok(b) = std::env::var("ANCHORNET_BIND") {
+            if !b.is_empty() {
+                c.web.bind = b;
+            }
+        }
+        if let Ok(s) = std::env::var("ANCHORNET_SECURE_COOKIES") {
+            c.web.secure_cookies = !matches!(s.as_str(), "0" | "false" | "no" | "off");
+        }
+        c.deprivation().map_err(|message| WorkspaceError::Invalid {
+            path: path.display().to_string(),
+            message,
+        })?;
+        Ok(c)
+    }
+
+    /// The database URL in force.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(u) if u.contains("://") && !u.starts_with("sqlite://") => u.clone(),
+            Some(u) => {
+                let p = u
+                    .strip_prefix("sqlite://")
+                    .or_else(|| u.strip_prefix("sqlite:"))
+                    .unwrap_or(u);
+                format!("sqlite://{}", self.dir.join(p).display())
+            }
+            None => format!("sqlite://{}", self.dir.join(DB_FILE).display()),
+        }
+    }
+
+    fn deprivation(&self) -> Result<Deprivation, String> {
+        match self.deprivation.as_str() {
+            "iod2025" => Ok(Deprivation::Iod2025),
+            "imd2019" => Ok(Deprivation::Imd2019),
+            o => Err(format!("deprivation `{o}`: use \"iod2025\" or \"imd2019\"")),
+        }
+    }
+
+    /// The network as the pipeline takes it, with these anchors (their files are in the
+    /// store, so the lists of files are empty).
+    pub fn network(&self, anchors: &[anchornet_store::Anchor]) -> NetworkConfig {
+        NetworkConfig {
+            name: self.name.clone(),
+            local_place: self.local_place.clone(),
+            wider_place: self
+                .wider_place
+                .clone()
+                .unwrap_or_else(|| self.local_place.clone()),
+            deprivation: self.deprivation().unwrap_or_default(),
+            rules: self.rules.clone(),
+            places: self.places.clone(),
+            registers: Vec::new(),
+            overrides: None,
+            anchors: anchors
+                .iter()
+                .map(|a| AnchorConfig {
+                    name: a.name.clone(),
+                    kind: anchor_kind(&a.kind).unwrap_or(AnchorKind::Other),
+                    payments: Vec::new(),
+                    vendors: Vec::new(),
+                    registers: Vec::new(),
+                    mapping: None,
+                })
+                .collect(),
+            base: self.dir.clone(),
+        }
+    }
+
+    /// Open the workspace's store (creating and migrating the database as needed).
+    pub async fn open_store(
+        &self,
+    ) -> Result<std::sync::Arc<dyn anchornet_store::Store>, WorkspaceError> {
+        Ok(anchornet_store::open(&self.database_url()).await?)
+    }
+}
+
+/// The anchor kinds of the network file, by name.
+pub const ANCHOR_KINDS: [&str; 8] = [
+    "council",
+    "nhs_trust",
+    "university",
+    "college",
+    "housing_association",
+    "police",
+    "fire",
+    "other",
+];
+
+/// Parse an anchor kind name.
+pub fn anchor_kind(s: &str) -> Option<AnchorKind> {
+    Some(match s {
+        "council" => AnchorKind::Council,
+        "nhs_trust" => AnchorKind::NhsTrust,
+        "university" => AnchorKind::University,
+        "college" => AnchorKind::College,
+        "housing_association" => AnchorKind::HousingAssociation,
+        "police" => AnchorKind::Police,
+        "fire" => AnchorKind::Fire,
+        "other" => AnchorKind::Other,
+        _ => return None,
+    })
+}
+
+/// Make a workspace in `dir`: write `anchornet.toml` for a network in `place` (checked
+/// against the known places) and create the SQLite database. Refuses to overwrite.
+pub async fn init(
+    dir: &Path,
+    name: &str,
+    place: &str,
+    wider: Option<&str>,
+    geo: &anchornet_geo::GeoIndex,
+) -> Result<WorkspaceConfig, WorkspaceError> {
+    let places = anchornet_geo::Places::builtin(geo);
+    for p in std::iter::once(place).chain(wider) {
+        if places.get(p).is_none() {
+            return Err(WorkspaceError::Invalid {
+                path: dir.join(FILE).display().to_string(),
+                message: format!("unknown place `{p}` (see `anchornet geo places`)"),
+            });
+        }
+    }
+    let path = dir.join(FILE);
+    if path.exists() {
+        return Err(WorkspaceError::Invalid {
+            path: path.display().to_string(),
+            message: "a workspace is already here".into(),
+        });
+    }
+    std::fs::create_dir_all(dir).map_err(|source| WorkspaceError::Io {
+        path: dir.display().to_string(),
+        source,
+    })?;
+    let text = format!(
+        "# Anchornet workspace (see docs/web.md). Anchors, users and imports live in the database.\n\
+         name = {}\nlocal_place = {}\n{}deprivation = \"iod2025\"\n\
+         # database_url = \"postgres://user@host/db\"  # default: sqlite://{DB_FILE} here\n\n\
+         [web]\nbind = \"127.0.0.1:8080\"\n\
+         # Serving plain http on loopback only? Set secure_cookies = false.\n\
+         secure_cookies = true\npublish = true\n",
+        toml_str(name),
+        toml_str(place),
+        wider
+            .map(|w| format!("wider_place = {}\n", toml_str(w)))
+            .unwrap_or_default(),
+    );
+    std::fs::write(&path, text).map_err(|source| WorkspaceError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    let cfg = WorkspaceConfig::load(dir)?;
+    cfg.open_store().await?;
+    Ok(cfg)
+}
+
+fn toml_str(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+/// Write a workspace file for a network file's settings (the demo's workspace), with
+/// cookies for plain-http loopback. Refuses to overwrite.
+pub fn write_for_network(
+    dir: &Path,
+    net: &NetworkConfig,
+    secure_cookies: bool,
+) -> Result<WorkspaceConfig, WorkspaceError> {
+    let path = dir.join(FILE);
+    if path.exists() {
+        return WorkspaceConfig::load(dir);
+    }
+    std::fs::create_dir_all(dir).map_err(|source| WorkspaceError::Io {
+        path: dir.display().to_string(),
+        source,
+    })?;
+    let abs = |p: &Option<String>| {
+        p.as_ref().map(|p| {
+            let p = net.path(p);
+            p.canonicalize().unwrap_or(p).display().to_string()
+        })
+    };
+    let cfg = WorkspaceConfig {
+        name: net.name.clone(),
+        local_place: net.local_place.clone(),
+        wider_place: Some(net.wider_place.clone()),
+        deprivation: match net.deprivation {
+            Deprivation::Iod2025 => "iod2025".into(),
+            Deprivation::Imd2019 => "imd2019".into(),
+        },
+        database_url: None,
+        places: abs(&net.places),
+        rules: abs(&net.rules),
+        web: WebConfig {
+            secure_cookies,
+            ..WebConfig::default()
+        },
+        dir: dir.to_path_buf(),
+    };
+    let text = toml::to_string(&cfg).map_err(|e| WorkspaceError::Invalid {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    std::fs::write(
+        &path,
+        format!("# Anchornet workspace (see docs/web.md)\n{text}"),
+    )
+    .map_err(|source| WorkspaceError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    WorkspaceConfig::load(dir)
+}

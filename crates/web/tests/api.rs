@@ -1,0 +1,512 @@
+//! The real app on port 0, on SQLite and on PostgreSQL: sign-in and its limits, cookies,
+//! CSRF, imports (atomic, idempotent, withdrawable) changing the overview, the twins, the
+//! error envelope, and the OpenAPI file covering every JSON route.
+
+mod common;
+
+use common::{set_cookie_header, Db, TestApp, PASSWORD};
+
+fn payments(overview_json: &serde_json::Value) -> i64 {
+    overview_json["tables"][0]["rows"][0]["payments"]
+        .as_i64()
+        .unwrap()
+}
+
+async fn story(db: Db) {
+    let app = TestApp::spawn(db, true).await;
+
+    // Signed out: pages redirect to sign-in, twins answer the envelope, the public view is open.
+    let r = app.get(None, "/overview").await;
+    assert_eq!(r.status, 303);
+    assert_eq!(r.headers["location"], "/login?next=/overview");
+    let r = app.get(None, "/overview.json").await;
+    assert_eq!(r.status, 401);
+    assert_eq!(r.json()["error"]["code"], "unauthorized");
+    assert_eq!(app.get(None, "/public").await.status, 200);
+    assert_eq!(app.get(None, "/healthz").await.body, "ok");
+    let r = app.get(None, "/no/such/page.json").await;
+    assert_eq!(
+        (r.status, r.json()["error"]["status"].as_i64()),
+        (404, Some(404))
+    );
+
+    // Security headers and cookie flags.
+    assert!(r.headers["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("default-src 'none'"));
+    let login = app.get(None, "/login").await;
+    let c = set_cookie_header(&login.headers, "anchornet_login").unwrap();
+    for flag in ["HttpOnly", "SameSite=Strict", "Secure", "Path=/"] {
+        assert!(c.contains(flag), "{c}");
+    }
+
+    // Sign-in: a wrong password fails; the form's token must match its cookie.
+    let bad = app
+        .try_login("salford", "not the password")
+        .await
+        .unwrap_err();
+    assert_eq!(bad.status, 401);
+    assert!(bad.body.contains("do not match"));
+    let r = app
+        .post_form(
+            None,
+            "/login",
+            &[
+                ("csrf", "forged"),
+                ("username", "admin"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 403, "a sign-in without the pre-session token");
+
+    let admin = app.login("admin").await;
+    let me = app.get(Some(&admin), "/me.json").await.json();
+    assert_eq!(me["role"], "admin");
+
+    // The overview counts the imported payments: Salford's 1,974 and Manchester's July 2021.
+    let before = app.get(Some(&admin), "/overview.json").await.json();
+    let live: i64 = app
+        .store
+        .payment_counts()
+        .await
+        .unwrap()
+        .iter()
+        .map(|c| c.1)
+        .sum();
+    assert_eq!(payments(&before), live);
+    assert!(live > 1974 + 3000, "{live}");
+
+    // CSRF: a form without the session's token changes nothing.
+    let r = app
+        .post_form(
+            Some(&admin),
+            "/admin/anchors",
+            &[
+                ("csrf", "nope"),
+                ("name", "Trafford Council"),
+                ("kind", "council"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    assert_eq!(app.store.anchors().await.unwrap().len(), 2);
+    let r = app
+        .post_form(
+            Some(&admin),
+            "/admin/anchors",
+            &[
+                ("csrf", &admin.csrf),
+                ("name", "Trafford Council"),
+                ("kind", "council"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let trafford = app.store.anchors().await.unwrap()[2].clone();
+    assert_eq!(trafford.name, "Trafford Council");
+
+    // Import through the API: a new batch; the overview changes by exactly its rows.
+    let bytes = std::fs::read(common::demo("spend/salford/2021-08.csv.xz")).unwrap();
+    let job = app
+        .import(&admin, app.salford.id, "2021-08.csv.xz", bytes.clone())
+        .await;
+    assert_eq!(job["stage"], "done", "{job}");
+    assert_eq!(job["already_imported"], false);
+    let batch_id = job["batch_id"].as_i64().unwrap();
+    let batch = app.store.batch(batch_id).await.unwrap().unwrap();
+    assert!(batch.accepted > 1000);
+    let after = app.get(Some(&admin), "/overview.json").await.json();
+    assert_eq!(payments(&after), payments(&before) + batch.accepted);
+
+    // The same file again is recognised; nothing changes.
+    let again = app
+        .import(&admin, app.salford.id, "copy-of-2021-08.csv", bytes.clone())
+        .await;
+    assert_eq!(
+        (
+            again["already_imported"].as_bool(),
+            again["batch_id"].as_i64()
+        ),
+        (Some(true), Some(batch_id))
+    );
+    assert_eq!(
+        payments(&app.get(Some(&admin), "/overview.json").await.json()),
+        payments(&after)
+    );
+
+    // Its report: reconciliation and issues, with twins.
+    let rep = app
+        .get(Some(&admin), &format!("/imports/{batch_id}.json"))
+        .await
+        .json();
+    assert_eq!(rep["batch"]["accepted"].as_i64(), Some(batch.accepted));
+    let files = rep["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "files")
+        .unwrap();
+    assert_eq!(files["rows"][0]["reconciles"], "yes");
+    let csv = app
+        .get(Some(&admin), &format!("/imports/{batch_id}.csv"))
+        .await;
+    assert!(
+        csv.body
+            .starts_with("file,line,column,value,problem,outcome"),
+        "{}",
+        &csv.body[..100]
+    );
+
+    // Withdraw: the overview goes back; the report stays; the file may come back.
+    let r = app
+        .post_form(
+            Some(&admin),
+            &format!("/imports/{batch_id}/withdraw"),
+            &[("csrf", &admin.csrf)],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(
+        payments(&app.get(Some(&admin), "/overview.json").await.json()),
+        payments(&before)
+    );
+    let rep = app
+        .get(Some(&admin), &format!("/imports/{batch_id}.json"))
+        .await
+        .json();
+    assert!(rep["batch"]["withdrawn_at"].is_i64());
+    let back = app
+        .import(&admin, app.salford.id, "2021-08.csv.xz", bytes)
+        .await;
+    assert_eq!(back["already_imported"], false);
+
+    // A batch stored by another process (the CLI, another web node) is picked up.
+    let other = app.store.batches(None).await.unwrap().len();
+    let p = common::renamed(
+        &app.dir,
+        "spend/manchester/2021-08.csv.xz",
+        "manchester-2021-08.csv.xz",
+    );
+    let r = anchornet_web::import::import_file(app.store.as_ref(), &app.manchester, &p, "cli")
+        .await
+        .unwrap();
+    assert_eq!(app.store.batches(None).await.unwrap().len(), other + 1);
+    let want = payments(&app.get(Some(&admin), "/overview.json").await.json()) + r.batch().accepted;
+    let deadline =
+        std::time::Instant::now() + std::time::Duration::from_secs(4 * anchornet_web::REFRESH_SECS);
+    while payments(&app.get(Some(&admin), "/overview.json").await.json()) != want {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server never noticed the new batch"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+
+    // An upload through the page's form (multipart), as a member for their own anchor.
+    let member = app.login("salford").await;
+    let file = std::fs::read(common::demo("spend/salford/2021-09.csv.xz")).unwrap();
+    let boundary = "XyZb0undary";
+    let mut body = Vec::new();
+    for (k, v) in [
+        ("csrf", member.csrf.as_str()),
+        ("anchor", &app.salford.id.to_string()),
+    ] {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"2021-09.csv.xz\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+    body.extend(&file);
+    body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let r = app
+        .http
+        .post(format!("{}/imports", app.base))
+        .header("cookie", &member.cookie)
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let job_url = r.headers()["location"].to_str().unwrap().to_string();
+    let mut job = serde_json::Value::Null;
+    for _ in 0..600 {
+        job = app
+            .get(Some(&member), &format!("{job_url}.json"))
+            .await
+            .json()["job"]
+            .clone();
+        if job["stage"] == "done" || job["stage"] == "failed" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(job["stage"], "done", "{job}");
+    // …but not for another anchor.
+    let r = app
+        .post_bytes(
+            &member,
+            &format!("/api/imports?anchor={}&name=x.csv", app.manchester.id),
+            b"a,b\n".to_vec(),
+        )
+        .await;
+    assert_eq!(r.status, 403);
+
+    // Roles: a viewer sees aggregates but no payments and no imports.
+    let viewer = app.login("viewer").await;
+    assert_eq!(app.get(Some(&viewer), "/overview.json").await.status, 200);
+    assert_eq!(
+        app.get(
+            Some(&viewer),
+            &format!("/anchors/{}/payments.json", app.salford.id)
+        )
+        .await
+        .status,
+        403
+    );
+    assert_eq!(app.get(Some(&viewer), "/imports").await.status, 403);
+    assert_eq!(app.get(Some(&viewer), "/review.json").await.status, 403);
+
+    // A role change ends the user's sessions at once.
+    let users = app.get(Some(&admin), "/admin/users.json").await.json();
+    let vid = users["tables"][0]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == "viewer")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let r = app
+        .post_form(
+            Some(&admin),
+            &format!("/admin/users/{vid}/role"),
+            &[
+                ("csrf", &admin.csrf),
+                ("role", "member"),
+                ("anchor", &app.manchester.id.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(app.get(Some(&viewer), "/overview.json").await.status, 401);
+
+    // The audit log has the imports, the withdrawal, the export and the permission changes.
+    let log = app.get(Some(&admin), "/admin/audit.json").await.json();
+    let actions: Vec<&str> = log["tables"][0]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["action"].as_str().unwrap())
+        .collect();
+    for a in ["import", "withdraw", "anchor.add", "user.role", "export"] {
+        assert!(actions.contains(&a), "{a} missing from {actions:?}");
+    }
+
+    // Sign-in is rate-limited: after five failures even the right password is refused.
+    for _ in 0..5 {
+        assert_eq!(
+            app.try_login("admin", "wrong password!")
+                .await
+                .unwrap_err()
+                .status,
+            401
+        );
+    }
+    let r = app.try_login("admin", PASSWORD).await.unwrap_err();
+    assert_eq!(r.status, 429, "{}", r.body);
+
+    app.cleanup().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn app_story_on_every_backend() {
+    for db in common::backends().await {
+        story(db).await;
+    }
+}
+
+/// Every table page's CSV twin has the columns its JSON twin lists, and every JSON route is
+/// described in docs/openapi.yaml.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn twins_agree_and_openapi_covers_every_json_route() {
+    let spec = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/openapi.yaml"
+    ))
+    .unwrap();
+    let mut missing = Vec::new();
+    for r in anchornet_web::router::routes() {
+        let json_paths: Vec<String> = if r.twins {
+            vec![format!("{}.json", r.path)]
+        } else if r.path.starts_with("/api/") {
+            vec![r.path.to_string()]
+        } else {
+            vec![]
+        };
+        for p in json_paths {
+            let key = format!("\n  {p}:");
+            let block = spec.find(&key).map(|i| &spec[i + key.len()..]);
+            let method = r.method.to_lowercase();
+            let documented = block.is_some_and(|b| {
+                let end = b.find("\n  /").unwrap_or(b.len());
+                b[..end].contains(&format!("\n    {method}:"))
+            });
+            if !documented {
+                missing.push(format!("{} {p}", r.method));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "not in docs/openapi.yaml: {missing:?}");
+
+    let app = TestApp::spawn(Db::Sqlite, false).await;
+    let admin = app.login("admin").await;
+    let mut checked = 0;
+    for r in anchornet_web::router::routes() {
+        if !r.twins || r.path.contains('{') || r.method != "GET" {
+            continue;
+        }
+        let j = app.get(Some(&admin), &format!("{}.json", r.path)).await;
+        assert_eq!(j.status, 200, "{}: {}", r.path, j.body);
+        assert_eq!(j.headers["content-type"], "application/json");
+        let t = &j.json()["tables"][0];
+        let c = app.get(Some(&admin), &format!("{}.csv", r.path)).await;
+        assert_eq!(c.status, 200);
+        assert!(c.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv"));
+        let header: Vec<String> = t["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(
+            c.body.lines().next().unwrap_or(""),
+            header.join(","),
+            "{}",
+            r.path
+        );
+        assert_eq!(
+            c.body.lines().count() - 1,
+            t["rows"].as_array().unwrap().len(),
+            "{}",
+            r.path
+        );
+        checked += 1;
+    }
+    assert!(checked >= 10, "{checked}");
+    app.cleanup().await;
+}
+
+/// Review decisions go into the overrides and change the analysis: a rejected location
+/// makes its supplier not located (the overview's located spend falls by exactly its spend),
+/// a rejected link splits the name off into a supplier of its own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn review_decisions_change_the_analysis() {
+    let app = TestApp::spawn(Db::Sqlite, false).await;
+    let admin = app.login("admin").await;
+    let queue = app.get(Some(&admin), "/review.json").await.json();
+    let items = queue["tables"][0]["rows"].as_array().unwrap().clone();
+    let first = |kind: &str| {
+        items
+            .iter()
+            .find(|i| i["kind"] == kind)
+            .unwrap_or_else(|| panic!("no {kind} item in {}", items.len()))
+            .clone()
+    };
+
+    // Location: reject it.
+    let loc = first("location");
+    let key = loc["subject"].as_str().unwrap().to_string();
+    let snap = app.state.snap();
+    let s = snap.by_key[&key] as usize;
+    let pence = snap.suppliers[s].influenceable;
+    assert!(snap.prepared.dataset.suppliers[s].location.is_some());
+    let known_before = snap.all_years[0].1.local.known;
+    let r = app
+        .post_form(
+            Some(&admin),
+            "/review",
+            &[
+                ("csrf", &admin.csrf),
+                ("kind", "location"),
+                ("subject", &key),
+                ("decision", "reject"),
+                ("note", "registered office"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = app
+        .get(Some(&admin), &format!("/suppliers/{key}.json"))
+        .await
+        .json();
+    assert!(page["location"].is_null(), "{}", page["location"]);
+    assert!(page["tables"][0]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["evidence"]
+            .as_str()
+            .unwrap()
+            .contains("rejected in review by admin (registered office)")));
+    let snap = app.state.snap();
+    assert_eq!(snap.all_years[0].1.local.known, known_before - pence);
+    // Decided items leave the queue; the decision is listed and audited.
+    let queue = app.get(Some(&admin), "/review.json").await.json();
+    assert!(!queue["tables"][0]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i["subject"] == key.as_str()));
+    assert_eq!(queue["tables"][1]["rows"][0]["decision"], "reject");
+    let log = app.get(Some(&admin), "/admin/audit.json").await.json();
+    let actions: Vec<&str> = log["tables"][0]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        &actions[..2],
+        ["export", "review"],
+        "the supplier twin's payments, then the decision"
+    );
+
+    // Link: reject it; the name becomes a supplier of its own with its payments.
+    {
+        let link = first("link");
+        let name = link["subject"].as_str().unwrap().to_string();
+        let before = app.state.snap().prepared.dataset.suppliers.len();
+        let r = app
+            .post_form(
+                Some(&admin),
+                "/review",
+                &[
+                    ("csrf", &admin.csrf),
+                    ("kind", "link"),
+                    ("subject", &name),
+                    ("decision", "reject"),
+                    ("note", "different firm"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303);
+        let snap = app.state.snap();
+        assert_eq!(snap.prepared.dataset.suppliers.len(), before + 1);
+        let split = snap.prepared.dataset.suppliers.last().unwrap();
+        assert_eq!(split.name, name);
+        assert!(split.location.is_none());
+        let s = (snap.prepared.dataset.suppliers.len() - 1) as u32;
+        assert!(snap.prepared.dataset.txns.iter().any(|t| t.supplier == s));
+    }
+    app.cleanup().await;
+}
