@@ -11,10 +11,16 @@ use std::hash::{Hash, Hasher};
 use rayon::prelude::*;
 use rustc_hash::FxHasher;
 
-use crate::model::{FRec, Vocab, C_QUAL};
+use crate::model::{FRec, Vocab, C_PLACE, C_QUAL};
 
 /// Keys shared by more names than this are not used for word keys.
 pub const WORD_CAP: usize = 600;
+/// In a word block larger than this, two names are compared only if they share another
+/// such key as well: big blocks are common words, where one shared word alone is weak
+/// evidence.
+pub const BIG_BLOCK: usize = 48;
+/// Low bit of a key: a one-letter-deletion spelling key.
+const DELETION: u64 = 1;
 /// Cap for exact keys (public body, identifier).
 pub const EXACT_CAP: usize = 3000;
 
@@ -29,8 +35,13 @@ fn h(tag: u8, parts: &[&str]) -> u64 {
         p.hash(&mut s);
     }
     // The top two bits tell word keys, exact keys (identifiers, public bodies) and
-    // acronym keys apart.
-    s.finish() & !KIND
+    // acronym keys apart; the low bit marks spelling (deletion) keys.
+    let k = s.finish() & !KIND;
+    if tag == b'd' {
+        k | DELETION
+    } else {
+        k & !DELETION
+    }
 }
 
 /// Mark a key as exact (a larger block size is allowed).
@@ -38,8 +49,16 @@ pub fn exact(k: u64) -> u64 {
     (k & !KIND) | EXACT
 }
 
+/// Bit 1 of an acronym key: the acronym has two letters (too common to pair up words).
+const SHORT: u64 = 2;
+
 fn acronym(tag: u8, s: &str) -> u64 {
-    h(tag, &[s]) | ACRONYM
+    let k = h(tag, &[s]) | ACRONYM;
+    if s.len() <= 2 {
+        k | SHORT
+    } else {
+        k & !SHORT
+    }
 }
 
 /// Keys for an identifier or public-body key (`c` company, `h` charity, `v` VAT, `s`
@@ -56,8 +75,9 @@ pub fn form_keys(v: &Vocab, f: &FRec, out: &mut Vec<u64>) {
     }
     let text = |i: usize| &*v.text[f.toks[i] as usize];
     // Rarest two identifying tokens.
+    // (Places count: `University of Leeds` is known by `university` and `leeds` together.)
     let mut idx: Vec<usize> = (0..n)
-        .filter(|&i| v.class[f.toks[i] as usize] & C_QUAL == 0 || n == 1)
+        .filter(|&i| v.class[f.toks[i] as usize] & (C_QUAL & !C_PLACE) == 0 || n == 1)
         .collect();
     idx.sort_by(|&x, &y| {
         v.weight[f.toks[y] as usize]
@@ -150,27 +170,34 @@ pub fn expansion_id(v: &Vocab, f: &FRec) -> u64 {
 
 /// All candidate pairs `(i, j)`, `i < j`, from each name's keys; `expansion` is each
 /// name's [`expansion_id`].
+///
+/// Small blocks give all their pairs. A word key shared by many names (more than
+/// [`BIG_BLOCK`]) gives a pair only together with another such key: each name's big keys
+/// are combined two by two into compound keys, which are blocked in turn. Names sharing a
+/// small key are compared through it; names sharing only common words must share two.
 pub fn pairs(keys: &[Vec<u64>], expansion: &[u64]) -> Vec<(u32, u32)> {
-    let mut flat: Vec<(u64, u32)> = keys
+    let sorted: Vec<Vec<u64>> = keys
         .par_iter()
-        .enumerate()
-        .flat_map_iter(|(i, ks)| {
+        .map(|ks| {
             let mut ks = ks.clone();
             ks.sort_unstable();
             ks.dedup();
-            ks.into_iter().map(move |k| (k, i as u32))
+            ks
         })
         .collect();
-    flat.par_sort_unstable();
+    let flat = flatten(&sorted);
     let mut groups: Vec<(usize, usize)> = Vec::new();
-    let mut s = 0;
-    while s < flat.len() {
-        let mut e = s + 1;
-        while e < flat.len() && flat[e].0 == flat[s].0 {
-            e += 1;
-        }
+    let mut big: rustc_hash::FxHashSet<u64> = rustc_hash::FxHashSet::default();
+    for (s, e) in runs(&flat) {
         let size = e - s;
-        let kind = flat[s].0 & KIND;
+        let key = flat[s].0;
+        let kind = key & KIND;
+        if kind == 0 && size > BIG_BLOCK {
+            if key & DELETION == 0 {
+                big.insert(key);
+            }
+            continue;
+        }
         let cap = if kind == EXACT { EXACT_CAP } else { WORD_CAP };
         let mut ok = size >= 2 && size <= cap;
         if ok && kind == ACRONYM {
@@ -182,29 +209,99 @@ pub fn pairs(keys: &[Vec<u64>], expansion: &[u64]) -> Vec<(u32, u32)> {
             exp.sort_unstable();
             exp.dedup();
             ok = exp.len() <= 1;
+            if !ok && key & SHORT == 0 {
+                // An ambiguous acronym still helps beside another word (`Capita P and I` /
+                // `Capita Property & Infrastructure`).
+                big.insert(key);
+            }
         }
         if ok {
             groups.push((s, e));
         }
-        s = e;
     }
-    let mut out: Vec<(u32, u32)> = groups
+    // Compound keys from each name's big keys.
+    let compound: Vec<Vec<u64>> = sorted
         .par_iter()
-        .flat_map_iter(|&(s, e)| {
-            let members = &flat[s..e];
-            (0..members.len()).flat_map(move |x| {
-                (x + 1..members.len()).map(move |y| {
-                    let (a, b) = (members[x].1, members[y].1);
-                    if a < b {
-                        (a, b)
-                    } else {
-                        (b, a)
-                    }
-                })
-            })
+        .map(|ks| {
+            let b: Vec<u64> = ks.iter().copied().filter(|k| big.contains(k)).collect();
+            let mut out = Vec::new();
+            for x in 0..b.len() {
+                for y in x + 1..b.len() {
+                    let mut hs = FxHasher::default();
+                    (b[x], b[y]).hash(&mut hs);
+                    out.push(hs.finish() & !KIND & !DELETION);
+                }
+            }
+            out
         })
         .collect();
+    let cflat = flatten(&compound);
+    let cgroups: Vec<(usize, usize)> = runs(&cflat)
+        .filter(|(s, e)| e - s >= 2 && e - s <= WORD_CAP)
+        .collect();
+    if std::env::var_os("ANCHORNET_BLOCK_STATS").is_some() {
+        let count = |g: &[(usize, usize)]| {
+            g.iter()
+                .map(|(s, e)| ((e - s) * (e - s - 1) / 2) as u64)
+                .sum::<u64>()
+        };
+        eprintln!(
+            "blocks: {} small ({} pairs), {} big keys, {} compound blocks ({} pairs)",
+            groups.len(),
+            count(&groups),
+            big.len(),
+            cgroups.len(),
+            count(&cgroups)
+        );
+    }
+    let emit = |flat: &Vec<(u64, u32)>, groups: &Vec<(usize, usize)>| -> Vec<(u32, u32)> {
+        groups
+            .par_iter()
+            .flat_map_iter(|&(s, e)| {
+                let members = &flat[s..e];
+                (0..members.len()).flat_map(move |x| {
+                    (x + 1..members.len()).map(move |y| {
+                        let (a, b) = (members[x].1, members[y].1);
+                        if a < b {
+                            (a, b)
+                        } else {
+                            (b, a)
+                        }
+                    })
+                })
+            })
+            .collect()
+    };
+    let mut out = emit(&flat, &groups);
+    out.extend(emit(&cflat, &cgroups));
     out.par_sort_unstable();
     out.dedup();
     out
+}
+
+fn flatten(keys: &[Vec<u64>]) -> Vec<(u64, u32)> {
+    let mut flat: Vec<(u64, u32)> = keys
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(i, ks)| ks.iter().map(move |&k| (k, i as u32)))
+        .collect();
+    flat.par_sort_unstable();
+    flat
+}
+
+/// Runs of equal keys in a sorted key list, as (start, end).
+fn runs(flat: &[(u64, u32)]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut s = 0;
+    std::iter::from_fn(move || {
+        if s >= flat.len() {
+            return None;
+        }
+        let mut e = s + 1;
+        while e < flat.len() && flat[e].0 == flat[s].0 {
+            e += 1;
+        }
+        let r = (s, e);
+        s = e;
+        Some(r)
+    })
 }

@@ -85,6 +85,15 @@ pub enum Reason {
     DifferentLegalForms,
     /// Schools of the same name paid by different anchors.
     DifferentSchools,
+    /// The same words spelt differently, but no exact word in common to anchor them.
+    Unanchored,
+    /// One name has words inside or before the other's (`Kier Business Services` /
+    /// `Kier Services`).
+    InsertedWords,
+    /// One name adds words at the end that may make another body.
+    ExtraWords,
+    /// Each name has words the other lacks.
+    DifferentWords,
     /// Not enough in common.
     Dissimilar,
 }
@@ -110,6 +119,10 @@ impl Reason {
             Reason::DifferentIdentifiers => "different identifiers",
             Reason::DifferentLegalForms => "different legal forms",
             Reason::DifferentSchools => "schools of the same name in different places",
+            Reason::Unanchored => "spelling matches without an exact word in common",
+            Reason::InsertedWords => "one name has extra words inside or before the other",
+            Reason::ExtraWords => "one name adds words at the end",
+            Reason::DifferentWords => "each name has words the other lacks",
             Reason::Dissimilar => "dissimilar",
         }
     }
@@ -184,6 +197,10 @@ fn fuzzy(v: &Vocab, x: u32, y: u32, x_last: bool, y_last: bool) -> f32 {
     if s.is_empty() || s[0] != l[0] {
         return 0.0;
     }
+    let s_word = std::str::from_utf8(s).unwrap_or("");
+    if words::is_function_word(s_word) && !s_last {
+        return 0.0;
+    }
     let (fs, fl) = (v.freq(sid), v.freq(lid));
     // Two words both common in their own right are different words (`homes` / `holmes`).
     let both_common = fs >= 60 && fl >= 60;
@@ -219,12 +236,25 @@ fn fuzzy(v: &Vocab, x: u32, y: u32, x_last: bool, y_last: bool) -> f32 {
             // A name cut at a field width: `Hospita`, `Servic`, `Infrastr`.
             return if s.len() >= 4 { 0.85 } else { 0.6 };
         }
-        if s.len() >= 3 && extra >= 2 && !(both_common && extra < 3) {
+        // A compound is not an abbreviation: `River` / `Riverview`, `Land` / `Landform`
+        // (the rest is a word of its own).
+        // (Only a common second word counts: `unity` in `community` or `chester` in
+        // `manchester` do not stop `Comm` or `Man.`.)
+        let rest = std::str::from_utf8(&l[s.len()..]).unwrap_or("");
+        let compound = rest.len() >= 4
+            && crate::model::background()
+                .df
+                .get(rest)
+                .is_some_and(|&d| d >= 150)
+            && v.class[lid as usize] & crate::model::C_PLACE == 0;
+        if s.len() >= 3 && extra >= 2 && !(both_common && extra < 3) && !compound {
             return 0.8;
         }
         return 0.0;
     }
-    if !both_common && s.len() >= 5 {
+    // Typos only in long words: short ones are too often other words (`Civil` / `Civic`,
+    // `Rashid` / `Rashad`).
+    if !both_common && s.len() >= 7 {
         let max = if s.len() >= 9 { 2 } else { 1 };
         let d = osa(s, l, max);
         if d <= max {
@@ -239,33 +269,29 @@ fn fuzzy(v: &Vocab, x: u32, y: u32, x_last: bool, y_last: bool) -> f32 {
             }
         }
     }
-    // Abbreviations that drop letters: `svcs`, `mgmt`, `mcr`, `pymts`; a plural `-s` may
-    // stand for a stemmed-away one (`svs` = `services`).
+    // Abbreviations that drop letters: `svcs`, `mgmt`, `mcr`, `pymts`.
     let room = if both_common { 3 } else { 2 };
     // A word in its own right (`inn`, `can`) is an abbreviation only if it ends like the
     // long word (`mcr` = `manchester`).
     let word_like = fs >= 400 || (fs >= 150 && s.last() != l.last());
-    if s.len() >= 3 && l.len() >= s.len() + room && !word_like {
-        if is_subsequence(s, l) {
-            return 0.75;
-        }
-        if s.ends_with(b"s") && is_subsequence(&s[..s.len() - 1], l) {
-            return 0.7;
-        }
+    // Abbreviations drop vowels: at most one after the first letter, and then the first two
+    // letters agree (`dept`, `govt`, `mgmt`, `svcs`, `mcr`; not `pig` for `parking` nor
+    // `cool` for `control`).
+    let vowels = s[1..]
+        .iter()
+        .filter(|c| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u'))
+        .count();
+    let abbrev_like = vowels == 0 || (vowels == 1 && l.len() >= 2 && s[..2] == l[..2]);
+    if s.len() >= 3
+        && l.len() >= s.len() + room
+        && l.len() <= 3 * s.len() + 2
+        && !word_like
+        && abbrev_like
+        && is_subsequence(s, l)
+    {
+        return 0.75;
     }
     0.0
-}
-
-fn initials_of(v: &Vocab, f: &FRec, from: usize, to: usize, out: &mut Vec<u8>) {
-    out.clear();
-    for i in from..to {
-        let t = v.text[f.toks[i] as usize].as_bytes();
-        if f.initialism(i) {
-            out.extend_from_slice(t);
-        } else if let Some(c) = t.first() {
-            out.push(*c);
-        }
-    }
 }
 
 fn align(v: &Vocab, a: &FRec, b: &FRec) -> Align {
@@ -350,8 +376,10 @@ fn squash(v: &Vocab, x: &FRec, y: &FRec, al: &mut Align, swapped: bool) {
         if xs.len() < 6 {
             continue;
         }
+        let xb = xs.as_bytes();
         'outer: for j in 0..ny {
-            let mut joined = String::new();
+            // Walk the run of free tokens from j while they spell a prefix of x.
+            let mut at = 0;
             for k in 0..3 {
                 let jj = j + k;
                 if jj >= ny {
@@ -361,11 +389,12 @@ fn squash(v: &Vocab, x: &FRec, y: &FRec, al: &mut Align, swapped: bool) {
                 if !yfree {
                     break;
                 }
-                joined.push_str(&v.text[y.toks[jj] as usize]);
-                if !xs.starts_with(joined.as_str()) {
+                let t = v.text[y.toks[jj] as usize].as_bytes();
+                if !xb[at..].starts_with(t) {
                     break;
                 }
-                if k >= 1 && joined == xs {
+                at += t.len();
+                if k >= 1 && at == xb.len() {
                     let wx = v.weight[x.toks[i] as usize];
                     let wy: f32 = (j..=jj).map(|q| v.weight[y.toks[q] as usize]).sum();
                     for q in j..=jj {
@@ -400,12 +429,15 @@ fn set_match(al: &mut Align, swapped: bool, xi: usize, yj: usize, q: f32) {
 
 fn initials(v: &Vocab, x: &FRec, y: &FRec, al: &mut Align, swapped: bool) {
     let (nx, ny) = if swapped { (al.m, al.n) } else { (al.n, al.m) };
-    let mut buf = Vec::new();
+    let free = |al: &Align, k: usize, side_x: bool| {
+        let arr = if side_x != swapped { &al.a } else { &al.b };
+        arr[k] == NONE
+    };
+    // Quick exit: initials need two free tokens on the other side.
+    if (0..ny).filter(|&k| free(al, k, false)).count() < 2 {
+        return;
+    }
     for i in 0..nx {
-        let free = |al: &Align, k: usize, side_x: bool| {
-            let arr = if side_x != swapped { &al.a } else { &al.b };
-            arr[k] == NONE
-        };
         if !free(al, i, true) {
             continue;
         }
@@ -413,29 +445,32 @@ fn initials(v: &Vocab, x: &FRec, y: &FRec, al: &mut Align, swapped: bool) {
         if !(2..=6).contains(&xs.len()) || !xs.iter().all(u8::is_ascii_alphabetic) {
             continue;
         }
-        for j in 0..ny {
-            if !free(al, j, false) {
-                continue;
-            }
-            let mut end = j;
-            while end < ny && free(al, end, false) && end - j < xs.len() {
-                end += 1;
-            }
-            for stop in (j + 2..=end).rev() {
-                initials_of(v, y, j, stop, &mut buf);
-                if buf == xs {
-                    for q in j..stop {
-                        set_match(al, swapped, i, q, 0.6);
+        'start: for j in 0..ny {
+            // Spell x from the initials of the free run starting at j.
+            let mut at = 0;
+            let mut q = j;
+            while q < ny && free(al, q, false) && at < xs.len() {
+                let t = v.text[y.toks[q] as usize].as_bytes();
+                let part: &[u8] = if y.initialism(q) {
+                    t
+                } else {
+                    &t[..t.len().min(1)]
+                };
+                if !xs[at..].starts_with(part) {
+                    continue 'start;
+                }
+                at += part.len();
+                q += 1;
+                if at == xs.len() && q - j >= 2 {
+                    for r in j..q {
+                        set_match(al, swapped, i, r, 0.6);
                     }
                     let wx = v.weight[x.toks[i] as usize];
-                    let wy: f32 = (j..stop).map(|q| v.weight[y.toks[q] as usize]).sum();
+                    let wy: f32 = (j..q).map(|r| v.weight[y.toks[r] as usize]).sum();
                     al.matched_weight += wx.min(wy) * 0.6;
                     al.fuzzy_loss += 0.4;
-                    break;
+                    break 'start;
                 }
-            }
-            if !free(al, i, true) {
-                break;
             }
         }
     }
@@ -545,6 +580,17 @@ pub fn compare_forms(v: &Vocab, a: &FRec, b: &FRec, ctx: Context) -> Judgement {
         }
         let mut s = 1.0 - 0.25 * al.fuzzy_loss.min(1.2);
         if !in_order {
+            // Word order changes with a place (`Leeds University` / `University of Leeds`)
+            // or a bracket (`ISP (Integrated Services Programme)`); other reorderings of
+            // common words are other names (`Cafe at the Rivers` / `The River Cafe`).
+            let placed = (0..n).any(|i| v.class[a.toks[i] as usize] & C_PLACE != 0)
+                || a.flags
+                    .iter()
+                    .chain(&b.flags)
+                    .any(|f| f & crate::parse::F_BRACKET != 0);
+            if !placed {
+                return Judgement::new(Verdict::Neutral(0.7), Reason::SameWordsFuzzy);
+            }
             s -= 0.03;
         }
         if matches!((a.lf, b.lf), (Some(x), Some(y)) if x != y) {
@@ -560,7 +606,7 @@ pub fn compare_forms(v: &Vocab, a: &FRec, b: &FRec, ctx: Context) -> Judgement {
             Reason::SameWords
         };
         if !anchored {
-            return Judgement::new(Verdict::Neutral(s.min(0.7)), Reason::Dissimilar);
+            return Judgement::new(Verdict::Neutral(s.min(0.7)), Reason::Unanchored);
         }
         return Judgement::new(Verdict::Link(s.clamp(0.0, 1.0)), reason);
     }
@@ -576,14 +622,14 @@ pub fn compare_forms(v: &Vocab, a: &FRec, b: &FRec, ctx: Context) -> Judgement {
                 .map(|&i| w(l.toks[i]))
                 .sum();
             let rest_w: f32 = ll.tail.iter().map(|&i| w(l.toks[i])).sum();
-            let score = mw / (mw + ins_w + 0.5 * rest_w);
+            let score = (mw / (mw + ins_w + 0.5 * rest_w)).min(0.7);
             if sharing && ins_w >= 3.0 && (lf_both || ins.iter().any(|&i| class(i) & C_ORG != 0)) {
                 return Judgement::new(
                     Verdict::Conflict(Strength::Soft),
                     Reason::DifferentRegisteredNames,
                 );
             }
-            return Judgement::new(Verdict::Neutral(score), Reason::Dissimilar);
+            return Judgement::new(Verdict::Neutral(score), Reason::InsertedWords);
         }
         // Only a tail.
         let mut tail: Vec<usize> = ll.tail.clone();
@@ -598,7 +644,7 @@ pub fn compare_forms(v: &Vocab, a: &FRec, b: &FRec, ctx: Context) -> Judgement {
             return if anchored {
                 Judgement::new(Verdict::Link(0.9), Reason::QualifiedTail)
             } else {
-                Judgement::new(Verdict::Neutral(0.7), Reason::Dissimilar)
+                Judgement::new(Verdict::Neutral(0.7), Reason::Unanchored)
             };
         }
         let text = |i: usize| &*v.text[l.toks[i] as usize];
@@ -610,8 +656,10 @@ pub fn compare_forms(v: &Vocab, a: &FRec, b: &FRec, ctx: Context) -> Judgement {
         // A site: two or more words ending in `Court`, `Lodge`, `House`…
         let site =
             tail.len() >= 2 && s.toks.len() >= 2 && class(*tail.last().unwrap_or(&0)) & C_SITE != 0;
+        // A hyphen marks a suffix (`Kier Construction-Northern`) only after a name of two
+        // words or more: after one word it makes a compound name (`Lock-Tec`, `Able-to-Enable`).
         let marked = site
-            || l.marked(tail[0])
+            || (l.flags[tail[0]] & crate::parse::F_SPLIT != 0 && s.toks.len() >= 2)
             || tail
                 .iter()
                 .all(|&i| l.flags[i] & crate::parse::F_BRACKET != 0);
@@ -651,6 +699,22 @@ pub fn compare_forms(v: &Vocab, a: &FRec, b: &FRec, ctx: Context) -> Judgement {
             })
             .sum();
         let weighted = mw / (mw + 0.5 * tail_w);
+        // A short name must identify something on its own before a tail can join it: not a
+        // generic (`Care Services`, `University College`), not a place alone (`Pudsey`,
+        // `Leeds and Bradford`); a one-word name must be a rare word (`Tesco`, `Barnardo`,
+        // not `Lock` or `Able`); and an NHS trust's name with more words is another body
+        // (`Imperial College NHS Trust` / `Imperial College London`).
+        let mw_id: f32 = s
+            .toks
+            .iter()
+            .filter(|&&t| v.class[t as usize] & (C_ORG | C_QUAL) == 0)
+            .map(|&t| w(t))
+            .sum();
+        let all_place = s.toks.iter().all(|&t| v.class[t as usize] & C_PLACE != 0);
+        let single_common = s.toks.len() == 1 && w(s.toks[0]) < 7.5;
+        let nhs_short = s.lf == Some(LegalForm::Nhs) && l.lf != Some(LegalForm::Nhs);
+        let weak_short =
+            mw < 6.0 || mw_id < 4.5 || !anchored || all_place || single_common || nhs_short;
         if s.lf.is_some() && l.lf.is_some() {
             return if sharing {
                 Judgement::new(
@@ -658,19 +722,19 @@ pub fn compare_forms(v: &Vocab, a: &FRec, b: &FRec, ctx: Context) -> Judgement {
                     Reason::DifferentRegisteredNames,
                 )
             } else {
-                Judgement::new(Verdict::Neutral(weighted.min(0.6)), Reason::Dissimilar)
+                Judgement::new(Verdict::Neutral(weighted.min(0.6)), Reason::ExtraWords)
             };
         }
         if l.lf.is_some() {
             // `Kier Construction` vs `Kier Construction Scotland Ltd`.
-            if !anchored || mw < 6.0 {
-                return Judgement::new(Verdict::Neutral(weighted.min(0.7)), Reason::Dissimilar);
+            if weak_short {
+                return Judgement::new(Verdict::Neutral(weighted.min(0.7)), Reason::ExtraWords);
             }
             if qual_only {
                 return Judgement::new(Verdict::Link(0.75), Reason::QualifiedTail);
             }
             if s.toks.len() == 1 {
-                return Judgement::new(Verdict::Neutral(weighted.min(0.7)), Reason::Dissimilar);
+                return Judgement::new(Verdict::Neutral(weighted.min(0.7)), Reason::ExtraWords);
             }
             if s.truncated || cont {
                 return Judgement::new(Verdict::Link(0.8), Reason::Truncation);
@@ -678,23 +742,19 @@ pub fn compare_forms(v: &Vocab, a: &FRec, b: &FRec, ctx: Context) -> Judgement {
             if qual_only && mw >= 6.0 {
                 return Judgement::new(Verdict::Link(0.75), Reason::QualifiedTail);
             }
-            return Judgement::new(Verdict::Neutral(weighted.min(0.7)), Reason::Dissimilar);
+            return Judgement::new(Verdict::Neutral(weighted.min(0.7)), Reason::ExtraWords);
         }
-        // A short name must identify something on its own before a tail can join it: not a
-        // generic (`Care Services`), not a place alone (`Pudsey`, `Yorkshire`); and a
-        // one-word name (a brand: `Tesco`, `Boots`) takes only account numbers, regions and
-        // marked suffixes, not other words (`Krystal` / `Krystal Cheung`).
-        let generic = mw < 6.0 || !anchored;
-        let all_place = s.toks.iter().all(|&t| v.class[t as usize] & C_PLACE != 0);
-        if generic || all_place {
-            return Judgement::new(Verdict::Neutral(weighted.min(0.7)), Reason::Dissimilar);
+        if weak_short {
+            return Judgement::new(Verdict::Neutral(weighted.min(0.7)), Reason::ExtraWords);
         }
         if marked || qual_only {
             let sc = 0.9 - 0.2 * al.fuzzy_loss.min(1.0);
             return Judgement::new(Verdict::Link(sc.max(0.0)), Reason::QualifiedTail);
         }
+        // A one-word name (a brand) takes account numbers, regions and marked suffixes, not
+        // other words (`Krystal` / `Krystal Cheung`).
         if s.toks.len() == 1 {
-            return Judgement::new(Verdict::Neutral(weighted.min(0.7)), Reason::Dissimilar);
+            return Judgement::new(Verdict::Neutral(weighted.min(0.7)), Reason::ExtraWords);
         }
         if s.truncated || cont {
             return Judgement::new(Verdict::Link(0.85), Reason::Truncation);
@@ -703,7 +763,7 @@ pub fn compare_forms(v: &Vocab, a: &FRec, b: &FRec, ctx: Context) -> Judgement {
         if sc >= LINK {
             return Judgement::new(Verdict::Link(sc), Reason::WeightedTail);
         }
-        return Judgement::new(Verdict::Neutral(sc), Reason::Dissimilar);
+        return Judgement::new(Verdict::Neutral(sc), Reason::ExtraWords);
     }
     // Both sides have leftovers.
     let ca = |i: usize| v.class[a.toks[i] as usize];
@@ -720,7 +780,7 @@ pub fn compare_forms(v: &Vocab, a: &FRec, b: &FRec, ctx: Context) -> Judgement {
     let only_tails =
         la.lead.is_empty() && la.mid.is_empty() && lb.lead.is_empty() && lb.mid.is_empty();
     if !sharing {
-        return Judgement::new(Verdict::Neutral(score), Reason::Dissimilar);
+        return Judgement::new(Verdict::Neutral(score), Reason::DifferentWords);
     }
     // Places left over on both sides (`Age UK Leeds` / `Age UK Salford`), or a place on one
     // and the whole country on the other (`Groundwork Yorkshire` / `Groundwork UK`). Two
@@ -760,7 +820,7 @@ pub fn compare_forms(v: &Vocab, a: &FRec, b: &FRec, ctx: Context) -> Judgement {
         if da && db && initials_differ(&la.tail, &lb.tail) {
             return Judgement::new(Verdict::Conflict(Strength::Soft), Reason::DivergingNames);
         }
-        return Judgement::new(Verdict::Neutral(score), Reason::Dissimilar);
+        return Judgement::new(Verdict::Neutral(score), Reason::DifferentWords);
     }
     if lf_both {
         return Judgement::new(
@@ -777,7 +837,7 @@ pub fn compare_forms(v: &Vocab, a: &FRec, b: &FRec, ctx: Context) -> Judgement {
     if distinct(b, &lead_b, &cb) && distinct(a, &la.tail, &ca) {
         return Judgement::new(Verdict::Conflict(Strength::Soft), Reason::DivergingNames);
     }
-    Judgement::new(Verdict::Neutral(score), Reason::Dissimilar)
+    Judgement::new(Verdict::Neutral(score), Reason::DifferentWords)
 }
 
 #[cfg(test)]

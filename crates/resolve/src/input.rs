@@ -37,14 +37,15 @@ pub struct FileRead {
 
 /// Read every input (files, directories, globs, `-`). A file that cannot be read is
 /// reported in its [`FileRead`] and the others are still read; an argument that names
-/// nothing is an error.
+/// nothing is an error. Rows with the same name, anchor and identifiers are added up into
+/// one input (spend summed, rows counted), so millions of payments take little memory.
 pub fn read(
     args: &[String],
     anchor: Option<&str>,
     mut on_file: impl FnMut(usize, usize, &str),
 ) -> Result<(Vec<NameInput>, Vec<FileRead>), input::InputError> {
     let paths: Vec<PathBuf> = input::expand(args)?;
-    let mut out = Vec::new();
+    let mut out = Aggregator::default();
     let mut reports = Vec::new();
     let mut dedupe = Deduper::default();
     let ing = Ingest {
@@ -71,11 +72,68 @@ pub fn read(
             }
         }
     }
-    Ok((out, reports))
+    Ok((out.out, reports))
+}
+
+/// Adds up inputs as they come (so millions of rows never sit in memory at once).
+#[derive(Default)]
+struct Aggregator {
+    index: rustc_hash::FxHashMap<NameInput, usize>,
+    out: Vec<NameInput>,
+}
+
+impl Aggregator {
+    fn push(&mut self, i: NameInput) {
+        let key = NameInput {
+            spend: Pence::ZERO,
+            rows: 0,
+            ..i.clone()
+        };
+        match self.index.get(&key) {
+            Some(&k) => {
+                self.out[k].spend += i.spend;
+                self.out[k].rows += i.rows.max(1);
+            }
+            None => {
+                self.index.insert(key, self.out.len());
+                self.out.push(NameInput {
+                    rows: i.rows.max(1),
+                    ..i
+                });
+            }
+        }
+    }
+}
+
+/// Add up inputs with the same name, anchor and identifiers, keeping first-seen order.
+pub fn aggregate(inputs: Vec<NameInput>) -> Vec<NameInput> {
+    let mut index: rustc_hash::FxHashMap<NameInput, usize> = rustc_hash::FxHashMap::default();
+    let mut out: Vec<NameInput> = Vec::new();
+    for i in inputs {
+        let key = NameInput {
+            spend: Pence::ZERO,
+            rows: 0,
+            ..i.clone()
+        };
+        match index.get(&key) {
+            Some(&k) => {
+                out[k].spend += i.spend;
+                out[k].rows += i.rows.max(1);
+            }
+            None => {
+                index.insert(key, out.len());
+                out.push(NameInput {
+                    rows: i.rows.max(1),
+                    ..i
+                });
+            }
+        }
+    }
+    out
 }
 
 /// A CSV with a `name` column, or `None` if the source is not one.
-fn read_names_csv(s: &Source, anchor: Option<&str>, out: &mut Vec<NameInput>) -> Option<FileRead> {
+fn read_names_csv(s: &Source, anchor: Option<&str>, out: &mut Aggregator) -> Option<FileRead> {
     let lower = s.inner_name.to_ascii_lowercase();
     if !(lower.ends_with(".csv")
         || lower.ends_with(".tsv")
@@ -140,6 +198,7 @@ fn read_names_csv(s: &Source, anchor: Option<&str>, out: &mut Vec<NameInput>) ->
                 .and_then(|v| Pence::parse(&v).ok())
                 .unwrap_or(Pence::ZERO),
             anchor: anchor.map(str::to_string),
+            rows: 1,
         };
         r.names += 1;
         let anchors: Vec<String> = get(anchor_col)
@@ -170,7 +229,7 @@ fn read_ingest(
     ing: &Ingest,
     s: &Source,
     dedupe: &mut Deduper,
-    out: &mut Vec<NameInput>,
+    out: &mut Aggregator,
 ) -> Vec<FileRead> {
     let mut names = 0u64;
     let mut blank = 0u64;
@@ -192,6 +251,7 @@ fn read_ingest(
                     charity_number: p.charity_number.clone(),
                     vat_number: p.vat_number.clone(),
                     spend: p.amount,
+                    rows: 1,
                 });
             }
             Record::Supplier(sr) => {
@@ -204,6 +264,7 @@ fn read_ingest(
                     charity_number: sr.charity_number.clone(),
                     vat_number: sr.vat_number.clone(),
                     spend: Pence::ZERO,
+                    rows: 1,
                 });
             }
         },

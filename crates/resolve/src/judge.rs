@@ -115,29 +115,51 @@ pub fn judge(v: &Vocab, items: &[Item], i: u32, j: u32) -> Pair {
     // and the two companies are not one. A registered name in brackets
     // (`LEXIS NEXIS (REED ELSEVIER UK LTD)`) may link to the registered name.
     let mut best_alias: Option<(f32, u8)> = None;
-    for (fa, registered, fb, power) in [
+    for (fa, registered, acronym, fb, power) in [
         (
             x.rec.alias.as_ref(),
             x.rec.alias_registered,
+            x.rec.alias_acronym,
             Some(&y.rec.main),
             1u8,
         ),
         (
             y.rec.alias.as_ref(),
             y.rec.alias_registered,
+            y.rec.alias_acronym,
             Some(&x.rec.main),
             1,
         ),
-        (x.rec.alias.as_ref(), false, y.rec.alias.as_ref(), 0),
+        (x.rec.alias.as_ref(), false, false, y.rec.alias.as_ref(), 0),
     ] {
         let (Some(fa), Some(fb)) = (fa, fb) else {
             continue;
         };
-        if fa.weight(v) < 7.0 || (fb.lf.is_some() && !registered && power == 1) {
+        // (A trading name with a legal form may link to that registered name when it
+        // extends the payee's own name: `Enabl T/A Enabl Consulting Ltd`.)
+        let own = |own_main: &crate::model::FRec| {
+            fa.lf.is_some()
+                && !own_main.toks.is_empty()
+                && fa.toks.len() > own_main.toks.len()
+                && fa.toks[..own_main.toks.len()] == own_main.toks[..]
+        };
+        let extends = if std::ptr::eq(fb, &y.rec.main) {
+            own(&x.rec.main)
+        } else {
+            own(&y.rec.main)
+        };
+        // (One word alone must be rare: `T/A PAVILION` is not every `The Pavilion`.)
+        let weak = fa.weight(v) < 7.0 || (fa.toks.len() == 1 && !acronym && fa.weight(v) < 9.5);
+        if weak || (fb.lf.is_some() && !registered && !extends && power == 1) {
             continue;
         }
         let j2 = compare_forms(v, fa, fb, ctx);
-        let equal = matches!(j2.reason, Reason::SameWords | Reason::SameWordsFuzzy);
+        // Initials match only the same initials (`EE` = `EE Ltd`), not any name they spell.
+        let equal = if acronym || (fa.toks.len() == 1 && fb.toks.len() > 1) {
+            j2.reason == Reason::SameWords
+        } else {
+            matches!(j2.reason, Reason::SameWords | Reason::SameWordsFuzzy)
+        };
         if let (Verdict::Link(s), true) = (j2.verdict, equal) {
             let s = s * if power == 1 { 0.95 } else { 0.85 };
             if best_alias.is_none_or(|(b, _)| b < s) {
@@ -146,6 +168,17 @@ pub fn judge(v: &Vocab, items: &[Item], i: u32, j: u32) -> Pair {
         }
     }
     let mut verdict = main;
+    // People: only the same name (in any order) is the same person; `M Ibrahim` is not
+    // `Ibrahim M Ahmed`, nor `Rashid Mahmood` `Rashad Mahmood`.
+    let person = (x.rec.hints | y.rec.hints) & hint::PERSON != 0
+        && (x.rec.hints | y.rec.hints) & hint::REDACTED == 0;
+    if person && matches!(verdict.verdict, Verdict::Link(_)) && verdict.reason != Reason::SameWords
+    {
+        verdict = Judgement {
+            verdict: Verdict::Neutral(verdict.score().min(0.7)),
+            reason: verdict.reason,
+        };
+    }
     let mut power = 0u8;
     if let Some((s, p)) = best_alias {
         let beats = match main.verdict {

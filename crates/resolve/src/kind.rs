@@ -289,8 +289,10 @@ pub fn from_name(name: &str, p: &Parsed) -> Option<KindEvidence> {
 
 /// Decide an entity's kind from all evidence: register evidence beats name evidence;
 /// among names, the most specific kind seen on at least a quarter of the names that say
-/// anything (so one odd variant does not decide), ties by specificity.
-pub fn decide(evidence: &[KindEvidence]) -> Kind {
+/// anything (so one odd variant does not decide), ties by specificity. `members` is the
+/// number of names of the entity: it is an individual only if at least half of all its
+/// names look like a person's.
+pub fn decide(evidence: &[KindEvidence], members: usize) -> Kind {
     let reg: Vec<&KindEvidence> = evidence.iter().filter(|e| e.source != "name").collect();
     if let Some(best) = reg.iter().max_by_key(|e| e.kind.rank()) {
         return best.kind;
@@ -299,6 +301,12 @@ pub fn decide(evidence: &[KindEvidence]) -> Kind {
     if names.is_empty() {
         return Kind::Unknown;
     }
+    // A person cannot be a company or a public body: one name with a legal form or a
+    // public body's name outweighs any number that look like a person's
+    // (`W M MORRISON PLC` / `WM MORRISON 079`).
+    let formal = names
+        .iter()
+        .any(|e| !matches!(e.kind, Kind::Individual | Kind::Unknown));
     let mut counts: Vec<(Kind, usize)> = Vec::new();
     for e in &names {
         match counts.iter_mut().find(|(k, _)| *k == e.kind) {
@@ -309,7 +317,7 @@ pub fn decide(evidence: &[KindEvidence]) -> Kind {
     let min = names.len().div_ceil(4);
     counts
         .iter()
-        .filter(|(_, c)| *c >= min)
+        .filter(|(k, c)| *c >= min && !(*k == Kind::Individual && (formal || *c * 2 < members)))
         .max_by_key(|(k, c)| (k.rank(), *c))
         .map_or(Kind::Unknown, |(k, _)| *k)
 }

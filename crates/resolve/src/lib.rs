@@ -3,6 +3,49 @@
 //! The second stage of the Anchornet pipeline (`ingest → resolve → locate → classify →
 //! measure → present`): turn the supplier names of many anchors' ledgers, over many years,
 //! into one entity per real supplier, each with the evidence that made it.
+//!
+//! The same supplier appears as `Schofield & Sons Ltd`, `SCHOFIELD AND SONS LIMITED` and
+//! `Schofield and Sons` in three ledgers; `Amey LG Ltd` and `Amey TPT Ltd` are different
+//! companies; `Kids Planet Day Nur Ltd (Stretford)` is a 35-character truncation. Every
+//! metric depends on telling these apart, so every link keeps its reason and confidence,
+//! and people can correct the result.
+//!
+//! ```text
+//! names ──► parse ──► weigh ──► block ──► judge ──► cluster ──► entities
+//!          (legal    (rare    (candidate (link /    (never      (kind, register
+//!           forms,    words    pairs)     conflict)  across a    facts, review)
+//!           noise)    count)                         conflict)
+//! ```
+//!
+//! * [`text`] repairs encoding damage and splits a name into words and structure;
+//!   [`parse`] reads it into a registered name, legal form, trading name and ledger noise;
+//!   [`public`] recognises councils and national bodies.
+//! * [`model`] weighs words by rarity over the input and a built-in background of real
+//!   supplier names; [`block`] picks the pairs worth comparing; [`compare`] judges two
+//!   names' words and [`judge`] adds identifiers, public bodies, trading names and anchors.
+//! * [`cluster`] joins links strongest first and refuses any join across a conflict, so a
+//!   short `Capita` cannot chain `Capita Resourcing` to `Capita Business Services`.
+//! * [`registers`] reads Companies House, the Charity Commission register, OCDS parties and
+//!   anchors' own supplier lists, and their facts attach to entities with their sources;
+//!   [`kind`] decides what kind of body each entity is, with evidence.
+//! * [`overrides`] (must-link, cannot-link, rename, set identifier) and [`state`] (entities
+//!   of earlier runs, kept stable) put people in the loop; [`input`] and [`output`] read
+//!   names from any ledger and write the results.
+//!
+//! The entry point is [`Resolver`]:
+//!
+//! ```
+//! use anchornet_resolve::{Kind, NameInput, Resolver};
+//!
+//! let names = ["Schofield & Sons Ltd", "SCHOFIELD AND SONS LIMITED", "Amey LG Ltd", "Amey TPT Ltd"];
+//! let inputs: Vec<NameInput> = names.iter().map(|n| NameInput::new(*n)).collect();
+//! let res = Resolver::default().resolve(&inputs);
+//! let a = res.name("Schofield & Sons Ltd").unwrap();
+//! let b = res.name("SCHOFIELD AND SONS LIMITED").unwrap();
+//! assert_eq!(a.entity, b.entity);
+//! assert_ne!(res.name("Amey LG Ltd").unwrap().entity, res.name("Amey TPT Ltd").unwrap().entity);
+//! assert_eq!(res.entity_of(a).kind, Kind::Company);
+//! ```
 #![deny(missing_docs)]
 
 pub mod block;

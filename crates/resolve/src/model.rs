@@ -200,6 +200,8 @@ pub struct NRec {
     pub alias: Option<FRec>,
     /// The alias is a registered name in brackets (not a trading name).
     pub alias_registered: bool,
+    /// The alias is the name's initials in brackets.
+    pub alias_acronym: bool,
     /// `hint::*` flags.
     pub hints: u16,
 }
@@ -211,6 +213,7 @@ impl NRec {
             main: FRec::from_form(&p.main, v),
             alias: p.alias.as_ref().map(|a| FRec::from_form(a, v)),
             alias_registered: p.alias_registered,
+            alias_acronym: p.alias_acronym,
             hints: p.hints,
         }
     }

@@ -129,6 +129,8 @@ pub struct Parsed {
     pub alias: Option<Form>,
     /// The alias is a registered name in brackets, not a trading name.
     pub alias_registered: bool,
+    /// The alias is the initials of the name, given in brackets (`(EE)`, `(ISP)`).
+    pub alias_acronym: bool,
     /// Words that only qualify the payment (home, account, purpose, reference).
     pub qualifier: Vec<String>,
     /// A recognised council or national body.
@@ -205,8 +207,10 @@ pub fn parse(raw: &str) -> Parsed {
         .map(|a| form_of(&a, &mut qualifier))
         .and_then(|p| (!p.form.toks.is_empty()).then_some(p.form));
     let mut alias_registered = false;
+    let mut alias_acronym = false;
     if alias.is_none() {
         alias_registered = m.bracket_alias.is_some();
+        alias_acronym = m.bracket_alias.as_ref().is_some_and(|a| a.lf.is_none());
         alias = m.bracket_alias;
     }
     let mut main = m.form;
@@ -222,7 +226,13 @@ pub fn parse(raw: &str) -> Parsed {
     let mut public = None;
     if let Some((place, _)) = detect_council(&raw_words) {
         public = Some(PublicKey::Council(place));
-    } else {
+    } else if !matches!(
+        main.lf,
+        Some(
+            LegalForm::Ltd | LegalForm::Plc | LegalForm::Llp | LegalForm::Cic | LegalForm::Overseas
+        )
+    ) {
+        // (A company is never a government body: `DFE UK LTD` is not the DfE.)
         let toks: Vec<&str> = main.toks.iter().map(|t| &*t.s).collect();
         if let Some((n, _)) = detect_national(&toks) {
             public = Some(PublicKey::National(n.key));
@@ -245,6 +255,7 @@ pub fn parse(raw: &str) -> Parsed {
         main,
         alias,
         alias_registered,
+        alias_acronym,
         qualifier,
         public,
         hints,
@@ -494,6 +505,26 @@ fn form_of(lx: &[Lex], qualifier: &mut Vec<String>) -> FormParse {
             truncated = true;
         }
     }
+    // Web addresses: `WWW.GRANITEWORKWEAR.COM`, `BLACKPOOLZOO.ORG` — the domain's ending
+    // names nothing.
+    while ws.len() > 1
+        && ws.last().is_some_and(|w| {
+            matches!(
+                w.s.as_str(),
+                "com" | "org" | "net" | "co" | "uk" | "gov" | "io" | "info" | "biz"
+            )
+        })
+        && ws.iter().any(|w| {
+            matches!(
+                w.s.as_str(),
+                "www" | "http" | "https" | "com" | "org" | "net"
+            )
+        })
+    {
+        if let Some(w) = ws.pop() {
+            qualifier.push(w.s);
+        }
+    }
     // 5. NHS trust forms at the end: `NHS Trust`, `NHS FT`, `FNDTN T`, `Foundation Trust`.
     let run = ws
         .iter()
@@ -554,14 +585,31 @@ fn form_of(lx: &[Lex], qualifier: &mut Vec<String>) -> FormParse {
     if lf == Some(LegalForm::Society) {
         hints |= hint::COOP;
     }
-    // A person: initials and a surname (`J Smith`, `AJ Smith`), no legal form.
+    // A person: an initial and names (`J Smith`, `AJ Smith`, `Ibrahim M Ahmed`), no legal
+    // form, no store or account number, no word that names a business.
+    let is_initial = |t: &Tok| {
+        (t.s.len() == 1 || (t.f & F_INIT != 0 && t.s.len() <= 3))
+            && t.s.bytes().all(|b| b.is_ascii_alphabetic())
+    };
+    let initials = form.toks.iter().filter(|t| is_initial(t)).count();
+    // The initial opens the name (`J Smith`), or follows a forename (`Ibrahim M Ahmed`).
+    let initial_placed = form.toks.first().is_some_and(is_initial)
+        || (form.toks.len() >= 3 && is_initial(&form.toks[1]));
+    let numbered = qualifier
+        .iter()
+        .any(|q| q.bytes().any(|b| b.is_ascii_digit()));
+    let forename = form.toks.first().is_some_and(|t| words::is_forename(&t.s));
     if lf.is_none()
-        && (2..=3).contains(&form.toks.len())
-        && form.toks[0].s.len() <= 2
-        && form.toks[0].s.bytes().all(|b| b.is_ascii_alphabetic())
-        && form.toks[1..]
-            .iter()
-            .all(|t| t.s.len() >= 3 && t.s.bytes().all(|b| b.is_ascii_alphabetic()))
+        && !numbered
+        && (2..=4).contains(&form.toks.len())
+        && ((initials == 1 && initial_placed && form.toks.len() <= 3)
+            || (initials == 0 && forename && form.toks.len() <= 3))
+        && form.toks.iter().all(|t| {
+            t.s.bytes().all(|b| b.is_ascii_alphabetic())
+                && !words::is_org_word(&t.s)
+                && !words::is_account_word(&t.s)
+                && !words::is_site_word(&t.s)
+        })
     {
         hints |= hint::PERSON;
     }

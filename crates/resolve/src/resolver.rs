@@ -29,7 +29,7 @@ use crate::state::State;
 
 /// One supplier name as it occurs in an input, with what came with it. The same name may
 /// be given many times (one per payment, or per anchor); they are combined.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct NameInput {
     /// The supplier name as written.
     pub name: String,
@@ -45,6 +45,9 @@ pub struct NameInput {
     pub vat_number: Option<String>,
     /// The spend this occurrence represents.
     pub spend: Pence,
+    /// How many rows this input stands for, when a caller has already added up repeated
+    /// rows (0 counts as 1).
+    pub rows: u64,
 }
 
 impl NameInput {
@@ -358,7 +361,18 @@ pub struct Resolution {
 }
 
 impl Resolution {
-    /// The resolved name for a name string, if it was given.
+    /// An index from name to its position in [`Resolution::names`], for looking up many
+    /// names (every payment of a ledger) without a scan each.
+    pub fn name_index(&self) -> FxHashMap<&str, usize> {
+        self.names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.name.as_str(), i))
+            .collect()
+    }
+
+    /// The resolved name for a name string, if it was given (a scan: use
+    /// [`Resolution::name_index`] for many).
     pub fn name(&self, name: &str) -> Option<&ResolvedName> {
         let n = name.trim();
         self.names.iter().find(|x| x.name == n)
@@ -463,6 +477,13 @@ impl Resolver {
 
     /// Resolve a batch of names.
     pub fn resolve(&self, inputs: &[NameInput]) -> Resolution {
+        let timing = std::env::var_os("ANCHORNET_RESOLVE_TIMING").is_some();
+        let t0 = std::time::Instant::now();
+        let lap = |what: &str| {
+            if timing {
+                eprintln!("  {what}: {:.2}s", t0.elapsed().as_secs_f64());
+            }
+        };
         // 1. Distinct names with what came with them.
         let mut index: FxHashMap<String, usize> = FxHashMap::default();
         let mut items: Vec<Item> = Vec::new();
@@ -485,7 +506,7 @@ impl Resolver {
                 }
             };
             let it = &mut items[k];
-            it.rows += 1;
+            it.rows += inp.rows.max(1);
             it.spend += inp.spend.0;
             if let Some(a) = inp.anchor.as_ref().filter(|a| !a.trim().is_empty()) {
                 push_sorted(&mut it.anchors, a.trim().to_string());
@@ -568,6 +589,7 @@ impl Resolver {
                 origin.push(Origin::Register(r as u32));
             }
         }
+        lap("distinct names");
         // 5. Parse (in parallel) and intern; weigh words over the names (not registers).
         let parsed: Vec<Parsed> = items.par_iter().map(|it| parse(&it.name)).collect();
         let mut v = Vocab::default();
@@ -589,6 +611,7 @@ impl Resolver {
         }
         v.n_in = n_names as u32;
         v.reweigh();
+        lap("parse + weigh");
         // 6. Candidate pairs.
         let keys: Vec<Vec<u64>> = items
             .par_iter()
@@ -623,6 +646,7 @@ impl Resolver {
         let mut pairs = block::pairs(&keys, &expansion);
         // Register records are compared with names, not with each other.
         pairs.retain(|&(i, j)| (i as usize) < n_names || (j as usize) < n_names);
+        lap("pairs");
         // 7. Judge every pair.
         let judged: Vec<Pair> = pairs
             .par_iter()
@@ -656,6 +680,7 @@ impl Resolver {
                 _ => {}
             }
         }
+        lap("judge");
         // 8. Earlier entities stay together; overrides.
         if let Some(st) = &self.state {
             for ent in &st.entities {
@@ -712,6 +737,7 @@ impl Resolver {
         }
         conflicts.retain(|c| comp.find(c.a) == comp.find(c.b));
         let (roots, fates) = cluster::cluster(n_names, &links, &conflicts, &owner);
+        lap("cluster");
         let ctx = Assembly {
             items: &items,
             parsed: &parsed,
@@ -725,6 +751,7 @@ impl Resolver {
         res.stats.conflicts = conflicts.len();
         res.stats.register_records = self.registers.records.len();
         res.override_issues = override_issues;
+        lap("assemble");
         res
     }
 
@@ -816,7 +843,7 @@ impl Resolver {
                     spend: Pence(spend),
                     anchors: anchors.into_iter().collect(),
                     identifiers: idf,
-                    kind: kind::decide(&kind_evidence),
+                    kind: kind::decide(&kind_evidence, ms.len()),
                     kind_evidence,
                     facts,
                     known: ms.iter().any(|&m| cx.owner[m] != NO_OWNER),

@@ -359,13 +359,18 @@ fn is_sep(c: u8) -> bool {
 /// Damerau–Levenshtein (optimal string alignment) distance of two byte strings, or
 /// `max + 1` as soon as it is known to exceed `max`.
 pub fn osa(a: &[u8], b: &[u8], max: usize) -> usize {
+    const N: usize = 48;
     let (n, m) = (a.len(), b.len());
-    if n.abs_diff(m) > max {
+    if n.abs_diff(m) > max || n >= N || m >= N {
         return max + 1;
     }
-    let mut prev2 = vec![0usize; m + 1];
-    let mut prev: Vec<usize> = (0..=m).collect();
-    let mut cur = vec![0usize; m + 1];
+    // Three rows on the stack: this runs for many word pairs.
+    let mut prev2 = [0usize; N];
+    let mut prev = [0usize; N];
+    let mut cur = [0usize; N];
+    for (j, p) in prev.iter_mut().enumerate().take(m + 1) {
+        *p = j;
+    }
     for i in 1..=n {
         cur[0] = i;
         let mut row_min = cur[0];
@@ -381,8 +386,8 @@ pub fn osa(a: &[u8], b: &[u8], max: usize) -> usize {
         if row_min > max {
             return max + 1;
         }
-        std::mem::swap(&mut prev2, &mut prev);
-        std::mem::swap(&mut prev, &mut cur);
+        prev2 = prev;
+        prev = cur;
     }
     prev[m]
 }

@@ -142,7 +142,7 @@ impl Snapshot {
             .map(|s| (s.record, "contracts register"))
             .collect();
         let mut prepared =
-            prepare_records(&net, geo, inputs, &mut |_, _| {}).map_err(|e| e.to_string())?;
+            prepare_records(&net, geo, inputs, &|_, _| {}).map_err(|e| e.to_string())?;
         apply_overrides(&mut prepared, &src.overrides);
         let ds = &prepared.dataset;
         let analysis = analyse(ds, None);

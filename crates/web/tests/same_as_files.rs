@@ -27,6 +27,8 @@ async fn workspace_figures_equal_the_file_pipelines() {
         deprivation: Default::default(),
         rules: None,
         places: Some(common::demo("places.toml").display().to_string()),
+        registers: Vec::new(),
+        overrides: None,
         anchors: vec![
             anchor(
                 "Salford City Council",
@@ -42,7 +44,7 @@ async fn workspace_figures_equal_the_file_pipelines() {
         base: app.dir.clone(),
     };
     let geo = anchornet_geo::GeoIndex::open_default().unwrap();
-    let from_files = anchornet_network::prepare(&net, &geo, None, &mut |_, _| {}).unwrap();
+    let from_files = anchornet_network::prepare(&net, &geo, None, &|_, _| {}).unwrap();
     let direct = analyse(&from_files.dataset, None);
     let snap = app.state.snap();
     assert_eq!(snap.prepared.payments.len(), from_files.payments.len());

@@ -6,5 +6,6 @@ pub mod geo;
 pub mod import;
 pub mod ingest;
 pub mod init;
+pub mod resolve;
 pub mod serve;
 pub mod user;
