@@ -47,7 +47,14 @@ async fn workspace_figures_equal_the_file_pipelines() {
     let from_files = anchornet_network::prepare(&net, &geo, None, &|_, _| {}).unwrap();
     let direct = analyse(&from_files.dataset, None);
     let snap = app.state.snap();
-    assert_eq!(snap.prepared.payments.len(), from_files.payments.len());
+    assert_eq!(
+        snap.prepared.dataset.txns.len(),
+        from_files.dataset.txns.len()
+    );
+    assert_eq!(
+        snap.prepared.payments.len(),
+        snap.prepared.dataset.txns.len()
+    );
     assert!(!direct.figures.is_empty());
     assert_eq!(snap.analysis.figures, direct.figures);
     assert_eq!(snap.analysis.categories, direct.categories);
