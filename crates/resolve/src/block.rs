@@ -239,21 +239,6 @@ pub fn pairs(keys: &[Vec<u64>], expansion: &[u64]) -> Vec<(u32, u32)> {
     let cgroups: Vec<(usize, usize)> = runs(&cflat)
         .filter(|(s, e)| e - s >= 2 && e - s <= WORD_CAP)
         .collect();
-    if std::env::var_os("ANCHORNET_BLOCK_STATS").is_some() {
-        let count = |g: &[(usize, usize)]| {
-            g.iter()
-                .map(|(s, e)| ((e - s) * (e - s - 1) / 2) as u64)
-                .sum::<u64>()
-        };
-        eprintln!(
-            "blocks: {} small ({} pairs), {} big keys, {} compound blocks ({} pairs)",
-            groups.len(),
-            count(&groups),
-            big.len(),
-            cgroups.len(),
-            count(&cgroups)
-        );
-    }
     let emit = |flat: &Vec<(u64, u32)>, groups: &Vec<(usize, usize)>| -> Vec<(u32, u32)> {
         groups
             .par_iter()

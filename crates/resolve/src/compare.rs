@@ -255,9 +255,19 @@ fn fuzzy(v: &Vocab, x: u32, y: u32, x_last: bool, y_last: bool) -> f32 {
     // Typos only in long words: short ones are too often other words (`Civil` / `Civic`,
     // `Rashid` / `Rashad`).
     if !both_common && s.len() >= 7 {
-        let max = if s.len() >= 9 { 2 } else { 1 };
+        let max = if s.len() >= 12 { 2 } else { 1 };
         let d = osa(s, l, max);
-        if d <= max {
+        // One letter changed in a word of fewer than 10 is too often another name
+        // (`Newline` / `Newlife`, `Woodhey` / `Woodley`); a letter missing, added or
+        // swapped is a typo (`Northen`, `Hosptial`).
+        let substitution = d == 1
+            && s.len() == l.len()
+            && s.len() < 10
+            && !s
+                .windows(2)
+                .zip(l.windows(2))
+                .any(|(x, y)| x[0] == y[1] && x[1] == y[0] && x[0] != x[1]);
+        if d <= max && !substitution {
             return if d == 1 { 0.85 } else { 0.75 };
         }
     }
@@ -275,8 +285,8 @@ fn fuzzy(v: &Vocab, x: u32, y: u32, x_last: bool, y_last: bool) -> f32 {
     // long word (`mcr` = `manchester`).
     let word_like = fs >= 400 || (fs >= 150 && s.last() != l.last());
     // Abbreviations drop vowels: at most one after the first letter, and then the first two
-    // letters agree (`dept`, `govt`, `mgmt`, `svcs`, `mcr`; not `pig` for `parking` nor
-    // `cool` for `control`).
+    // letters agree; and they keep the last letter (`dept`, `govt`, `mgmt`, `mcr`; not
+    // `pig` for `parking`, `cool` for `control`, nor the initials `crc` for `commercial`).
     let vowels = s[1..]
         .iter()
         .filter(|c| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u'))
@@ -287,6 +297,7 @@ fn fuzzy(v: &Vocab, x: u32, y: u32, x_last: bool, y_last: bool) -> f32 {
         && l.len() <= 3 * s.len() + 2
         && !word_like
         && abbrev_like
+        && s.last() == l.last()
         && is_subsequence(s, l)
     {
         return 0.75;
@@ -340,7 +351,11 @@ fn align(v: &Vocab, a: &FRec, b: &FRec) -> Align {
             if al.b[j] != NONE {
                 continue;
             }
-            let q = fuzzy(v, a.toks[i], b.toks[j], i + 1 == n, j + 1 == m);
+            // A last word may be cut short; a very short one only in a name cut at a field
+            // width (`Production Light & Sou`, not `Kim Ho` for `Kim Holt`).
+            let a_last = i + 1 == n && (a.truncated || v.text[a.toks[i] as usize].len() >= 4);
+            let b_last = j + 1 == m && (b.truncated || v.text[b.toks[j] as usize].len() >= 4);
+            let q = fuzzy(v, a.toks[i], b.toks[j], a_last, b_last);
             let better = q > best.0
                 || (q > 0.0 && q == best.0 && i.abs_diff(j) < i.abs_diff(best.1 as usize));
             if better {
@@ -610,6 +625,16 @@ pub fn compare_forms(v: &Vocab, a: &FRec, b: &FRec, ctx: Context) -> Judgement {
         }
         return Judgement::new(Verdict::Link(s.clamp(0.0, 1.0)), reason);
     }
+    // Words in another order only with a place or a bracket (see the equal case above).
+    let placed = (0..n).any(|i| v.class[a.toks[i] as usize] & C_PLACE != 0)
+        || (0..m).any(|j| v.class[b.toks[j] as usize] & C_PLACE != 0)
+        || a.flags
+            .iter()
+            .chain(&b.flags)
+            .any(|f| f & crate::parse::F_BRACKET != 0);
+    if (a_done || b_done) && !in_order && !placed {
+        return Judgement::new(Verdict::Neutral(0.6), Reason::DifferentWords);
+    }
     if a_done || b_done {
         // Containment: S is all matched, L has leftovers.
         let (s, l, ll) = if a_done { (a, b, &lb) } else { (b, a, &la) };
@@ -635,10 +660,17 @@ pub fn compare_forms(v: &Vocab, a: &FRec, b: &FRec, ctx: Context) -> Judgement {
         let mut tail: Vec<usize> = ll.tail.clone();
         // The short name dropped an optional word that the long one keeps:
         // `Sheffield Childrens Hospital` vs `… Hospital Charity`.
+        let mut dropped_found = false;
         if let (Some(d), Some(&t0)) = (s.dropped, tail.first()) {
             if l.toks[t0] == d {
                 tail.remove(0);
+                dropped_found = true;
             }
+        }
+        // The short name dropped an optional word the long one lacks: it has a word of its
+        // own, so it is not contained (`Forest Hospital` / `Forest of Bradford CIC`).
+        if s.dropped.is_some() && !dropped_found && !tail.is_empty() && l.dropped != s.dropped {
+            return Judgement::new(Verdict::Neutral(0.6), Reason::DifferentWords);
         }
         if tail.is_empty() {
             return if anchored {
@@ -711,8 +743,11 @@ pub fn compare_forms(v: &Vocab, a: &FRec, b: &FRec, ctx: Context) -> Judgement {
             .map(|&t| w(t))
             .sum();
         let all_place = s.toks.iter().all(|&t| v.class[t as usize] & C_PLACE != 0);
-        let single_common = s.toks.len() == 1 && w(s.toks[0]) < 7.5;
-        let nhs_short = s.lf == Some(LegalForm::Nhs) && l.lf != Some(LegalForm::Nhs);
+        let single_common =
+            s.toks.len() == 1 && (w(s.toks[0]) < 7.5 || v.text[s.toks[0] as usize].len() < 4);
+        // (Nor is a shorter name an NHS trust's with words missing: `Heart` / `Heart of
+        // England NHS FT`.)
+        let nhs_short = (s.lf == Some(LegalForm::Nhs)) != (l.lf == Some(LegalForm::Nhs));
         let weak_short =
             mw < 6.0 || mw_id < 4.5 || !anchored || all_place || single_common || nhs_short;
         if s.lf.is_some() && l.lf.is_some() {

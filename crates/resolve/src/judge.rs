@@ -149,7 +149,14 @@ pub fn judge(v: &Vocab, items: &[Item], i: u32, j: u32) -> Pair {
             own(&y.rec.main)
         };
         // (One word alone must be rare: `T/A PAVILION` is not every `The Pavilion`.)
-        let weak = fa.weight(v) < 7.0 || (fa.toks.len() == 1 && !acronym && fa.weight(v) < 9.5);
+        // (And it must have a rare word: `T/A CREATIVE SOLUTIONS` is not every `Creative
+        // Solutions`.)
+        let rare = fa.toks.iter().any(|&t| {
+            v.weight[t as usize] >= 7.5 && v.class[t as usize] & crate::model::C_PLACE == 0
+        });
+        let weak = fa.weight(v) < 7.0
+            || (fa.toks.len() == 1 && !acronym && fa.weight(v) < 9.5)
+            || (!rare && !acronym);
         if weak || (fb.lf.is_some() && !registered && !extends && power == 1) {
             continue;
         }
@@ -212,7 +219,9 @@ pub fn judge(v: &Vocab, items: &[Item], i: u32, j: u32) -> Pair {
         Verdict::Link(s) => link((s + bonus).min(0.99), power, verdict.reason),
         Verdict::Neutral(s) => {
             let s2 = s + bonus;
-            if bonus > 0.0 && s2 >= LINK {
+            // (Only names already close: an anchor's vendor record can be shared by two
+            // schools of one account, `THE GREEN SCHOOL TRUST` / `GREENFORD HIGH SCHOOL`.)
+            if bonus > 0.0 && s >= 0.66 && s2 >= LINK {
                 link(s2.min(0.95), 0, Reason::SameIdentifier)
             } else {
                 Pair::Near(s2, verdict.reason)

@@ -593,7 +593,7 @@ fn form_of(lx: &[Lex], qualifier: &mut Vec<String>) -> FormParse {
     };
     let initials = form.toks.iter().filter(|t| is_initial(t)).count();
     // The initial opens the name (`J Smith`), or follows a forename (`Ibrahim M Ahmed`).
-    let initial_placed = form.toks.first().is_some_and(is_initial)
+    let initial_placed = form.toks.first().is_some_and(&is_initial)
         || (form.toks.len() >= 3 && is_initial(&form.toks[1]));
     let numbered = qualifier
         .iter()

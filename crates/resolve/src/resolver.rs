@@ -477,13 +477,6 @@ impl Resolver {
 
     /// Resolve a batch of names.
     pub fn resolve(&self, inputs: &[NameInput]) -> Resolution {
-        let timing = std::env::var_os("ANCHORNET_RESOLVE_TIMING").is_some();
-        let t0 = std::time::Instant::now();
-        let lap = |what: &str| {
-            if timing {
-                eprintln!("  {what}: {:.2}s", t0.elapsed().as_secs_f64());
-            }
-        };
         // 1. Distinct names with what came with them.
         let mut index: FxHashMap<String, usize> = FxHashMap::default();
         let mut items: Vec<Item> = Vec::new();
@@ -589,7 +582,6 @@ impl Resolver {
                 origin.push(Origin::Register(r as u32));
             }
         }
-        lap("distinct names");
         // 5. Parse (in parallel) and intern; weigh words over the names (not registers).
         let parsed: Vec<Parsed> = items.par_iter().map(|it| parse(&it.name)).collect();
         let mut v = Vocab::default();
@@ -611,7 +603,6 @@ impl Resolver {
         }
         v.n_in = n_names as u32;
         v.reweigh();
-        lap("parse + weigh");
         // 6. Candidate pairs.
         let keys: Vec<Vec<u64>> = items
             .par_iter()
@@ -646,7 +637,6 @@ impl Resolver {
         let mut pairs = block::pairs(&keys, &expansion);
         // Register records are compared with names, not with each other.
         pairs.retain(|&(i, j)| (i as usize) < n_names || (j as usize) < n_names);
-        lap("pairs");
         // 7. Judge every pair.
         let judged: Vec<Pair> = pairs
             .par_iter()
@@ -680,7 +670,6 @@ impl Resolver {
                 _ => {}
             }
         }
-        lap("judge");
         // 8. Earlier entities stay together; overrides.
         if let Some(st) = &self.state {
             for ent in &st.entities {
@@ -737,7 +726,6 @@ impl Resolver {
         }
         conflicts.retain(|c| comp.find(c.a) == comp.find(c.b));
         let (roots, fates) = cluster::cluster(n_names, &links, &conflicts, &owner);
-        lap("cluster");
         let ctx = Assembly {
             items: &items,
             parsed: &parsed,
@@ -751,7 +739,6 @@ impl Resolver {
         res.stats.conflicts = conflicts.len();
         res.stats.register_records = self.registers.records.len();
         res.override_issues = override_issues;
-        lap("assemble");
         res
     }
 

@@ -811,6 +811,7 @@ pub fn canonical_word(w: &str) -> &str {
         "hosp" => "hospital",
         "svs" | "svcs" | "srvs" | "svc" | "srv" | "servs" | "serv" | "sevs" => "service",
         "mgmt" | "mgt" | "mngt" => "management",
+        "ctr" | "cntr" => "centre",
         "cttee" => "committee",
         "centres" | "centers" => "centre",
         "hscp" => "hscp",
