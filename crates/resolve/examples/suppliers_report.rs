@@ -3,7 +3,7 @@
 //! to check by eye, and Salford's 2021/22 payments linked to its contracts register.
 //!
 //! `cargo run --release -p anchornet-resolve --example suppliers_report -- ../shared/data > out.md`
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::time::Instant;
 
 use anchornet_core::{FinancialYear, Pence};
@@ -173,15 +173,7 @@ fn salford(data: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
     )?;
     let inputs: Vec<NameInput> = payments
         .iter()
-        .filter(|p| !p.redacted && !p.supplier_name.is_empty())
-        .map(|p| NameInput {
-            name: p.supplier_name.clone(),
-            anchor: Some("salford".into()),
-            supplier_id: p.supplier_id.clone(),
-            company_number: p.company_number.clone(),
-            spend: p.amount,
-            ..NameInput::default()
-        })
+        .filter_map(|p| NameInput::from_payment(p))
         .collect();
     let mut regs = Registers::new();
     let f = NameFilter::from_inputs(&inputs);
@@ -197,18 +189,7 @@ fn salford(data: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
         .filter(|p| p.redacted || p.supplier_name.is_empty())
         .map(|p| p.amount.0)
         .sum();
-    let mut by: HashMap<&str, (i64, usize, u64)> = HashMap::new();
-    for n in res.names.iter().filter(|n| n.input) {
-        let how = match res.entity_of(n).facts.postcode.as_ref().map(|f| f.matched) {
-            Some(MatchKind::Identifier) | Some(MatchKind::ExactName) => "exact",
-            Some(MatchKind::FuzzyName) => "fuzzy",
-            None => "none",
-        };
-        let e = by.entry(how).or_default();
-        e.0 += n.spend.0;
-        e.1 += 1;
-        e.2 += n.rows;
-    }
+    let cov = res.postcode_coverage();
     println!("## Salford 2021/22: payments linked to the contracts register\n");
     println!(
         "{} payments dated in 2021/22 (the files hold July 2021 – March 2022 of that year), {} in total; {} of it to withheld names. Names linked to a row of Salford's contracts register (360 contracts, a supplier postcode on 339 of them) by company number or the same normalised name (*exact*), or by the matcher's other links (*fuzzy*):\n",
@@ -217,16 +198,17 @@ fn salford(data: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
         Pence(redacted).to_pounds_string()
     );
     println!("| supplier gets a postcode | supplier names | payments | spend | share of spend |\n|---|---:|---:|---:|---:|");
-    for (label, k) in [
-        ("by an exact link", "exact"),
-        ("by a fuzzy link", "fuzzy"),
-        ("no postcode", "none"),
+    for (label, c) in [
+        ("by an exact link", cov.exact),
+        ("by a fuzzy link", cov.fuzzy),
+        ("no postcode", cov.none),
     ] {
-        let (s, n, r) = by.get(k).copied().unwrap_or_default();
         println!(
-            "| {label} | {n} | {r} | {} | {:.1}% |",
-            Pence(s).to_pounds_string(),
-            100.0 * s as f64 / total as f64
+            "| {label} | {} | {} | {} | {:.1}% |",
+            c.names,
+            c.rows,
+            c.spend.to_pounds_string(),
+            100.0 * c.spend.0 as f64 / total as f64
         );
     }
     println!(
@@ -238,8 +220,8 @@ fn salford(data: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
         Pence(redacted).to_pounds_string(),
         100.0 * redacted as f64 / total as f64
     );
-    let exact = by.get("exact").map_or(0, |x| x.0) as f64 / total as f64;
-    let fuzzy = by.get("fuzzy").map_or(0, |x| x.0) as f64 / total as f64;
+    let exact = cov.exact.spend.0 as f64 / total as f64;
+    let fuzzy = cov.fuzzy.spend.0 as f64 / total as f64;
     println!(
         "Exact links give {:.1}% of spend a postcode; fuzzy links add {:.1} points, to {:.1}%.\n",
         100.0 * exact,

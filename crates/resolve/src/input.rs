@@ -237,23 +237,13 @@ fn read_ingest(
         s,
         dedupe,
         &mut |rec| match rec {
-            Record::Payment(p) => {
-                if p.redacted || p.supplier_name.trim().is_empty() {
-                    blank += 1;
-                    return;
+            Record::Payment(p) => match NameInput::from_payment(&p) {
+                Some(n) => {
+                    names += 1;
+                    out.push(n);
                 }
-                names += 1;
-                out.push(NameInput {
-                    name: p.supplier_name.clone(),
-                    anchor: Some(p.anchor.clone()),
-                    supplier_id: p.supplier_id.clone(),
-                    company_number: p.company_number.clone(),
-                    charity_number: p.charity_number.clone(),
-                    vat_number: p.vat_number.clone(),
-                    spend: p.amount,
-                    rows: 1,
-                });
-            }
+                None => blank += 1,
+            },
             Record::Supplier(sr) => {
                 names += 1;
                 out.push(NameInput {

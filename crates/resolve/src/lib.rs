@@ -71,7 +71,7 @@ pub use kind::{Kind, KindEvidence, PublicType};
 pub use overrides::{Override, OverrideIssue, Overrides};
 pub use registers::{NameFilter, RegisterKind, RegisterRecord, Registers, Sme};
 pub use resolver::{
-    Config, Entity, Evidence, Fact, Facts, Identifiers, LinkRecord, MatchKind, NameInput,
-    RegisterLink, Resolution, ResolvedName, Resolver, ReviewItem, Stats,
+    Config, Coverage, Entity, Evidence, Fact, Facts, Identifiers, LinkRecord, MatchKind, NameInput,
+    PostcodeCoverage, RegisterLink, Resolution, ResolvedName, Resolver, ReviewItem, Stats,
 };
 pub use state::{State, StateEntity};

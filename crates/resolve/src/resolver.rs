@@ -70,6 +70,47 @@ impl NameInput {
         self.spend = spend;
         self
     }
+
+    /// The supplier of one payment, with its anchor, identifiers and amount; `None` when
+    /// the name is withheld or blank (there is nothing to resolve).
+    pub fn from_payment(p: &anchornet_core::Payment) -> Option<NameInput> {
+        if p.redacted || p.supplier_name.trim().is_empty() {
+            return None;
+        }
+        Some(NameInput {
+            name: p.supplier_name.clone(),
+            anchor: Some(p.anchor.clone()),
+            supplier_id: p.supplier_id.clone(),
+            company_number: p.company_number.clone(),
+            charity_number: p.charity_number.clone(),
+            vat_number: p.vat_number.clone(),
+            spend: p.amount,
+            rows: 1,
+        })
+    }
+}
+
+/// Spend, names and rows of one way of getting a supplier postcode (see
+/// [`Resolution::postcode_coverage`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Coverage {
+    /// Spend under these names.
+    pub spend: Pence,
+    /// Distinct input names.
+    pub names: usize,
+    /// Input rows (payments) under these names.
+    pub rows: u64,
+}
+
+/// How the input names' spend gets a supplier postcode from the registers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct PostcodeCoverage {
+    /// By an identifier or the same normalised name.
+    pub exact: Coverage,
+    /// By a matcher link.
+    pub fuzzy: Coverage,
+    /// No postcode.
+    pub none: Coverage,
 }
 
 /// Settings.
@@ -381,6 +422,22 @@ impl Resolution {
     /// The entity of a resolved name.
     pub fn entity_of(&self, n: &ResolvedName) -> &Entity {
         &self.entities[n.entity]
+    }
+
+    /// The input names' spend by how their entity got its postcode: exact, fuzzy or none.
+    pub fn postcode_coverage(&self) -> PostcodeCoverage {
+        let mut c = PostcodeCoverage::default();
+        for n in self.names.iter().filter(|n| n.input) {
+            let slot = match self.entity_of(n).facts.postcode.as_ref().map(|f| f.matched) {
+                Some(MatchKind::Identifier) | Some(MatchKind::ExactName) => &mut c.exact,
+                Some(MatchKind::FuzzyName) => &mut c.fuzzy,
+                None => &mut c.none,
+            };
+            slot.spend = Pence(slot.spend.0 + n.spend.0);
+            slot.names += 1;
+            slot.rows += n.rows;
+        }
+        c
     }
 
     /// The chain of links that puts two names in one entity (empty when they are not).
