@@ -1,6 +1,6 @@
 //! The register readers on the real files in `../shared/data` (OGL v3.0): the Companies
-//! House advanced-search export, Contracts Finder OCDS packages and Salford's contracts
-//! register.
+//! House advanced-search export (and the same companies in the BasicCompanyData bulk
+//! layout), Contracts Finder OCDS packages and Salford's contracts register.
 
 mod common;
 
@@ -56,6 +56,159 @@ fn companies_house_search_export() {
     assert_eq!(e.facts.postcode.as_ref().unwrap().value, "ME8 7RG");
     assert_eq!(e.kind, Kind::Company);
     assert_eq!(e.facts.sme, Sme::Unknown);
+}
+
+/// The bulk product's category for an advanced-search type and subtype (the names
+/// BasicCompanyData uses for the same company types).
+fn bulk_category(legal_form: &str) -> &'static str {
+    let l = legal_form.to_ascii_lowercase();
+    if l.contains("community interest") {
+        "Community Interest Company"
+    } else if l.starts_with("private limited company") {
+        "Private Limited Company"
+    } else if l.contains("guarantee") && l.contains("exemption") {
+        "PRI/LBG/NSC (Private, Limited by guarantee, no share capital, use of 'Limited' exemption)"
+    } else if l.contains("guarantee") {
+        "PRI/LTD BY GUAR/NSC (Private, limited by guarantee, no share capital)"
+    } else if l.starts_with("limited liability partnership") {
+        "Limited Liability Partnership"
+    } else if l.starts_with("public limited") {
+        "Public Limited Company"
+    } else if l.starts_with("limited partnership") {
+        "Limited Partnership"
+    } else if l.starts_with("private unlimited") {
+        "Private Unlimited Company"
+    } else if l.starts_with("overseas entity") {
+        "Overseas Entity"
+    } else {
+        "Other company type"
+    }
+}
+
+/// The 28,481 real companies of the advanced-search export, written out in the
+/// BasicCompanyData bulk layout (its header as published, SIC codes with the official
+/// SIC 2007 descriptions of `companies/SIC07_CH_condensed_list_en.csv`), read back by the
+/// bulk reader: the same company numbers, names, postcodes, SIC codes, status and kinds.
+#[test]
+fn companies_house_bulk_layout_agrees_with_the_search_export() {
+    let export =
+        shared().join("companies/companies_house_incorporations_first7days_jan2024_jan2025.csv.xz");
+    let mut search = Registers::new();
+    search.load(&export, None).unwrap();
+    let mut sic_text = std::collections::HashMap::new();
+    let mut rdr =
+        csv::Reader::from_path(shared().join("companies/SIC07_CH_condensed_list_en.csv")).unwrap();
+    for r in rdr.records() {
+        let r = r.unwrap();
+        sic_text.insert(r[0].to_string(), r[1].to_string());
+    }
+    let dir = std::env::temp_dir().join(format!("anchornet-ch-bulk-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bulk = dir.join("BasicCompanyData-2025-01-01-part1_1.csv");
+    let mut w = csv::Writer::from_path(&bulk).unwrap();
+    w.write_record([
+        "CompanyName",
+        " CompanyNumber",
+        "RegAddress.CareOf",
+        "RegAddress.POBox",
+        "RegAddress.AddressLine1",
+        " RegAddress.AddressLine2",
+        "RegAddress.PostTown",
+        "RegAddress.County",
+        "RegAddress.Country",
+        "RegAddress.PostCode",
+        "CompanyCategory",
+        "CompanyStatus",
+        "CountryOfOrigin",
+        "DissolutionDate",
+        "IncorporationDate",
+        "Accounts.AccountRefDay",
+        "Accounts.AccountRefMonth",
+        "Accounts.NextDueDate",
+        "Accounts.LastMadeUpDate",
+        "Accounts.AccountCategory",
+        "SICCode.SicText_1",
+        "SICCode.SicText_2",
+        "SICCode.SicText_3",
+        "SICCode.SicText_4",
+        "URI",
+        "PreviousName_1.CONDATE",
+        " PreviousName_1.CompanyName",
+    ])
+    .unwrap();
+    for r in &search.records {
+        let mut sic: Vec<String> = r
+            .sic
+            .iter()
+            .map(|c| match sic_text.get(c) {
+                Some(t) => format!("{c} - {t}"),
+                None => c.clone(),
+            })
+            .collect();
+        sic.resize(4, String::new());
+        let category = bulk_category(r.legal_form.as_deref().unwrap_or(""));
+        let row: Vec<&str> = vec![
+            &r.name,
+            r.company_number.as_deref().unwrap_or(""),
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            r.postcode.as_deref().unwrap_or(""),
+            category,
+            r.status.as_deref().unwrap_or(""),
+            "United Kingdom",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "NO ACCOUNTS FILED",
+            &sic[0],
+            &sic[1],
+            &sic[2],
+            &sic[3],
+            "",
+            "",
+            "",
+        ];
+        w.write_record(&row).unwrap();
+    }
+    w.flush().unwrap();
+    drop(w);
+    let mut regs = Registers::new();
+    let n = regs.load(&bulk, None).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(n, search.records.len(), "{:?}", regs.issues.first());
+    assert!(regs.issues.is_empty(), "{:?}", regs.issues.first());
+    let mut kinds_compared = 0;
+    for (b, s) in regs.records.iter().zip(&search.records) {
+        assert_eq!(b.register, Some(RegisterKind::CompaniesHouse));
+        assert_eq!(
+            (&b.name, &b.company_number, &b.postcode, &b.sic, &b.status),
+            (&s.name, &s.company_number, &s.postcode, &s.sic, &s.status),
+            "line {}",
+            s.line
+        );
+        if s.kind.is_some() {
+            assert_eq!(b.kind, s.kind, "{} ({:?})", s.name, s.legal_form);
+            kinds_compared += 1;
+        }
+        // No accounts filed yet: SME status is unknown, never guessed.
+        assert_eq!(b.sme, Sme::Unknown);
+    }
+    assert!(kinds_compared > 28_000, "{kinds_compared}");
+    assert_eq!(
+        regs.records
+            .iter()
+            .filter(|x| x.kind == Some(Kind::Cic))
+            .count(),
+        150
+    );
 }
 
 #[test]
