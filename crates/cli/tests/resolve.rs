@@ -312,3 +312,43 @@ fn an_input_that_is_not_there_is_a_usage_error() {
     let err = String::from_utf8_lossy(&run.stderr);
     assert!(err.contains("no/such/payments.csv"), "{err}");
 }
+
+#[test]
+fn individuals_are_redacted_on_request() {
+    let tmp = scratch("redact");
+    let plain = tmp.join("plain.csv");
+    let redacted = tmp.join("redacted.csv");
+    let month = "data/demo/spend/salford/2021-07.csv.xz";
+    ok(&anchornet(&["resolve", month, "--out", s(&plain)]));
+    ok(&anchornet(&[
+        "resolve",
+        month,
+        "--redact-individuals",
+        "--out",
+        s(&redacted),
+    ]));
+    let a = rows(&plain);
+    let b = rows(&redacted);
+    assert_eq!(a.len(), b.len(), "redaction keeps every row");
+    let text = std::fs::read_to_string(&redacted).unwrap();
+    let mut people = 0;
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x["cluster_id"], y["cluster_id"]);
+        if x["kind"] == "individual" {
+            people += 1;
+            assert_eq!(y["name"], "Individual (redacted)");
+            assert_eq!(y["canonical_name"], "Individual (redacted)");
+            assert!(
+                !text.contains(&format!("\n{},", x["name"])),
+                "{}",
+                x["name"]
+            );
+        } else {
+            assert_eq!(x, y);
+        }
+    }
+    assert!(
+        people > 5,
+        "{people} individuals in a month of Salford payments"
+    );
+}
