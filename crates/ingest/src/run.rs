@@ -139,6 +139,30 @@ impl Ingest {
         Ok(reports)
     }
 
+    /// The accepted payments of the given paths that `keep` wants, in file order, with the
+    /// file reports; supplier records and issues are dropped (a script's or a test's
+    /// shortcut: the CLI reports issues through [`Ingest::paths`]).
+    pub fn payments(
+        &self,
+        args: &[String],
+        keep: impl Fn(&Payment) -> bool,
+    ) -> Result<(Vec<Payment>, Vec<FileReport>), IngestError> {
+        let mut payments = Vec::new();
+        let reports = self.paths(
+            args,
+            |_, _, _| {},
+            |r| {
+                if let Record::Payment(p) = r {
+                    if keep(&p) {
+                        payments.push(*p);
+                    }
+                }
+            },
+            |_| {},
+        )?;
+        Ok((payments, reports))
+    }
+
     /// Ingest one decompressed source. Returns one report per table (sheet).
     pub fn source(
         &self,

@@ -7,19 +7,22 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use anchornet_core::{FinancialYear, Pence};
-use anchornet_ingest::{Ingest, Record};
+use anchornet_ingest::Ingest;
 use anchornet_resolve::{MatchKind, NameFilter, NameInput, Registers, Resolver};
 
-/// A small deterministic generator (xorshift64*), so the sample is the same on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+/// A fixed pseudo-random rank of a link from its two names alone (FNV-1a, then a
+/// 64-bit finaliser), so the sample is the same on every run and a link, once drawn,
+/// stays drawn while it exists: a change elsewhere in the resolver does not redraw the
+/// whole sample that a person has checked.
+fn rank(a: &str, b: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ 0x5eed_2026;
+    for byte in a.bytes().chain([0]).chain(b.bytes()) {
+        h ^= u64::from(byte);
+        h = h.wrapping_mul(0x0100_0000_01b3);
     }
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^ (h >> 33)
 }
 
 fn cell(s: &str) -> String {
@@ -121,18 +124,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .iter()
         .filter(|l| key(l.a) != key(l.b) && l.reason != anchornet_resolve::Reason::Override)
         .collect();
-    let mut rng = Rng(0x5eed_2026);
-    let mut picked: Vec<usize> = Vec::new();
-    while picked.len() < 50.min(candidates.len()) {
-        let k = (rng.next() % candidates.len() as u64) as usize;
-        if !picked.contains(&k) {
-            picked.push(k);
-        }
-    }
+    let mut picked: Vec<usize> = (0..candidates.len()).collect();
+    picked.sort_by_key(|&k| {
+        let l = candidates[k];
+        (rank(&res.names[l.a].name, &res.names[l.b].name), k)
+    });
+    picked.truncate(50);
     picked.sort_unstable();
     println!("### 50 random merges to check\n");
     println!(
-        "Drawn with a fixed seed from the {} links that joined two names whose normalised keys differ (links between names that differ only in case, spacing, punctuation or legal-form spelling are left out: they are not in doubt).\n",
+        "Drawn by a fixed hash of the two names from the {} links that joined two names whose normalised keys differ (links between names that differ only in case, spacing, punctuation or legal-form spelling are left out: they are not in doubt).\n",
         candidates.len()
     );
     println!("| # | name | linked to | why | confidence |\n|---:|---|---|---|---:|");
@@ -155,25 +156,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 fn salford(data: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
     let fy: FinancialYear = "2021/22".parse()?;
-    let mut payments = Vec::new();
-    Ingest::default().paths(
+    let (payments, _) = Ingest::default().payments(
         &[data
             .join("spend/original_layouts/salford")
             .to_string_lossy()
             .to_string()],
-        |_, _, _| {},
-        |r| {
-            if let Record::Payment(p) = r {
-                if p.financial_year == fy {
-                    payments.push(p);
-                }
-            }
-        },
-        |_| {},
+        |p| p.financial_year == fy,
     )?;
     let inputs: Vec<NameInput> = payments
         .iter()
-        .filter_map(|p| NameInput::from_payment(p))
+        .filter_map(NameInput::from_payment)
         .collect();
     let mut regs = Registers::new();
     let f = NameFilter::from_inputs(&inputs);

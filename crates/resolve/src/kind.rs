@@ -8,15 +8,16 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::parse::{hint, Parsed};
+use crate::parse::{hint, Parsed, F_BRACKET};
 use crate::public::{national, PublicKey};
-use crate::words::LegalForm;
+use crate::words::{is_direction_word, is_place_word, is_region_word, LegalForm};
 
 /// Kinds of public body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PublicType {
-    /// A local authority.
+    /// A local authority, or a combined authority of several (`Greater Manchester Combined
+    /// Authority`).
     Council,
     /// An NHS trust, foundation trust or other NHS body.
     Nhs,
@@ -34,6 +35,9 @@ pub enum PublicType {
     Hmrc,
     /// A central government department or agency.
     CentralGovernment,
+    /// A transport authority or executive (`Transport for Greater Manchester`, `TfL`,
+    /// `West Yorkshire Passenger Transport Executive`).
+    Transport,
 }
 
 impl PublicType {
@@ -49,6 +53,7 @@ impl PublicType {
             PublicType::Fire => "fire",
             PublicType::Hmrc => "hmrc",
             PublicType::CentralGovernment => "central_government",
+            PublicType::Transport => "transport",
         }
     }
 }
@@ -123,6 +128,7 @@ impl Kind {
                     "fire" => PublicType::Fire,
                     "hmrc" => PublicType::Hmrc,
                     "central_government" => PublicType::CentralGovernment,
+                    "transport" => PublicType::Transport,
                     _ => return None,
                 })
             }
@@ -215,6 +221,11 @@ pub fn from_name(name: &str, p: &Parsed) -> Option<KindEvidence> {
         }
         _ => {}
     }
+    if p.main.lf.is_none() {
+        if let Some(ev) = local_public_body(name, p) {
+            return Some(ev);
+        }
+    }
     // Bodies whose names say what they are, before legal forms: an academy trust is a
     // company limited by guarantee but counts as a school.
     if h & hint::POLICE != 0 {
@@ -283,6 +294,95 @@ pub fn from_name(name: &str, p: &Parsed) -> Option<KindEvidence> {
     }
     if h & hint::PERSON != 0 {
         return ev(Kind::Individual, format!("a person's name: {name:?}"));
+    }
+    None
+}
+
+/// Local public bodies that are neither councils nor national bodies, and the parochial
+/// church councils that share their initials, from a name without a legal form (a `Ltd`
+/// makes a company: `TRANSPORT FOR EDINBURGH LTD` is a council-owned company, not a
+/// transport authority).
+///
+/// - combined authorities (`LIVERPOOL CITY REGION COMBINED AUTHORITY`, cut short as
+///   `Greater Manchester Combined Authori`), unless only an account bracket says so
+///   (`RNN GROUP (COMBINED AUTHORITY)` is a college group paid through one);
+/// - transport authorities and executives: `Transport for` and a place (`Transport for
+///   Greater Manchester`, `Transport for the North`; not `Transport for All`), their
+///   initials (`TfGM`, `TfL`, `TfWM`), and passenger transport executives;
+/// - police and crime commissioners by initials: `PCC for Cleveland`, `OPCC for …` (a
+///   police area, not always a place of today: Cleveland);
+/// - parochial church councils, which are charities: `PCC of Holy Trinity Bingley`,
+///   `PCC St John The Divine`.
+fn local_public_body(name: &str, p: &Parsed) -> Option<KindEvidence> {
+    let ev = |kind: Kind, what: &str| {
+        Some(KindEvidence {
+            kind,
+            source: "name".into(),
+            detail: format!("{what} in {name:?}"),
+        })
+    };
+    let toks = &p.main.toks;
+    let w = |i: usize| toks.get(i).map_or("", |t| &*t.s);
+    let lower = name.trim().to_ascii_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|x| !x.is_empty())
+        .collect();
+    let combined = toks
+        .windows(2)
+        .any(|t| &*t[0].s == "combined" && t[1].s.starts_with("auth") && t[1].f & F_BRACKET == 0);
+    if combined {
+        return ev(Kind::PublicBody(PublicType::Council), "combined authority");
+    }
+    let placed = |from: usize| {
+        toks.len() > from
+            && toks[from..]
+                .iter()
+                .all(|t| is_place_word(&t.s) || is_direction_word(&t.s) || is_region_word(&t.s))
+    };
+    let transport = (words.starts_with(&["transport", "for"]) && placed(1))
+        || matches!(w(0), "tfgm" | "tfl" | "tfwm")
+        || words
+            .windows(3)
+            .any(|x| x == ["passenger", "transport", "executive"])
+        // `SYPTE`, `WYPTE`, `GMPTE`: one word of the name as written, so spaced-out
+        // initials (`P T E Sound Systems`) do not count.
+        || words
+            .first()
+            .is_some_and(|x| x.ends_with("pte") && (4..=6).contains(&x.len()));
+    if transport {
+        return ev(
+            Kind::PublicBody(PublicType::Transport),
+            "transport authority or executive",
+        );
+    }
+    if matches!(words.first(), Some(&("pcc" | "opcc"))) && words.get(1) == Some(&"for") {
+        return ev(
+            Kind::PublicBody(PublicType::Police),
+            "police and crime commissioner",
+        );
+    }
+    let church = |x: &&str| {
+        matches!(
+            *x,
+            "church"
+                | "parish"
+                | "st"
+                | "saint"
+                | "saints"
+                | "holy"
+                | "trinity"
+                | "christ"
+                | "cathedral"
+                | "chapel"
+                | "minster"
+                | "abbey"
+                | "priory"
+                | "apostles"
+        )
+    };
+    if words.first() == Some(&"pcc") && words.iter().skip(1).any(church) {
+        return ev(Kind::Charity, "parochial church council");
     }
     None
 }
@@ -356,6 +456,44 @@ mod tests {
         assert_eq!(kind("MR JOHN JACKSON"), Kind::Individual);
         assert_eq!(kind("REDACTED PERSONAL DATA"), Kind::Individual);
         assert_eq!(kind("Salford Community Co-operative Ltd"), Kind::Society);
+        // Local public bodies and their namesakes, as anchors' ledgers name them.
+        let council = Kind::PublicBody(PublicType::Council);
+        let transport = Kind::PublicBody(PublicType::Transport);
+        for n in [
+            "GREATER MANCHESTER COMBINED AUTHORITY",
+            "Greater Manchester Combined Authori",
+            "NORTH EAST COMBINED AUTH (NECA)",
+            "SHEFFIELD CITY REGION COMBINED AUTHORITY",
+        ] {
+            assert_eq!(kind(n), council, "{n}");
+        }
+        assert_ne!(kind("RNN GROUP (COMBINED AUTHORITY)"), council);
+        for n in [
+            "Transport for Greater Manchester",
+            "TRANSPORT FOR LONDON",
+            "Transport for the North",
+            "TfGM T/A DriveSafe",
+            "TFL PENALTY CHARGE",
+            "WEST YORKSHIRE PASSENGER TRANSPORT EXECUTIVE",
+            "SYPTE - COMBINED AUTHORITY ONLY",
+        ] {
+            assert_eq!(kind(n), transport, "{n}");
+        }
+        assert_eq!(kind("TRANSPORT FOR EDINBURGH LTD"), Kind::Company);
+        assert_ne!(kind("Accessible Passenger Transport"), transport);
+        assert_ne!(kind("TFC Consultants"), transport);
+        assert_ne!(kind("P T E Sound Systems"), transport);
+        assert_ne!(kind("PTE Ltd"), transport);
+        for n in ["Pcc For Greater Manchester", "PCC FOR CLEVELAND"] {
+            assert_eq!(kind(n), Kind::PublicBody(PublicType::Police), "{n}");
+        }
+        for n in [
+            "PCC OF HOLY TRINITY BINGLEY",
+            "PCC St John The Divine",
+            "PCC of Christ Church Sowerby Bridge",
+        ] {
+            assert_eq!(kind(n), Kind::Charity, "{n}");
+        }
         assert_eq!(
             kind("Sheffield Hallam University Higher Education Corporation"),
             Kind::PublicBody(PublicType::University)

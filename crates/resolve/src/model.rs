@@ -139,7 +139,7 @@ fn class_of(s: &str) -> u8 {
     if words::is_charity_word(s) {
         c |= C_CHARITY;
     }
-    if s.bytes().any(|b| b.is_ascii_digit()) {
+    if words::is_number_like(s) {
         c |= C_NUM;
     }
     if words::is_site_word(s) {

@@ -43,7 +43,7 @@ pub struct Tok {
 
 impl Tok {
     fn new(s: &str, f: u8) -> Tok {
-        let f = if s.bytes().any(|b| b.is_ascii_digit()) {
+        let f = if crate::words::is_number_like(s) {
             f | F_NUM
         } else {
             f

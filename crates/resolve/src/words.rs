@@ -819,6 +819,23 @@ pub fn canonical_word(w: &str) -> &str {
     }
 }
 
+/// A number or reference rather than a word: it has a digit and no run of four letters
+/// (`24`, `F7LWR4`, `L04007`; not the brand `Vets4pets`, nor `4Children`).
+pub fn is_number_like(w: &str) -> bool {
+    let mut run = 0;
+    let mut digit = false;
+    for b in w.bytes() {
+        if b.is_ascii_digit() {
+            digit = true;
+        }
+        run = if b.is_ascii_alphabetic() { run + 1 } else { 0 };
+        if run >= 4 {
+            return false;
+        }
+    }
+    digit
+}
+
 /// Stem a word: plural `-s`/`-ies` to singular, so `Services` = `Service`,
 /// `Nurseries` = `Nursery`, `Barnardos` = `Barnardo`.
 pub fn stem(w: &str) -> std::borrow::Cow<'_, str> {
@@ -826,7 +843,11 @@ pub fn stem(w: &str) -> std::borrow::Cow<'_, str> {
     if n > 4 && w.ends_with("ies") {
         return format!("{}y", &w[..n - 3]).into();
     }
+    // A four-letter word whose third letter is `a`, `i`, `o` or `u` is more often initials
+    // than a plural (`ACAS` is not the plural of `ACA`); `ties`, `eyes` still stem.
+    let initials = n == 4 && matches!(w.as_bytes()[2], b'a' | b'i' | b'o' | b'u');
     if n > 3
+        && !initials
         && w.ends_with('s')
         && !w.ends_with("ss")
         && !w.ends_with("us")
@@ -1148,6 +1169,19 @@ mod tests {
         assert_eq!(stem("business"), "business");
         assert_eq!(stem("campus"), "campus");
         assert_eq!(stem("bus"), "bus");
+        assert_eq!(stem("acas"), "acas");
+        assert_eq!(stem("ties"), "tie");
+        assert_eq!(stem("labs"), "lab");
+    }
+
+    #[test]
+    fn numbers() {
+        for w in ["24", "f7lwr4", "l04007", "2674068303128", "o2"] {
+            assert!(is_number_like(w), "{w}");
+        }
+        for w in ["vets4pets", "4children", "pulse", ""] {
+            assert!(!is_number_like(w), "{w}");
+        }
     }
 
     #[test]

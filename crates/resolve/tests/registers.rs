@@ -61,28 +61,31 @@ fn companies_house_search_export() {
 /// The bulk product's category for an advanced-search type and subtype (the names
 /// BasicCompanyData uses for the same company types).
 fn bulk_category(legal_form: &str) -> &'static str {
+    /// A test on the lowercased legal form, and the category it gives.
+    type Rule = (fn(&str) -> bool, &'static str);
     let l = legal_form.to_ascii_lowercase();
-    if l.contains("community interest") {
-        "Community Interest Company"
-    } else if l.starts_with("private limited company") {
-        "Private Limited Company"
-    } else if l.contains("guarantee") && l.contains("exemption") {
-        "PRI/LBG/NSC (Private, Limited by guarantee, no share capital, use of 'Limited' exemption)"
-    } else if l.contains("guarantee") {
-        "PRI/LTD BY GUAR/NSC (Private, limited by guarantee, no share capital)"
-    } else if l.starts_with("limited liability partnership") {
-        "Limited Liability Partnership"
-    } else if l.starts_with("public limited") {
-        "Public Limited Company"
-    } else if l.starts_with("limited partnership") {
-        "Limited Partnership"
-    } else if l.starts_with("private unlimited") {
-        "Private Unlimited Company"
-    } else if l.starts_with("overseas entity") {
-        "Overseas Entity"
-    } else {
-        "Other company type"
-    }
+    // The first rule that holds names the category.
+    let rules: [Rule; 9] = [
+        (|l| l.contains("community interest"), "Community Interest Company"),
+        (|l| l.starts_with("private limited company"), "Private Limited Company"),
+        (
+            |l| l.contains("guarantee") && l.contains("exemption"),
+            "PRI/LBG/NSC (Private, Limited by guarantee, no share capital, use of 'Limited' exemption)",
+        ),
+        (
+            |l| l.contains("guarantee"),
+            "PRI/LTD BY GUAR/NSC (Private, limited by guarantee, no share capital)",
+        ),
+        (|l| l.starts_with("limited liability partnership"), "Limited Liability Partnership"),
+        (|l| l.starts_with("public limited"), "Public Limited Company"),
+        (|l| l.starts_with("limited partnership"), "Limited Partnership"),
+        (|l| l.starts_with("private unlimited"), "Private Unlimited Company"),
+        (|l| l.starts_with("overseas entity"), "Overseas Entity"),
+    ];
+    rules
+        .iter()
+        .find(|(holds, _)| holds(&l))
+        .map_or("Other company type", |&(_, category)| category)
 }
 
 /// The 28,481 real companies of the advanced-search export, written out in the
@@ -106,7 +109,7 @@ fn companies_house_bulk_layout_agrees_with_the_search_export() {
     std::fs::create_dir_all(&dir).unwrap();
     let bulk = dir.join("BasicCompanyData-2025-01-01-part1_1.csv");
     let mut w = csv::Writer::from_path(&bulk).unwrap();
-    w.write_record([
+    const HEADER: [&str; 27] = [
         "CompanyName",
         " CompanyNumber",
         "RegAddress.CareOf",
@@ -134,8 +137,8 @@ fn companies_house_bulk_layout_agrees_with_the_search_export() {
         "URI",
         "PreviousName_1.CONDATE",
         " PreviousName_1.CompanyName",
-    ])
-    .unwrap();
+    ];
+    w.write_record(HEADER).unwrap();
     for r in &search.records {
         let mut sic: Vec<String> = r
             .sic
@@ -147,35 +150,19 @@ fn companies_house_bulk_layout_agrees_with_the_search_export() {
             .collect();
         sic.resize(4, String::new());
         let category = bulk_category(r.legal_form.as_deref().unwrap_or(""));
-        let row: Vec<&str> = vec![
-            &r.name,
-            r.company_number.as_deref().unwrap_or(""),
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            r.postcode.as_deref().unwrap_or(""),
-            category,
-            r.status.as_deref().unwrap_or(""),
-            "United Kingdom",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "NO ACCOUNTS FILED",
-            &sic[0],
-            &sic[1],
-            &sic[2],
-            &sic[3],
-            "",
-            "",
-            "",
-        ];
+        // Every column of the published header, filled where the export has the value.
+        let mut row = vec![""; HEADER.len()];
+        let col = |name: &str| HEADER.iter().position(|h| h.trim() == name).unwrap();
+        row[col("CompanyName")] = &r.name;
+        row[col("CompanyNumber")] = r.company_number.as_deref().unwrap_or("");
+        row[col("RegAddress.PostCode")] = r.postcode.as_deref().unwrap_or("");
+        row[col("CompanyCategory")] = category;
+        row[col("CompanyStatus")] = r.status.as_deref().unwrap_or("");
+        row[col("CountryOfOrigin")] = "United Kingdom";
+        row[col("Accounts.AccountCategory")] = "NO ACCOUNTS FILED";
+        for (k, text) in sic.iter().enumerate() {
+            row[col(&format!("SICCode.SicText_{}", k + 1))] = text;
+        }
         w.write_record(&row).unwrap();
     }
     w.flush().unwrap();

@@ -7,7 +7,7 @@
 mod common;
 
 use anchornet_core::{FinancialYear, Pence};
-use anchornet_ingest::{Ingest, Record};
+use anchornet_ingest::Ingest;
 use anchornet_resolve::{Coverage, NameFilter, NameInput, Registers, Resolver};
 use common::shared;
 
@@ -15,25 +15,15 @@ use common::shared;
 fn salford_payments_get_postcodes_from_the_contracts_register() {
     let dir = shared().join("spend/original_layouts/salford");
     let fy: FinancialYear = "2021/22".parse().unwrap();
-    let mut payments = Vec::new();
-    Ingest::default()
-        .paths(
-            &[dir.to_string_lossy().to_string()],
-            |_, _, _| {},
-            |r| {
-                if let Record::Payment(p) = r {
-                    if p.financial_year == fy {
-                        payments.push(p);
-                    }
-                }
-            },
-            |_| {},
-        )
+    let (payments, _) = Ingest::default()
+        .payments(&[dir.to_string_lossy().to_string()], |p| {
+            p.financial_year == fy
+        })
         .unwrap();
     assert!(payments.len() > 10_000, "{} payments", payments.len());
     let inputs: Vec<NameInput> = payments
         .iter()
-        .filter_map(|p| NameInput::from_payment(p))
+        .filter_map(NameInput::from_payment)
         .collect();
     let mut regs = Registers::new();
     let filter = NameFilter::from_inputs(&inputs);
