@@ -3,7 +3,7 @@
 //! `tests/salford.rs`).
 //!
 //! `cargo run --release -p anchornet-resolve --example salford_links [-- SHARED_DATA]`
-use anchornet_ingest::{Ingest, Record};
+use anchornet_ingest::Ingest;
 use anchornet_resolve::{MatchKind, NameInput, Registers, Resolver};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -13,19 +13,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .unwrap_or_else(|| "../shared/data".into()),
     );
     let dir = shared.join("spend/original_layouts/salford");
-    let mut inputs = Vec::new();
-    Ingest::default().paths(
-        &[dir.to_string_lossy().to_string()],
-        |_, _, _| {},
-        |r| {
-            if let Record::Payment(p) = r {
-                if !p.redacted {
-                    inputs.push(NameInput::new(p.supplier_name.clone()).with_spend(p.amount));
-                }
-            }
-        },
-        |_| {},
-    )?;
+    let (payments, _) =
+        Ingest::default().payments(&[dir.to_string_lossy().to_string()], |p| !p.redacted)?;
+    let inputs: Vec<NameInput> = payments
+        .iter()
+        .map(|p| NameInput::new(p.supplier_name.clone()).with_spend(p.amount))
+        .collect();
     let mut regs = Registers::new();
     regs.load(
         &shared.join("procurement/salford_contracts_register_2022.csv"),

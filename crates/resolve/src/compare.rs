@@ -681,11 +681,7 @@ pub fn compare_forms(v: &Vocab, a: &FRec, b: &FRec, ctx: Context) -> Judgement {
         }
         // Words in another order and a word more: another body named after the same
         // words (`Transport for London` / `London Transport Museum`), not a branch.
-        if !in_order
-            && tail
-                .iter()
-                .any(|&i| class(i) & (C_QUAL | C_PLACE | C_REGION | C_ACCOUNT | C_NUM) == 0)
-        {
+        if !in_order && tail.iter().any(|&i| class(i) & C_QUAL == 0) {
             return Judgement::new(Verdict::Neutral(0.6), Reason::DifferentWords);
         }
         let text = |i: usize| &*v.text[l.toks[i] as usize];

@@ -322,8 +322,7 @@ fn local_public_body(name: &str, p: &Parsed) -> Option<KindEvidence> {
         })
     };
     let toks = &p.main.toks;
-    let w = |i: usize| toks.get(i).map_or("", |t| &*t.s);
-    let lower = name.trim().to_ascii_lowercase();
+    let lower = name.to_ascii_lowercase();
     let words: Vec<&str> = lower
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|x| !x.is_empty())
@@ -341,7 +340,7 @@ fn local_public_body(name: &str, p: &Parsed) -> Option<KindEvidence> {
                 .all(|t| is_place_word(&t.s) || is_direction_word(&t.s) || is_region_word(&t.s))
     };
     let transport = (words.starts_with(&["transport", "for"]) && placed(1))
-        || matches!(w(0), "tfgm" | "tfl" | "tfwm")
+        || matches!(words.first(), Some(&("tfgm" | "tfl" | "tfwm")))
         || words
             .windows(3)
             .any(|x| x == ["passenger", "transport", "executive"])

@@ -29,8 +29,6 @@ pub const F_INIT: u8 = 1;
 pub const F_BRACKET: u8 = 2;
 /// Token flag: a hyphen or comma came right before the token (`TRUST-ASHCROFT`).
 pub const F_SPLIT: u8 = 4;
-/// Token flag: the token contains a digit.
-pub const F_NUM: u8 = 8;
 
 /// One normalised word of a name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -43,11 +41,6 @@ pub struct Tok {
 
 impl Tok {
     fn new(s: &str, f: u8) -> Tok {
-        let f = if crate::words::is_number_like(s) {
-            f | F_NUM
-        } else {
-            f
-        };
         Tok { s: s.into(), f }
     }
 }
