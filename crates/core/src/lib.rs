@@ -11,6 +11,8 @@
 //! * [`GssCode`] — an ONS Government Statistical Service area code such as `E08000006`.
 //! * [`Postcode`] — a UK postcode in its canonical form (`M5 4BD`).
 //! * [`Payment`] — one normalised payment record, with where it came from.
+//! * [`Kind`], [`Size`], [`LocationKind`], [`SourceKind`] — what a supplier is and where
+//!   the evidence of its location came from.
 //!
 //! This crate does no I/O.
 #![deny(missing_docs)]
@@ -21,6 +23,7 @@ pub mod gss;
 pub mod money;
 pub mod payment;
 pub mod postcode;
+pub mod supplier;
 
 pub use date::{DateError, PaymentDate};
 pub use fy::FinancialYear;
@@ -28,3 +31,4 @@ pub use gss::{GssCode, GssError};
 pub use money::{MoneyError, Pence};
 pub use payment::{Payment, Role};
 pub use postcode::{Postcode, PostcodeError};
+pub use supplier::{Kind, LocationKind, PublicType, Size, SourceKind};

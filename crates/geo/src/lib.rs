@@ -52,6 +52,7 @@ mod build;
 pub mod bulk;
 mod cache;
 mod csvfast;
+pub mod deprivation;
 mod geojson;
 mod index;
 mod pip;
@@ -62,6 +63,7 @@ mod tags;
 
 pub use build::{BuildStats, FileStat, Skipped};
 pub use cache::{default_cache_dir, default_reference_dir, OpenOptions, INDEX_FILE};
+pub use deprivation::Deprivation;
 pub use index::{
     Area, Brief, Country, District, Domain, GeoIndex, Imd2019, Iod2025, Location, LookupError,
     Lsoa21Route, LsoaInfo, PostcodeRow,

@@ -1,6 +1,6 @@
 //! The dataset the metrics read: payments already resolved, located and classified.
 
-use anchornet_core::{FinancialYear, PaymentDate};
+use anchornet_core::{FinancialYear, Kind, LocationKind, PaymentDate, SourceKind};
 use serde::{Deserialize, Serialize};
 
 /// The network being measured.
@@ -26,12 +26,14 @@ pub struct AnchorInfo {
 }
 
 /// Where a supplier is, with the evidence.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Location {
     /// The postcode used.
     pub postcode: String,
-    /// Where the postcode came from (e.g. `Salford contracts register 2022`).
-    pub source: String,
+    /// Where the postcode came from.
+    pub source: SourceKind,
+    /// What kind of address it is.
+    pub kind: LocationKind,
     /// Local authority district GSS code.
     pub lad: String,
     /// Local authority district name.
@@ -57,14 +59,16 @@ pub struct Location {
 }
 
 /// A resolved supplier entity with its classification.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SupplierInfo {
     /// Canonical name.
     pub name: String,
     /// Kind (company, charity, public body, individual…).
-    pub kind: String,
+    pub kind: Kind,
     /// An individual or sole trader: redacted outside the anchor that paid them.
     pub individual: bool,
+    /// The pseudo-supplier standing for every recipient the anchors withheld or left blank.
+    pub redacted: bool,
     /// SME by the PPN 001 definition: `Some(true/false)` from a register or declaration,
     /// `None` when unknown (never guessed).
     pub sme: Option<bool>,
@@ -74,6 +78,28 @@ pub struct SupplierInfo {
     pub location: Option<Location>,
     /// Evidence for the classification and location, one line each.
     pub evidence: Vec<String>,
+}
+
+impl Default for SupplierInfo {
+    fn default() -> Self {
+        SupplierInfo {
+            name: String::new(),
+            kind: Kind::Unknown,
+            individual: false,
+            redacted: false,
+            sme: None,
+            vcse: None,
+            location: None,
+            evidence: Vec::new(),
+        }
+    }
+}
+
+impl Location {
+    /// The address is a registered office, which may not be where the work is done.
+    pub fn is_registered_office(&self) -> bool {
+        self.kind == LocationKind::RegisteredOffice
+    }
 }
 
 /// An influenceable-spend exclusion rule.

@@ -6,26 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-/// Which deprivation index decides "deprived".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum Deprivation {
-    /// English Indices of Deprivation 2025, on 2021 LSOAs (the default).
-    #[default]
-    Iod2025,
-    /// English Index of Multiple Deprivation 2019, on 2011 LSOAs.
-    Imd2019,
-}
-
-impl Deprivation {
-    /// Display name.
-    pub fn label(self) -> &'static str {
-        match self {
-            Deprivation::Iod2025 => "IoD 2025",
-            Deprivation::Imd2019 => "IMD 2019",
-        }
-    }
-}
+pub use anchornet_geo::Deprivation;
 
 /// What kind of institution an anchor is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -107,8 +88,12 @@ pub struct NetworkConfig {
     /// Commission extract, OCDS JSON files or folders.
     #[serde(default)]
     pub registers: Vec<String>,
-    /// A supplier overrides file (must-link, cannot-link, rename, set identifier).
+    /// A supplier overrides file: people's decisions (must-link, cannot-link, rename, set
+    /// identifier or kind, set postcode, reject location, set SME, not local).
     pub overrides: Option<String>,
+    /// How suppliers are counted local (`[suppliers] branch_is_local = true`).
+    #[serde(default)]
+    pub suppliers: anchornet_suppliers::Policy,
     /// Anchors.
     #[serde(rename = "anchor")]
     pub anchors: Vec<AnchorConfig>,

@@ -4,15 +4,16 @@
 
 use std::collections::HashMap;
 
-use anchornet_core::{FinancialYear, Payment, Postcode};
+use anchornet_core::{FinancialYear, Payment};
 use anchornet_geo::{GeoIndex, Place, Places};
 use anchornet_ingest::{FileReport, Ingest, Issue, Record, SupplierRecord};
-use anchornet_metrics::{AnchorInfo, Dataset, Location, NetworkInfo, SupplierInfo, Txn};
+use anchornet_metrics::{AnchorInfo, Dataset, NetworkInfo, SupplierInfo, Txn};
 
-use crate::config::{Deprivation, NetworkConfig};
+use crate::config::NetworkConfig;
 use crate::resolve_step;
 use crate::rules::{words, Rules};
-use anchornet_resolve::{Kind, RegisterKind, Sme};
+use anchornet_core::{Kind, SourceKind};
+use anchornet_suppliers::{Decisions, PaymentAddress, Register};
 
 /// What went into the dataset and what happened to it: the data-quality appendix.
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -34,12 +35,14 @@ pub struct Quality {
     pub head_office_flags: u64,
     /// The rules file used and its version.
     pub rules: String,
-    /// Register files linked, with the rows kept from each.
-    pub register_files: Vec<(String, usize)>,
+    /// Register files linked, with the rows kept from each and the rows rejected.
+    pub register_files: Vec<(String, usize, usize)>,
     /// Register records linked to entities, by how (`identifier`, `exact_name`, `fuzzy_name`).
     pub register_links: Vec<(String, u64)>,
     /// Uncertain supplier links a person should review.
     pub review: u64,
+    /// People's decisions applied (overrides file and review decisions).
+    pub decisions: u64,
 }
 
 /// A network ready to measure.
@@ -50,6 +53,9 @@ pub struct Prepared {
     pub quality: Quality,
     /// The supplier resolution (entities, links, register links, review list).
     pub resolution: anchornet_resolve::Resolution,
+    /// The supplier register: every entity located and classified, with its evidence
+    /// (`dataset.suppliers[i]` is `register.suppliers[i]` as the metrics read it).
+    pub register: Register,
     /// Every skipped or rejected row (file, line, column, value, problem).
     pub issues: Vec<Issue>,
     /// The payments, compact (for the Parquet export), parallel to `dataset.txns`.
@@ -86,33 +92,6 @@ pub enum PipelineError {
 
 /// Progress callback: (stage, detail); called from several threads.
 pub type Progress<'a> = &'a (dyn Fn(&str, &str) + Sync);
-
-/// Location evidence precedence (DESIGN.md): the anchor's own vendor/trading address first,
-/// then a contracts register or OCDS party address, then a registered office.
-const SOURCE_RANK: [&str; 4] = [
-    "payment file (the anchor's vendor address)",
-    "vendor list",
-    "contracts register or supplier list",
-    "Companies House registered office",
-];
-
-/// How a register fact is described as a location source.
-fn register_source(f: &anchornet_resolve::Fact) -> &'static str {
-    match f.register {
-        RegisterKind::SupplierList => SOURCE_RANK[2],
-        RegisterKind::Ocds => "OCDS party address",
-        RegisterKind::CompaniesHouse | RegisterKind::CompaniesHouseSearch => SOURCE_RANK[3],
-        RegisterKind::CharityCommission => "charity register address",
-    }
-}
-
-/// A registered office may be far from where the work is done (the head-office effect).
-fn is_registered_office(r: RegisterKind) -> bool {
-    matches!(
-        r,
-        RegisterKind::CompaniesHouse | RegisterKind::CompaniesHouseSearch
-    )
-}
 
 /// Interned strings: each distinct value stored once, rows hold its index.
 #[derive(Debug, Default, Clone)]
@@ -173,6 +152,8 @@ pub struct Strings {
     pub postcodes: Interner,
     /// Company numbers given in payment files.
     pub companies: Interner,
+    /// Supplier ids, charity and VAT numbers given in payment files.
+    pub ids: Interner,
 }
 
 /// One accepted payment, compact (about 48 bytes, so a national-scale network fits in memory);
@@ -201,6 +182,12 @@ pub struct Row {
     pub postcode: u32,
     /// Company number from the payment file ([`NONE`] when not given).
     pub company: u32,
+    /// The anchor's supplier id from the payment file ([`NONE`] when not given).
+    pub supplier_id: u32,
+    /// Charity number from the payment file ([`NONE`] when not given).
+    pub charity: u32,
+    /// VAT number from the payment file ([`NONE`] when not given).
+    pub vat: u32,
 }
 
 /// One anchor's ingested inputs.
@@ -298,12 +285,16 @@ pub fn prepare(
         let c = strings.categories.absorb(&r.strings.categories);
         let pc = strings.postcodes.absorb(&r.strings.postcodes);
         let co = strings.companies.absorb(&r.strings.companies);
+        let ids = strings.ids.absorb(&r.strings.ids);
         rows.extend(r.rows.into_iter().map(|x| Row {
             file: map(&f, x.file),
             name: map(&n, x.name),
             category: map(&c, x.category),
             postcode: map(&pc, x.postcode),
             company: map(&co, x.company),
+            supplier_id: map(&ids, x.supplier_id),
+            charity: map(&ids, x.charity),
+            vat: map(&ids, x.vat),
             ..x
         }));
         issues.extend(r.issues);
@@ -312,7 +303,7 @@ pub fn prepare(
 
     let registers = resolve_step::RegisterFiles {
         files: register_files(cfg),
-        records: Vec::new(),
+        ..Default::default()
     };
     finish(
         cfg,
@@ -324,6 +315,7 @@ pub fn prepare(
             files,
         },
         registers,
+        &Decisions::new(),
         progress,
     )
 }
@@ -337,12 +329,15 @@ pub struct Inputs {
     pub payments: Vec<Payment>,
     /// For each payment, its anchor's index in `cfg.anchors`.
     pub anchor_of: Vec<u16>,
-    /// Supplier-side records, each with its input kind (`vendor list`, `contracts register`).
-    pub suppliers: Vec<(SupplierRecord, &'static str)>,
+    /// Supplier-side records, each with the kind of source it is (a vendor list or a
+    /// contracts register).
+    pub suppliers: Vec<(SupplierRecord, SourceKind)>,
     /// Skipped and rejected rows.
     pub issues: Vec<Issue>,
     /// Per-file reconciliation.
     pub files: Vec<FileReport>,
+    /// People's decisions beyond the network's overrides file (a workspace's review).
+    pub decisions: Decisions,
 }
 
 /// Run the pipeline from resolve onwards on records already read. `cfg.anchors` names the
@@ -360,6 +355,7 @@ pub fn prepare_records(
         suppliers,
         issues,
         files,
+        decisions,
     } = inputs;
     places_and_rules(cfg, geo)?;
     let mut strings = Strings::default();
@@ -370,6 +366,11 @@ pub fn prepare_records(
         .collect();
     let registers = resolve_step::RegisterFiles {
         files: Vec::new(),
+        vendor_files: suppliers
+            .iter()
+            .filter(|(_, k)| *k == SourceKind::VendorList)
+            .map(|(s, _)| s.source_file.clone())
+            .collect(),
         records: suppliers
             .iter()
             .map(|(s, _)| resolve_step::register_record(s))
@@ -385,6 +386,7 @@ pub fn prepare_records(
             files,
         },
         registers,
+        &decisions,
         progress,
     )?;
     prepared.payments = payments;
@@ -401,15 +403,28 @@ struct Compact {
 
 /// The register files of a network: each anchor's vendor lists and contracts registers (as
 /// that anchor's own), then the network's registers.
-fn register_files(cfg: &NetworkConfig) -> Vec<(std::path::PathBuf, Option<String>)> {
+fn register_files(cfg: &NetworkConfig) -> Vec<resolve_step::RegisterFile> {
     let mut out = Vec::new();
     for a in &cfg.anchors {
-        for f in a.vendors.iter().chain(&a.registers) {
-            out.push((cfg.path(f), Some(a.name.clone())));
+        for (f, vendor_list) in a
+            .vendors
+            .iter()
+            .map(|f| (f, true))
+            .chain(a.registers.iter().map(|f| (f, false)))
+        {
+            out.push(resolve_step::RegisterFile {
+                path: cfg.path(f),
+                anchor: Some(a.name.clone()),
+                vendor_list,
+            });
         }
     }
-    for f in &cfg.registers {
-        out.push((cfg.path(f), None));
+    for path in cfg.registers.iter().map(|f| cfg.path(f)) {
+        out.push(resolve_step::RegisterFile {
+            path,
+            anchor: None,
+            vendor_list: false,
+        });
     }
     out
 }
@@ -434,6 +449,9 @@ fn compact(p: &Payment, anchor: u16, st: &mut Strings) -> Row {
         category: st.categories.intern(&category_of(p)),
         postcode: st.postcodes.intern_opt(p.supplier_postcode.as_deref()),
         company: st.companies.intern_opt(p.company_number.as_deref()),
+        supplier_id: st.ids.intern_opt(p.supplier_id.as_deref()),
+        charity: st.ids.intern_opt(p.charity_number.as_deref()),
+        vat: st.ids.intern_opt(p.vat_number.as_deref()),
     }
 }
 
@@ -443,6 +461,7 @@ fn finish(
     geo: &GeoIndex,
     read: Compact,
     registers: resolve_step::RegisterFiles,
+    extra_decisions: &Decisions,
     progress: Progress<'_>,
 ) -> Result<Prepared, PipelineError> {
     let Compact {
@@ -454,139 +473,56 @@ fn finish(
     let (local, wider, rules) = places_and_rules(cfg, geo)?;
 
     // resolve: each distinct payee name is one resolver input carrying its first anchor, its
-    // spend and any company number the payment files give; registers are linked to entities.
+    // spend and the identifiers the payment files give; registers are linked to entities;
+    // people's decisions on which names are one supplier are applied.
     progress("resolve", "supplier names");
-    let mut first_anchor: Vec<Option<u16>> = vec![None; strings.names.len()];
-    let mut spend: Vec<i64> = vec![0; strings.names.len()];
-    let mut company: Vec<u32> = vec![NONE; strings.names.len()];
-    for r in rows.iter().filter(|r| r.name != NONE) {
-        let n = r.name as usize;
-        first_anchor[n].get_or_insert(r.anchor);
-        spend[n] += r.pence;
-        if company[n] == NONE {
-            company[n] = r.company;
-        }
-    }
-    let inputs: Vec<anchornet_resolve::NameInput> = strings
-        .names
-        .list
-        .iter()
-        .enumerate()
-        .map(|(i, n)| {
-            resolve_step::input(
-                n,
-                &cfg.anchors[first_anchor[i].unwrap_or(0) as usize].name,
-                spend[i],
-                strings.companies.get(company[i]),
-            )
-        })
-        .collect();
-    let (resolution, register_files) = resolve_step::resolve_names(
-        &inputs,
-        registers,
-        cfg.overrides.as_ref().map(|o| cfg.path(o)).as_deref(),
-    )?;
-    let entity_of: Vec<u32> = resolution.names.iter().map(|n| n.entity as u32).collect();
-    let n_entities = resolution.entities.len();
+    let decisions = load_decisions(cfg, extra_decisions)?;
+    let inputs = name_inputs(cfg, &rows, &strings);
+    let resolved = resolve_step::resolve_names(&inputs, registers, &decisions)?;
+    let resolution = resolved.resolution;
 
-    // The anchor's own address for a supplier: the postcode its payment rows give most often.
-    let mut pay_pc: HashMap<(u32, u32), (u64, u16)> = HashMap::new();
-    for r in rows.iter().filter(|r| r.name != NONE && r.postcode != NONE) {
-        pay_pc
-            .entry((entity_of[r.name as usize], r.postcode))
-            .or_insert((0, r.anchor))
-            .0 += 1;
-    }
-    let mut pay_pc: Vec<((u32, u32), (u64, u16))> = pay_pc.into_iter().collect();
-    pay_pc.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(&b.0)));
-    // Location candidates per entity: (postcode, source, where exactly, registered office?).
-    type Candidate = (String, &'static str, String, bool);
-    let mut candidates: Vec<Vec<Candidate>> = vec![Vec::new(); n_entities];
-    for ((entity, pc), (_, anchor)) in pay_pc {
-        candidates[entity as usize].push((
-            strings.postcodes.get(pc).unwrap_or_default().to_string(),
-            SOURCE_RANK[0],
-            format!("{}'s payment files", cfg.anchors[anchor as usize].name),
-            false,
-        ));
-    }
-
-    // locate and classify
+    // suppliers: the register — every entity located and classified with its evidence, and
+    // people's decisions on suppliers applied.
     progress("locate", "supplier postcodes");
     let dep = cfg.deprivation;
-    let mut unplaced = Vec::new();
-    let mut infos: Vec<SupplierInfo> = Vec::with_capacity(n_entities);
-    for (e, mut cands) in resolution.entities.iter().zip(candidates) {
-        let facts = &e.facts;
-        for f in facts.postcode.iter().chain(&facts.other_postcodes) {
-            cands.push((
-                f.value.clone(),
-                register_source(f),
-                format!("{}, record \"{}\"", f.source, f.record_name),
-                is_registered_office(f.register),
-            ));
-        }
-        let mut info = SupplierInfo {
-            name: e.canonical_name.clone(),
-            kind: e.kind.label(),
-            individual: e.kind == Kind::Individual,
-            vcse: match e.kind {
-                Kind::Unknown => None,
-                k => Some(k.is_vcse()),
-            },
-            sme: match facts.sme {
-                Sme::Yes => Some(true),
-                Sme::No => Some(false),
-                Sme::Unknown => None,
-            },
-            evidence: e
-                .kind_evidence
-                .iter()
-                .map(|k| format!("{}: {} ({})", e.kind.label(), k.detail, k.source))
-                .collect(),
-            ..Default::default()
-        };
-        if let (Some(sme), Some(src)) = (info.sme, &facts.sme_source) {
-            info.evidence.push(format!(
-                "{} according to {}",
-                if sme { "SME" } else { "not an SME" },
-                src.source
-            ));
-        }
-        for (pc, src, detail, head_office) in &cands {
-            match locate(geo, pc, src, *head_office, dep, &local, &wider) {
-                Ok(loc) => {
-                    info.evidence.push(format!(
-                        "located in {} ({}): postcode {} from the {src} ({detail}){}",
-                        loc.lad_name,
-                        if loc.local {
-                            "local"
-                        } else if loc.wider {
-                            "wider place"
-                        } else {
-                            "outside"
-                        },
-                        loc.postcode,
-                        if loc.head_office {
-                            " — a registered office, which may not be where the work is done"
-                        } else {
-                            ""
-                        }
-                    ));
-                    info.location = Some(loc);
-                    break;
-                }
-                Err(why) => unplaced.push((pc.clone(), why)),
-            }
-        }
-        infos.push(info);
-    }
+    let cx = anchornet_suppliers::Context {
+        geo,
+        local: &local,
+        wider: &wider,
+        deprivation: dep,
+        policy: cfg.suppliers,
+        vendor_files: resolved.vendor_files,
+    };
+    let addresses = payment_addresses(cfg, &rows, &strings);
+    let register =
+        anchornet_suppliers::build(&resolution, &resolved.records, &addresses, &decisions, &cx);
+    let entity_of: Vec<u32> = register.of_name.clone();
+    let n_entities = register.suppliers.len();
+    let mut infos: Vec<SupplierInfo> = register.suppliers.iter().map(|s| s.info()).collect();
+    let mut issues = issues;
+    issues.extend(resolved.issues);
+    issues.extend(
+        decisions
+            .issues
+            .iter()
+            .chain(&register.decision_issues)
+            .map(|d| Issue {
+                file: d.file.clone(),
+                line: d.line,
+                column: "name".into(),
+                value: d.value.clone(),
+                problem: d.problem.clone(),
+                outcome: anchornet_ingest::Outcome::Rejected,
+            }),
+    );
+    let unplaced = register.unplaced.clone();
 
     // categories and rules
     progress("classify", "rules and categories");
     let categories: Vec<String> = strings.categories.list.clone();
     let cat_words: Vec<Vec<String>> = categories.iter().map(|c| words(c)).collect();
     let name_words: Vec<Vec<String>> = infos.iter().map(|i| words(&i.name)).collect();
+    let kind_labels: Vec<String> = infos.iter().map(|i| i.kind.label()).collect();
     let redacted_entity = infos.len() as u32;
     // The rule depends only on (supplier, category): decide each pair once.
     let mut decided: HashMap<(u32, u32), Option<u16>> = HashMap::new();
@@ -604,7 +540,7 @@ fn finish(
                 let s = supplier as usize;
                 rules.first_match(
                     false,
-                    &infos[s].kind,
+                    &kind_labels[s],
                     &name_words[s],
                     &cat_words[r.category as usize],
                 )
@@ -623,31 +559,37 @@ fn finish(
     // One pseudo-supplier stands for every redacted or unnamed recipient.
     infos.push(SupplierInfo {
         name: "Redacted recipients (personal data)".into(),
-        kind: "redacted".into(),
+        kind: Kind::Individual,
         individual: true,
+        redacted: true,
         evidence: vec!["the anchor withheld the recipient's name".into()],
         ..Default::default()
     });
 
-    let mut by_source: HashMap<String, (u64, i64)> = HashMap::new();
+    let mut by_source: HashMap<Option<SourceKind>, (u64, i64)> = HashMap::new();
     for t in &txns {
-        let src = match &infos[t.supplier as usize].location {
-            Some(l) => SOURCE_RANK
-                .iter()
-                .find(|s| l.source.starts_with(**s))
-                .map(|s| s.to_string())
-                .unwrap_or_else(|| l.source.clone()),
-            None => "not located".to_string(),
-        };
-        let e = by_source.entry(src).or_default();
+        let e = by_source
+            .entry(
+                infos[t.supplier as usize]
+                    .location
+                    .as_ref()
+                    .map(|l| l.source),
+            )
+            .or_default();
         e.0 += 1;
         e.1 += t.pence;
     }
-    let mut location_sources: Vec<(String, u64, i64)> =
-        by_source.into_iter().map(|(k, (n, p))| (k, n, p)).collect();
+    let mut location_sources: Vec<(String, u64, i64)> = by_source
+        .into_iter()
+        .map(|(k, (n, p))| {
+            (
+                k.map_or("not located", SourceKind::describe).to_string(),
+                n,
+                p,
+            )
+        })
+        .collect();
     location_sources.sort_by_key(|s| std::cmp::Reverse(s.2));
-    unplaced.sort();
-    unplaced.dedup();
 
     let quality = Quality {
         issues: issues.len() as u64,
@@ -656,12 +598,13 @@ fn finish(
         entities: n_entities as u64,
         location_sources,
         unplaced_postcodes: unplaced,
+        decisions: decisions.items.len() as u64,
         head_office_flags: infos
             .iter()
             .filter(|i| i.location.as_ref().is_some_and(|l| l.head_office))
             .count() as u64,
         rules: format!("{} (version {})", rules.source, rules.version),
-        register_files,
+        register_files: resolved.files,
         register_links: {
             let mut by: std::collections::BTreeMap<String, u64> = Default::default();
             for l in &resolution.register_links {
@@ -697,12 +640,100 @@ fn finish(
         quality,
         issues,
         resolution,
+        register,
         rows,
         payments: Vec::new(),
         strings,
         local,
         wider,
     })
+}
+
+/// The network's decisions: its overrides file, then `extra` (a workspace's review
+/// decisions) — the same typed list on every path.
+fn load_decisions(cfg: &NetworkConfig, extra: &Decisions) -> Result<Decisions, PipelineError> {
+    let mut d = match &cfg.overrides {
+        Some(o) => {
+            Decisions::load(&cfg.path(o)).map_err(|e| PipelineError::Config(e.to_string()))?
+        }
+        None => Decisions::new(),
+    };
+    d.items.extend(extra.items.iter().cloned());
+    d.issues.extend(extra.issues.iter().cloned());
+    Ok(d)
+}
+
+/// One resolver input per distinct payee name: its first anchor, its spend, and the first
+/// identifiers (company, charity and VAT numbers, the anchor's supplier id) the payment
+/// files give for it.
+fn name_inputs(
+    cfg: &NetworkConfig,
+    rows: &[Row],
+    strings: &Strings,
+) -> Vec<anchornet_resolve::NameInput> {
+    let n = strings.names.len();
+    let mut inputs: Vec<anchornet_resolve::NameInput> = strings
+        .names
+        .list
+        .iter()
+        .map(|name| anchornet_resolve::NameInput::new(name.as_str()))
+        .collect();
+    let mut seen = vec![false; n];
+    let first = |field: &mut Option<String>, i: u32, from: &Interner| {
+        if field.is_none() && i != NONE {
+            *field = from.get(i).map(str::to_string);
+        }
+    };
+    for r in rows.iter().filter(|r| r.name != NONE) {
+        let x = &mut inputs[r.name as usize];
+        if !seen[r.name as usize] {
+            seen[r.name as usize] = true;
+            x.anchor = Some(cfg.anchors[r.anchor as usize].name.clone());
+        }
+        x.spend.0 += r.pence;
+        x.rows += 1;
+        first(&mut x.company_number, r.company, &strings.companies);
+        first(&mut x.supplier_id, r.supplier_id, &strings.ids);
+        first(&mut x.charity_number, r.charity, &strings.ids);
+        first(&mut x.vat_number, r.vat, &strings.ids);
+    }
+    for x in inputs.iter_mut().filter(|x| x.anchor.is_none()) {
+        x.anchor = cfg.anchors.first().map(|a| a.name.clone());
+    }
+    inputs
+}
+
+/// The supplier addresses the payment rows give: per (name, postcode), the anchor, where it
+/// was first seen, how often and the latest date; most-given first.
+fn payment_addresses(cfg: &NetworkConfig, rows: &[Row], strings: &Strings) -> Vec<PaymentAddress> {
+    let mut by: HashMap<(u32, u32), PaymentAddress> = HashMap::new();
+    for r in rows.iter().filter(|r| r.name != NONE && r.postcode != NONE) {
+        let a = by
+            .entry((r.name, r.postcode))
+            .or_insert_with(|| PaymentAddress {
+                name: r.name as usize,
+                postcode: strings
+                    .postcodes
+                    .get(r.postcode)
+                    .unwrap_or_default()
+                    .to_string(),
+                anchor: cfg.anchors[r.anchor as usize].name.clone(),
+                file: strings.files.get(r.file).unwrap_or_default().to_string(),
+                line: u64::from(r.line),
+                rows: 0,
+                date: r.date,
+            });
+        a.rows += 1;
+        a.date = a.date.max(r.date);
+    }
+    let mut out: Vec<PaymentAddress> = by.into_values().collect();
+    out.sort_by(|a, b| {
+        b.rows
+            .cmp(&a.rows)
+            .then(a.name.cmp(&b.name))
+            .then(a.postcode.cmp(&b.postcode))
+    });
+    out
 }
 
 /// The network's local and wider places and its rules.
@@ -744,45 +775,4 @@ pub fn category_of(p: &Payment) -> String {
         .find(|s| !s.is_empty())
         .unwrap_or("Uncategorised")
         .to_string()
-}
-
-fn locate(
-    geo: &GeoIndex,
-    postcode: &str,
-    source: &str,
-    head_office: bool,
-    dep: Deprivation,
-    local: &Place,
-    wider: &Place,
-) -> Result<Location, String> {
-    let pc = Postcode::parse(postcode).map_err(|e| e.to_string())?;
-    let l = geo
-        .lookup(&pc)
-        .ok_or_else(|| format!("unknown postcode: {}", geo.why_unknown(&pc)))?;
-    let lad = l.lad.ok_or("the postcode has no district")?;
-    let (lsoa, decile) = match dep {
-        Deprivation::Iod2025 => (
-            l.lsoa21.map(|a| a.code.to_string()),
-            l.iod2025.as_ref().map(|i| i.decile),
-        ),
-        Deprivation::Imd2019 => (
-            l.lsoa11.map(|a| a.code.to_string()),
-            l.imd2019.as_ref().map(|i| i.decile),
-        ),
-    };
-    Ok(Location {
-        postcode: pc.as_str().to_string(),
-        source: source.to_string(),
-        lad: lad.code.to_string(),
-        lad_name: lad.name.unwrap_or("").to_string(),
-        ward: l.ward.map(|w| w.code.to_string()),
-        ward_name: l.ward.and_then(|w| w.name.map(str::to_string)),
-        lsoa,
-        decile,
-        lat: l.lat,
-        long: l.long,
-        local: local.contains(&l),
-        wider: wider.contains(&l),
-        head_office,
-    })
 }

@@ -3,23 +3,37 @@
 //! real supplier, linked to the registers (the anchors' contracts registers and vendor lists,
 //! and any Companies House, Charity Commission or OCDS files the network names).
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 
-use anchornet_core::Pence;
-use anchornet_ingest::SupplierRecord;
+use anchornet_ingest::{Issue, Outcome, SupplierRecord};
 use anchornet_resolve::registers::{NameFilter, Registers};
-use anchornet_resolve::{Config, NameInput, Overrides, Resolution, Resolver};
+use anchornet_resolve::{Config, NameInput, Resolution, Resolver};
 use anchornet_resolve::{RegisterKind, RegisterRecord, Sme};
+use anchornet_suppliers::Decisions;
 
 use crate::pipeline::PipelineError;
 
-/// Registers to link: files, with the anchor whose own list each is (if any), and records
-/// already read (a workspace's stored vendor lists and contracts registers).
+/// A register file to read.
+pub struct RegisterFile {
+    /// The file (or OCDS folder).
+    pub path: PathBuf,
+    /// The anchor whose own list it is.
+    pub anchor: Option<String>,
+    /// An anchor's vendor list (its addresses are vendor-master addresses).
+    pub vendor_list: bool,
+}
+
+/// Registers to link: files, and records already read (a workspace's stored vendor lists
+/// and contracts registers).
+#[derive(Default)]
 pub struct RegisterFiles {
-    /// (path, anchor) pairs.
-    pub files: Vec<(PathBuf, Option<String>)>,
+    /// Files to read.
+    pub files: Vec<RegisterFile>,
     /// Records already read.
     pub records: Vec<RegisterRecord>,
+    /// The files of `records` that are vendor lists.
+    pub vendor_files: HashSet<String>,
 }
 
 /// A supplier-side record read by ingest (a contracts register or vendor list row), as an
@@ -50,46 +64,105 @@ pub fn register_record(s: &SupplierRecord) -> RegisterRecord {
     }
 }
 
+/// What the resolve step gives the supplier register.
+pub struct Resolved {
+    /// The resolution.
+    pub resolution: Resolution,
+    /// The register records the resolver was given (`resolution.register_links` index them).
+    pub records: Vec<RegisterRecord>,
+    /// Register files read: (file, rows kept, rows rejected).
+    pub files: Vec<(String, usize, usize)>,
+    /// Register rows that could not be used, and kept rows without a usable postcode.
+    pub issues: Vec<Issue>,
+    /// Files that are anchors' vendor lists.
+    pub vendor_files: HashSet<String>,
+}
+
 /// Resolve distinct names. `inputs[i]` is the i-th distinct name (trimmed, non-empty), so
-/// `resolution.names[i]` is its resolution.
+/// `resolution.names[i]` is its resolution. People's decisions on which names are one
+/// supplier (`decisions`) are applied by the resolver.
 pub fn resolve_names(
     inputs: &[NameInput],
     registers: RegisterFiles,
-    overrides: Option<&std::path::Path>,
-) -> Result<(Resolution, Vec<(String, usize)>), PipelineError> {
+    decisions: &Decisions,
+) -> Result<Resolved, PipelineError> {
     let filter = NameFilter::from_inputs(inputs);
     let mut regs = Registers::new();
+    let mut vendor_files = registers.vendor_files;
     for r in registers.records {
         regs.push(r);
     }
-    for (path, anchor) in &registers.files {
+    for f in &registers.files {
         let before = regs.records.len();
-        regs.load(path, Some(&filter))
+        regs.load(&f.path, Some(&filter))
             .map_err(|e| PipelineError::Config(e.to_string()))?;
-        if let Some(a) = anchor {
-            for r in &mut regs.records[before..] {
+        for r in &mut regs.records[before..] {
+            if let Some(a) = &f.anchor {
                 r.anchor.get_or_insert_with(|| a.clone());
+            }
+            if f.vendor_list {
+                vendor_files.insert(r.file.clone());
             }
         }
     }
-    let files = regs.files.clone();
-    let mut resolver = Resolver::new(Config::default()).with_registers(regs);
-    if let Some(o) = overrides {
-        resolver = resolver
-            .with_overrides(Overrides::load(o).map_err(|e| PipelineError::Config(e.to_string()))?);
-    }
-    let r = resolver.resolve(inputs);
-    debug_assert_eq!(r.names.len(), inputs.len());
-    Ok((r, files))
-}
-
-/// A resolver input for one distinct name.
-pub fn input(name: &str, anchor: &str, spend: i64, company: Option<&str>) -> NameInput {
-    NameInput {
-        name: name.to_string(),
-        anchor: Some(anchor.to_string()),
-        company_number: company.map(str::to_string),
-        spend: Pence(spend),
-        ..NameInput::default()
-    }
+    let mut issues: Vec<Issue> = regs
+        .issues
+        .iter()
+        .map(|i| Issue {
+            file: i.file.clone(),
+            line: i.line,
+            column: String::new(),
+            value: String::new(),
+            problem: i.problem.clone(),
+            outcome: if i.line == 0 {
+                Outcome::FileError
+            } else {
+                Outcome::Rejected
+            },
+        })
+        .collect();
+    // A row that names a supplier but gives no usable postcode still identifies it; say so.
+    issues.extend(
+        regs.records
+            .iter()
+            .filter(|r| r.postcode.is_none() && r.line > 0)
+            .map(|r| Issue {
+                file: r.file.clone(),
+                line: r.line,
+                column: "postcode".into(),
+                value: r.name.clone(),
+                problem: "no usable postcode (blank or not a UK postcode): identifies the supplier, does not locate it".into(),
+                outcome: Outcome::Warning,
+            }),
+    );
+    let files = regs
+        .files
+        .iter()
+        .map(|(f, kept)| {
+            let rejected = regs
+                .issues
+                .iter()
+                .filter(|i| {
+                    i.line > 0
+                        && (i.file == *f
+                            || i.file.starts_with(&format!("{f}!"))
+                            || i.file.starts_with(&format!("{f}:")))
+                })
+                .count();
+            (f.clone(), *kept, rejected)
+        })
+        .collect();
+    let records = regs.records.clone();
+    let resolver = Resolver::new(Config::default())
+        .with_registers(regs)
+        .with_overrides(decisions.resolver_overrides());
+    let resolution = resolver.resolve(inputs);
+    debug_assert_eq!(resolution.names.len(), inputs.len());
+    Ok(Resolved {
+        resolution,
+        records,
+        files,
+        issues,
+        vendor_files,
+    })
 }

@@ -214,6 +214,11 @@ fn write_payments(p: &Prepared, path: &Path) -> std::io::Result<()> {
         let s = ds.supplier(tx);
         let l = s.location.as_ref();
         let fy = row.fy.to_string();
+        let kind = if s.redacted {
+            "redacted".to_string()
+        } else {
+            s.kind.label()
+        };
         t.push(&[
             Cell::Str(Some(&ds.anchors[row.anchor as usize].name)),
             Cell::Str(st.files.get(row.file)),
@@ -224,9 +229,9 @@ fn write_payments(p: &Prepared, path: &Path) -> std::io::Result<()> {
             Cell::Str(Some(st.names.get(row.name).unwrap_or("(redacted)"))),
             Cell::Str(Some(&ds.categories[tx.category as usize])),
             Cell::Str(Some(&s.name)),
-            Cell::Str(Some(&s.kind)),
+            Cell::Str(Some(&kind)),
             Cell::Str(l.map(|l| l.postcode.as_str())),
-            Cell::Str(l.map(|l| l.source.as_str())),
+            Cell::Str(l.map(|l| l.source.describe())),
             Cell::Str(l.map(|l| l.lad_name.as_str())),
             Cell::Str(l.and_then(|l| l.lsoa.as_deref())),
             Cell::I64(l.and_then(|l| l.decile).map(i64::from)),
@@ -240,7 +245,8 @@ fn write_payments(p: &Prepared, path: &Path) -> std::io::Result<()> {
     pending.commit()
 }
 
-fn write_issues(p: &Prepared, path: &Path) -> std::io::Result<()> {
+/// Write every skipped or rejected row (file, line, column, value, problem) as CSV.
+pub fn write_issues(p: &Prepared, path: &Path) -> std::io::Result<()> {
     let (mut w, pending) = atomic(path)?;
     if p.issues.is_empty() {
         // Header only: every row was used.

@@ -51,7 +51,11 @@ fn every_metric_matches_the_independent_script() {
             .find(|(r, _)| p.strings.names.get(r.name) == Some(name))
             .unwrap_or_else(|| panic!("{name} not among the payments"));
         let s = p.dataset.supplier(t);
-        assert_eq!((s.name.as_str(), s.kind.as_str()), (entity, kind), "{name}");
+        assert_eq!(
+            (s.name.as_str(), s.kind.label().as_str()),
+            (entity, kind),
+            "{name}"
+        );
         checked += 1;
     }
     assert_eq!(checked, 140);

@@ -219,7 +219,7 @@ impl Quality {
             if t.excluded_by.is_some() || fy.is_some_and(|y| y != t.fy) {
                 continue;
             }
-            let src = ds.location(t).map_or(NOT_LOCATED, |l| l.source.as_str());
+            let src = ds.location(t).map_or(NOT_LOCATED, |l| l.source.describe());
             let e = by.entry(src).or_default();
             e.0.insert(t.supplier);
             e.1 += t.pence;

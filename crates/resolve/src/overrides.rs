@@ -45,6 +45,61 @@ pub enum Override {
     Kind(String, Kind),
 }
 
+impl Override {
+    /// The actions an overrides file may name.
+    pub const ACTIONS: &'static str = "must-link, cannot-link, rename, set-company-number, set-charity-number, set-vat-number, set-kind";
+
+    /// The decision an action row means: `None` when the action is not one of the
+    /// resolver's ([`Override::ACTIONS`]), `Some(Err)` when its value is not valid.
+    pub fn from_action(
+        action: &str,
+        name: String,
+        value: String,
+    ) -> Option<Result<Override, String>> {
+        Some(Ok(match action.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+            "must-link" | "merge" | "same" => Override::MustLink(name, value),
+            "cannot-link" | "split" | "different" => Override::CannotLink(name, value),
+            "rename" => Override::Rename(name, value),
+            "set-company-number" | "company-number" => {
+                if crate::ids::company_number(&value).is_none() {
+                    return Some(Err(format!("{value:?} is not a company number")));
+                }
+                Override::CompanyNumber(name, value)
+            }
+            "set-charity-number" | "charity-number" => {
+                if crate::ids::charity_number(&value).is_none() {
+                    return Some(Err(format!("{value:?} is not a charity number")));
+                }
+                Override::CharityNumber(name, value)
+            }
+            "set-vat-number" | "set-vat" | "vat-number" => {
+                if crate::ids::vat_number(&value).is_none() {
+                    return Some(Err(format!("{value:?} is not a VAT number")));
+                }
+                Override::VatNumber(name, value)
+            }
+            "set-kind" | "kind" => match Kind::from_label(&value) {
+                Some(k) => Override::Kind(name, k),
+                None => return Some(Err(format!("{value:?} is not a kind (company, llp, plc, charity, cio, cic, society, individual, public_body/council, …)"))),
+            },
+            _ => return None,
+        }))
+    }
+
+    /// The action, name and value of an overrides-file row saying this.
+    pub fn to_row(&self) -> (&'static str, &str, String) {
+        match self {
+            Override::MustLink(a, b) => ("must-link", a, b.clone()),
+            Override::CannotLink(a, b) => ("cannot-link", a, b.clone()),
+            Override::Rename(a, b) => ("rename", a, b.clone()),
+            Override::CompanyNumber(a, b) => ("set-company-number", a, b.clone()),
+            Override::CharityNumber(a, b) => ("set-charity-number", a, b.clone()),
+            Override::VatNumber(a, b) => ("set-vat-number", a, b.clone()),
+            Override::Kind(a, k) => ("set-kind", a, k.label()),
+        }
+    }
+}
+
 /// A row of the overrides file that could not be used.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OverrideIssue {
@@ -136,54 +191,16 @@ impl Overrides {
                 });
                 continue;
             }
-            let o = match action.replace('_', "-").as_str() {
-                "must-link" | "merge" | "same" => Override::MustLink(name, value),
-                "cannot-link" | "split" | "different" => Override::CannotLink(name, value),
-                "rename" => Override::Rename(name, value),
-                "set-company-number" | "company-number" => {
-                    if crate::ids::company_number(&value).is_none() {
-                        out.issues.push(OverrideIssue {
-                            line,
-                            problem: format!("{value:?} is not a company number"),
-                        });
-                        continue;
-                    }
-                    Override::CompanyNumber(name, value)
+            let o = match Override::from_action(&action, name, value) {
+                Some(Ok(o)) => o,
+                Some(Err(problem)) => {
+                    out.issues.push(OverrideIssue { line, problem });
+                    continue;
                 }
-                "set-charity-number" | "charity-number" => {
-                    if crate::ids::charity_number(&value).is_none() {
-                        out.issues.push(OverrideIssue {
-                            line,
-                            problem: format!("{value:?} is not a charity number"),
-                        });
-                        continue;
-                    }
-                    Override::CharityNumber(name, value)
-                }
-                "set-vat-number" | "set-vat" | "vat-number" => {
-                    if crate::ids::vat_number(&value).is_none() {
-                        out.issues.push(OverrideIssue {
-                            line,
-                            problem: format!("{value:?} is not a VAT number"),
-                        });
-                        continue;
-                    }
-                    Override::VatNumber(name, value)
-                }
-                "set-kind" | "kind" => match Kind::from_label(&value) {
-                    Some(k) => Override::Kind(name, k),
-                    None => {
-                        out.issues.push(OverrideIssue {
-                            line,
-                            problem: format!("{value:?} is not a kind (company, llp, plc, charity, cio, cic, society, individual, public_body/council, …)"),
-                        });
-                        continue;
-                    }
-                },
-                other => {
+                None => {
                     out.issues.push(OverrideIssue {
                         line,
-                        problem: format!("unknown action {other:?} (must-link, cannot-link, rename, set-company-number, set-charity-number, set-vat-number, set-kind)"),
+                        problem: format!("unknown action {action:?} ({})", Override::ACTIONS),
                     });
                     continue;
                 }

@@ -671,10 +671,11 @@ macro_rules! store_impl {
                 }
                 let mut tx = self.pool.begin().await?;
                 sqlx::query::<$db>(
-                    "INSERT INTO overrides (kind, subject, decision, note, decided_by, decided_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (kind, subject) DO UPDATE SET \
+                    "INSERT INTO overrides (kind, subject, decision, note, decided_by, decided_at, entity) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (kind, subject) DO UPDATE SET \
                      decision = excluded.decision, note = excluded.note, \
-                     decided_by = excluded.decided_by, decided_at = excluded.decided_at",
+                     decided_by = excluded.decided_by, decided_at = excluded.decided_at, \
+                     entity = excluded.entity",
                 )
                 .bind(&o.kind)
                 .bind(&o.subject)
@@ -682,6 +683,7 @@ macro_rules! store_impl {
                 .bind(&o.note)
                 .bind(&o.decided_by)
                 .bind(o.decided_at)
+                .bind(&o.entity)
                 .execute(&mut *tx)
                 .await?;
                 sqlx::query::<$db>(
@@ -697,16 +699,17 @@ macro_rules! store_impl {
             }
 
             async fn overrides(&self) -> $crate::Result<Vec<$crate::Override>> {
-                let rows = sqlx::query_as::<$db, (String, String, String, String, String, i64)>(
-                    "SELECT kind, subject, decision, note, decided_by, decided_at FROM overrides \
+                let rows = sqlx::query_as::<$db, (String, String, String, String, String, i64, String)>(
+                    "SELECT kind, subject, decision, note, decided_by, decided_at, entity FROM overrides \
                      ORDER BY decided_at, kind, subject",
                 )
                 .fetch_all(&self.pool)
                 .await?;
                 Ok(rows
                     .into_iter()
-                    .map(|(kind, subject, decision, note, decided_by, decided_at)| {
+                    .map(|(kind, subject, decision, note, decided_by, decided_at, entity)| {
                         $crate::Override {
+                            entity,
                             kind,
                             subject,
                             decision,

@@ -360,6 +360,9 @@ pub struct Override {
     pub decided_by: String,
     /// When, Unix seconds.
     pub decided_at: i64,
+    /// The supplier (canonical name) the subject was judged against: for a link, "is
+    /// `subject` the same supplier as `entity`?"; empty when not recorded.
+    pub entity: String,
 }
 
 /// One audit log entry.

@@ -10,8 +10,13 @@ use crate::backend::{migrate_impl, store_impl};
 use crate::{Backend, Result, StoreError};
 
 /// PostgreSQL migrations, in order.
-const MIGRATIONS: [(i64, &str); 1] =
-    [(1, include_str!("../migrations/postgres/0001_workspace.sql"))];
+const MIGRATIONS: [(i64, &str); 2] = [
+    (1, include_str!("../migrations/postgres/0001_workspace.sql")),
+    (
+        2,
+        include_str!("../migrations/postgres/0002_override_entity.sql"),
+    ),
+];
 
 /// A workspace in a PostgreSQL database.
 #[derive(Clone)]

@@ -12,7 +12,13 @@ use crate::backend::{migrate_impl, store_impl};
 use crate::{Backend, Result};
 
 /// SQLite migrations, in order.
-const MIGRATIONS: [(i64, &str); 1] = [(1, include_str!("../migrations/sqlite/0001_workspace.sql"))];
+const MIGRATIONS: [(i64, &str); 2] = [
+    (1, include_str!("../migrations/sqlite/0001_workspace.sql")),
+    (
+        2,
+        include_str!("../migrations/sqlite/0002_override_entity.sql"),
+    ),
+];
 
 /// A workspace in one SQLite file.
 #[derive(Clone)]

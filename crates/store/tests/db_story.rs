@@ -204,6 +204,7 @@ async fn story(store: &dyn Store) {
         note: "registered office only".into(),
         decided_by: "ann".into(),
         decided_at: 1,
+        entity: "Acme Cleaning Ltd".into(),
     };
     store.set_override(&o).await.unwrap();
     store
@@ -219,6 +220,10 @@ async fn story(store: &dyn Store) {
     let all = store.overrides().await.unwrap();
     assert_eq!(all.len(), 1);
     assert_eq!(all[0].decision, "confirm");
+    assert_eq!(
+        all[0].entity, "Acme Cleaning Ltd",
+        "the judged supplier is kept"
+    );
     assert!(store
         .set_override(&Override {
             kind: "colour".into(),

@@ -104,6 +104,13 @@ pub fn routes() -> Vec<Route> {
         r("POST", "/api/imports", false, Rows, post(api::import)),
         r("GET", "/review", true, Admin, get(review::queue)),
         r("POST", "/review", false, Admin, post(review::decide)),
+        r(
+            "GET",
+            "/review/overrides.csv",
+            false,
+            Admin,
+            get(review::overrides_csv),
+        ),
         r("GET", "/admin/users", true, Admin, get(admin::users)),
         r("POST", "/admin/users", false, Admin, post(admin::add_user)),
         r(

@@ -3,23 +3,19 @@
 //! computed. Built once per change (an import, a withdrawal, a review decision) and shared
 //! read-only by every request, so a page answers in milliseconds.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 
-use anchornet_core::{FinancialYear, Payment};
+use anchornet_core::{FinancialYear, Payment, SourceKind};
 use anchornet_geo::GeoIndex;
 use anchornet_metrics::{analyse, Analysis, Figures, Scope};
 use anchornet_network::{prepare_records, Inputs, Prepared};
 use anchornet_report::{MapArea, MapData};
 use anchornet_store::{Anchor, Override, SupplierRow};
+use anchornet_suppliers::Decisions;
 
 use crate::workspace::WorkspaceConfig;
 
-/// A supplier entity's stable id in URLs: the first 12 hex digits of the SHA-256 of its
-/// normalised name (a person's name never appears in a URL or a log).
-pub fn supplier_key(name: &str) -> String {
-    let words = anchornet_network::rules::words(name).join(" ");
-    anchornet_store::sha256_hex(words.as_bytes())[..12].to_string()
-}
+pub use anchornet_suppliers::supplier_key;
 
 /// Per supplier entity: what the pages list.
 #[derive(Debug, Clone, Default)]
@@ -91,6 +87,7 @@ impl Snapshot {
             quality: Default::default(),
             issues: Vec::new(),
             resolution: Default::default(),
+            register: Default::default(),
             rows: Vec::new(),
             payments: Vec::new(),
             strings: Default::default(),
@@ -139,11 +136,10 @@ impl Snapshot {
         inputs.suppliers = src
             .suppliers
             .into_iter()
-            .map(|s| (s.record, "contracts register"))
+            .map(|s| (s.record, SourceKind::ContractsRegister))
             .collect();
-        let mut prepared =
-            prepare_records(&net, geo, inputs, &|_, _| {}).map_err(|e| e.to_string())?;
-        apply_overrides(&mut prepared, &src.overrides);
+        inputs.decisions = decisions_of(&src.overrides);
+        let prepared = prepare_records(&net, geo, inputs, &|_, _| {}).map_err(|e| e.to_string())?;
         let ds = &prepared.dataset;
         let analysis = analyse(ds, None);
         let mut all_years = vec![(
@@ -167,16 +163,15 @@ impl Snapshot {
             .suppliers
             .iter()
             .map(|s| SupplierStats {
-                key: supplier_key(&s.name),
+                // The pseudo-supplier for redacted recipients has its own fixed id.
+                key: if s.redacted {
+                    "redacted".into()
+                } else {
+                    supplier_key(&s.name)
+                },
                 ..Default::default()
             })
             .collect();
-        // The pseudo-supplier for redacted recipients has its own fixed id.
-        if let Some(last) = suppliers.last_mut() {
-            if ds.suppliers[n - 1].kind == "redacted" {
-                last.key = "redacted".into();
-            }
-        }
         let mut txns_of: Vec<Vec<u32>> = vec![Vec::new(); n];
         let mut names: Vec<HashMap<&str, i64>> = vec![HashMap::new(); n];
         for (i, (t, p)) in ds.txns.iter().zip(&prepared.payments).enumerate() {
@@ -279,103 +274,20 @@ fn empty_place() -> anchornet_geo::Place {
     }
 }
 
-/// Apply the reviewers' decisions to a prepared network:
-///
-/// * `link` **reject** (subject: a supplier name as paid): payments under that name leave
-///   the entity they were resolved into and form an entity of their own, unlocated — the
-///   location evidence belonged to the entity, not to this name.
-/// * `location` **reject** (subject: a supplier id): the entity's location is removed, so
-///   it counts as not located rather than wrongly local or not.
-/// * `individual` **confirm**: the entity is a person or sole trader, redacted outside the
-///   anchors that paid them.
-/// * Every **confirm** adds a line of evidence saying who confirmed what.
-pub fn apply_overrides(p: &mut Prepared, overrides: &[Override]) {
-    if overrides.is_empty() {
-        return;
-    }
-    let ds = &mut p.dataset;
-    let keys: Vec<String> = ds.suppliers.iter().map(|s| supplier_key(&s.name)).collect();
-    let stamp = |o: &Override| format!("by {} ({})", o.decided_by, o.note.trim());
-    // Links first: they change which entity a payment belongs to.
-    let rejected_links: HashMap<String, &Override> = overrides
-        .iter()
-        .filter(|o| o.kind == "link" && o.decision == "reject")
-        .map(|o| (o.subject.trim().to_string(), o))
-        .collect();
-    if !rejected_links.is_empty() {
-        let mut split: HashMap<(u32, String), u32> = HashMap::new();
-        for (t, pay) in ds.txns.iter_mut().zip(&p.payments) {
-            let name = pay.supplier_name.trim();
-            let Some(o) = rejected_links.get(name) else {
-                continue;
-            };
-            let from = t.supplier;
-            if ds.suppliers[from as usize].name.trim() == name {
-                continue; // the entity's own canonical name stays
-            }
-            let id = *split.entry((from, name.to_string())).or_insert_with(|| {
-                let parent = &ds.suppliers[from as usize];
-                ds.suppliers.push(anchornet_metrics::SupplierInfo {
-                    name: name.to_string(),
-                    kind: "unknown".into(),
-                    individual: parent.individual,
-                    evidence: vec![format!(
-                        "link to `{}` rejected in review {}",
-                        parent.name,
-                        stamp(o)
-                    )],
-                    ..Default::default()
-                });
-                (ds.suppliers.len() - 1) as u32
-            });
-            t.supplier = id;
-        }
-    }
-    let by_key: HashMap<&str, usize> = keys
-        .iter()
-        .enumerate()
-        .map(|(i, k)| (k.as_str(), i))
-        .collect();
+/// The workspace's review decisions as the pipeline's typed decisions: the same list the
+/// command line reads from an overrides file (`GET /review/overrides.csv` writes it).
+pub fn decisions_of(overrides: &[Override]) -> Decisions {
+    let mut d = Decisions::new();
     for o in overrides {
-        let entity = by_key.get(o.subject.as_str()).copied();
-        match (o.kind.as_str(), o.decision.as_str(), entity) {
-            ("location", "reject", Some(i)) => {
-                let s = &mut ds.suppliers[i];
-                if let Some(l) = s.location.take() {
-                    s.evidence.push(format!(
-                        "location {} ({}) rejected in review {}",
-                        l.postcode,
-                        l.source,
-                        stamp(o)
-                    ));
-                }
-            }
-            ("location", "confirm", Some(i)) => {
-                ds.suppliers[i]
-                    .evidence
-                    .push(format!("location confirmed in review {}", stamp(o)));
-            }
-            ("individual", "confirm", Some(i)) => {
-                let s = &mut ds.suppliers[i];
-                s.individual = true;
-                s.kind = "individual".into();
-                s.evidence.push(format!(
-                    "an individual or sole trader, in review {}",
-                    stamp(o)
-                ));
-            }
-            ("link", "confirm", _) => {
-                let name = o.subject.trim();
-                let mut seen = HashSet::new();
-                for (t, pay) in ds.txns.iter().zip(&p.payments) {
-                    if pay.supplier_name.trim() == name && seen.insert(t.supplier) {
-                        ds.suppliers[t.supplier as usize]
-                            .evidence
-                            .push(format!("name `{name}` confirmed in review {}", stamp(o)));
-                    }
-                }
-            }
-            _ => {}
-        }
+        d.push_review(
+            &o.kind,
+            &o.subject,
+            &o.decision,
+            &o.entity,
+            &o.decided_by,
+            o.decided_at,
+            &o.note,
+        );
     }
+    d
 }

@@ -87,6 +87,15 @@ pub struct WorkspaceConfig {
     pub places: Option<String>,
     /// An influenceable-spend rules file (relative to the workspace).
     pub rules: Option<String>,
+    /// Registers for the whole network (Companies House, Charity Commission, OCDS files),
+    /// relative to the workspace: the same evidence `anchornet analyse` links.
+    #[serde(default)]
+    pub registers: Vec<String>,
+    /// An overrides file applied before the review decisions (relative to the workspace).
+    pub overrides: Option<String>,
+    /// How suppliers are counted local.
+    #[serde(default)]
+    pub suppliers: anchornet_suppliers::Policy,
     /// Web settings.
     #[serde(default)]
     pub web: WebConfig,
@@ -193,8 +202,9 @@ impl WorkspaceConfig {
             deprivation: self.deprivation().unwrap_or_default(),
             rules: self.rules.clone(),
             places: self.places.clone(),
-            registers: Vec::new(),
-            overrides: None,
+            registers: self.registers.clone(),
+            overrides: self.overrides.clone(),
+            suppliers: self.suppliers,
             anchors: anchors
                 .iter()
                 .map(|a| AnchorConfig {
@@ -332,6 +342,13 @@ pub fn write_for_network(
         database_url: None,
         places: abs(&net.places),
         rules: abs(&net.rules),
+        registers: net
+            .registers
+            .iter()
+            .filter_map(|r| abs(&Some(r.clone())))
+            .collect(),
+        overrides: abs(&net.overrides),
+        suppliers: net.suppliers,
         web: WebConfig {
             secure_cookies,
             ..WebConfig::default()

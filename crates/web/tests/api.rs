@@ -408,7 +408,7 @@ async fn twins_agree_and_openapi_covers_every_json_route() {
 
 /// Review decisions go into the overrides and change the analysis: a rejected location
 /// makes its supplier not located (the overview's located spend falls by exactly its spend),
-/// a rejected link splits the name off into a supplier of its own.
+/// a rejected link keeps the two names apart.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn review_decisions_change_the_analysis() {
     let app = TestApp::spawn(Db::Sqlite, false).await;
@@ -425,9 +425,10 @@ async fn review_decisions_change_the_analysis() {
 
     // Location: reject it.
     let loc = first("location");
-    let key = loc["subject"].as_str().unwrap().to_string();
+    let subject = loc["subject"].as_str().unwrap().to_string();
     let snap = app.state.snap();
-    let s = snap.by_key[&key] as usize;
+    let s = snap.prepared.register.find(&subject).unwrap();
+    let key = snap.suppliers[s].key.clone();
     let pence = snap.suppliers[s].influenceable;
     assert!(snap.prepared.dataset.suppliers[s].location.is_some());
     let known_before = snap.all_years[0].1.local.known;
@@ -438,7 +439,8 @@ async fn review_decisions_change_the_analysis() {
             &[
                 ("csrf", &admin.csrf),
                 ("kind", "location"),
-                ("subject", &key),
+                ("subject", &subject),
+                ("entity", &subject),
                 ("decision", "reject"),
                 ("note", "registered office"),
             ],
@@ -466,7 +468,7 @@ async fn review_decisions_change_the_analysis() {
         .as_array()
         .unwrap()
         .iter()
-        .any(|i| i["subject"] == key.as_str()));
+        .any(|i| i["subject"] == subject.as_str()));
     assert_eq!(queue["tables"][1]["rows"][0]["decision"], "reject");
     let log = app.get(Some(&admin), "/admin/audit.json").await.json();
     let actions: Vec<&str> = log["tables"][0]["rows"]
@@ -481,11 +483,24 @@ async fn review_decisions_change_the_analysis() {
         "the supplier twin's payments, then the decision"
     );
 
-    // Link: reject it; the name becomes a supplier of its own with its payments.
+    // Link: reject it; the two names are kept apart (a cannot-link for the resolver).
     {
-        let link = first("link");
+        let entity_of = |n: &str| {
+            let snap = app.state.snap();
+            snap.prepared.resolution.name(n).map(|x| x.entity)
+        };
+        // A link the resolver made (a merge), so that rejecting it changes something.
+        let link = items
+            .iter()
+            .find(|i| {
+                i["kind"] == "link"
+                    && entity_of(i["subject"].as_str().unwrap())
+                        == entity_of(i["entity"].as_str().unwrap())
+            })
+            .expect("a merged link in the queue")
+            .clone();
         let name = link["subject"].as_str().unwrap().to_string();
-        let before = app.state.snap().prepared.dataset.suppliers.len();
+        let other = link["entity"].as_str().unwrap().to_string();
         let r = app
             .post_form(
                 Some(&admin),
@@ -494,19 +509,14 @@ async fn review_decisions_change_the_analysis() {
                     ("csrf", &admin.csrf),
                     ("kind", "link"),
                     ("subject", &name),
+                    ("entity", &other),
                     ("decision", "reject"),
                     ("note", "different firm"),
                 ],
             )
             .await;
         assert_eq!(r.status, 303);
-        let snap = app.state.snap();
-        assert_eq!(snap.prepared.dataset.suppliers.len(), before + 1);
-        let split = snap.prepared.dataset.suppliers.last().unwrap();
-        assert_eq!(split.name, name);
-        assert!(split.location.is_none());
-        let s = (snap.prepared.dataset.suppliers.len() - 1) as u32;
-        assert!(snap.prepared.dataset.txns.iter().any(|t| t.supplier == s));
+        assert_ne!(entity_of(&name), entity_of(&other), "kept apart");
     }
     app.cleanup().await;
 }

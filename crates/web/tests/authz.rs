@@ -303,9 +303,7 @@ async fn public_view_suppresses_small_cells_and_names_no_individual() {
         .suppliers
         .iter()
         .filter(|s| {
-            s.name.len() > 12
-                && s.kind != "redacted"
-                && !ds.anchors.iter().any(|a| a.name == s.name)
+            s.name.len() > 12 && !s.redacted && !ds.anchors.iter().any(|a| a.name == s.name)
         })
         .map(|s| s.name.as_str())
         .collect();

@@ -1,7 +1,9 @@
 //! The workspace analyses what the file pipeline analyses: the same real files (Salford's and
 //! Manchester's July 2021 payments and Salford's contracts register) imported as batches, read
-//! back from the store and prepared from records give the same figures, for every scope,
-//! year and category, as `anchornet analyse` reading the files directly.
+//! back from the store and prepared from records give the same supplier register and the
+//! same figures, for every scope, year and category, as `anchornet analyse` reading the files
+//! directly — and a decision made in the web's review is an override the command line
+//! applies the same way.
 
 mod common;
 
@@ -29,6 +31,7 @@ async fn workspace_figures_equal_the_file_pipelines() {
         places: Some(common::demo("places.toml").display().to_string()),
         registers: Vec::new(),
         overrides: None,
+        suppliers: Default::default(),
         anchors: vec![
             anchor(
                 "Salford City Council",
@@ -44,7 +47,96 @@ async fn workspace_figures_equal_the_file_pipelines() {
         base: app.dir.clone(),
     };
     let geo = anchornet_geo::GeoIndex::open_default().unwrap();
-    let from_files = anchornet_network::prepare(&net, &geo, None, &|_, _| {}).unwrap();
+    same_register_and_figures(&app, &net, &geo);
+
+    // Decisions in the web: reject a merge the resolver made and a location.
+    let admin = app.login("admin").await;
+    let queue = app.get(Some(&admin), "/review.json").await.json();
+    let items = queue["tables"][0]["rows"].as_array().unwrap().clone();
+    let snap = app.state.snap();
+    let entity_of = |n: &str| snap.prepared.resolution.name(n).map(|x| x.entity);
+    let link = items
+        .iter()
+        .find(|i| {
+            i["kind"] == "link"
+                && entity_of(i["subject"].as_str().unwrap())
+                    == entity_of(i["entity"].as_str().unwrap())
+        })
+        .expect("a merge to review")
+        .clone();
+    let loc = items
+        .iter()
+        .find(|i| i["kind"] == "location")
+        .expect("a location to review")
+        .clone();
+    drop(snap);
+    for (kind, item) in [("link", &link), ("location", &loc)] {
+        let r = app
+            .post_form(
+                Some(&admin),
+                "/review",
+                &[
+                    ("csrf", &admin.csrf),
+                    ("kind", kind),
+                    ("subject", item["subject"].as_str().unwrap()),
+                    ("entity", item["entity"].as_str().unwrap()),
+                    ("decision", "reject"),
+                    ("note", "checked"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+    }
+    // The command line reads the web's decisions as its overrides file.
+    let overrides = app.get(Some(&admin), "/review/overrides.csv").await;
+    assert_eq!(overrides.status, 200);
+    let path = app.dir.join("overrides-from-web.csv");
+    std::fs::write(&path, &overrides.body).unwrap();
+    let net = NetworkConfig {
+        overrides: Some(path.display().to_string()),
+        ..net
+    };
+    let from_files = same_register_and_figures(&app, &net, &geo);
+    // And the decisions took effect on both paths.
+    let r = &from_files.resolution;
+    let (a, b) = (
+        link["subject"].as_str().unwrap(),
+        link["entity"].as_str().unwrap(),
+    );
+    assert_ne!(r.name(a).unwrap().entity, r.name(b).unwrap().entity);
+    let s = from_files
+        .register
+        .find(loc["subject"].as_str().unwrap())
+        .unwrap();
+    assert!(from_files.register.suppliers[s].chosen.is_none());
+    assert_eq!(from_files.quality.decisions, 2);
+    app.cleanup().await;
+}
+
+/// The register as comparable rows: sorted, with files named by their file name (the
+/// workspace keeps an upload's name, the command line its path).
+fn register_rows(r: &anchornet_suppliers::Register) -> Vec<Vec<String>> {
+    let header = anchornet_suppliers::table::header(Default::default());
+    let file = header.iter().position(|h| *h == "location_file").unwrap();
+    let mut rows: Vec<Vec<String>> = anchornet_suppliers::table::rows(r)
+        .map(|mut row| {
+            row[file] = std::path::Path::new(&row[file])
+                .file_name()
+                .map(|f| f.to_string_lossy().to_string())
+                .unwrap_or_default();
+            row
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+fn same_register_and_figures(
+    app: &common::TestApp,
+    net: &NetworkConfig,
+    geo: &anchornet_geo::GeoIndex,
+) -> anchornet_network::Prepared {
+    let from_files = anchornet_network::prepare(net, geo, None, &|_, _| {}).unwrap();
     let direct = analyse(&from_files.dataset, None);
     let snap = app.state.snap();
     assert_eq!(
@@ -59,5 +151,14 @@ async fn workspace_figures_equal_the_file_pipelines() {
     assert_eq!(snap.analysis.figures, direct.figures);
     assert_eq!(snap.analysis.categories, direct.categories);
     assert_eq!(snap.analysis.leakage, direct.leakage);
-    app.cleanup().await;
+    let (web, cli) = (
+        register_rows(&snap.prepared.register),
+        register_rows(&from_files.register),
+    );
+    assert!(cli.len() > 1000, "{}", cli.len());
+    assert_eq!(web.len(), cli.len());
+    for (w, c) in web.iter().zip(&cli) {
+        assert_eq!(w, c);
+    }
+    from_files
 }

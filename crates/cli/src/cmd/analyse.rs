@@ -18,6 +18,24 @@ use indicatif::{ProgressBar, ProgressStyle};
 /// Exit codes: 0 done; 2 usage or input error (unreadable network file, unknown place).
 #[derive(clap::Args, Debug)]
 pub struct Args {
+    /// The network: a network file, or payment files and a place.
+    #[command(flatten)]
+    pub net: NetworkArgs,
+    /// Only this financial year, e.g. 2021/22.
+    #[arg(long)]
+    pub year: Option<String>,
+    /// Output directory.
+    #[arg(long, default_value = "anchornet-report")]
+    pub out: PathBuf,
+    /// Print the analysis as JSON on stdout instead of the summary.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The network a command works on: a network file, or payment files and a place; with
+/// more registers and an overrides file (shared by `analyse` and `suppliers`).
+#[derive(clap::Args, Debug)]
+pub struct NetworkArgs {
     /// Payment files, folders or globs (one anchor each), with `--place`.
     #[arg(conflicts_with = "network")]
     pub files: Vec<String>,
@@ -30,53 +48,82 @@ pub struct Args {
     /// The wider place, with FILES (defaults to the local place).
     #[arg(long, requires = "place")]
     pub wider: Option<String>,
-    /// Only this financial year, e.g. 2021/22.
-    #[arg(long)]
-    pub year: Option<String>,
-    /// Output directory.
-    #[arg(long, default_value = "anchornet-report")]
-    pub out: PathBuf,
-    /// Print the analysis as JSON on stdout instead of the summary.
-    #[arg(long)]
-    pub json: bool,
+    /// More supplier evidence, each file detected by its layout: contracts registers and
+    /// vendor lists, Companies House (bulk or search export), the Charity Commission
+    /// extract, OCDS JSON files or folders. Added to the network file's registers.
+    #[arg(long, num_args = 1.., value_name = "FILE")]
+    pub registers: Vec<PathBuf>,
+    /// People's decisions (must-link, cannot-link, set-postcode, reject-location, set-sme,
+    /// not-local, …): replaces the network file's overrides file. The workspace writes its
+    /// review decisions in this format at `/review/overrides.csv`.
+    #[arg(long, value_name = "FILE")]
+    pub overrides: Option<PathBuf>,
+}
+
+impl NetworkArgs {
+    /// The network configuration these arguments describe.
+    pub fn config(&self) -> anyhow::Result<NetworkConfig> {
+        let mut cfg = self.base()?;
+        let abs = |p: &PathBuf| {
+            std::path::absolute(p)
+                .unwrap_or_else(|_| p.clone())
+                .display()
+                .to_string()
+        };
+        for r in &self.registers {
+            anyhow::ensure!(r.exists(), "--registers: {} does not exist", r.display());
+            cfg.registers.push(abs(r));
+        }
+        if let Some(o) = &self.overrides {
+            anyhow::ensure!(o.exists(), "--overrides: {} does not exist", o.display());
+            cfg.overrides = Some(abs(o));
+        }
+        Ok(cfg)
+    }
+
+    fn base(&self) -> anyhow::Result<NetworkConfig> {
+        let a = self;
+        Ok(match (&a.network, a.files.is_empty()) {
+            (Some(n), _) => NetworkConfig::load(n)?,
+            (None, false) => {
+                let place = a
+                    .place
+                    .clone()
+                    .context("give --place NAME with payment files (or use --network)")?;
+                NetworkConfig {
+                    name: format!("{place} (ad hoc)"),
+                    wider_place: a.wider.clone().unwrap_or_else(|| place.clone()),
+                    local_place: place,
+                    deprivation: Deprivation::default(),
+                    rules: None,
+                    places: None,
+                    registers: Vec::new(),
+                    overrides: None,
+                    suppliers: Default::default(),
+                    anchors: a
+                        .files
+                        .iter()
+                        .map(|f| AnchorConfig {
+                            name: anchornet_ingest::run::default_anchor(f),
+                            kind: AnchorKind::Other,
+                            payments: vec![f.clone()],
+                            vendors: Vec::new(),
+                            registers: Vec::new(),
+                            mapping: None,
+                        })
+                        .collect(),
+                    base: PathBuf::new(),
+                }
+            }
+            (None, true) => {
+                anyhow::bail!("give --network anchornet.toml, or payment files with --place")
+            }
+        })
+    }
 }
 
 pub fn run(a: Args) -> anyhow::Result<u8> {
-    let cfg = match (&a.network, a.files.is_empty()) {
-        (Some(n), _) => NetworkConfig::load(n)?,
-        (None, false) => {
-            let place = a
-                .place
-                .clone()
-                .context("give --place NAME with payment files (or use --network)")?;
-            NetworkConfig {
-                name: format!("{place} (ad hoc)"),
-                wider_place: a.wider.clone().unwrap_or_else(|| place.clone()),
-                local_place: place,
-                deprivation: Deprivation::default(),
-                rules: None,
-                places: None,
-                registers: Vec::new(),
-                overrides: None,
-                anchors: a
-                    .files
-                    .iter()
-                    .map(|f| AnchorConfig {
-                        name: anchornet_ingest::run::default_anchor(f),
-                        kind: AnchorKind::Other,
-                        payments: vec![f.clone()],
-                        vendors: Vec::new(),
-                        registers: Vec::new(),
-                        mapping: None,
-                    })
-                    .collect(),
-                base: PathBuf::new(),
-            }
-        }
-        (None, true) => {
-            anyhow::bail!("give --network anchornet.toml, or payment files with --place")
-        }
-    };
+    let cfg = a.net.config()?;
     let year = a
         .year
         .as_deref()
@@ -86,6 +133,17 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     run_network(&cfg, year, &a.out, a.json)
 }
 
+/// The progress spinner long commands show on stderr.
+pub fn spinner() -> ProgressBar {
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {elapsed:>4} {prefix:8} {wide_msg}")
+            .expect("valid template"),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
 /// Run a network and print the summary (or JSON); shared with `demo`.
 pub fn run_network(
     cfg: &NetworkConfig,
@@ -93,12 +151,7 @@ pub fn run_network(
     out: &std::path::Path,
     json: bool,
 ) -> anyhow::Result<u8> {
-    let bar = ProgressBar::new_spinner();
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} {elapsed:>4} {prefix:8} {wide_msg}")
-            .expect("valid template"),
-    );
-    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    let bar = spinner();
     bar.set_prefix("geo");
     bar.set_message("opening the geography index (built on first use)");
     let geo = anchornet_geo::GeoIndex::open_default().context("geography index")?;

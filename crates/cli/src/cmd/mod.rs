@@ -8,4 +8,5 @@ pub mod ingest;
 pub mod init;
 pub mod resolve;
 pub mod serve;
+pub mod suppliers;
 pub mod user;

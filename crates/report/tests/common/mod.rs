@@ -197,9 +197,9 @@ fn build() -> Fixture {
                     p.supplier_name.trim().to_string()
                 },
                 kind: if p.redacted {
-                    "individual".into()
+                    anchornet_core::Kind::Individual
                 } else {
-                    "organisation".into()
+                    anchornet_core::Kind::Unknown
                 },
                 individual: p.redacted,
                 ..Default::default()
@@ -259,7 +259,8 @@ fn build() -> Fixture {
         let ll = latlong.get(pc);
         s.location = Some(Location {
             postcode: pc.clone(),
-            source: REGISTER_SOURCE.into(),
+            source: anchornet_core::SourceKind::ContractsRegister,
+            kind: anchornet_core::LocationKind::TradingAddress,
             lad: lad.clone(),
             lad_name: lad_names.get(lad).cloned().unwrap_or_else(|| lad.clone()),
             ward: None,

@@ -1,17 +1,15 @@
-//! `/review`: the supplier review queue. Until the resolve stage gives its own confidence,
-//! the queue holds what has the least evidence behind it:
-//!
-//! * **links** — a supplier name that the resolver merged into an entity under another name;
-//! * **locations** — located suppliers whose location rests on a single postcode, or on a
-//!   registered office (the head-office effect), largest spend first;
-//! * **individuals** — suppliers whose name reads like a person's (two or three words, no
-//!   company, public body or charity word), to confirm so they are redacted.
+//! `/review`: the supplier review queue — the questions of
+//! [`anchornet_suppliers::review`]: the resolver's own uncertain links, locations that rest
+//! on a registered office or a weak register link, and individuals known from their name
+//! alone, each asked only where it moves influenceable spend, largest first.
 //!
 //! A decision (confirm or reject, with a note) goes into the store's overrides table, is
-//! audited, and the analysis is rebuilt with it applied.
+//! audited, and the analysis is rebuilt with it applied — as the same typed decision the
+//! command line reads from an overrides file (`/review/overrides.csv` is that file).
 
 use anchornet_report::tables::Cell;
 use anchornet_store::Override;
+use anchornet_suppliers::review::{questions, Question, Topic};
 use axum::extract::{OriginalUri, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -27,150 +25,21 @@ use crate::page::{table, txt, Fmt, Page};
 use crate::snapshot::Snapshot;
 use crate::state::AppState;
 
-/// Words that mark an organisation, not a person.
-const ORG_WORDS: [&str; 40] = [
-    "ltd",
-    "limited",
-    "plc",
-    "llp",
-    "llc",
-    "inc",
-    "co",
-    "company",
-    "council",
-    "services",
-    "service",
-    "trust",
-    "group",
-    "association",
-    "society",
-    "centre",
-    "center",
-    "school",
-    "college",
-    "university",
-    "nhs",
-    "church",
-    "club",
-    "partnership",
-    "care",
-    "homes",
-    "home",
-    "housing",
-    "uk",
-    "and",
-    "the",
-    "of",
-    "solutions",
-    "cic",
-    "charity",
-    "foundation",
-    "hmrc",
-    "authority",
-    "bank",
-    "fund",
-];
-
-/// Whether a name reads like a person's.
-pub fn looks_like_person(name: &str) -> bool {
-    let w = anchornet_network::rules::words(name);
-    (2..=3).contains(&w.len())
-        && w.iter()
-            .all(|x| x.chars().all(|c| c.is_alphabetic()) && x.len() > 1)
-        && !w
-            .iter()
-            .any(|x| ORG_WORDS.contains(&x.to_lowercase().as_str()))
-}
-
-/// One item of the queue.
-pub struct Item {
-    /// `link`, `location` or `individual`.
-    pub kind: &'static str,
-    /// What the decision is about.
-    pub subject: String,
-    /// The supplier entity.
-    pub supplier: u32,
-    /// What to check.
-    pub question: String,
-    /// Influenceable pence at stake.
-    pub pence: i64,
-}
-
-/// The queue: undecided items, largest spend first.
-pub fn queue_of(snap: &Snapshot) -> Vec<Item> {
-    let ds = &snap.prepared.dataset;
+/// The queue: undecided questions, largest spend first.
+pub fn queue_of(snap: &Snapshot) -> Vec<Question> {
+    let p = &snap.prepared;
     let decided: std::collections::HashSet<(&str, &str)> = snap
         .overrides
         .iter()
         .map(|o| (o.kind.as_str(), o.subject.as_str()))
         .collect();
-    let mut items = Vec::new();
-    for (s, info) in ds.suppliers.iter().enumerate() {
-        let st = &snap.suppliers[s];
-        if st.payments == 0 || info.kind == "redacted" {
-            continue;
-        }
-        for (n, p) in st.names.iter().skip(1) {
-            if n.trim() != info.name.trim() && !decided.contains(&("link", n.trim())) {
-                items.push(Item {
-                    kind: "link",
-                    subject: n.trim().to_string(),
-                    supplier: s as u32,
-                    question: format!("Is `{n}` the same supplier as `{}`?", info.name),
-                    pence: *p,
-                });
-            }
-        }
-        if let Some(l) = &info.location {
-            let single = info
-                .evidence
-                .iter()
-                .filter(|e| e.starts_with("located"))
-                .count()
-                <= 1;
-            if (l.head_office || single)
-                && !decided.contains(&("location", st.key.as_str()))
-                && st.influenceable > 0
-            {
-                items.push(Item {
-                    kind: "location",
-                    subject: st.key.clone(),
-                    supplier: s as u32,
-                    question: format!(
-                        "Is `{}` really at {} ({}, {}), from {}?",
-                        info.name,
-                        l.postcode,
-                        l.lad_name,
-                        if l.local { "local" } else { "not local" },
-                        l.source
-                    ),
-                    pence: st.influenceable,
-                });
-            }
-        }
-        if !info.individual
-            && looks_like_person(&info.name)
-            && !decided.contains(&("individual", st.key.as_str()))
-        {
-            items.push(Item {
-                kind: "individual",
-                subject: st.key.clone(),
-                supplier: s as u32,
-                question: format!(
-                    "Is `{}` an individual or sole trader (to be redacted)?",
-                    info.name
-                ),
-                pence: st.pence,
-            });
-        }
-    }
-    items.sort_by(|a, b| {
-        b.pence
-            .abs()
-            .cmp(&a.pence.abs())
-            .then(a.subject.cmp(&b.subject))
-    });
-    items
+    let influenceable: Vec<i64> = snap.suppliers.iter().map(|s| s.influenceable).collect();
+    questions(
+        &p.register,
+        &p.resolution,
+        &influenceable,
+        &|t: Topic, subject: &str| decided.contains(&(t.label(), subject)),
+    )
 }
 
 /// `/review`.
@@ -190,9 +59,10 @@ pub async fn queue(
         "undecided item",
         &[
             ("kind", "link, location or individual."),
+            ("subject", "What the decision is about (a supplier name)."),
             (
-                "subject",
-                "What the decision is about (a name, or a supplier id).",
+                "entity",
+                "What it is judged against (for a link, the other name).",
             ),
             ("supplier", "The supplier entity."),
             ("question", "What to check."),
@@ -201,10 +71,11 @@ pub async fn queue(
     );
     for i in &items {
         t.rows.push(vec![
-            txt(i.kind),
+            txt(i.topic.label()),
             txt(i.subject.clone()),
+            txt(i.entity.clone()),
             txt(ds.suppliers[i.supplier as usize].name.clone()),
-            txt(i.question.clone()),
+            txt(i.text.clone()),
             Cell::Money(i.pence),
         ]);
     }
@@ -234,12 +105,13 @@ pub async fn queue(
         table data-table="queue" {
             thead { tr { th { "Question" } th.n { "£" } th { "Decision" } } }
             tbody { @for i in items.iter().take(100) { tr {
-                td { a href=(format!("/suppliers/{}", snap.suppliers[i.supplier as usize].key)) { (i.question) } }
+                td { a href=(format!("/suppliers/{}", snap.suppliers[i.supplier as usize].key)) { (i.text) } }
                 td.n { (anchornet_report::fmt::money(i.pence)) }
                 td { form.inline method="post" action="/review" {
                     input type="hidden" name="csrf" value=(v.csrf);
-                    input type="hidden" name="kind" value=(i.kind);
+                    input type="hidden" name="kind" value=(i.topic.label());
                     input type="hidden" name="subject" value=(i.subject);
+                    input type="hidden" name="entity" value=(i.entity);
                     input type="text" name="note" placeholder="note" size="14";
                     button name="decision" value="confirm" { "Confirm" } " "
                     button name="decision" value="reject" { "Reject" }
@@ -268,6 +140,9 @@ pub struct Decision {
     decision: String,
     #[serde(default)]
     note: String,
+    /// The supplier the subject is judged against (for a link: the other name).
+    #[serde(default)]
+    entity: String,
 }
 
 /// `POST /review`.
@@ -289,8 +164,29 @@ pub async fn decide(
             note: d.note.chars().take(500).collect(),
             decided_by: v.name(),
             decided_at: anchornet_store::now(),
+            entity: d.entity.trim().chars().take(500).collect(),
         })
         .await?;
     st.rebuild().await.map_err(AppError::internal)?;
     Ok((StatusCode::SEE_OTHER, [(header::LOCATION, "/review")]).into_response())
+}
+
+/// `/review/overrides.csv`: every decision as the overrides file that `anchornet analyse
+/// --overrides` and `anchornet suppliers --overrides` read, so the command line applies
+/// exactly what the workspace decided.
+pub async fn overrides_csv(Signed(v): Signed, State(st): State<AppState>) -> AppResult<Response> {
+    v.require_admin()?;
+    let snap = st.snap();
+    let text = crate::snapshot::decisions_of(&snap.overrides).to_csv();
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"overrides.csv\"",
+            ),
+        ],
+        text,
+    )
+        .into_response())
 }

@@ -91,10 +91,10 @@ pub async fn list(
         t.rows.push(vec![
             txt(crate::privacy::shown_name(ds, s, see)),
             txt(if see { st_.key.clone() } else { String::new() }),
-            txt(info.kind.clone()),
+            txt(info.kind.label()),
             txt(l.map(|l| l.lad_name.clone()).unwrap_or_default()),
             txt(l.map_or("unknown", |l| if l.local { "yes" } else { "no" })),
-            txt(l.map(|l| l.source.clone()).unwrap_or_default()),
+            txt(l.map(|l| l.source.describe()).unwrap_or_default()),
             Cell::Int(st_.anchors.len() as i64),
             Cell::Int(st_.payments as i64),
             Cell::Money(st_.influenceable),

@@ -1,0 +1,92 @@
+//! The register as rows: one per supplier, the columns `anchornet suppliers --out` writes.
+
+use anchornet_geo::Deprivation;
+
+use crate::register::Register;
+
+/// The column names, for a deprivation edition (its LSOA vintage names the LSOA column).
+pub fn header(dep: Deprivation) -> Vec<&'static str> {
+    vec![
+        "entity_id",
+        "key",
+        "canonical_name",
+        "names",
+        "identifiers",
+        "spend_pence",
+        "kind",
+        "sme",
+        "vcse",
+        "postcode",
+        "lad",
+        "lad_name",
+        match dep {
+            Deprivation::Iod2025 => "lsoa21",
+            Deprivation::Imd2019 => "lsoa11",
+        },
+        "deprivation_decile",
+        "local",
+        "wider",
+        "location_kind",
+        "location_source",
+        "location_file",
+        "location_line",
+        "location_date",
+        "confidence",
+        "locations",
+    ]
+}
+
+/// One row per supplier, in register order, parallel to [`header`].
+pub fn rows(r: &Register) -> impl Iterator<Item = Vec<String>> + '_ {
+    r.suppliers.iter().map(|s| {
+        let l = s.location();
+        let p = s.placed();
+        let opt = |b: Option<bool>| match b {
+            Some(true) => "yes".to_string(),
+            Some(false) => "no".to_string(),
+            None => String::new(),
+        };
+        vec![
+            s.id.clone(),
+            s.key.clone(),
+            s.canonical_name.clone(),
+            s.names.join(" | "),
+            s.identifiers.cell(),
+            s.spend.0.to_string(),
+            s.kind.label(),
+            s.size.label().to_string(),
+            opt(s.vcse),
+            p.as_ref().map(|p| p.postcode.clone()).unwrap_or_default(),
+            p.as_ref().map(|p| p.lad.clone()).unwrap_or_default(),
+            p.as_ref().map(|p| p.lad_name.clone()).unwrap_or_default(),
+            p.as_ref().and_then(|p| p.lsoa.clone()).unwrap_or_default(),
+            p.as_ref()
+                .and_then(|p| p.decile)
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            opt(p.as_ref().map(|p| p.local)),
+            opt(p.as_ref().map(|p| p.wider)),
+            l.map(|l| l.kind.label().to_string()).unwrap_or_default(),
+            l.map(|l| l.source.label().to_string()).unwrap_or_default(),
+            l.map(|l| l.file.clone()).unwrap_or_default(),
+            l.map(|l| l.line.to_string()).unwrap_or_default(),
+            l.and_then(|l| l.date)
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            l.map(|l| format!("{:.2}", l.confidence))
+                .unwrap_or_default(),
+            s.locations.len().to_string(),
+        ]
+    })
+}
+
+/// Write the register as CSV (the header, then one row per supplier).
+pub fn write_csv<W: std::io::Write>(r: &Register, dep: Deprivation, w: W) -> csv::Result<W> {
+    let mut w = csv::Writer::from_writer(w);
+    w.write_record(header(dep))?;
+    for row in rows(r) {
+        w.write_record(&row)?;
+    }
+    w.flush()?;
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
