@@ -93,8 +93,13 @@ pub fn is_redaction_marker(name: &str) -> bool {
     if n.is_empty() {
         return true;
     }
-    const CONTAINS: [&str; 9] = [
-        "redact",
+    // "Redacted" as a word, not as the start of another (Redactive Publishing Ltd is a firm).
+    if n.split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| matches!(w, "redact" | "redacted" | "redaction"))
+    {
+        return true;
+    }
+    const CONTAINS: [&str; 8] = [
         "personal data",
         "personal information",
         "withheld",
@@ -360,6 +365,8 @@ mod tests {
         ));
         assert!(!is_redaction_marker("ACME LTD"));
         assert!(!is_redaction_marker("Personalised Gifts Ltd"));
+        // A real supplier in Trafford's 2025/26 spend that was once taken for a marker.
+        assert!(!is_redaction_marker("Redactive Publishing Ltd"));
     }
 
     #[test]
