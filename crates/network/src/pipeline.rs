@@ -56,6 +56,8 @@ pub struct Prepared {
     /// The supplier register: every entity located and classified, with its evidence
     /// (`dataset.suppliers[i]` is `register.suppliers[i]` as the metrics read it).
     pub register: Register,
+    /// People's decisions applied (the overrides file, then a workspace's review).
+    pub decisions: Decisions,
     /// Every skipped or rejected row (file, line, column, value, problem).
     pub issues: Vec<Issue>,
     /// The payments, compact (for the Parquet export), parallel to `dataset.txns`.
@@ -69,6 +71,36 @@ pub struct Prepared {
     pub local: Place,
     /// The wider place.
     pub wider: Place,
+}
+
+impl Prepared {
+    /// Each register supplier's influenceable spend (pence), parallel to
+    /// `register.suppliers`: what a review question about it moves.
+    pub fn influenceable_by_supplier(&self) -> Vec<i64> {
+        let mut v = vec![0i64; self.register.suppliers.len()];
+        for t in self.dataset.txns.iter().filter(|t| t.excluded_by.is_none()) {
+            if let Some(x) = v.get_mut(t.supplier as usize) {
+                *x += t.pence;
+            }
+        }
+        v
+    }
+
+    /// The review questions not yet decided, largest first.
+    pub fn questions(&self) -> Vec<anchornet_suppliers::review::Question> {
+        let decided: std::collections::HashSet<&str> = self
+            .decisions
+            .items
+            .iter()
+            .map(|d| d.subject.text())
+            .collect();
+        anchornet_suppliers::review::questions(
+            &self.register,
+            &self.resolution,
+            &self.influenceable_by_supplier(),
+            &|_, subject| decided.contains(subject),
+        )
+    }
 }
 
 /// Why a network could not be prepared.
@@ -641,6 +673,7 @@ fn finish(
         issues,
         resolution,
         register,
+        decisions,
         rows,
         payments: Vec::new(),
         strings,

@@ -802,7 +802,7 @@ fn quality(s: &mut String, input: &ReportInput) {
     }
     if !q.locations.is_empty() {
         let all: i64 = q.locations.iter().map(|l| l.pence).sum();
-        s.push_str(r#"<h3>Where supplier locations come from</h3><p class="note">Influenceable spend by the evidence that located its supplier, best evidence first in the pipeline: the anchor's vendor address, then a contracts register or notice, then the Companies House registered office.</p><div class="wide"><table><thead><tr><th>Source</th><th class="n">Suppliers</th><th class="n">Influenceable spend</th><th class="n">Share</th></tr></thead><tbody>"#);
+        s.push_str(r#"<h3>Where supplier locations come from</h3><p class="note">Influenceable spend by the evidence that located its supplier, best evidence first in the supplier register: a person's decision, the anchor's vendor address, a vendor list, a contracts register or notice, business-rates premises, then a registered office (Companies House, the charity register).</p><div class="wide"><table><thead><tr><th>Source</th><th class="n">Suppliers</th><th class="n">Influenceable spend</th><th class="n">Share</th></tr></thead><tbody>"#);
         for l in &q.locations {
             w!(
                 s,

@@ -180,6 +180,7 @@ pub fn register_source(r: RegisterKind) -> SourceKind {
             SourceKind::CompaniesHouse
         }
         RegisterKind::CharityCommission => SourceKind::CharityRegister,
+        RegisterKind::BusinessRates => SourceKind::BusinessRates,
     }
 }
 

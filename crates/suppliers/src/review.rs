@@ -70,6 +70,10 @@ pub fn questions(
 ) -> Vec<Question> {
     let mut out = Vec::new();
     let name_ix = res.name_index();
+    // One question per pair of suppliers (several names of one supplier near-missing the
+    // same other supplier are one question), and per merged name.
+    let mut asked = std::collections::HashSet::new();
+    let infl = |s: u32| influenceable.get(s as usize).copied().unwrap_or(0).max(0);
     for item in &res.review {
         if decided(Topic::Link, item.a.trim()) {
             continue;
@@ -79,19 +83,21 @@ pub fn questions(
             continue;
         };
         let (sa, sb) = (register.of_name[a], register.of_name[b]);
-        let at_stake = influenceable
-            .get(sa as usize)
-            .copied()
-            .unwrap_or(0)
-            .abs()
-            .min(influenceable.get(sb as usize).copied().unwrap_or(0).abs());
+        // What the answer moves, in influenceable spend: for a merge, the name's spend if it
+        // leaves (no more than its supplier's influenceable spend); for two suppliers kept
+        // apart, the smaller one's, which would join the other. Spend the rules exclude (tax,
+        // public bodies) moves nothing.
         let at_stake = if sa == sb {
-            // Merged: what leaves if the link is wrong is the smaller name's spend.
-            item.spend_at_stake.0.abs()
+            item.spend_at_stake.0.abs().min(infl(sa))
         } else {
-            at_stake.max(item.spend_at_stake.0.abs())
+            infl(sa).min(infl(sb))
         };
-        if at_stake == 0 {
+        let pair = if sa == sb {
+            (sa, u32::MAX, item.a.trim().to_string())
+        } else {
+            (sa.min(sb), sa.max(sb), String::new())
+        };
+        if at_stake == 0 || !asked.insert(pair) {
             continue;
         }
         let other = &register.suppliers[sb as usize].canonical_name;

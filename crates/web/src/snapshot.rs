@@ -88,6 +88,7 @@ impl Snapshot {
             issues: Vec::new(),
             resolution: Default::default(),
             register: Default::default(),
+            decisions: Default::default(),
             rows: Vec::new(),
             payments: Vec::new(),
             strings: Default::default(),

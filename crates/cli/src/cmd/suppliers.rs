@@ -35,6 +35,11 @@ pub struct Args {
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Print the N review questions that move the most influenceable spend (the resolver's
+    /// uncertain links, locations resting on a registered office or a weak link, individuals
+    /// known from their name alone); answer them in the overrides file.
+    #[arg(long, value_name = "N")]
+    pub review: Option<usize>,
 }
 
 pub fn run(a: Args) -> anyhow::Result<u8> {
@@ -77,6 +82,20 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         "decisions": p.quality.decisions,
         "issues": p.issues.len(),
     });
+    if let Some(n) = a.review {
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "{:>4}  {:<10} {:>16}  question", "#", "topic", "at stake £")?;
+        for (i, q) in p.questions().iter().take(n).enumerate() {
+            writeln!(
+                out,
+                "{:>4}  {:<10} {:>16}  {}",
+                i + 1,
+                q.topic.label(),
+                anchornet_report::fmt::money(q.pence),
+                q.text
+            )?;
+        }
+    }
     let mut err = std::io::stderr().lock();
     if a.json {
         serde_json::to_writer_pretty(std::io::stdout().lock(), &summary)?;

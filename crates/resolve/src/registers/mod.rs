@@ -49,6 +49,9 @@ pub enum RegisterKind {
     CompaniesHouseSearch,
     /// Charity Commission register extract.
     CharityCommission,
+    /// A business-rates (NNDR) ratepayer list: the premises an organisation occupies in a
+    /// council's area — a branch, not only a head office.
+    BusinessRates,
 }
 
 impl RegisterKind {
@@ -60,6 +63,7 @@ impl RegisterKind {
             RegisterKind::CompaniesHouse => "companies_house",
             RegisterKind::CompaniesHouseSearch => "companies_house_search",
             RegisterKind::CharityCommission => "charity_commission",
+            RegisterKind::BusinessRates => "business_rates",
         }
     }
 }
@@ -296,6 +300,10 @@ impl Registers {
                 charity::load(path, self, filter)?;
             } else if h.trim_start().starts_with('{') || h.trim_start().starts_with('[') {
                 ocds::load(path, self, filter)?;
+            } else if h.contains("ratepayer") {
+                // Councils publish their business-rates lists in layouts of their own; every
+                // one names the occupier as the "ratepayer" (Non-Domestic Rating, LGFA 1988).
+                supplier_list::load_as(path, self, filter, RegisterKind::BusinessRates)?;
             } else {
                 supplier_list::load(path, self, filter)?;
             }

@@ -17,6 +17,18 @@ pub fn load(
     regs: &mut Registers,
     filter: Option<&NameFilter>,
 ) -> Result<(), RegisterError> {
+    load_as(path, regs, filter, RegisterKind::SupplierList)
+}
+
+/// Read a supplier-side file in any layout as a register of `kind` (a supplier list, or a
+/// business-rates ratepayer list). A ratepayer list names individuals too: their rows are
+/// never used (reported instead), as personal data with no bearing on organisations.
+pub fn load_as(
+    path: &Path,
+    regs: &mut Registers,
+    filter: Option<&NameFilter>,
+    kind: RegisterKind,
+) -> Result<(), RegisterError> {
     let ing = Ingest::default();
     let args = vec![path.to_string_lossy().to_string()];
     let mut out = Vec::new();
@@ -64,18 +76,36 @@ pub fn load(
         }
     }
     for s in out {
+        if kind == RegisterKind::BusinessRates {
+            let parsed = crate::parse::parse(&s.name);
+            if crate::kind::from_name(&s.name, &parsed)
+                .is_some_and(|e| e.kind == crate::Kind::Individual)
+            {
+                issues.push(RegisterIssue {
+                    file: s.source_file.clone(),
+                    line: s.line,
+                    problem: "a ratepayer who is an individual: not used".into(),
+                });
+                continue;
+            }
+        }
         let company = s.company_number.as_deref().and_then(ids::company_number);
         let charity = s.charity_number.as_deref().and_then(ids::charity_number);
         if filter.is_some_and(|f| !f.keep(&s.name, company.as_deref(), charity.as_deref())) {
             continue;
         }
+        // A ratepayer list's relief columns (small business rate relief) are about the
+        // property's rateable value, not the PPN 001 size of the occupier, and its property
+        // reference is not a supplier id: neither is used.
+        let rates = kind == RegisterKind::BusinessRates;
         let sme = match s.sme {
+            _ if rates => Sme::Unknown,
             Some(true) => Sme::Yes,
             Some(false) => Sme::No,
             None => Sme::Unknown,
         };
         regs.records.push(RegisterRecord {
-            register: Some(RegisterKind::SupplierList),
+            register: Some(kind),
             file: s.source_file.clone(),
             line: s.line,
             anchor: Some(s.anchor.clone()).filter(|a| !a.is_empty()),
@@ -83,7 +113,11 @@ pub fn load(
             company_number: company,
             charity_number: charity,
             vat_number: s.vat_number.as_deref().and_then(ids::vat_number),
-            supplier_id: s.supplier_id.as_deref().and_then(ids::supplier_id),
+            supplier_id: s
+                .supplier_id
+                .as_deref()
+                .filter(|_| !rates)
+                .and_then(ids::supplier_id),
             postcode: s.postcode.clone(),
             sme,
             sme_basis: (sme != Sme::Unknown).then(|| format!("declared in {}", s.source_file)),

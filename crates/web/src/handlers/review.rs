@@ -9,7 +9,7 @@
 
 use anchornet_report::tables::Cell;
 use anchornet_store::Override;
-use anchornet_suppliers::review::{questions, Question, Topic};
+use anchornet_suppliers::review::Question;
 use axum::extract::{OriginalUri, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -25,21 +25,10 @@ use crate::page::{table, txt, Fmt, Page};
 use crate::snapshot::Snapshot;
 use crate::state::AppState;
 
-/// The queue: undecided questions, largest spend first.
+/// The queue: undecided questions, largest spend first — the same questions
+/// `anchornet suppliers --review N` prints.
 pub fn queue_of(snap: &Snapshot) -> Vec<Question> {
-    let p = &snap.prepared;
-    let decided: std::collections::HashSet<(&str, &str)> = snap
-        .overrides
-        .iter()
-        .map(|o| (o.kind.as_str(), o.subject.as_str()))
-        .collect();
-    let influenceable: Vec<i64> = snap.suppliers.iter().map(|s| s.influenceable).collect();
-    questions(
-        &p.register,
-        &p.resolution,
-        &influenceable,
-        &|t: Topic, subject: &str| decided.contains(&(t.label(), subject)),
-    )
+    snap.prepared.questions()
 }
 
 /// `/review`.
