@@ -11,10 +11,12 @@
 //! * [`GssCode`] — an ONS Government Statistical Service area code such as `E08000006`.
 //! * [`Postcode`] — a UK postcode in its canonical form (`M5 4BD`).
 //! * [`Payment`] — one normalised payment record, with where it came from.
+//! * [`cell::spreadsheet_text`] — a value made safe to open in a spreadsheet (no formulas).
 //!
 //! This crate does no I/O.
 #![deny(missing_docs)]
 
+pub mod cell;
 pub mod date;
 pub mod fy;
 pub mod gss;
