@@ -10,8 +10,17 @@ use crate::backend::{migrate_impl, store_impl};
 use crate::{Backend, Result, StoreError};
 
 /// PostgreSQL migrations, in order.
-const MIGRATIONS: [(i64, &str); 1] =
-    [(1, include_str!("../migrations/postgres/0001_workspace.sql"))];
+const MIGRATIONS: [(i64, &str); 3] = [
+    (1, include_str!("../migrations/postgres/0001_workspace.sql")),
+    (
+        2,
+        include_str!("../migrations/postgres/0002_sha256_per_anchor.sql"),
+    ),
+    (
+        3,
+        include_str!("../migrations/postgres/0003_account_status.sql"),
+    ),
+];
 
 /// A workspace in a PostgreSQL database.
 #[derive(Clone)]
