@@ -196,7 +196,7 @@ fn analyse_writes_every_output_with_a_cell_over_32767_characters() {
         "{HYPERLINK:?} not exact in analysis.json"
     );
     assert!(
-        found.iter().any(|s| *s == long),
+        found.contains(&long),
         "long name not whole in analysis.json"
     );
     // issues.csv: neutralised.

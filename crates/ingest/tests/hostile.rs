@@ -38,12 +38,14 @@ static A: Counting = Counting;
 /// One case at a time, so each peak is its own.
 static SERIAL: Mutex<()> = Mutex::new(());
 
-/// Run `f` and return its result with the heap's peak growth in MiB.
+/// Run `f` and return its result with the heap's peak growth in MiB (printed in KiB).
 fn measured<T>(f: impl FnOnce() -> T) -> (T, usize) {
     let base = NOW.load(Ordering::Relaxed);
     PEAK.store(base, Ordering::Relaxed);
     let r = f();
-    (r, (PEAK.load(Ordering::Relaxed) - base) >> 20)
+    let grew = PEAK.load(Ordering::Relaxed) - base;
+    eprintln!("peak heap growth: {} KiB", grew >> 10);
+    (r, grew >> 20)
 }
 
 fn ingest(name: &str, bytes: Vec<u8>, limits: Limits) -> Vec<FileReport> {
@@ -122,6 +124,7 @@ fn xlsx_with_cells_at_a1_and_xfd1048576_is_refused_without_allocating() {
     let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let bytes = xlsx(&[("A1", "Date"), ("XFD1048576", "x")]);
     assert!(bytes.len() < 3000, "{} bytes", bytes.len());
+    eprintln!("xlsx A1 + XFD1048576: {} bytes", bytes.len());
     let (r, mib) = measured(|| ingest("bomb.xlsx", bytes, Limits::default()));
     eprintln!("xlsx A1 + XFD1048576: peak heap {mib} MiB");
     assert_refused(&r, "max_columns", "A1:XFD1048576");
@@ -167,6 +170,7 @@ fn ods_with_huge_repeats_is_refused_without_allocating() {
         r#"<table:table-row table:number-rows-repeated="1048576"><table:table-cell table:number-columns-repeated="16384" office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>"#,
     );
     assert!(bytes.len() < 1500, "{} bytes", bytes.len());
+    eprintln!("ods repeated rows and columns: {} bytes", bytes.len());
     let (r, mib) = measured(|| ingest("bomb.ods", bytes, Limits::default()));
     eprintln!("ods repeated rows and columns: peak heap {mib} MiB");
     assert_refused(&r, "max_columns", "16384 columns");
