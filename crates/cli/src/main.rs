@@ -38,6 +38,17 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Input limits for every command that reads files: the defaults, then
+    // ANCHORNET_LIMIT_<KEY> (a workspace's `[limits]` applies to its imports and uploads).
+    match anchornet_ingest::Limits::default().with_env(std::env::vars()) {
+        Ok(l) => {
+            l.install();
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    }
     let result = match cli.command {
         Command::Ingest(a) => cmd::ingest::run(a),
         Command::Analyse(a) => cmd::analyse::run(a),

@@ -13,10 +13,12 @@
 //! * [`Payment`] — one normalised payment record, with where it came from.
 //! * [`Kind`], [`Size`], [`LocationKind`], [`SourceKind`] — what a supplier is and where
 //!   the evidence of its location came from.
+//! * [`cell::spreadsheet_text`] — a value made safe to open in a spreadsheet (no formulas).
 //!
 //! This crate does no I/O.
 #![deny(missing_docs)]
 
+pub mod cell;
 pub mod date;
 pub mod fy;
 pub mod gss;

@@ -4,6 +4,8 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use crate::limits::{LimitError, Limits, RATIO_FLOOR_BYTES};
+
 /// The raw bytes of one input, after decompression, with the name reports use.
 #[derive(Debug, Clone)]
 pub struct Source {
@@ -13,6 +15,8 @@ pub struct Source {
     pub inner_name: String,
     /// Uncompressed content.
     pub bytes: Vec<u8>,
+    /// The limits it was opened within, which the format readers apply in turn.
+    pub limits: Limits,
 }
 
 /// An input that could not be opened.
@@ -23,12 +27,24 @@ pub struct InputError {
     pub name: String,
     /// What went wrong.
     pub message: String,
+    /// The limit breached, when that is what went wrong (the whole input is refused).
+    pub limit: Option<LimitError>,
 }
 
 fn err(name: &str, message: impl Into<String>) -> InputError {
     InputError {
         name: name.to_string(),
         message: message.into(),
+        limit: None,
+    }
+}
+
+impl From<InputError> for crate::format::ReadError {
+    fn from(e: InputError) -> Self {
+        match e.limit {
+            Some(l) => crate::format::ReadError::Limit(l),
+            None => crate::format::ReadError::Other(e.message),
+        }
     }
 }
 
@@ -113,8 +129,14 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Read one path (or stdin for `-`) into sources, decompressing as needed.
+/// Read one path (or stdin for `-`) into sources, decompressing as needed, within this
+/// process's [`Limits`].
 pub fn open(path: &Path) -> Result<Vec<Source>, InputError> {
+    open_with(path, &Limits::process())
+}
+
+/// [`open`] within `limits`.
+pub fn open_with(path: &Path, limits: &Limits) -> Result<Vec<Source>, InputError> {
     let name = path.to_string_lossy().to_string();
     let raw = if name == "-" {
         let mut b = Vec::new();
@@ -125,53 +147,187 @@ pub fn open(path: &Path) -> Result<Vec<Source>, InputError> {
     } else {
         std::fs::read(path).map_err(|e| err(&name, e.to_string()))?
     };
-    from_bytes(&name, raw)
+    from_bytes_with(&name, raw, limits)
 }
 
-/// Decompress bytes named `name` into sources. Compression is recognised by magic bytes,
-/// not only by suffix, so a mislabelled file still opens.
+/// Decompress bytes named `name` into sources, within this process's [`Limits`].
+/// Compression is recognised by magic bytes, not only by suffix, so a mislabelled file
+/// still opens.
 pub fn from_bytes(name: &str, raw: Vec<u8>) -> Result<Vec<Source>, InputError> {
-    let lower = name.to_ascii_lowercase();
-    if raw.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::new();
-        flate2::read::MultiGzDecoder::new(&raw[..])
-            .read_to_end(&mut out)
-            .map_err(|e| err(name, format!("gzip: {e}")))?;
-        return Ok(vec![Source {
-            name: name.into(),
-            inner_name: strip_compression(name),
-            bytes: out,
-        }]);
+    from_bytes_with(name, raw, &Limits::process())
+}
+
+/// [`from_bytes`] within `limits`: at most `max_decompressed_mib` come out of all the
+/// decompressors together, no stream beyond `max_ratio` once past
+/// [`RATIO_FLOOR_BYTES`](crate::limits::RATIO_FLOOR_BYTES), no deeper than `max_nesting`
+/// containers. Output is read in chunks and checked as it grows, so a bomb is stopped
+/// at the limit, never after.
+pub fn from_bytes_with(
+    name: &str,
+    raw: Vec<u8>,
+    limits: &Limits,
+) -> Result<Vec<Source>, InputError> {
+    let mut budget = limits.max_decompressed_bytes();
+    unpack(name, raw, limits, &mut budget, 0)
+}
+
+fn limit_err(name: &str, e: LimitError) -> InputError {
+    InputError {
+        name: name.to_string(),
+        message: e.to_string(),
+        limit: Some(e),
     }
-    if raw.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0x00]) {
-        let mut out = Vec::new();
-        xz2::read::XzDecoder::new_multi_decoder(&raw[..])
-            .read_to_end(&mut out)
-            .map_err(|e| err(name, format!("xz: {e}")))?;
+}
+
+fn nesting(name: &str, limits: &Limits, depth: u32) -> Result<(), InputError> {
+    Limits::check(
+        u64::from(depth) + 1,
+        u64::from(limits.max_nesting),
+        "max_nesting",
+        || format!("{} compressed containers inside one another", depth + 1),
+    )
+    .map_err(|e| limit_err(name, e))
+}
+
+/// Read a decompressor to the end within the budget and the ratio limit.
+pub(crate) fn read_limited(
+    r: impl Read,
+    compressed: u64,
+    limits: &Limits,
+    budget: &mut u64,
+    name: &str,
+    what: &str,
+) -> Result<Vec<u8>, InputError> {
+    // The most this stream may produce; the buffer grows by doubling up to it, not past it.
+    let most = (*budget).min(RATIO_FLOOR_BYTES.max(limits.max_ratio.saturating_mul(compressed)));
+    let most = usize::try_from(most).unwrap_or(usize::MAX);
+    let mut out = Vec::new();
+    pump_limited(r, compressed, limits, budget, name, what, |b| {
+        let need = out.len() + b.len();
+        if need > out.capacity() {
+            let want = (out.capacity() * 2).min(most).max(need);
+            out.reserve_exact(want - out.len());
+        }
+        out.extend_from_slice(b)
+    })?;
+    Ok(out)
+}
+
+/// Pass a decompressor's output to `sink` in chunks, stopping with an error the moment it
+/// goes over the budget (`max_decompressed_mib`, shared by every stream of one input) or,
+/// once past [`RATIO_FLOOR_BYTES`], over `max_ratio` times its `compressed` size.
+pub(crate) fn pump_limited(
+    mut r: impl Read,
+    compressed: u64,
+    limits: &Limits,
+    budget: &mut u64,
+    name: &str,
+    what: &str,
+    mut sink: impl FnMut(&[u8]),
+) -> Result<u64, InputError> {
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut produced = 0u64;
+    loop {
+        let n = match r.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(err(name, format!("{what}: {e}"))),
+        };
+        produced += n as u64;
+        if n as u64 > *budget {
+            let limit = limits.max_decompressed_mib;
+            return Err(limit_err(
+                name,
+                LimitError {
+                    what: format!("{what}: more than {limit} MiB after decompression"),
+                    key: "max_decompressed_mib",
+                    limit,
+                },
+            ));
+        }
+        *budget -= n as u64;
+        if produced > RATIO_FLOOR_BYTES && produced > limits.max_ratio.saturating_mul(compressed) {
+            return Err(limit_err(
+                name,
+                LimitError {
+                    what: format!(
+                        "{what}: {compressed} compressed bytes expand more than {}:1",
+                        limits.max_ratio
+                    ),
+                    key: "max_ratio",
+                    limit: limits.max_ratio,
+                },
+            ));
+        }
+        sink(&buf[..n]);
+    }
+    Ok(produced)
+}
+
+fn unpack(
+    name: &str,
+    raw: Vec<u8>,
+    limits: &Limits,
+    budget: &mut u64,
+    depth: u32,
+) -> Result<Vec<Source>, InputError> {
+    let lower = name.to_ascii_lowercase();
+    let stream = if raw.starts_with(&[0x1f, 0x8b]) {
+        Some("gzip")
+    } else if raw.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0x00]) {
+        Some("xz")
+    } else {
+        None
+    };
+    if let Some(kind) = stream {
+        nesting(name, limits, depth)?;
+        let n = raw.len() as u64;
+        let bytes = if kind == "gzip" {
+            read_limited(
+                flate2::read::MultiGzDecoder::new(&raw[..]),
+                n,
+                limits,
+                budget,
+                name,
+                kind,
+            )?
+        } else {
+            read_limited(
+                xz2::read::XzDecoder::new_multi_decoder(&raw[..]),
+                n,
+                limits,
+                budget,
+                name,
+                kind,
+            )?
+        };
         return Ok(vec![Source {
             name: name.into(),
             inner_name: strip_compression(name),
-            bytes: out,
+            bytes,
+            limits: *limits,
         }]);
     }
     // A zip: either an archive of data files, or an XLSX/ODS (which are zips themselves).
     if raw.starts_with(b"PK\x03\x04") && lower.ends_with(".zip") {
+        nesting(name, limits, depth)?;
         let mut archive = zip::ZipArchive::new(std::io::Cursor::new(raw))
             .map_err(|e| err(name, format!("zip: {e}")))?;
         let mut out = Vec::new();
         for i in 0..archive.len() {
-            let mut f = archive
+            let f = archive
                 .by_index(i)
                 .map_err(|e| err(name, format!("zip: {e}")))?;
             if f.is_dir() || !is_data_file(Path::new(f.name())) {
                 continue;
             }
             let member = f.name().to_string();
-            let mut b = Vec::new();
-            f.read_to_end(&mut b)
-                .map_err(|e| err(name, format!("zip member {member}: {e}")))?;
+            let compressed = f.compressed_size();
+            let what = format!("zip member {member}");
+            let b = read_limited(f, compressed, limits, budget, name, &what)?;
             let full = format!("{name}!{member}");
-            out.extend(from_bytes(&full, b)?);
+            out.extend(unpack(&full, b, limits, budget, depth + 1)?);
         }
         if out.is_empty() {
             return Err(err(name, "zip archive has no data files"));
@@ -182,6 +338,7 @@ pub fn from_bytes(name: &str, raw: Vec<u8>) -> Result<Vec<Source>, InputError> {
         name: name.into(),
         inner_name: name.into(),
         bytes: raw,
+        limits: *limits,
     }])
 }
 

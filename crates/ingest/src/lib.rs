@@ -9,7 +9,7 @@
 //!       ──► detect (header row, column roles) ──► rows (parse, skip, reject) ──► dedupe ──► sink
 //! ```
 //!
-//! * [`input`] opens sources and decompresses them transparently.
+//! * [`input`] opens sources and decompresses them transparently, within [`Limits`].
 //! * [`format`] has one reader per file format, each behind the [`format::Format`] trait.
 //! * [`detect`] finds the header row under title rows and decides each column's
 //!   [`Role`](anchornet_core::Role) from header vocabulary ([`vocab`]) and from the values
@@ -28,6 +28,7 @@ pub mod dedupe;
 pub mod detect;
 pub mod format;
 pub mod input;
+pub mod limits;
 pub mod mapping;
 pub mod profile;
 pub mod report;
@@ -37,6 +38,7 @@ pub mod vocab;
 pub mod write;
 
 pub use detect::{ColumnRole, Detection, InputKind};
+pub use limits::{LimitError, Limits};
 pub use mapping::Mapping;
 pub use report::{FileReport, Issue, Outcome};
 pub use rows::SupplierRecord;

@@ -71,6 +71,10 @@ pub struct FileReport {
     pub redacted: u64,
     /// Set when the file could not be read or understood; then no row was accepted.
     pub error: Option<String>,
+    /// The file was refused for going over one of the [`Limits`](crate::Limits) (then
+    /// `error` names the limit and how to raise it); an upload with such a file is not kept.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub over_limit: bool,
 }
 
 impl FileReport {

@@ -81,10 +81,10 @@ impl Ingest {
         match format::read(source) {
             Err(e) => vec![(
                 Table {
-                    description: e.clone(),
+                    description: e.to_string(),
                     ..Default::default()
                 },
-                Err(e),
+                Err(e.to_string()),
             )],
             Ok((_, tables)) => tables
                 .into_iter()
@@ -117,6 +117,7 @@ impl Ingest {
                     let r = FileReport {
                         file: name.clone(),
                         error: Some(e.message.clone()),
+                        over_limit: e.limit.is_some(),
                         ..Default::default()
                     };
                     issues(Issue {
@@ -171,7 +172,7 @@ impl Ingest {
         sink: &mut dyn FnMut(Record),
         issues: &mut dyn FnMut(Issue),
     ) -> Vec<FileReport> {
-        let fail = |msg: String, issues: &mut dyn FnMut(Issue)| {
+        let fail = |msg: String, over_limit: bool, issues: &mut dyn FnMut(Issue)| {
             issues(Issue {
                 file: source.name.clone(),
                 line: 0,
@@ -183,12 +184,16 @@ impl Ingest {
             FileReport {
                 file: source.name.clone(),
                 error: Some(msg),
+                over_limit,
                 ..Default::default()
             }
         };
         let tables = match format::read(source) {
             Ok((_, t)) => t,
-            Err(e) => return vec![fail(e, issues)],
+            Err(e) => {
+                let over = matches!(e, format::ReadError::Limit(_));
+                return vec![fail(e.to_string(), over, issues)];
+            }
         };
         let several = tables.len() > 1;
         let mut out = Vec::new();

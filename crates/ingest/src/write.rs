@@ -1,4 +1,8 @@
 //! Writers for accepted records and the issues report: CSV, JSON Lines, Parquet.
+//! CSV is for spreadsheets: every field goes through
+//! [`anchornet_core::cell::spreadsheet_text`], so a supplier name such as `=HYPERLINK(…)`
+//! is written `'=HYPERLINK(…)` while amounts (`-12.50`) stay numbers. JSON Lines and
+//! Parquet are for programs and keep every value exact.
 //! Files are written to a temporary name beside the target and renamed when complete, so a
 //! crash never leaves half an output.
 
@@ -6,6 +10,7 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use anchornet_core::cell::spreadsheet_text;
 use anchornet_core::Payment;
 
 use crate::columnar::{Cell, ColType, ColumnSpec, ParquetTable};
@@ -252,7 +257,9 @@ impl<W: Write> RecordWriter<W> {
                     c.write_record(PAYMENT_COLUMNS)?;
                     self.header_done = true;
                 }
-                c.write_record(payment_row(p))?;
+                let row = payment_row(p);
+                let safe: Vec<_> = row.iter().map(|f| spreadsheet_text(f)).collect();
+                c.write_record(safe.iter().map(|f| f.as_bytes()))?;
             }
             OutFormat::Jsonl | OutFormat::Parquet => self.json_line(p)?,
         }
@@ -269,15 +276,32 @@ impl<W: Write> RecordWriter<W> {
         self.serialized(i)
     }
 
-    /// A serde record as a CSV row (header from field names) or a JSON line.
+    /// A serde record as a CSV row (header from field names) or a JSON line. For CSV the
+    /// record is serialised into a scratch buffer and read back, so that every field —
+    /// whatever the record's shape — goes through the one formula-neutralising helper.
     fn serialized<T: serde::Serialize>(&mut self, v: &T) -> std::io::Result<()> {
         match self.format {
-            OutFormat::Csv => self
-                .csv
-                .as_mut()
-                .expect("csv")
-                .serialize(v)
-                .map_err(std::io::Error::other),
+            OutFormat::Csv => {
+                let mut scratch = csv::WriterBuilder::new()
+                    .has_headers(!self.header_done)
+                    .from_writer(Vec::new());
+                scratch.serialize(v).map_err(std::io::Error::other)?;
+                let bytes = scratch
+                    .into_inner()
+                    .map_err(|e| std::io::Error::other(e.to_string()))?;
+                self.header_done = true;
+                let c = self.csv.as_mut().expect("csv");
+                let mut rd = csv::ReaderBuilder::new()
+                    .has_headers(false)
+                    .flexible(true)
+                    .from_reader(&bytes[..]);
+                for rec in rd.records() {
+                    let rec = rec.map_err(std::io::Error::other)?;
+                    let safe: Vec<_> = rec.iter().map(spreadsheet_text).collect();
+                    c.write_record(safe.iter().map(|f| f.as_bytes()))?;
+                }
+                Ok(())
+            }
             OutFormat::Jsonl | OutFormat::Parquet => self.json_line(v),
         }
     }

@@ -9,6 +9,7 @@ fn run(name: &str, bytes: Vec<u8>) {
         name: name.into(),
         inner_name: name.into(),
         bytes,
+        limits: Default::default(),
     };
     for r in ing.source(&src, &mut Default::default(), &mut |_| {}, &mut |_| {}) {
         assert!(r.reconciles(), "{r:?}");

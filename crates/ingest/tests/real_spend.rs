@@ -475,6 +475,7 @@ fn every_odileeds_processed_file_is_detected() {
             name: p.display().to_string(),
             inner_name: "x.csv".into(),
             bytes: head,
+            limits: Default::default(),
         };
         let ing = anchornet_ingest::Ingest::default();
         let (_, d) = ing.explain(&src).remove(0);

@@ -124,6 +124,28 @@ pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
 /// The body of `impl Store`, for one backend.
 macro_rules! store_impl {
     ($store:ty, $db:ty, $backend:expr) => {
+        impl $store {
+            /// Run one account change (`$1` = the user's id) and end the user's sessions,
+            /// in one transaction.
+            async fn account_update(&self, user_id: i64, q: &str) -> $crate::Result<()> {
+                let mut tx = self.pool.begin().await?;
+                let n = sqlx::query::<$db>(q)
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if n == 0 {
+                    return Err($crate::StoreError::NotFound(format!("user {user_id}")));
+                }
+                sqlx::query::<$db>("DELETE FROM sessions WHERE user_id = $1")
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+        }
+
         #[async_trait::async_trait]
         impl $crate::Store for $store {
             fn backend(&self) -> $crate::Backend {
@@ -251,9 +273,52 @@ macro_rules! store_impl {
                 Ok(())
             }
 
+            async fn reset_password(&self, user_id: i64, password_hash: &str) -> $crate::Result<()> {
+                self.set_password(user_id, password_hash).await?;
+                self.account_update(user_id, "UPDATE users SET must_change_password = 1 WHERE id = $1").await
+            }
+
+            async fn set_disabled(&self, user_id: i64, disabled: bool) -> $crate::Result<()> {
+                if disabled {
+                    let q = format!("UPDATE users SET disabled_at = {} WHERE id = $1", $crate::now());
+                    self.account_update(user_id, &q).await
+                } else {
+                    self.account_update(user_id, "UPDATE users SET disabled_at = NULL WHERE id = $1").await
+                }
+            }
+
+            async fn delete_user(&self, user_id: i64) -> $crate::Result<()> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query::<$db>("DELETE FROM sessions WHERE user_id = $1")
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                let n = sqlx::query::<$db>("DELETE FROM users WHERE id = $1")
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if n == 0 {
+                    return Err($crate::StoreError::NotFound(format!("user {user_id}")));
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn account_status(&self, user_id: i64) -> $crate::Result<(bool, bool)> {
+                let row = sqlx::query_as::<$db, (Option<i64>, i64)>(
+                    "SELECT disabled_at, must_change_password FROM users WHERE id = $1",
+                )
+                .bind(user_id)
+                .fetch_optional(&self.pool)
+                .await?
+                .ok_or_else(|| $crate::StoreError::NotFound(format!("user {user_id}")))?;
+                Ok((row.0.is_some(), row.1 != 0))
+            }
+
             async fn set_password(&self, user_id: i64, password_hash: &str) -> $crate::Result<()> {
                 let mut tx = self.pool.begin().await?;
-                let n = sqlx::query::<$db>("UPDATE users SET password_hash = $1 WHERE id = $2")
+                let n = sqlx::query::<$db>("UPDATE users SET password_hash = $1, must_change_password = 0 WHERE id = $2")
                     .bind(password_hash)
                     .bind(user_id)
                     .execute(&mut *tx)
@@ -333,7 +398,7 @@ macro_rules! store_impl {
                 b: &$crate::NewBatch,
                 progress: $crate::ImportProgress<'_>,
             ) -> $crate::Result<$crate::Imported> {
-                if let Some(existing) = self.batch_by_sha256(&b.sha256).await? {
+                if let Some(existing) = self.batch_by_sha256(b.anchor_id, &b.sha256).await? {
                     return Ok($crate::Imported::AlreadyImported(existing));
                 }
                 let anchors = self.anchors().await?;
@@ -372,7 +437,7 @@ macro_rules! store_impl {
                     Ok((id,)) => id,
                     Err(e) if $crate::backend::is_unique_violation(&e) => {
                         drop(tx);
-                        let existing = self.batch_by_sha256(&b.sha256).await?.ok_or_else(|| {
+                        let existing = self.batch_by_sha256(b.anchor_id, &b.sha256).await?.ok_or_else(|| {
                             $crate::StoreError::Invalid("a concurrent import of the same file was withdrawn".into())
                         })?;
                         return Ok($crate::Imported::AlreadyImported(existing));
@@ -474,11 +539,12 @@ macro_rules! store_impl {
                 Ok($crate::Imported::Created(batch))
             }
 
-            async fn batch_by_sha256(&self, sha256: &str) -> $crate::Result<Option<$crate::Batch>> {
+            async fn batch_by_sha256(&self, anchor_id: i64, sha256: &str) -> $crate::Result<Option<$crate::Batch>> {
                 let rows = sqlx::query::<$db>(&format!(
-                    "SELECT {} FROM batches WHERE sha256 = $1 AND withdrawn_at IS NULL",
+                    "SELECT {} FROM batches WHERE anchor_id = $1 AND sha256 = $2 AND withdrawn_at IS NULL",
                     $crate::backend::BATCH_COLUMNS
                 ))
+                .bind(anchor_id)
                 .bind(sha256)
                 .fetch_all(&self.pool)
                 .await?;
@@ -645,6 +711,16 @@ macro_rules! store_impl {
                 )
                 .fetch_all(&self.pool)
                 .await?)
+            }
+
+            async fn health(&self) -> $crate::Result<()> {
+                let mut tx = self.pool.begin().await?;
+                // Matches no row, but is a write: SQLite takes its write lock for it.
+                sqlx::query::<$db>("UPDATE schema_migrations SET applied_at = applied_at WHERE version < 0")
+                    .execute(&mut *tx)
+                    .await?;
+                tx.rollback().await?;
+                Ok(())
             }
 
             async fn fingerprint(&self) -> $crate::Result<String> {

@@ -93,8 +93,17 @@ pub trait Store: Send + Sync {
     async fn user_login(&self, name: &Username) -> Result<Option<(User, String)>>;
     /// Change a user's role.
     async fn set_role(&self, user_id: i64, role: Role) -> Result<()>;
-    /// Change a user's password hash (and end their sessions).
+    /// Change a user's password hash (and end their sessions); a required change is done.
     async fn set_password(&self, user_id: i64, password_hash: &str) -> Result<()>;
+    /// An admin's reset: a new password hash that must be changed at the next sign-in; the
+    /// user's sessions end.
+    async fn reset_password(&self, user_id: i64, password_hash: &str) -> Result<()>;
+    /// Disable (sign-in refused, sessions ended) or enable a user; their history stays.
+    async fn set_disabled(&self, user_id: i64, disabled: bool) -> Result<()>;
+    /// Delete a user and their sessions (the audit log keeps their name).
+    async fn delete_user(&self, user_id: i64) -> Result<()>;
+    /// A user's account status: (disabled, must change password at next sign-in).
+    async fn account_status(&self, user_id: i64) -> Result<(bool, bool)>;
 
     /// Record a session (by the SHA-256 of its token).
     async fn create_session(
@@ -110,14 +119,16 @@ pub trait Store: Send + Sync {
     async fn delete_session(&self, token_hash: &str) -> Result<()>;
 
     /// Import a batch in one transaction: all its rows or none. The same bytes already live
-    /// give [`Imported::AlreadyImported`] and add nothing.
+    /// for the same anchor give [`Imported::AlreadyImported`] and add nothing; another
+    /// anchor's copy of the same bytes is neither seen nor matched.
     async fn import_batch(
         &self,
         batch: &NewBatch,
         progress: ImportProgress<'_>,
     ) -> Result<Imported>;
-    /// The live batch with these bytes, if any.
-    async fn batch_by_sha256(&self, sha256: &str) -> Result<Option<Batch>>;
+    /// The anchor's live batch with these bytes, if any (duplicates are per anchor: another
+    /// anchor's batches are never matched, so an upload cannot reveal them).
+    async fn batch_by_sha256(&self, anchor_id: i64, sha256: &str) -> Result<Option<Batch>>;
     /// Batches, newest first, of one anchor or all.
     async fn batches(&self, anchor_id: Option<i64>) -> Result<Vec<Batch>>;
     /// One batch.
@@ -138,6 +149,10 @@ pub trait Store: Send + Sync {
     /// imported or withdrawn, review decisions) — so that every web node, and a server after
     /// `anchornet import` from the command line, can tell that its analysis is stale.
     async fn fingerprint(&self) -> Result<String>;
+    /// Whether the database can be written now: a write transaction is begun (taking the
+    /// write lock, so a database locked by another process does not pass), then rolled
+    /// back. `/healthz` calls it with a short timeout.
+    async fn health(&self) -> Result<()>;
 
     /// Record (or replace) a review decision.
     async fn set_override(&self, o: &Override) -> Result<()>;

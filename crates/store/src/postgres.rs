@@ -10,11 +10,19 @@ use crate::backend::{migrate_impl, store_impl};
 use crate::{Backend, Result, StoreError};
 
 /// PostgreSQL migrations, in order.
-const MIGRATIONS: [(i64, &str); 2] = [
+const MIGRATIONS: [(i64, &str); 4] = [
     (1, include_str!("../migrations/postgres/0001_workspace.sql")),
     (
         2,
-        include_str!("../migrations/postgres/0002_override_entity.sql"),
+        include_str!("../migrations/postgres/0002_sha256_per_anchor.sql"),
+    ),
+    (
+        3,
+        include_str!("../migrations/postgres/0003_account_status.sql"),
+    ),
+    (
+        4,
+        include_str!("../migrations/postgres/0004_override_entity.sql"),
     ),
 ];
 

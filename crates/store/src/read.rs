@@ -3,7 +3,7 @@
 //! fixed to the batch's anchor.
 
 use anchornet_ingest::dedupe::Deduper;
-use anchornet_ingest::{Ingest, Record};
+use anchornet_ingest::{Ingest, Limits, Record};
 
 use crate::model::{FileSummary, IssueRow, NewBatch};
 use crate::{sha256_hex, Anchor};
@@ -19,8 +19,17 @@ pub fn clean_name(name: &str) -> String {
     }
 }
 
-/// Read one uploaded file (compressed or not; CSV, XLSX, ODS, or a zip of them) for `anchor`.
-pub fn read(anchor: &Anchor, file_name: &str, bytes: Vec<u8>, imported_by: &str) -> NewBatch {
+/// Read one uploaded file (compressed or not; CSV, XLSX, ODS, or a zip of them) for `anchor`,
+/// within `limits`. A file that cannot be read is kept as a batch with its error (so the
+/// anchor sees what went wrong); a file over one of the limits is refused whole — the error
+/// names the limit and how to raise it, and nothing of the upload is kept.
+pub fn read(
+    anchor: &Anchor,
+    file_name: &str,
+    bytes: Vec<u8>,
+    imported_by: &str,
+    limits: &Limits,
+) -> Result<NewBatch, String> {
     let name = clean_name(file_name);
     let mut b = NewBatch {
         anchor_id: anchor.id,
@@ -35,7 +44,8 @@ pub fn read(anchor: &Anchor, file_name: &str, bytes: Vec<u8>, imported_by: &str)
         mapping: None,
         keep_duplicates: false,
     };
-    match anchornet_ingest::input::from_bytes(&name, bytes) {
+    match anchornet_ingest::input::from_bytes_with(&name, bytes, limits) {
+        Err(e) if e.limit.is_some() => return Err(e.to_string()),
         Err(e) => {
             let issue = anchornet_ingest::Issue {
                 file: name.clone(),
@@ -67,6 +77,13 @@ pub fn read(anchor: &Anchor, file_name: &str, bytes: Vec<u8>, imported_by: &str)
                     },
                     &mut |i| issues.push(IssueRow::from(&i)),
                 );
+                if let Some(r) = reports.iter().find(|r| r.over_limit) {
+                    return Err(format!(
+                        "{}: {}",
+                        r.file,
+                        r.error.clone().unwrap_or_default()
+                    ));
+                }
                 b.payments.extend(payments);
                 b.suppliers.extend(suppliers);
                 b.issues.extend(issues);
@@ -74,5 +91,5 @@ pub fn read(anchor: &Anchor, file_name: &str, bytes: Vec<u8>, imported_by: &str)
             }
         }
     }
-    b
+    Ok(b)
 }

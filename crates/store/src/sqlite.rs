@@ -12,11 +12,19 @@ use crate::backend::{migrate_impl, store_impl};
 use crate::{Backend, Result};
 
 /// SQLite migrations, in order.
-const MIGRATIONS: [(i64, &str); 2] = [
+const MIGRATIONS: [(i64, &str); 4] = [
     (1, include_str!("../migrations/sqlite/0001_workspace.sql")),
     (
         2,
-        include_str!("../migrations/sqlite/0002_override_entity.sql"),
+        include_str!("../migrations/sqlite/0002_sha256_per_anchor.sql"),
+    ),
+    (
+        3,
+        include_str!("../migrations/sqlite/0003_account_status.sql"),
+    ),
+    (
+        4,
+        include_str!("../migrations/sqlite/0004_override_entity.sql"),
     ),
 ];
 
@@ -27,8 +35,12 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
-    /// Open (creating if needed) and migrate the database at `path`.
+    /// Open (creating if needed) and migrate the database at `path`. A new database file is
+    /// created readable and writable by its owner only (0600): it holds every anchor's
+    /// payments, users' password hashes and sessions. SQLite gives its `-wal` and `-shm`
+    /// files the database file's permissions.
     pub async fn open(path: &Path) -> Result<SqliteStore> {
+        create_private(path)?;
         let opts = SqliteConnectOptions::from_str("sqlite://")?
             .filename(path)
             .create_if_missing(true)
@@ -53,6 +65,23 @@ impl SqliteStore {
     /// The connection pool (for tests that look at the tables directly).
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
+    }
+}
+
+/// Create `path` empty with mode 0600 if it does not exist (an empty file is an empty
+/// SQLite database); an existing file keeps its permissions.
+fn create_private(path: &Path) -> Result<()> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    match o.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(crate::StoreError::Invalid(format!(
+            "{}: cannot create the database: {e}",
+            path.display()
+        ))),
     }
 }
 

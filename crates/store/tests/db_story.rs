@@ -81,9 +81,10 @@ async fn story(store: &dyn Store) {
     );
 
     // Import a real payment file: every accepted row is stored, exactly.
+    let limits = anchornet_ingest::Limits::default();
     let fp0 = store.fingerprint().await.unwrap();
     let bytes = demo("spend/salford/2021-07.csv.xz");
-    let nb = read::read(&salford, "2021-07.csv.xz", bytes.clone(), "ann");
+    let nb = read::read(&salford, "2021-07.csv.xz", bytes.clone(), "ann", &limits).unwrap();
     assert_eq!(nb.payments.len(), 1974, "the file's accepted rows (README)");
     let batch = match store.import_batch(&nb, &|_, _| {}).await.unwrap() {
         Imported::Created(b) => b,
@@ -113,12 +114,14 @@ async fn story(store: &dyn Store) {
         "broken.csv",
         demo("spend/salford/2021-08.csv.xz"),
         "ann",
-    );
+        &limits,
+    )
+    .unwrap();
     assert!(broken.payments.len() > 1000);
     broken.payments[999].line = u64::MAX; // violates CHECK (line >= 0) after two chunks went in
     assert!(store.import_batch(&broken, &|_, _| {}).await.is_err());
     assert!(store
-        .batch_by_sha256(&broken.sha256)
+        .batch_by_sha256(trafford.id, &broken.sha256)
         .await
         .unwrap()
         .is_none());
@@ -139,7 +142,9 @@ async fn story(store: &dyn Store) {
         "salford_contracts_register_2022.csv.xz",
         demo("registers/salford_contracts_register_2022.csv.xz"),
         "ann",
-    );
+        &limits,
+    )
+    .unwrap();
     let rb = store
         .import_batch(&reg, &|_, _| {})
         .await
@@ -160,7 +165,9 @@ async fn story(store: &dyn Store) {
         "harmonised-2021-04-to-06.csv.xz",
         demo("spend/salford/harmonised-2021-04-to-06.csv.xz"),
         "ann",
-    );
+        &limits,
+    )
+    .unwrap();
     let seen = std::sync::Mutex::new((0u64, 0u64));
     let hb = store
         .import_batch(&harmonised, &|d, t| *seen.lock().unwrap() = (d, t))
@@ -195,6 +202,34 @@ async fn story(store: &dyn Store) {
         matches!(&back, Imported::Created(b) if b.id != hb.id),
         "{back:?}"
     );
+
+    // Duplicates are per anchor: Salford's bytes uploaded for Trafford are Trafford's own
+    // batch — not Salford's batch id (which would disclose it), and not dropped.
+    let copy = read::read(&trafford, "2021-07.csv.xz", bytes.clone(), "ann", &limits).unwrap();
+    assert_eq!(copy.sha256, nb.sha256);
+    let theirs = store.import_batch(&copy, &|_, _| {}).await.unwrap();
+    let Imported::Created(tb) = &theirs else {
+        panic!("another anchor's copy was not imported: {theirs:?}");
+    };
+    assert_ne!(tb.id, batch.id);
+    assert_eq!((tb.anchor_id, tb.accepted), (trafford.id, 1974));
+    assert_eq!(
+        store
+            .batch_by_sha256(trafford.id, &nb.sha256)
+            .await
+            .unwrap()
+            .map(|b| b.id),
+        Some(tb.id)
+    );
+    assert_eq!(
+        store
+            .batch_by_sha256(salford.id, &nb.sha256)
+            .await
+            .unwrap()
+            .map(|b| b.id),
+        Some(batch.id)
+    );
+    assert!(store.withdraw_batch(tb.id, "ann").await.unwrap());
 
     // Review decisions: one per subject, replaced by a later one.
     let o = Override {
@@ -232,6 +267,41 @@ async fn story(store: &dyn Store) {
         .await
         .is_err());
 
+    // Accounts: disabled (sessions end), reset (a change is then required), deleted.
+    store
+        .create_session("tok-ann", admin.id, "csrf-2", now + 60)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.account_status(admin.id).await.unwrap(),
+        (false, false)
+    );
+    store.set_disabled(admin.id, true).await.unwrap();
+    assert_eq!(store.account_status(admin.id).await.unwrap(), (true, false));
+    assert!(store.session("tok-ann", now).await.unwrap().is_none());
+    store.set_disabled(admin.id, false).await.unwrap();
+    store.reset_password(admin.id, &hash).await.unwrap();
+    assert_eq!(store.account_status(admin.id).await.unwrap(), (false, true));
+    store.set_password(admin.id, &hash).await.unwrap();
+    assert_eq!(
+        store.account_status(admin.id).await.unwrap(),
+        (false, false)
+    );
+    let eve = store
+        .add_user(&Username::parse("eve").unwrap(), &hash, Role::Viewer)
+        .await
+        .unwrap();
+    store.delete_user(eve.id).await.unwrap();
+    assert!(store
+        .user_login(&Username::parse("eve").unwrap())
+        .await
+        .unwrap()
+        .is_none());
+    assert!(matches!(
+        store.delete_user(eve.id).await,
+        Err(StoreError::NotFound(_))
+    ));
+
     // The audit log saw the imports, the withdrawal and the decisions, newest first.
     store
         .audit("ann", "export", "payments of Salford City Council")
@@ -241,7 +311,10 @@ async fn story(store: &dyn Store) {
     let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(
         actions,
-        ["export", "review", "review", "import", "withdraw", "import", "import", "import"]
+        [
+            "export", "review", "review", "withdraw", "import", "import", "withdraw", "import",
+            "import", "import"
+        ]
     );
 }
 
@@ -261,6 +334,14 @@ async fn story_on_sqlite() {
         .await
         .unwrap();
     assert_eq!(mode, "wal");
+    store.health().await.unwrap();
+    // The database and its WAL are the owner's only.
+    #[cfg(unix)]
+    for f in ["ws.db", "ws.db-wal"] {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.join(f)).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{f}: {mode:o}");
+    }
     std::fs::remove_dir_all(dir).ok();
 }
 
@@ -273,6 +354,7 @@ async fn story_on_postgres() {
         .await
         .unwrap();
     story(&store).await;
+    store.health().await.unwrap();
     anchornet_store::postgres::PgStore::drop_schema(&url, &schema)
         .await
         .unwrap();

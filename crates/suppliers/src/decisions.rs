@@ -411,7 +411,9 @@ impl Decisions {
     }
 
     /// The decisions as an overrides file (CSV text) that `anchornet analyse --overrides`
-    /// and `anchornet suppliers --overrides` read: the same decisions on every path.
+    /// and `anchornet suppliers --overrides` read: the same decisions on every path. A
+    /// machine file: names are written exactly (a name is matched exactly when read back),
+    /// so it is not neutralised for spreadsheets.
     pub fn to_csv(&self) -> String {
         let mut w = csv::Writer::from_writer(Vec::new());
         let _ = w.write_record(["action", "name", "value", "note", "by", "at"]);

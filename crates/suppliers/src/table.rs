@@ -80,12 +80,17 @@ pub fn rows(r: &Register) -> impl Iterator<Item = Vec<String>> + '_ {
     })
 }
 
-/// Write the register as CSV (the header, then one row per supplier).
+/// Write the register as CSV (the header, then one row per supplier), every cell made safe
+/// to open in a spreadsheet ([`anchornet_core::cell::spreadsheet_text`]: a name starting
+/// with `=` cannot run as a formula; numbers are left as they are).
 pub fn write_csv<W: std::io::Write>(r: &Register, dep: Deprivation, w: W) -> csv::Result<W> {
     let mut w = csv::Writer::from_writer(w);
     w.write_record(header(dep))?;
     for row in rows(r) {
-        w.write_record(&row)?;
+        w.write_record(
+            row.iter()
+                .map(|c| anchornet_core::cell::spreadsheet_text(c).into_owned()),
+        )?;
     }
     w.flush()?;
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))

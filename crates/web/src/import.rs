@@ -5,6 +5,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use anchornet_ingest::Limits;
 use anchornet_store::{read, Anchor, Imported};
 use serde::Serialize;
 
@@ -99,11 +100,11 @@ async fn run(
     bytes: Vec<u8>,
     user: String,
 ) -> Result<(), String> {
-    // Recognise a re-upload before reading it.
+    // Recognise a re-upload (by this anchor: duplicates are per anchor) before reading it.
     let sha = anchornet_store::sha256_hex(&bytes);
     if let Some(b) = st
         .store
-        .batch_by_sha256(&sha)
+        .batch_by_sha256(anchor.id, &sha)
         .await
         .map_err(|e| e.to_string())?
     {
@@ -113,9 +114,10 @@ async fn run(
         });
         return Ok(());
     }
-    let nb = tokio::task::spawn_blocking(move || read::read(&anchor, &name, bytes, &user))
+    let limits = st.cfg.limits;
+    let nb = tokio::task::spawn_blocking(move || read::read(&anchor, &name, bytes, &user, &limits))
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| e.to_string())??;
     let rows = (nb.payments.len() + nb.suppliers.len()) as u64;
     update(st, id, |j| {
         j.stage = "writing".into();
@@ -156,12 +158,14 @@ pub async fn wait(state: &AppState, id: u64) -> Option<Job> {
     }
 }
 
-/// Import one file from disk for an anchor, outside any server (the CLI, the demo).
+/// Import one file from disk for an anchor, outside any server (the CLI, the demo), within
+/// `limits` (a file over one is refused whole and nothing of it is kept).
 pub async fn import_file(
     store: &dyn anchornet_store::Store,
     anchor: &Anchor,
     path: &std::path::Path,
     user: &str,
+    limits: &Limits,
 ) -> Result<Imported, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let name = path
@@ -170,9 +174,10 @@ pub async fn import_file(
         .unwrap_or_else(|| "upload".into());
     let a = anchor.clone();
     let u = user.to_string();
-    let nb = tokio::task::spawn_blocking(move || read::read(&a, &name, bytes, &u))
+    let l = *limits;
+    let nb = tokio::task::spawn_blocking(move || read::read(&a, &name, bytes, &u, &l))
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| e.to_string())??;
     store
         .import_batch(&nb, &|_, _| {})
         .await
@@ -186,6 +191,7 @@ pub async fn import_network(
     store: &dyn anchornet_store::Store,
     net: &anchornet_network::NetworkConfig,
     user: &str,
+    limits: &Limits,
     mut progress: impl FnMut(&str, &Imported),
 ) -> Result<(), String> {
     let existing = store.anchors().await.map_err(|e| e.to_string())?;
@@ -212,7 +218,7 @@ pub async fn import_network(
             .collect();
         let files = anchornet_ingest::input::expand(&lists).map_err(|e| e.to_string())?;
         for f in files {
-            let r = import_file(store, &anchor, &f, user).await?;
+            let r = import_file(store, &anchor, &f, user, limits).await?;
             progress(&f.display().to_string(), &r);
         }
     }

@@ -204,12 +204,17 @@ pub fn table_json(t: &Table) -> Value {
     })
 }
 
-/// A table as CSV text.
+/// A table as CSV text. CSV twins are for spreadsheets: text a spreadsheet would run as a
+/// formula is neutralised ([`anchornet_core::cell::spreadsheet_text`]); numbers are kept as
+/// they are. The JSON twin keeps every value exact.
 pub fn table_csv(t: &Table) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record(t.columns.iter().map(|c| c.name.as_str()));
     for r in &t.rows {
-        let _ = w.write_record(r.iter().map(|c| c.csv()));
+        let _ = w.write_record(
+            r.iter()
+                .map(|c| anchornet_core::cell::spreadsheet_text(&c.csv()).into_owned()),
+        );
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }

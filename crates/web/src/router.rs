@@ -150,22 +150,31 @@ pub fn paths_of(route: &Route) -> Vec<String> {
     v
 }
 
-/// The application: every route, error rendering, security headers, upload limit.
+/// Whether a route takes uploads (and so the upload body limit, not the form limit).
+pub fn is_upload(route: &Route) -> bool {
+    route.method == "POST" && matches!(route.path, "/imports" | "/api/imports")
+}
+
+/// The application: every route, error rendering, security headers, body limits: the
+/// import routes take up to `max_upload_mib`, every other route (sign-in included) at most
+/// `max_form_kib`, so that no form can make the server hold a large body.
 pub fn router(state: AppState) -> Router {
-    let limit = state.cfg.web.max_upload_mib * 1024 * 1024;
+    let upload = state.cfg.web.max_upload_mib * 1024 * 1024;
+    let form = state.cfg.web.max_form_kib * 1024;
     let mut app: Router<AppState> = Router::new();
     for route in routes() {
+        let limit = if is_upload(&route) { upload } else { form };
+        let handler = route.handler.clone().layer(DefaultBodyLimit::max(limit));
         let ends_in_param = route.path.ends_with('}');
         if route.twins && !ends_in_param {
             for p in paths_of(&route) {
-                app = app.route(&p, route.handler.clone());
+                app = app.route(&p, handler.clone());
             }
         } else {
-            app = app.route(route.path, route.handler);
+            app = app.route(route.path, handler);
         }
     }
-    app.layer(DefaultBodyLimit::max(limit))
-        .layer(axum::middleware::from_fn(crate::error::render))
+    app.layer(axum::middleware::from_fn(crate::error::render))
         .layer(axum::middleware::from_fn(crate::headers))
         .with_state(state)
 }

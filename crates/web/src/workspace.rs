@@ -12,11 +12,17 @@
 //! bind = "127.0.0.1:8080"
 //! secure_cookies = true   # false only for plain-http loopback
 //! publish = true          # serve the public view at /public
+//! max_upload_mib = 256    # the import routes' body limit
+//! max_form_kib = 64       # every other request's body limit (sign-in included)
+//!
+//! [limits]                # what one upload may make the reader allocate (docs/security.md)
+//! max_decompressed_mib = 1024
+//! max_rows = 5000000
 //! ```
 //!
 //! Configuration is strict: defaults in code, then this file, then `ANCHORNET_DATABASE_URL`,
-//! `ANCHORNET_BIND` and `ANCHORNET_SECURE_COOKIES` from the environment; unknown keys are
-//! errors that name the key.
+//! `ANCHORNET_BIND`, `ANCHORNET_SECURE_COOKIES` and `ANCHORNET_LIMIT_<KEY>` from the
+//! environment; unknown keys are errors that name the key.
 
 use std::path::{Path, PathBuf};
 
@@ -42,9 +48,13 @@ pub struct WebConfig {
     /// Serve the public view (aggregates with small cells suppressed) without a login.
     #[serde(default = "yes")]
     pub publish: bool,
-    /// Largest upload accepted, in MiB.
+    /// Largest upload accepted, in MiB (the import routes only).
     #[serde(default = "default_upload")]
     pub max_upload_mib: usize,
+    /// Largest body of any other request (sign-in and every other form), in KiB: a
+    /// sign-in form is a few hundred bytes, and a 256 MiB user name must never be read.
+    #[serde(default = "default_form")]
+    pub max_form_kib: usize,
 }
 
 fn default_bind() -> String {
@@ -56,6 +66,9 @@ fn yes() -> bool {
 fn default_upload() -> usize {
     256
 }
+fn default_form() -> usize {
+    64
+}
 
 impl Default for WebConfig {
     fn default() -> Self {
@@ -64,6 +77,7 @@ impl Default for WebConfig {
             secure_cookies: true,
             publish: true,
             max_upload_mib: default_upload(),
+            max_form_kib: default_form(),
         }
     }
 }
@@ -99,9 +113,16 @@ pub struct WorkspaceConfig {
     /// Web settings.
     #[serde(default)]
     pub web: WebConfig,
+    /// Input limits for uploads and imports (`[limits]`; see docs/security.md).
+    #[serde(default, skip_serializing_if = "is_default_limits")]
+    pub limits: anchornet_ingest::Limits,
     /// The workspace directory.
     #[serde(skip)]
     pub dir: PathBuf,
+}
+
+fn is_default_limits(l: &anchornet_ingest::Limits) -> bool {
+    *l == anchornet_ingest::Limits::default()
 }
 
 fn default_dep() -> String {
@@ -159,6 +180,13 @@ impl WorkspaceConfig {
         if let Ok(s) = std::env::var("ANCHORNET_SECURE_COOKIES") {
             c.web.secure_cookies = !matches!(s.as_str(), "0" | "false" | "no" | "off");
         }
+        c.limits =
+            c.limits
+                .with_env(std::env::vars())
+                .map_err(|message| WorkspaceError::Invalid {
+                    path: path.display().to_string(),
+                    message,
+                })?;
         c.deprivation().map_err(|message| WorkspaceError::Invalid {
             path: path.display().to_string(),
             message,
@@ -353,6 +381,7 @@ pub fn write_for_network(
             secure_cookies,
             ..WebConfig::default()
         },
+        limits: anchornet_ingest::Limits::default(),
         dir: dir.to_path_buf(),
     };
     let text = toml::to_string(&cfg).map_err(|e| WorkspaceError::Invalid {

@@ -189,9 +189,11 @@ async fn story(db: Db) {
         "spend/manchester/2021-08.csv.xz",
         "manchester-2021-08.csv.xz",
     );
-    let r = anchornet_web::import::import_file(app.store.as_ref(), &app.manchester, &p, "cli")
-        .await
-        .unwrap();
+    let limits = app.state.cfg.limits;
+    let r =
+        anchornet_web::import::import_file(app.store.as_ref(), &app.manchester, &p, "cli", &limits)
+            .await
+            .unwrap();
     assert_eq!(app.store.batches(None).await.unwrap().len(), other + 1);
     let want = payments(&app.get(Some(&admin), "/overview.json").await.json()) + r.batch().accepted;
     let deadline =

@@ -40,9 +40,10 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
                 )
             })?;
         for f in anchornet_ingest::input::expand(&a.inputs)? {
-            let r = anchornet_web::import::import_file(store.as_ref(), &anchor, &f, "cli")
-                .await
-                .map_err(|e| anyhow::anyhow!(e))?;
+            let r =
+                anchornet_web::import::import_file(store.as_ref(), &anchor, &f, "cli", &cfg.limits)
+                    .await
+                    .map_err(|e| anyhow::anyhow!(e))?;
             let b = r.batch();
             match r {
                 Imported::Created(_) => println!(

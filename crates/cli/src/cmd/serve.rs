@@ -81,7 +81,7 @@ pub fn demo(data: &std::path::Path, out: &std::path::Path, bind: &str) -> anyhow
         let cfg = anchornet_web::workspace::write_for_network(&ws, &net, false)?;
         let store = cfg.open_store().await?;
         eprintln!("loading the demo network into {} …", ws.display());
-        anchornet_web::import::import_network(store.as_ref(), &net, "demo", |f, r| {
+        anchornet_web::import::import_network(store.as_ref(), &net, "demo", &cfg.limits, |f, r| {
             if let anchornet_store::Imported::Created(b) = r {
                 eprintln!("  batch {}: {f} ({} rows)", b.id, b.accepted);
             }

@@ -84,7 +84,11 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     });
     if let Some(n) = a.review {
         let mut out = std::io::stdout().lock();
-        writeln!(out, "{:>4}  {:<10} {:>16}  question", "#", "topic", "at stake £")?;
+        writeln!(
+            out,
+            "{:>4}  {:<10} {:>16}  question",
+            "#", "topic", "at stake £"
+        )?;
         for (i, q) in p.questions().iter().take(n).enumerate() {
             writeln!(
                 out,

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use anchornet_store::{password, Role, Username};
 use anyhow::Context;
 
-/// Manage the workspace's users: add one, list them, change a role.
+/// Manage the workspace's users: add, list, change a role, disable, enable, delete, reset a
+/// password (a new one is then required at the next sign-in).
 #[derive(clap::Args, Debug)]
 pub struct Args {
     #[command(subcommand)]
@@ -34,8 +35,33 @@ pub enum UserAction {
         #[arg(long)]
         password_stdin: bool,
     },
-    /// List users.
+    /// List users (id, name, role, and `disabled` or `must-change-password`).
     List,
+    /// Disable a user: sign-in refused, sessions ended; their history stays.
+    Disable {
+        /// User name.
+        name: String,
+    },
+    /// Enable a disabled user again.
+    Enable {
+        /// User name.
+        name: String,
+    },
+    /// Delete a user and their sessions (the audit log keeps the name).
+    Delete {
+        /// User name.
+        name: String,
+    },
+    /// Reset a user's password: a temporary one (from stdin with `--password-stdin`, or
+    /// ANCHORNET_PASSWORD, or generated and shown once) that must be changed at the next
+    /// sign-in; their sessions end.
+    Reset {
+        /// User name.
+        name: String,
+        /// Read the temporary password from the first line of stdin.
+        #[arg(long)]
+        password_stdin: bool,
+    },
     /// Change a user's role (their sessions end).
     Role {
         /// User name.
@@ -106,6 +132,27 @@ async fn role(
     })
 }
 
+/// A password from stdin's first line, or ANCHORNET_PASSWORD, or generated (then `true`).
+fn new_password(stdin: bool) -> anyhow::Result<(String, bool)> {
+    Ok(if stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        (line.trim_end_matches(['\r', '\n']).to_string(), false)
+    } else if let Ok(p) = std::env::var("ANCHORNET_PASSWORD") {
+        (p, false)
+    } else {
+        (password::token()[..20].to_string(), true)
+    })
+}
+
+async fn find(s: &dyn anchornet_store::Store, name: &str) -> anyhow::Result<anchornet_store::User> {
+    let name = Username::parse(name)?;
+    Ok(s.user_login(&name)
+        .await?
+        .with_context(|| format!("no user `{name}` (see `anchornet user list`)"))?
+        .0)
+}
+
 pub fn run(a: Args) -> anyhow::Result<u8> {
     super::serve::runtime()?.block_on(async {
         let s = store(&a.workspace).await?;
@@ -118,15 +165,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
             } => {
                 let name = Username::parse(&name)?;
                 let role = role(s.as_ref(), &r, anchor.as_deref()).await?;
-                let (pw, generated) = if password_stdin {
-                    let mut line = String::new();
-                    std::io::stdin().lock().read_line(&mut line)?;
-                    (line.trim_end_matches(['\r', '\n']).to_string(), false)
-                } else if let Ok(p) = std::env::var("ANCHORNET_PASSWORD") {
-                    (p, false)
-                } else {
-                    (password::token()[..20].to_string(), true)
-                };
+                let (pw, generated) = new_password(password_stdin)?;
                 let u = s.add_user(&name, &password::hash(&pw)?, role).await?;
                 s.audit(
                     "cli",
@@ -141,7 +180,48 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
             }
             UserAction::List => {
                 for u in s.users().await? {
-                    println!("{}\t{}\t{}", u.id, u.username, u.role.name());
+                    let status = match s.account_status(u.id).await? {
+                        (true, _) => "\tdisabled",
+                        (false, true) => "\tmust-change-password",
+                        _ => "",
+                    };
+                    println!("{}\t{}\t{}{status}", u.id, u.username, u.role.name());
+                }
+            }
+            UserAction::Disable { name } => {
+                let u = find(s.as_ref(), &name).await?;
+                s.set_disabled(u.id, true).await?;
+                s.audit("cli", "user.disable", &name).await?;
+                println!("{name} is disabled (sessions ended)");
+            }
+            UserAction::Enable { name } => {
+                let u = find(s.as_ref(), &name).await?;
+                s.set_disabled(u.id, false).await?;
+                s.audit("cli", "user.enable", &name).await?;
+                println!("{name} is enabled");
+            }
+            UserAction::Delete { name } => {
+                let u = find(s.as_ref(), &name).await?;
+                s.delete_user(u.id).await?;
+                s.audit("cli", "user.delete", &name).await?;
+                println!("{name} is deleted");
+            }
+            UserAction::Reset {
+                name,
+                password_stdin,
+            } => {
+                let u = find(s.as_ref(), &name).await?;
+                let (pw, generated) = new_password(password_stdin)?;
+                s.reset_password(u.id, &password::hash(&pw)?).await?;
+                s.audit(
+                    "cli",
+                    "user.reset",
+                    &format!("{name}: password reset, change required"),
+                )
+                .await?;
+                println!("{name}: password reset; a new one must be chosen at the next sign-in");
+                if generated {
+                    eprintln!("temporary password (shown once): {pw}");
                 }
             }
             UserAction::Role {

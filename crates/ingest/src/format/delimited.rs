@@ -8,6 +8,7 @@
 
 use super::{Format, Row, Table};
 use crate::input::Source;
+use crate::limits::{LimitError, Limits};
 
 /// The delimited-text reader.
 pub struct Delimited;
@@ -100,8 +101,19 @@ fn count_unquoted(line: &str, d: u8) -> usize {
     n
 }
 
-/// Parse decoded text into rows with physical line numbers.
+/// Parse decoded text into rows with physical line numbers (no limits: tests and trusted
+/// text only).
 pub fn parse_text(text: &str, delimiter: u8) -> Vec<Row> {
+    parse_text_within(text, delimiter, &Limits::unlimited()).unwrap_or_default()
+}
+
+/// Parse decoded text into rows with physical line numbers, within `max_rows`,
+/// `max_columns` and `max_cell_chars`; a breach names the line and the limit.
+pub fn parse_text_within(
+    text: &str,
+    delimiter: u8,
+    limits: &Limits,
+) -> Result<Vec<Row>, LimitError> {
     // csv counts '\n' for line numbers; make CR-only files count like the others.
     let owned;
     let text = if text.contains('\r') && !text.contains('\n') {
@@ -134,6 +146,7 @@ pub fn parse_text(text: &str, delimiter: u8) -> Vec<Row> {
                     .map(|f| f.bytes().filter(|b| *b == b'\n').count() as u64)
                     .sum();
                 let line = newlines + 1 - u64::from(terminated) - embedded;
+                check_record(&rec, line, rows.len() as u64 + 1, limits)?;
                 rows.push(Row {
                     line,
                     cells: rec.iter().map(str::to_string).collect(),
@@ -144,7 +157,33 @@ pub fn parse_text(text: &str, delimiter: u8) -> Vec<Row> {
             Err(_) => break,
         }
     }
-    rows
+    Ok(rows)
+}
+
+fn check_record(
+    rec: &csv::StringRecord,
+    line: u64,
+    count: u64,
+    limits: &Limits,
+) -> Result<(), LimitError> {
+    Limits::check(count, limits.max_rows, "max_rows", || {
+        format!("line {line}: more than {} rows", limits.max_rows)
+    })
+    .and_then(|_| {
+        Limits::check(rec.len() as u64, limits.max_columns, "max_columns", || {
+            format!("line {line}: {} columns", rec.len())
+        })
+    })?;
+    for (i, f) in rec.iter().enumerate() {
+        // Bytes bound characters from above: count characters only when bytes are over.
+        if f.len() as u64 > limits.max_cell_chars {
+            let n = f.chars().count() as u64;
+            Limits::check(n, limits.max_cell_chars, "max_cell_chars", || {
+                format!("line {line}, column {}: {n} characters", i + 1)
+            })?;
+        }
+    }
+    Ok(())
 }
 
 impl Format for Delimited {
@@ -154,12 +193,14 @@ impl Format for Delimited {
     fn detect(&self, _source: &Source) -> bool {
         true
     }
-    fn read(&self, source: &Source) -> Result<Vec<Table>, String> {
+    fn read(&self, source: &Source) -> Result<Vec<Table>, super::ReadError> {
         if source.bytes.iter().take(4096).filter(|b| **b == 0).count() > 8
             && !source.bytes.starts_with(&[0xff, 0xfe])
             && !source.bytes.starts_with(&[0xfe, 0xff])
         {
-            return Err("binary content: not a text, XLSX or ODS file".into());
+            return Err(super::ReadError::Other(
+                "binary content: not a text, XLSX or ODS file".into(),
+            ));
         }
         let (text, enc) = decode(&source.bytes);
         let d = sniff_delimiter(&text);
@@ -179,7 +220,7 @@ impl Format for Delimited {
                 "{}, {enc}, {dname}-separated, {ending}",
                 if d == b'\t' { "tsv" } else { "csv" }
             ),
-            rows: parse_text(&text, d),
+            rows: parse_text_within(&text, d, &source.limits)?,
             sheet: None,
         }])
     }

@@ -41,6 +41,42 @@ pub struct Table {
     pub sheet: Option<String>,
 }
 
+/// Why a source could not be read as a table.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ReadError {
+    /// Over one of the [`Limits`](crate::limits::Limits): the whole input is refused.
+    #[error(transparent)]
+    Limit(#[from] crate::limits::LimitError),
+    /// Anything else (not a workbook, broken XML…).
+    #[error("{0}")]
+    Other(String),
+}
+
+impl From<String> for ReadError {
+    fn from(s: String) -> Self {
+        ReadError::Other(s)
+    }
+}
+
+impl From<&str> for ReadError {
+    fn from(s: &str) -> Self {
+        ReadError::Other(s.to_string())
+    }
+}
+
+impl ReadError {
+    /// The same error with `prefix: ` before what it says (e.g. the format's name).
+    pub fn context(self, prefix: &str) -> ReadError {
+        match self {
+            ReadError::Limit(mut l) => {
+                l.what = format!("{prefix}: {}", l.what);
+                ReadError::Limit(l)
+            }
+            ReadError::Other(s) => ReadError::Other(format!("{prefix}: {s}")),
+        }
+    }
+}
+
 /// A file format reader.
 pub trait Format {
     /// Short name, e.g. `csv`.
@@ -48,7 +84,7 @@ pub trait Format {
     /// Whether this reader recognises the source (by content first, then by name).
     fn detect(&self, source: &Source) -> bool;
     /// Read the source into tables (a workbook may give one per sheet).
-    fn read(&self, source: &Source) -> Result<Vec<Table>, String>;
+    fn read(&self, source: &Source) -> Result<Vec<Table>, ReadError>;
 }
 
 /// The readers, most specific first; the delimited-text reader is the fallback.
@@ -61,11 +97,11 @@ pub fn readers() -> Vec<Box<dyn Format + Send + Sync>> {
 }
 
 /// Read a source with the first reader that recognises it.
-pub fn read(source: &Source) -> Result<(&'static str, Vec<Table>), String> {
+pub fn read(source: &Source) -> Result<(&'static str, Vec<Table>), ReadError> {
     for r in readers() {
         if r.detect(source) {
             return r.read(source).map(|t| (r.name(), t));
         }
     }
-    Err("unrecognised file format".into())
+    Err(ReadError::Other("unrecognised file format".into()))
 }

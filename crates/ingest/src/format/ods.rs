@@ -2,7 +2,7 @@
 
 use calamine::Reader;
 
-use super::{sheet, Format, Table};
+use super::{sheet, Format, ReadError, Table};
 use crate::input::Source;
 
 /// The ODS reader.
@@ -17,9 +17,16 @@ impl Format for Ods {
             && (super::xlsx::is_ods(&s.bytes)
                 || s.inner_name.to_ascii_lowercase().ends_with(".ods"))
     }
-    fn read(&self, s: &Source) -> Result<Vec<Table>, String> {
+    fn read(&self, s: &Source) -> Result<Vec<Table>, ReadError> {
+        // calamine expands every sheet when it opens the file, so the parts' sizes and the
+        // tables' repeated rows and columns are checked first.
+        let content = sheet::check_parts(&s.bytes, &s.limits, Some("content.xml"))
+            .map_err(|e| e.context("ods"))?;
+        if let Some(c) = content {
+            sheet::check_ods(&c, &s.limits).map_err(|e| e.context("ods"))?;
+        }
         let wb = calamine::Ods::new(std::io::Cursor::new(s.bytes.clone()))
-            .map_err(|e| format!("ods: {e}"))?;
-        sheet::read_workbook(wb, "ods")
+            .map_err(|e| ReadError::Other(format!("ods: {e}")))?;
+        sheet::read_workbook(wb, "ods", &s.limits)
     }
 }

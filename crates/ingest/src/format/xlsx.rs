@@ -2,7 +2,7 @@
 
 use calamine::Reader;
 
-use super::{sheet, Format, Table};
+use super::{sheet, Format, ReadError, Table};
 use crate::input::Source;
 
 /// The XLSX/XLS reader.
@@ -17,14 +17,17 @@ impl Format for Xlsx {
         (s.bytes.starts_with(b"PK\x03\x04") && !n.ends_with(".ods") && !is_ods(&s.bytes))
             || s.bytes.starts_with(&[0xd0, 0xcf, 0x11, 0xe0])
     }
-    fn read(&self, s: &Source) -> Result<Vec<Table>, String> {
+    fn read(&self, s: &Source) -> Result<Vec<Table>, ReadError> {
         let cur = std::io::Cursor::new(s.bytes.clone());
         if s.bytes.starts_with(&[0xd0, 0xcf, 0x11, 0xe0]) {
-            let wb = calamine::Xls::new(cur).map_err(|e| format!("xls: {e}"))?;
-            return sheet::read_workbook(wb, "xls");
+            let wb = calamine::Xls::new(cur).map_err(|e| ReadError::Other(format!("xls: {e}")))?;
+            return sheet::read_workbook(wb, "xls", &s.limits);
         }
-        let wb = calamine::Xlsx::new(cur).map_err(|e| format!("xlsx: {e}"))?;
-        sheet::read_workbook(wb, "xlsx")
+        // The parts (shared strings, sheets) are inflated by calamine; their sizes are
+        // checked first, and the cells are then streamed, never laid out by declared size.
+        sheet::check_parts(&s.bytes, &s.limits, None).map_err(|e| e.context("xlsx"))?;
+        let wb = calamine::Xlsx::new(cur).map_err(|e| ReadError::Other(format!("xlsx: {e}")))?;
+        sheet::read_xlsx(wb, &s.limits)
     }
 }
 

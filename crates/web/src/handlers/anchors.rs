@@ -179,6 +179,12 @@ pub async fn show(
     let mut tables = vec![figs, cats];
     let rows_ok = v.sees_rows_of(id);
     if rows_ok {
+        v.audit_rows_of(
+            &st,
+            id,
+            &format!("largest payments of {name} ({})", uri.path()),
+        )
+        .await?;
         let mut idx: Vec<u32> = (0..ds.txns.len() as u32)
             .filter(|&k| ds.txns[k as usize].anchor == i)
             .collect();
@@ -237,6 +243,12 @@ pub async fn payments(
     let name = ds.anchors[i as usize].name.clone();
     let page = f.page.unwrap_or(1).max(1);
     let shown: Vec<u32> = if fmt == Fmt::Html {
+        v.audit_rows_of(
+            &st,
+            id,
+            &format!("payments of {name} ({}, page {page})", uri.path()),
+        )
+        .await?;
         idx.iter()
             .skip((page - 1) * PAGE_ROWS)
             .take(PAGE_ROWS)

@@ -12,11 +12,26 @@ use crate::auth::Signed;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
-/// `/healthz`: the process is up and the store answers.
-pub async fn healthz(State(st): State<AppState>) -> AppResult<&'static str> {
-    st.store.anchors().await?;
-    Ok("ok")
+/// `/healthz`: the process is up and the database can be written within two seconds
+/// (a locked or unreachable database answers 503, so a load balancer stops sending work).
+pub async fn healthz(State(st): State<AppState>) -> Response {
+    let probe = tokio::time::timeout(HEALTH_TIMEOUT, st.store.health()).await;
+    let unavailable = |why: String| {
+        (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            format!("database unavailable: {why}\n"),
+        )
+            .into_response()
+    };
+    match probe {
+        Ok(Ok(())) => "ok".into_response(),
+        Ok(Err(e)) => unavailable(e.to_string()),
+        Err(_) => unavailable(format!("no answer within {HEALTH_TIMEOUT:?}")),
+    }
 }
+
+/// How long `/healthz` waits for the database.
+pub const HEALTH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Query of `POST /api/imports`.
 #[derive(Deserialize)]

@@ -319,6 +319,12 @@ pub async fn show(
         .map_err(|_| AppError::not_found("batch"))?;
     let b = batch_for(&v, st.store.batch(id).await?)?;
     let fmt = Fmt::of_path(uri.path());
+    v.audit_rows_of(
+        &st,
+        b.anchor_id,
+        &format!("issues of batch {id} ({})", uri.path()),
+    )
+    .await?;
     let limit = if fmt == Fmt::Html { 500 } else { 1_000_000 };
     let issues = st.store.batch_issues(id, limit, 0).await?;
     let mut files = table(

@@ -11,7 +11,8 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::auth::{
-    cookie, ct_eq, set_cookie, sign_in, Signed, LOGIN_COOKIE, SESSION_COOKIE, SESSION_SECS,
+    cookie, ct_eq, set_cookie, sign_in, Signed, LOGIN_COOKIE, MUST_CHANGE, SESSION_COOKIE,
+    SESSION_SECS,
 };
 use crate::error::{AppError, AppResult};
 use crate::page::{bare, table, txt, Fmt, Page};
@@ -23,15 +24,62 @@ pub struct Next {
     next: Option<String>,
 }
 
-/// Only local paths: never redirect off-site.
-fn safe_next(n: Option<&str>) -> String {
+/// Only local paths: never redirect off-site (OWASP Unvalidated Redirects and Forwards
+/// Cheat Sheet: allow-list, don't block-list). A target is kept only if it is a path on this
+/// site: it starts with one `/` followed by something other than `/` or `\\`, and every
+/// character is printable ASCII other than `\\`. Browsers drop tabs and newlines from URLs
+/// and read `\\` as `/` (WHATWG URL standard), so `/<TAB>/evil.example/` and `/\\evil.example`
+/// would otherwise both mean `//evil.example`, another site.
+pub fn safe_next(n: Option<&str>) -> String {
     match n {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_string(),
+        Some(p)
+            if p.starts_with('/')
+                && !matches!(p.as_bytes().get(1), Some(b'/' | b'\\'))
+                && p.bytes().all(|b| b.is_ascii_graphic() && b != b'\\') =>
+        {
+            p.to_string()
+        }
         _ => "/overview".into(),
     }
 }
 
-fn login_page(csrf: &str, next: &str, message: Option<&str>) -> maud::Markup {
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn never_off_site() {
+        for bad in [
+            "/\t/evil.example/",
+            "/\n/evil.example",
+            "/\r//evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "/\\/evil.example",
+            "/x\\..\\evil",
+            "/ /evil.example",
+            "/\u{0}/evil.example",
+            "/\u{7f}/evil.example",
+            "/\u{2028}/evil.example",
+            "/é",
+            "https://evil.example/",
+            "evil.example",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/overview", "{bad:?}");
+        }
+        for good in [
+            "/",
+            "/suppliers?q=acme&year=2021%2F22",
+            "/anchors/3",
+            "/%09/evil.example/",
+        ] {
+            assert_eq!(safe_next(Some(good)), good);
+        }
+    }
+}
+
+fn login_page(csrf: &str, next: &str, message: Option<&str>, change: bool) -> maud::Markup {
     bare(
         "Sign in",
         html! {
@@ -40,7 +88,10 @@ fn login_page(csrf: &str, next: &str, message: Option<&str>) -> maud::Markup {
                 input type="hidden" name="csrf" value=(csrf);
                 input type="hidden" name="next" value=(next);
                 label { "User name" input type="text" name="username" autocomplete="username" required; }
-                label { "Password" input type="password" name="password" autocomplete="current-password" required; }
+                label { (if change { "Password you were given" } else { "Password" }) input type="password" name="password" autocomplete="current-password" required; }
+                @if change {
+                    label { "New password (10+ characters, not a common one)" input type="password" name="new_password" autocomplete="new-password" required minlength="10"; }
+                }
                 button type="submit" { "Sign in" }
             }
             p.note { a href="/public" { "Published figures" } " need no sign-in." }
@@ -53,11 +104,12 @@ fn with_login_cookie(
     status: StatusCode,
     next: &str,
     message: Option<&str>,
+    change: bool,
 ) -> Response {
     let token = anchornet_store::password::token();
     let mut r = (
         status,
-        axum::response::Html(login_page(&token, next, message).into_string()),
+        axum::response::Html(login_page(&token, next, message, change).into_string()),
     )
         .into_response();
     if let Ok(h) = HeaderValue::from_str(&set_cookie(
@@ -73,7 +125,13 @@ fn with_login_cookie(
 
 /// `GET /login`.
 pub async fn form(State(st): State<AppState>, Query(n): Query<Next>) -> Response {
-    with_login_cookie(&st, StatusCode::OK, &safe_next(n.next.as_deref()), None)
+    with_login_cookie(
+        &st,
+        StatusCode::OK,
+        &safe_next(n.next.as_deref()),
+        None,
+        false,
+    )
 }
 
 /// The sign-in form.
@@ -82,6 +140,8 @@ pub struct LoginForm {
     csrf: String,
     username: String,
     password: String,
+    /// A new password, when an admin's reset requires one.
+    new_password: Option<String>,
     next: Option<String>,
 }
 
@@ -100,11 +160,20 @@ pub async fn submit(
             StatusCode::FORBIDDEN,
             &next,
             Some("The form had expired; please sign in again."),
+            false,
         );
         r.extensions_mut().insert(crate::error::Rendered);
         return Ok(r);
     }
-    match sign_in(&st, &fm.username, &fm.password, &addr.ip().to_string()).await {
+    match sign_in(
+        &st,
+        &fm.username,
+        &fm.password,
+        fm.new_password.as_deref(),
+        addr.ip(),
+    )
+    .await
+    {
         Ok(token) => {
             let mut r = (StatusCode::SEE_OTHER, [(header::LOCATION, next)]).into_response();
             let secure = st.cfg.web.secure_cookies;
@@ -118,8 +187,14 @@ pub async fn submit(
             }
             Ok(r)
         }
-        Err(e) if e.code == "bad_credentials" || e.code == "too_many_requests" => {
-            let mut r = with_login_cookie(&st, e.status, &next, Some(&e.message));
+        Err(e)
+            if matches!(
+                e.code,
+                "bad_credentials" | "too_many_requests" | "forbidden" | MUST_CHANGE
+            ) =>
+        {
+            let change = e.code == MUST_CHANGE;
+            let mut r = with_login_cookie(&st, e.status, &next, Some(&e.message), change);
             r.extensions_mut().insert(crate::error::Rendered);
             Ok(r)
         }

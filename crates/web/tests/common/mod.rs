@@ -217,7 +217,7 @@ impl TestApp {
             ),
         ] {
             let p = renamed(&files, src, name);
-            anchornet_web::import::import_file(store.as_ref(), a, &p, "setup")
+            anchornet_web::import::import_file(store.as_ref(), a, &p, "setup", &cfg.limits)
                 .await
                 .unwrap();
         }
