@@ -36,7 +36,7 @@ pub mod run;
 pub mod vocab;
 pub mod write;
 
-pub use detect::{ColumnRole, Detection, InputKind};
+pub use detect::{ColumnRole, DetectError, Detection, InputKind};
 pub use mapping::Mapping;
 pub use report::{FileReport, Issue, Outcome};
 pub use rows::SupplierRecord;

@@ -71,6 +71,10 @@ pub struct FileReport {
     pub redacted: u64,
     /// Set when the file could not be read or understood; then no row was accepted.
     pub error: Option<String>,
+    /// When the layout was not recognised: the explain table of what detection found
+    /// (each column's role, confidence, evidence and samples), to write a mapping from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explain: Option<String>,
 }
 
 impl FileReport {
