@@ -195,7 +195,14 @@ fn nndr_ratepayers_lists_are_read_whole() {
 #[test]
 fn registers_are_detected_as_supplier_lists() {
     // (file, name, postcode, company number, charity number)
-    let cases: &[(&str, &str, Option<&str>, Option<&str>, Option<&str>)] = &[
+    type Case<'a> = (
+        &'a str,
+        &'a str,
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<&'a str>,
+    );
+    let cases: &[Case] = &[
         (
             "procurement/salford_contracts_register_2022.csv",
             "Supplier Company Name",
