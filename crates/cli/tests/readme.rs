@@ -149,6 +149,22 @@ fn unknown_layout_is_explained_and_exits_1() {
         s.contains("Missing: date") && s.contains("\"Foo\"") && s.contains("--mapping"),
         "{s}"
     );
+    // The whole file is the failure: its one data row is counted as rejected (not lost), the
+    // explain table says what was found, and the count of unwritten rows is that one row.
+    let summary = s.lines().nth(1).unwrap();
+    assert!(
+        summary.contains("       1        0       0       1  ERROR: layout not recognised"),
+        "{summary}"
+    );
+    assert!(s.contains("  kind: payments; header row: line 1"), "{s}");
+    assert!(
+        s.contains("all 1 data rows of this file are counted as rejected"),
+        "{s}"
+    );
+    assert!(
+        s.contains("1 skipped/rejected rows not written anywhere"),
+        "{s}"
+    );
 }
 
 #[test]
