@@ -27,7 +27,10 @@ OUTWARD = (
     "(?:[A-PR-UWYZ][0-9]|[A-PR-UWYZ][0-9][0-9]|[A-PR-UWYZ][0-9][ABCDEFGHJKPSTUW]"
     "|[A-PR-UWYZ][A-HK-Y][0-9]|[A-PR-UWYZ][A-HK-Y][0-9][0-9]|[A-PR-UWYZ][A-HK-Y][0-9][ABEHMNPRVWXY])"
 )
-RULE = OUTWARD + "[0-9][ABD-HJLNP-UW-Z][ABD-HJLNP-UW-Z]"
+# The pre-standard districts the ONS directory still lists (NPT, W1M/N/R/V/X/Y), accepted with
+# any inward letters, as anchornet-core's Postcode does.
+HISTORIC = "(?:NPT|W1[MNRVXY])[0-9][A-Z][A-Z]"
+RULE = "(?:" + OUTWARD + "[0-9][ABD-HJLNP-UW-Z][ABD-HJLNP-UW-Z]|" + HISTORIC + ")"
 SPECIAL = ["GIR0AA", "ASCN1ZZ", "STHL1ZZ", "TDCU1ZZ", "BBND1ZZ", "BIQQ1ZZ", "FIQQ1ZZ",
            "GX111AA", "PCRN1ZZ", "SIQQ1ZZ", "TKCA1ZZ"]
 

@@ -149,6 +149,22 @@ fn unknown_layout_is_explained_and_exits_1() {
         s.contains("Missing: date") && s.contains("\"Foo\"") && s.contains("--mapping"),
         "{s}"
     );
+    // The whole file is the failure: its one data row is counted as rejected (not lost), the
+    // explain table says what was found, and the count of unwritten rows is that one row.
+    let summary = s.lines().nth(1).unwrap();
+    assert!(
+        summary.contains("       1        0       0       1  ERROR: layout not recognised"),
+        "{summary}"
+    );
+    assert!(s.contains("  kind: payments; header row: line 1"), "{s}");
+    assert!(
+        s.contains("all 1 data rows of this file are counted as rejected"),
+        "{s}"
+    );
+    assert!(
+        s.contains("1 skipped/rejected rows not written anywhere"),
+        "{s}"
+    );
 }
 
 #[test]
@@ -178,4 +194,152 @@ fn stdin_is_read() {
     // python3 tests/expected.py .../salford/2021-07.csv.xz "Date of Payment" Net → total_pence=3742738249
     assert_eq!(v[0]["total"], 3742738249i64);
     assert_eq!(v[0]["accepted"], 1974);
+}
+
+/// The `$ anchornet …` commands of a Markdown text's console blocks, each with the output
+/// lines shown under it.
+fn console_commands(text: &str) -> Vec<(String, Vec<String>)> {
+    let mut cmds: Vec<(String, Vec<String>)> = Vec::new();
+    let mut in_block = false;
+    for line in text.lines() {
+        if line.starts_with("```") {
+            in_block = line.starts_with("```console");
+        } else if in_block {
+            match line.strip_prefix("$ ") {
+                Some(cmd) => cmds.push((cmd.to_string(), Vec::new())),
+                None => cmds
+                    .last_mut()
+                    .expect("output follows a command")
+                    .1
+                    .push(line.to_string()),
+            }
+        }
+    }
+    cmds
+}
+
+/// Split a command line as a shell would for the simple cases docs use: words, and
+/// double-quoted words with spaces (`"m5 4wt"`, `--column "Supplier Postcode"`).
+fn shell_words(cmd: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let (mut quoted, mut any) = (false, false);
+    for c in cmd.chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                any = true;
+            }
+            c if c.is_whitespace() && !quoted => {
+                if any {
+                    words.push(std::mem::take(&mut cur));
+                    any = false;
+                }
+            }
+            c => {
+                cur.push(c);
+                any = true;
+            }
+        }
+    }
+    if any {
+        words.push(cur);
+    }
+    words
+}
+
+/// Docs that run: every `$ anchornet …` command in the console blocks of docs/*.md (and
+/// docs/methodology/*.md) is executed from the repository root with the built binary, into a
+/// fresh index cache; it must exit as the page implies (0, or 1 for a layout the page shows
+/// failing), and every output line the page shows must appear in its output (`…` stands for
+/// any text). Names the pages use for the reader's own files are mapped to real files:
+/// `suppliers.csv` is Salford's contracts register (../shared/data), the file whose figures
+/// docs/geography.md shows. Commands on a path under `~/` (a future official release the
+/// reader downloads) cannot run here and are listed, so that a new one is noticed.
+#[test]
+fn docs_console_blocks_run() {
+    let docs = root().join("docs");
+    let mut pages: Vec<PathBuf> = Vec::new();
+    for dir in [docs.clone(), docs.join("methodology")] {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "md") {
+                pages.push(p);
+            }
+        }
+    }
+    pages.sort();
+    let tmp = std::env::temp_dir().join(format!("anchornet-docs-{}", std::process::id()));
+    let cache = tmp.join("cache");
+    std::fs::create_dir_all(&cache).unwrap();
+    let shared = root().join("../shared/data");
+    let mut ran = Vec::new();
+    let mut skipped = Vec::new();
+    for page in &pages {
+        let text = std::fs::read_to_string(page).unwrap();
+        let name = page.strip_prefix(&docs).unwrap().display().to_string();
+        for (cmd, shown) in console_commands(&text) {
+            let words = shell_words(&cmd);
+            assert_eq!(words[0], "anchornet", "{name}: `{cmd}`");
+            if words.iter().any(|w| w.starts_with("~/")) {
+                skipped.push(format!("{name}: {cmd}"));
+                continue;
+            }
+            let args: Vec<String> = words[1..]
+                .iter()
+                .enumerate()
+                .map(|(i, a)| {
+                    let after_out = i > 0 && words[i] == "--out";
+                    if a == "suppliers.csv" {
+                        shared
+                            .join("procurement/salford_contracts_register_2022.csv")
+                            .display()
+                            .to_string()
+                    } else if after_out || a == "issues.csv" {
+                        tmp.join(a).display().to_string()
+                    } else {
+                        a.to_string()
+                    }
+                })
+                .collect();
+            let out = Command::new(env!("CARGO_BIN_EXE_anchornet"))
+                .current_dir(root())
+                .env("ANCHORNET_CACHE_DIR", &cache)
+                .args(&args)
+                .output()
+                .unwrap();
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let both = format!("{stdout}\n{stderr}");
+            // A page that shows a layout failure ("ERROR: layout not recognised") shows the
+            // exit code 1 that goes with it; any other command must succeed.
+            let want_fail = shown
+                .iter()
+                .any(|l| l.contains("ERROR: layout not recognised"));
+            let code = out.status.code();
+            assert_eq!(
+                code,
+                Some(i32::from(want_fail)),
+                "{name}: `{cmd}` exited {code:?}\n{both}"
+            );
+            for line in &shown {
+                assert!(
+                    matches(line, &both),
+                    "{name}: `{cmd}`: the page shows\n{line}\nbut the output was\n{both}"
+                );
+            }
+            ran.push(format!("{name}: {cmd}"));
+        }
+    }
+    assert_eq!(
+        skipped,
+        ["geography.md: anchornet geo build --from ~/Downloads/onspd-2026-11"],
+        "commands on the reader's own files"
+    );
+    assert!(
+        ran.len() >= 6,
+        "only {} docs commands ran: {ran:#?}",
+        ran.len()
+    );
+    std::fs::remove_dir_all(&tmp).unwrap();
 }

@@ -20,10 +20,16 @@
 //!   The forces' postcode-shaped codes in district `BF1` (`BF1 3AA`) follow the ordinary format
 //!   and parse; the geography index then reports them as not a place.
 //! * `SAN TA1` (Santa's) is rejected as non-geographic.
-//! * Pre-standard historic codes are rejected by the current rules: `NPT 0AD` (Newport, all
-//!   terminated 1984) and `W1M`/`W1N`/`W1R`/`W1V`/`W1X`/`W1Y` (London W1, all terminated by
-//!   2000). They are the only postcodes of the ONS postcode directory (May 2022) that fail,
-//!   7,084 rows, and none is live.
+//! * Pre-standard historic districts are accepted, though the current rules refuse their
+//!   shape: `NPT` (Newport, Gwent, all terminated by 1984, when Newport moved to `NP`) and
+//!   `W1M`/`W1N`/`W1R`/`W1V`/`W1X`/`W1Y` (London W1, all terminated by July 2000, when
+//!   Royal Mail recoded W1). They are the only postcodes of the ONS postcode directory (May
+//!   2022) that fail the current rules, 7,084 rows, none live; old vendor masters and
+//!   ledgers still hold them, and the directory still places them, so a supplier at
+//!   `W1N 1PE` is answered as terminated with its areas rather than refused. Their inward
+//!   letters are not held to the current rule either (`NPT 0VA` is in the directory).
+//!   [`Postcode::is_historic`] tells them apart. Other outward codes of these shapes
+//!   (`W1Z`, `ABC`) are still refused.
 //! * The rules check the *format*, not whether a district exists: `BF2 4BB` and `FY10 4PL` are
 //!   well formed but name no district; the geography index reports such postcodes as unknown.
 //!
@@ -73,6 +79,10 @@ const OVERSEAS: [&str; 10] = [
     "ASCN1ZZ", "STHL1ZZ", "TDCU1ZZ", "BBND1ZZ", "BIQQ1ZZ", "FIQQ1ZZ", "GX111AA", "PCRN1ZZ",
     "SIQQ1ZZ", "TKCA1ZZ",
 ];
+
+/// The outward codes of pre-standard districts that the ONS postcode directory still lists,
+/// every postcode in them terminated (see the module docs).
+const HISTORIC: [&[u8]; 7] = [b"NPT", b"W1M", b"W1N", b"W1R", b"W1V", b"W1X", b"W1Y"];
 
 fn outward_ok(o: &[u8]) -> bool {
     let l = |c: u8| c.is_ascii_uppercase();
@@ -165,7 +175,15 @@ impl Postcode {
         if let Err(e) = Postcode::check_parts(outward, inward) {
             // GIR 0AA and the overseas territories break the rules; they are checked only
             // when the rules fail, which keeps the common case fast.
-            let special = c == b"GIR0AA" || OVERSEAS.iter().any(|o| o.as_bytes() == c);
+            let special = c == b"GIR0AA"
+                || OVERSEAS.iter().any(|o| o.as_bytes() == c)
+                // Before the current rules, inward letters were not restricted either
+                // (`NPT 0VA`, terminated 1981, is in the directory); the shape still is.
+                || (HISTORIC.contains(&outward)
+                    && matches!(
+                        e,
+                        PostcodeError::Outward(_) | PostcodeError::InwardLetter(_)
+                    ));
             if !special {
                 return Err(e);
             }
@@ -198,6 +216,12 @@ impl Postcode {
             ));
         }
         Ok(())
+    }
+
+    /// Whether the postcode is in a pre-standard district (`NPT`, `W1M`…), every one of
+    /// which was terminated before 2001 (see the module docs).
+    pub fn is_historic(&self) -> bool {
+        HISTORIC.contains(&self.outward().as_bytes())
     }
 
     /// Canonical text as bytes, `b"M5 4BD"` (ASCII).
@@ -456,14 +480,12 @@ mod tests {
             "20 2yr",
             "3r0 ayr",
             "3r0 22r",
-            "w1m 4zz",
             "3r0",
             "ec1c 1hq",
             "m344cb",
             "gir",
             "w1m",
             "dn169aaA",
-            "NPT 0DT",
             "N16",
             "N16 8QSSS",
         ];
@@ -473,8 +495,57 @@ mod tests {
                 "{input:?} should be invalid"
             );
         }
-        // The one documented difference: well formed, in no postal area.
+        // The documented differences: well formed, in no postal area; and two codes of the
+        // pre-standard districts that library refuses. `NPT 0DT` is in the ONS directory
+        // (terminated 198412); `W1M 4ZZ` is not, and the geography index reports it unknown.
         assert_eq!(ok("BF2 4BB"), "BF2 4BB");
+        assert_eq!(ok("w1m 4zz"), "W1M 4ZZ");
+        assert_eq!(ok("NPT 0DT"), "NPT 0DT");
+        assert!(Postcode::parse("NPT 0DT").unwrap().is_historic());
+    }
+
+    /// Pre-standard districts: the outward codes the ONS postcode directory (May 2022) holds
+    /// that the current rules refuse, found by scanning that file
+    /// (`pcd_oa11_lsoa11_msoa11_lad_may22_uk.csv.xz`: NPT 2,417 rows, W1V 849, W1R 813,
+    /// W1Y 810, W1M 761, W1X 750, W1N 684; all terminated). Each parses; its inward code
+    /// must still be a digit and two letters; a shape-alike that was never a district is
+    /// still refused.
+    #[test]
+    fn historic_districts_of_the_directory_parse() {
+        for (input, want) in [
+            ("npt3jx", "NPT 3JX"),
+            ("W1N 1PE", "W1N 1PE"),
+            ("w1y0ds", "W1Y 0DS"),
+            ("W1R 4BD", "W1R 4BD"),
+            ("W1V 7PG", "W1V 7PG"),
+            ("W1X 6EQ", "W1X 6EQ"),
+            ("W1M 3HG", "W1M 3HG"),
+        ] {
+            let p = Postcode::parse(input).unwrap_or_else(|e| panic!("{input:?}: {e}"));
+            assert_eq!(p.as_str(), want);
+            assert!(p.is_historic(), "{want}");
+            assert_eq!(Postcode::parse_bytes(input.as_bytes()), Ok(p));
+        }
+        assert_eq!(Postcode::parse("NPT 3JX").unwrap().area(), "NPT");
+        assert!(!Postcode::parse("W1A 0AX").unwrap().is_historic());
+        // Directory row `NPT 0VA,198109,198112,…`: an inward letter the current rules forbid.
+        assert_eq!(ok("NPT 0VA"), "NPT 0VA");
+        assert!(matches!(
+            Postcode::parse("NPT 3J1"),
+            Err(PostcodeError::Inward(_))
+        ));
+        assert!(matches!(
+            Postcode::parse("W1A 3JC"),
+            Err(PostcodeError::InwardLetter(_))
+        ));
+        assert!(matches!(
+            Postcode::parse("W1Z 1AA"),
+            Err(PostcodeError::Outward(_))
+        ));
+        assert!(matches!(
+            Postcode::parse("NPQ 1AA"),
+            Err(PostcodeError::Outward(_))
+        ));
     }
 
     #[test]
@@ -507,13 +578,59 @@ mod tests {
         }
     }
 
+    /// A postcode built from Royal Mail's format rules (the module docs), as (outward,
+    /// inward): each of the six outward shapes, with only the letters each position allows.
+    /// The expected canonical text is built here, not by the parser.
+    fn well_formed() -> impl Strategy<Value = (String, String)> {
+        let p1 = "[A-PR-UWYZ]"; // never Q, V, X first
+        let p2 = "[A-HK-Y]"; // never I, J, Z second
+        let re = |r: String| proptest::string::string_regex(&r).expect("regex");
+        let outward = prop_oneof![
+            re(format!("{p1}[0-9]")),
+            re(format!("{p1}[0-9][0-9]")),
+            re(format!("{p1}[0-9][ABCDEFGHJKPSTUW]")),
+            re(format!("{p1}{p2}[0-9]")),
+            re(format!("{p1}{p2}[0-9][0-9]")),
+            re(format!("{p1}{p2}[0-9][ABEHMNPRVWXY]")),
+        ];
+        // Inward letters never C, I, K, M, O, V.
+        let inward = proptest::string::string_regex("[0-9][ABD-HJLNP-UW-Z]{2}").expect("regex");
+        (outward, inward)
+    }
+
     proptest! {
+        /// Every well-formed postcode, written in any case with any spacing, parses to
+        /// outward code, one space, inward code — the canonical text built by the strategy.
         #[test]
-        fn canonical_is_a_fixed_point(s in "[A-Za-z0-9 ]{0,10}") {
-            if let Ok(p) = Postcode::parse(&s) {
-                prop_assert_eq!(Postcode::parse(p.as_str()), Ok(p));
-                prop_assert_eq!(Postcode::parse(&p.as_str().to_lowercase().replace(' ', "")), Ok(p));
-            }
+        fn well_formed_postcodes_parse_to_their_canonical_text(
+            (outward, inward) in well_formed(),
+            lower in any::<bool>(),
+            gap in "[ ]{0,3}",
+            lead in "[ \t]{0,2}",
+        ) {
+            let written = format!("{lead}{outward}{gap}{inward} ");
+            let written = if lower { written.to_lowercase() } else { written };
+            let p = Postcode::parse(&written);
+            prop_assert_eq!(
+                p.map(|p| (p.to_string(), p.outward().to_string(), p.inward().to_string())),
+                Ok((format!("{outward} {inward}"), outward.clone(), inward.clone()))
+            );
+        }
+
+        /// The same postcode with an inward letter Royal Mail never uses is refused, with
+        /// that reason.
+        #[test]
+        fn forbidden_inward_letters_are_refused(
+            (outward, inward) in well_formed(),
+            bad in "[CIKMOV]",
+            at in 1usize..3,
+        ) {
+            let mut inw: Vec<char> = inward.chars().collect();
+            inw[at] = bad.chars().next().unwrap();
+            let inw: String = inw.into_iter().collect();
+            let written = outward.clone() + " " + &inw;
+            let got = Postcode::parse(&written);
+            prop_assert!(matches!(got, Err(PostcodeError::InwardLetter(_))), "{:?}", got);
         }
         #[test]
         fn never_panics(s in ".{0,12}") { let _ = Postcode::parse(&s); }

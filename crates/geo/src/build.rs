@@ -462,7 +462,9 @@ fn reason_kind(e: &anchornet_core::PostcodeError) -> &'static str {
         E::BadChar(_) => "bad character",
         E::Length(_) => "length",
         E::Inward(_) | E::InwardLetter(_) => "inward code",
-        E::Outward(_) => "outward code: a pre-1990s or withdrawn district such as NPT or W1M",
+        // The pre-standard districts the directory lists (NPT, W1M…) parse; this is anything
+        // else whose outward code breaks the rules.
+        E::Outward(_) => "outward code",
         E::Bfpo => "BFPO",
     }
 }

@@ -8,8 +8,9 @@ use crate::build::{self, BuildStats};
 use crate::index::{Backing, GeoIndex};
 use crate::{GeoError, Sources};
 
-/// The index file name inside the cache directory (the number is the format version).
-pub const INDEX_FILE: &str = "geo-index-v3.bin";
+/// The index file name inside the cache directory (the number is the format version; v4
+/// holds the directory's pre-standard historic postcodes, `NPT`, `W1M`…, which v3 skipped).
+pub const INDEX_FILE: &str = "geo-index-v4.bin";
 
 /// The cache directory: `$ANCHORNET_CACHE_DIR`, else `$XDG_CACHE_HOME/anchornet`, else
 /// `~/.cache/anchornet`, else the system temporary directory's `anchornet`.

@@ -68,6 +68,22 @@ pub struct Detection {
 pub struct DetectError {
     /// Full explanation: headers, what was found, what is missing, how to fix.
     pub message: String,
+    /// The required roles no column was found for (`date`, `supplier_name`…); empty when
+    /// the failure is a mapping file's mistake.
+    pub missing: Vec<String>,
+    /// What detection did find (header row, each column's role and samples), for the
+    /// explain table; `None` when a mapping file could not be applied.
+    pub detection: Option<Box<Detection>>,
+}
+
+impl DetectError {
+    fn mapping(message: String) -> DetectError {
+        DetectError {
+            message,
+            missing: Vec::new(),
+            detection: None,
+        }
+    }
 }
 
 impl Detection {
@@ -82,6 +98,55 @@ impl Detection {
             .get(i)
             .cloned()
             .unwrap_or_else(|| format!("column {}", i + 1))
+    }
+
+    /// The explain table: kind and header row, then one line per column with its role,
+    /// confidence, evidence and sample values (what `anchornet ingest --explain` prints).
+    pub fn explain_table(&self) -> String {
+        use std::fmt::Write;
+        let mut o = String::new();
+        let kind = match self.kind {
+            InputKind::Payments => "payments",
+            InputKind::Suppliers => "suppliers",
+        };
+        let _ = match self.header_line {
+            Some(l) => writeln!(o, "  kind: {kind}; header row: line {l}"),
+            None => writeln!(o, "  kind: {kind}; no header row"),
+        };
+        let _ = writeln!(
+            o,
+            "  {:>3}  {:<34} {:<22} {:>5}  evidence / samples",
+            "col", "header", "role", "conf"
+        );
+        for (i, h) in self.headers.iter().enumerate() {
+            let samples = self
+                .samples
+                .get(i)
+                .map(|v| v.join(" | "))
+                .unwrap_or_default();
+            let _ = match self.roles.iter().find(|r| r.column == i) {
+                Some(r) => writeln!(
+                    o,
+                    "  {:>3}  {:<34} {:<22} {:>5.2}  {}; e.g. {}",
+                    i + 1,
+                    shorten(h, 34),
+                    r.role.name(),
+                    r.confidence,
+                    r.evidence,
+                    shorten(&samples, 60)
+                ),
+                None => writeln!(
+                    o,
+                    "  {:>3}  {:<34} {:<22} {:>5}  e.g. {}",
+                    i + 1,
+                    shorten(h, 34),
+                    "-",
+                    "",
+                    shorten(&samples, 60)
+                ),
+            };
+        }
+        o
     }
 
     /// A short signature of the layout: kind and the roles found, e.g.
@@ -141,11 +206,12 @@ pub fn find_header(rows: &[Row]) -> Option<usize> {
 }
 
 /// Fallback for headers in no known vocabulary (`Nstrg(T),Cipfsubj(T),…`): the first
-/// non-blank row is a header if it is all text and the next row has dates or amounts.
+/// non-blank row is a header if it is all text and the next row has dates or amounts, or if
+/// it is the only row (a file with a header and no data yet).
 fn text_header_over_data(rows: &[Row]) -> Option<usize> {
     let mut it = rows.iter().enumerate().filter(|(_, r)| !r.is_blank());
     let (i, first) = it.next()?;
-    let (_, next) = it.next()?;
+    let next = it.next().map(|(_, r)| r);
     let is_value = |c: &str| {
         anchornet_core::Pence::parse(c).is_ok() || anchornet_core::PaymentDate::parse(c).is_ok()
     };
@@ -157,7 +223,7 @@ fn text_header_over_data(rows: &[Row]) -> Option<usize> {
         .collect();
     if cells.len() >= 2
         && cells.iter().all(|c| !is_value(c))
-        && next.cells.iter().any(|c| is_value(c.trim()))
+        && next.is_none_or(|n| n.cells.iter().any(|c| is_value(c.trim())))
     {
         Some(i)
     } else {
@@ -312,22 +378,109 @@ const REGISTER_WORDS: [&str; 12] = [
     "procurement",
 ];
 
+/// Words of the business-rates regime (National Non-Domestic Rates, Local Government Finance
+/// Act 1988; the Valuation Office Agency's rating list): a file whose headers use two of
+/// them is a ratepayers list, one row per rated property and its ratepayer. Long words are
+/// found inside run-together headers too (`LASTRATEABLEVALUE2017`).
+const RATES_WORDS: [&str; 5] = [
+    "rateable",
+    "ratepayer",
+    // liable, liability, and the abbreviation `LiabStart`.
+    "liab",
+    "relief",
+    "exemption",
+];
+/// Header words of map coordinates (registers give a latitude and longitude, or an OS grid
+/// easting and northing, beside the postcode).
+const COORDINATE_WORDS: [&str; 7] = [
+    "latitude",
+    "longitude",
+    "lat",
+    "long",
+    "lng",
+    "easting",
+    "northing",
+];
+
+/// Short rates words, matched as whole words only (`RV`, `VOA code`, `SBRR`, `NDR`).
+const RATES_SHORT: [&str; 5] = ["rv", "voa", "sbrr", "ndr", "nndr"];
+
+fn squash(h: &str) -> String {
+    h.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// How many headers speak the business-rates vocabulary.
+fn rates_signals(headers: &[String]) -> usize {
+    headers
+        .iter()
+        .filter(|h| {
+            let sq = squash(h);
+            RATES_WORDS.iter().any(|w| sq.contains(w))
+                || vocab::normalise(h)
+                    .split(' ')
+                    .any(|w| RATES_SHORT.contains(&w))
+        })
+        .count()
+}
+
+/// In a ratepayers list, the header that names the ratepayer: the liable party or the
+/// account holder (`Primary Liable party name`, `PRIMARYLIABLEPARTYNAME`, `AccountName`,
+/// `account_holder1`). In a payment ledger "Account Name" is a ledger account, so this
+/// is asked only of a ratepayers list.
+fn ratepayer_score(h: &str) -> f32 {
+    let sq = squash(h);
+    if [
+        "contact",
+        "add",
+        "address",
+        "mailing",
+        "type",
+        "category",
+        "code",
+        "reference",
+        "number",
+    ]
+    .iter()
+    .any(|w| sq.contains(w))
+    {
+        // `PRIMARYLIABLEPARTYCONTACTADD`, `RatepayerType(Company/Person)`: about the
+        // ratepayer, not its name.
+        0.0
+    } else if [
+        "ratepayer",
+        "liableparty",
+        "liablename",
+        "accountholder",
+        "holdername",
+    ]
+    .iter()
+    .any(|w| sq.contains(w))
+    {
+        0.95
+    } else if sq.starts_with("accountname") || sq == "organisationname" {
+        // The account is the ratepayer's; an organisation named in a rates list is the
+        // ratepayer unless a liable party is named (which scores higher, leaving the
+        // organisation to be the publishing body, as in `Organisation name,Organisation
+        // code,…,Primary Liable party name`).
+        0.9
+    } else {
+        0.0
+    }
+}
+
 /// Detect the layout of a table, applying a mapping file if given.
 pub fn detect(table: &Table, mapping: Option<&Mapping>) -> Result<Detection, DetectError> {
     let rows = &table.rows;
     let header_index = match mapping.and_then(|m| m.header_line) {
         Some(0) => None,
-        Some(line) => {
-            Some(
-                rows.iter()
-                    .position(|r| r.line == line)
-                    .ok_or_else(|| DetectError {
-                        message: format!(
-                    "mapping says the header is on line {line}, but the file has no such line"
-                ),
-                    })?,
-            )
-        }
+        Some(line) => Some(rows.iter().position(|r| r.line == line).ok_or_else(|| {
+            DetectError::mapping(format!(
+                "mapping says the header is on line {line}, but the file has no such line"
+            ))
+        })?),
         None => find_header(rows),
     };
     let width = rows.iter().map(|r| r.cells.len()).max().unwrap_or(0);
@@ -360,6 +513,7 @@ pub fn detect(table: &Table, mapping: Option<&Mapping>) -> Result<Detection, Det
         })
         .collect();
 
+    let rates_list = header_index.is_some() && rates_signals(&headers) >= 2;
     // Candidate (score, column, role, evidence).
     let mut cands: Vec<(f32, usize, Role, String)> = Vec::new();
     for (c, p) in profiles.iter().enumerate() {
@@ -370,7 +524,16 @@ pub fn detect(table: &Table, mapping: Option<&Mapping>) -> Result<Detection, Det
         };
         if !norm.is_empty() && !headers[c].starts_with("column ") {
             for &role in Role::ALL.iter() {
-                let hs = vocab::score(role, &norm);
+                let mut hs = vocab::score(role, &norm);
+                if rates_list {
+                    // A ratepayers list has no ledger accounts or services; its "account" is
+                    // the ratepayer's.
+                    match role {
+                        Role::ExpenseType | Role::ServiceArea | Role::ExpenseCode => continue,
+                        Role::SupplierName => hs = hs.max(ratepayer_score(&headers[c])),
+                        _ => {}
+                    }
+                }
                 if hs < 0.3 {
                     continue;
                 }
@@ -384,8 +547,12 @@ pub fn detect(table: &Table, mapping: Option<&Mapping>) -> Result<Detection, Det
                 }
             }
         }
+        // Coordinates are decimals too, but never an amount of money.
+        let coordinate = norm.split(' ').any(|w| COORDINATE_WORDS.contains(&w));
         for (role, s, why) in value_only(p) {
-            cands.push((s, c, role, why));
+            if !(coordinate && role == Role::Amount) {
+                cands.push((s, c, role, why));
+            }
         }
     }
     cands.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -397,24 +564,22 @@ pub fn detect(table: &Table, mapping: Option<&Mapping>) -> Result<Detection, Det
             let col = match cref {
                 ColumnRef::Index(i) => {
                     if *i == 0 || *i > width {
-                        return Err(DetectError {
-                            message: format!(
-                                "mapping: {} = {i}: the file has columns 1 to {width}",
-                                role.name()
-                            ),
-                        });
+                        return Err(DetectError::mapping(format!(
+                            "mapping: {} = {i}: the file has columns 1 to {width}",
+                            role.name()
+                        )));
                     }
                     i - 1
                 }
                 ColumnRef::Name(n) => headers
                     .iter()
                     .position(|h| h.trim().eq_ignore_ascii_case(n.trim()))
-                    .ok_or_else(|| DetectError {
-                        message: format!(
+                    .ok_or_else(|| {
+                        DetectError::mapping(format!(
                             "mapping: {} = {n:?}: no such header; headers are {}",
                             role.name(),
                             quote_list(&headers)
-                        ),
+                        ))
                     })?,
             };
             roles.push(ColumnRole {
@@ -453,9 +618,22 @@ pub fn detect(table: &Table, mapping: Option<&Mapping>) -> Result<Detection, Det
             n.split(' ').any(|w| REGISTER_WORDS.contains(&w))
         })
         .count();
+    let has = |r: Role| roles.iter().any(|x| x.role == r);
+    // A list of organisations with no amount and no payment date (a register of
+    // co-operatives, a Companies House extract) is supplier-side too; a payment ledger
+    // always has an amount.
+    let organisation_list = has(Role::SupplierName)
+        && ![Role::NetAmount, Role::Amount, Role::GrossAmount]
+            .iter()
+            .any(|r| has(*r))
+        && date_header_strength < 0.9;
     let kind = match mapping.and_then(|m| m.kind) {
         Some(k) => k,
-        None if register_signals >= 2 && date_header_strength < 0.9 => InputKind::Suppliers,
+        None if (register_signals >= 2 || rates_list || organisation_list)
+            && date_header_strength < 0.9 =>
+        {
+            InputKind::Suppliers
+        }
         None => InputKind::Payments,
     };
     let det = Detection {
@@ -466,8 +644,23 @@ pub fn detect(table: &Table, mapping: Option<&Mapping>) -> Result<Detection, Det
         roles,
         samples,
     };
-    check_required(&det)?;
-    Ok(det)
+    match check_required(&det) {
+        Ok(()) => Ok(det),
+        Err(mut e) => {
+            e.detection = Some(Box::new(det));
+            Err(e)
+        }
+    }
+}
+
+/// At most `n` characters, the start replaced by `…` when cut.
+fn shorten(s: &str, n: usize) -> String {
+    let c = s.chars().count();
+    if c <= n {
+        s.to_string()
+    } else {
+        format!("…{}", s.chars().skip(c - n + 1).collect::<String>())
+    }
 }
 
 fn quote_list(v: &[String]) -> String {
@@ -525,6 +718,11 @@ fn check_required(det: &Detection) -> Result<(), DetectError> {
             missing.join(", "),
             missing[0].split(' ').next().unwrap_or("date"),
         ),
+        missing: missing
+            .iter()
+            .map(|m| m.split(' ').next().unwrap_or(m).to_string())
+            .collect(),
+        detection: None,
     })
 }
 
@@ -573,6 +771,25 @@ mod tests {
         assert_eq!(d.column(Role::Date), Some(2));
         assert_eq!(d.column(Role::SupplierName), Some(3));
         assert_eq!(d.column(Role::Amount), Some(4));
+    }
+
+    /// A publisher's monthly files were rejected whole: the column whose header says the
+    /// figure excludes VAT was taken for the VAT column, so no amount was found. A layout of
+    /// the Transparency Code's fields with that header, and the VAT that cannot be recovered.
+    #[test]
+    fn amount_excludes_vat_header_was_taken_for_the_vat() {
+        let t = table(
+            "Body Name,Service Area,Expense Type,Payment Date,Transaction Number,Supplier Name,Amount excludes VAT,Irrecoverable VAT\n\
+             Example Borough Council,Housing,Repairs,03/05/2022,100231,ACME BUILDERS LTD,1250.00,0.00\n\
+             Example Borough Council,Leisure,Equipment,04/05/2022,100232,BOLT & CO,612.40,12.10\n\
+             Example Borough Council,Waste,Vehicles,05/05/2022,100233,SMITH HAULAGE LIMITED,-80.00,0.00\n",
+        );
+        let d = detect(&t, None).unwrap();
+        assert_eq!(d.column(Role::NetAmount), Some(6));
+        assert_eq!(d.column(Role::Vat), Some(7));
+        assert_eq!(d.column(Role::Date), Some(3));
+        assert_eq!(d.column(Role::SupplierName), Some(5));
+        assert_eq!(d.kind, InputKind::Payments);
     }
 
     #[test]

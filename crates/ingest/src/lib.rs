@@ -37,7 +37,7 @@ pub mod run;
 pub mod vocab;
 pub mod write;
 
-pub use detect::{ColumnRole, Detection, InputKind};
+pub use detect::{ColumnRole, DetectError, Detection, InputKind};
 pub use limits::{LimitError, Limits};
 pub use mapping::Mapping;
 pub use report::{FileReport, Issue, Outcome};

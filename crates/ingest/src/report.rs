@@ -75,6 +75,10 @@ pub struct FileReport {
     /// `error` names the limit and how to raise it); an upload with such a file is not kept.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub over_limit: bool,
+    /// When the layout was not recognised: the explain table of what detection found
+    /// (each column's role, confidence, evidence and samples), to write a mapping from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explain: Option<String>,
 }
 
 impl FileReport {

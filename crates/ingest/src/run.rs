@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use anchornet_core::{Payment, Pence};
 
 use crate::dedupe::Deduper;
-use crate::detect::{self, Detection, InputKind};
+use crate::detect::{self, DetectError, Detection, InputKind};
 use crate::format::{self, Table};
 use crate::input::{self, Source};
 use crate::mapping::Mapping;
@@ -77,19 +77,24 @@ pub fn default_anchor(name: &str) -> String {
 
 impl Ingest {
     /// Read and detect every table of a source, without converting rows (for `--explain`).
-    pub fn explain(&self, source: &Source) -> Vec<(Table, Result<Detection, String>)> {
+    /// A failed detection keeps what was found ([`detect::DetectError::detection`]).
+    pub fn explain(&self, source: &Source) -> Vec<(Table, Result<Detection, DetectError>)> {
         match format::read(source) {
             Err(e) => vec![(
                 Table {
                     description: e.to_string(),
                     ..Default::default()
                 },
-                Err(e.to_string()),
+                Err(DetectError {
+                    message: e.to_string(),
+                    missing: Vec::new(),
+                    detection: None,
+                }),
             )],
             Ok((_, tables)) => tables
                 .into_iter()
                 .map(|t| {
-                    let d = detect::detect(&t, self.mapping.as_ref()).map_err(|e| e.to_string());
+                    let d = detect::detect(&t, self.mapping.as_ref());
                     (t, d)
                 })
                 .collect(),
@@ -223,20 +228,7 @@ impl Ingest {
         let det = match detect::detect(t, self.mapping.as_ref()) {
             Ok(d) => d,
             Err(e) => {
-                let msg = format!("layout not recognised: {e}");
-                issues(Issue {
-                    file: file.into(),
-                    line: 0,
-                    column: String::new(),
-                    value: String::new(),
-                    problem: msg.clone(),
-                    outcome: Outcome::FileError,
-                });
-                rep.error = Some(msg);
-                // Every data row is counted as rejected so that nothing is silently lost.
-                let start = find_start(t);
-                rep.rows_read = t.rows[start..].len() as u64;
-                rep.rejected = rep.rows_read;
+                self.layout_failure(file, t, &e, &mut rep, issues);
                 return rep;
             }
         };
@@ -366,6 +358,91 @@ impl Ingest {
         }
         rep.total = total;
         rep
+    }
+}
+
+impl Ingest {
+    /// A table whose layout was not recognised: one file-level issue with the full
+    /// explanation, then every data row after the header rejected and written to the issues
+    /// output with its line and text, so that rows read = skipped + rejected and the
+    /// issues file holds each row (a blank row is skipped as in any file).
+    fn layout_failure(
+        &self,
+        file: &str,
+        t: &Table,
+        e: &DetectError,
+        rep: &mut FileReport,
+        issues: &mut dyn FnMut(Issue),
+    ) {
+        let msg = format!("layout not recognised: {e}");
+        issues(Issue {
+            file: file.into(),
+            line: 0,
+            column: String::new(),
+            value: String::new(),
+            problem: msg.clone(),
+            outcome: Outcome::FileError,
+        });
+        rep.error = Some(msg);
+        let start = match &e.detection {
+            Some(d) => {
+                rep.kind = match d.kind {
+                    InputKind::Payments => "payments".into(),
+                    InputKind::Suppliers => "suppliers".into(),
+                };
+                rep.layout = match d.header_line {
+                    Some(l) => format!("header line {l}; {}", d.summary()),
+                    None => format!("no header; {}", d.summary()),
+                };
+                rep.explain = Some(d.explain_table());
+                d.header_index.map_or(0, |h| h + 1)
+            }
+            None => find_start(t),
+        };
+        let problem = if e.missing.is_empty() {
+            "layout not recognised: the mapping file does not fit this file".to_string()
+        } else {
+            format!(
+                "layout not recognised: no {} column found (run with --explain, or give a --mapping)",
+                e.missing.join(", no ")
+            )
+        };
+        for row in &t.rows[start..] {
+            rep.rows_read += 1;
+            if row.is_blank() {
+                rep.skipped += 1;
+                *rep.reasons.entry("blank row".into()).or_default() += 1;
+                issues(Issue {
+                    file: file.into(),
+                    line: row.line,
+                    column: String::new(),
+                    value: String::new(),
+                    problem: "blank row".into(),
+                    outcome: Outcome::Skipped,
+                });
+                continue;
+            }
+            rep.rejected += 1;
+            let value = row
+                .cells
+                .iter()
+                .map(|c| c.trim())
+                .filter(|c| !c.is_empty())
+                .collect::<Vec<_>>()
+                .join(" | ");
+            issues(Issue {
+                file: file.into(),
+                line: row.line,
+                column: String::new(),
+                value: truncate(&value, 200),
+                problem: problem.clone(),
+                outcome: Outcome::Rejected,
+            });
+        }
+        if rep.rejected > 0 {
+            rep.reasons
+                .insert("layout not recognised".into(), rep.rejected);
+        }
     }
 }
 

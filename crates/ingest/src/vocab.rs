@@ -16,6 +16,10 @@ pub fn normalise(h: &str) -> String {
     let mut out = String::with_capacity(h.len() + 8);
     for (i, &c) in chars.iter().enumerate() {
         if c.is_alphanumeric() {
+            // "Address1", "AccountName2": a number written onto a word is a separate word.
+            if i > 0 && c.is_ascii_digit() && chars[i - 1].is_alphabetic() {
+                out.push(' ');
+            }
             if i > 0 && c.is_uppercase() {
                 let prev = chars[i - 1];
                 let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
@@ -69,6 +73,107 @@ const ID_WORDS: [&str; 13] = [
     "internal",
     "key",
     "nbr",
+];
+
+/// What a header says about VAT, read as a phrase: whether the amount it names is before VAT
+/// (net) or after it (gross). `None` when the header names no basis ("VAT", "Net Amount").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VatBasis {
+    /// "excl. VAT", "excludes VAT", "ex VAT", "net of VAT", "exc VAT", "before VAT",
+    /// "VAT exclusive"…: the amount without VAT.
+    Net,
+    /// "inc VAT", "including VAT", "incl. VAT", "after VAT", "VAT inclusive"…: the amount
+    /// with VAT.
+    Gross,
+}
+
+/// Words that, just before "VAT" (or "tax"), say the amount leaves it out: English
+/// abbreviations of exclude/exclusive as published in spend files under the Local Government
+/// Transparency Code 2015 (whose recommended "Amount" is "excluding VAT") and in finance
+/// systems' exports ("Ex VAT", "Exc. VAT", "Excl VAT", "pre-VAT", "less VAT").
+const BEFORE_TAX_NET: [&str; 12] = [
+    "ex",
+    "exc",
+    "excl",
+    "exclude",
+    "excludes",
+    "excluding",
+    "exclusive",
+    "before",
+    "pre",
+    "less",
+    "without",
+    "minus",
+];
+/// Words that, just before "VAT", say the amount holds it ("inc VAT", "including VAT",
+/// "inclusive of VAT", "after VAT", "with VAT"). "plus VAT" is left out: after a figure it
+/// means the figure is before VAT ("£100 plus VAT"), so as a header it is ambiguous.
+const BEFORE_TAX_GROSS: [&str; 8] = [
+    "inc",
+    "incl",
+    "include",
+    "includes",
+    "including",
+    "inclusive",
+    "after",
+    "with",
+];
+/// Words written after "VAT" to the same effect ("VAT exclusive", "VAT excl").
+const AFTER_TAX_NET: [&str; 5] = ["exclusive", "excluded", "excl", "exc", "ex"];
+const AFTER_TAX_GROSS: [&str; 4] = ["inclusive", "included", "incl", "inc"];
+
+/// Read a normalised header's words for a VAT basis. The tax word is `vat` or `tax`; one
+/// filler (`of`, `the`, `any`, `all`) may stand between ("exclusive of VAT", "net of VAT");
+/// `net` counts only in "net of VAT" ("Net VAT" is the VAT). Run-together forms
+/// (`exvat`, `inclvat`), as some ledgers write them, are read too.
+pub fn vat_basis(words: &[&str]) -> Option<VatBasis> {
+    const FILLER: [&str; 4] = ["of", "the", "any", "all"];
+    for (i, w) in words.iter().enumerate() {
+        match *w {
+            "exvat" | "excvat" | "exclvat" | "netofvat" | "pretax" | "prevat" => {
+                return Some(VatBasis::Net)
+            }
+            "incvat" | "inclvat" => return Some(VatBasis::Gross),
+            "vat" | "tax" => {}
+            _ => continue,
+        }
+        // Look back over at most one filler.
+        let mut j = i;
+        let mut filler = false;
+        if j >= 2 && FILLER.contains(&words[j - 1]) {
+            j -= 1;
+            filler = true;
+        }
+        if j >= 1 {
+            let p = words[j - 1];
+            if BEFORE_TAX_NET.contains(&p) || (p == "net" && filler) {
+                return Some(VatBasis::Net);
+            }
+            if BEFORE_TAX_GROSS.contains(&p) {
+                return Some(VatBasis::Gross);
+            }
+        }
+        if let Some(n) = words.get(i + 1) {
+            if AFTER_TAX_NET.contains(n) {
+                return Some(VatBasis::Net);
+            }
+            if AFTER_TAX_GROSS.contains(n) {
+                return Some(VatBasis::Gross);
+            }
+        }
+    }
+    None
+}
+
+/// Words that mark an address or postcode as where letters and bills go rather than where
+/// the organisation or its premises are (business-rates lists give both).
+const CORRESPONDENCE: [&str; 6] = [
+    "billing",
+    "account",
+    "corresp",
+    "correspondence",
+    "mailing",
+    "contact",
 ];
 
 /// Score of a (normalised) header for a role.
@@ -153,39 +258,51 @@ pub fn score(role: Role, normalised: &str) -> f32 {
             }
         }
         Role::NetAmount => {
-            let ex_vat = h.contains("net of vat")
-                || h.contains("excluding vat")
-                || h.contains("ex vat")
-                || h.contains("exc vat")
-                || h.contains("excl vat");
-            let net = h.has("net") || ex_vat;
-            // "Net Amount", "Invoice Line Value (net of VAT)" — not "Network", not "VAT net".
-            let vat_only = h.any(&["network", "vat"]) && !ex_vat;
-            if !net || vat_only || h.any(&["id", "code", "number", "ref"]) {
+            // "Net Amount", "Invoice Line Value (net of VAT)", "Amount excludes VAT",
+            // "Value before VAT" — not "Network", not "Net VAT", not "Amount inc VAT".
+            let basis = vat_basis(&h.words);
+            let net =
+                basis == Some(VatBasis::Net) || (h.has("net") && basis.is_none() && !h.has("vat"));
+            if !net || h.any(&["network", "id", "code", "number", "ref"]) {
                 0.0
             } else {
                 1.0
             }
         }
         Role::GrossAmount => {
-            if h.has("gross")
-                || h.contains("inc vat")
-                || h.contains("including vat")
-                || h.contains("incl vat")
-            {
+            let basis = vat_basis(&h.words);
+            if basis == Some(VatBasis::Gross) || (h.has("gross") && basis != Some(VatBasis::Net)) {
                 1.0
             } else {
                 0.0
             }
         }
         Role::Vat => {
+            // "VAT" alone, "VAT Amount", "Irrecoverable VAT", "VAT that cannot be recovered"
+            // (the Transparency Code's own words): the tax itself. Not a VAT registration
+            // number, rate, code or status, and not an amount said to exclude or include VAT.
             let plain_vat = h.has("vat")
-                && !h.any(&["registration", "reg", "number", "no", "id", "code", "rate"])
-                && !h.contains("net of vat")
-                && !h.has("net")
-                && !h.has("gross")
-                && !h.any(&["inc", "including", "incl", "ex", "exc", "excl", "excluding"]);
-            if plain_vat || h.contains("irrecoverable vat") {
+                && vat_basis(&h.words).is_none()
+                && !h.any(&[
+                    "registration",
+                    "registered",
+                    "reg",
+                    "number",
+                    "no",
+                    "id",
+                    "code",
+                    "rate",
+                    "status",
+                    "type",
+                    "treatment",
+                    "exempt",
+                    "applicable",
+                    "flag",
+                    "net",
+                    "gross",
+                    "plus",
+                ]);
+            if plain_vat {
                 0.9
             } else {
                 0.0
@@ -266,6 +383,21 @@ pub fn score(role: Role, normalised: &str) -> f32 {
                 "trader name",
                 "contractor",
                 "contractor name",
+                // Business-rates (NNDR) lists name the ratepayer: the "liable party" of the
+                // Local Government Finance Act 1988, or the account holder.
+                "ratepayer",
+                "ratepayer name",
+                "ratepayers name",
+                "ratepayer s name",
+                "primary liable party name",
+                "liable party name",
+                "liable party",
+                "liable name",
+                "liable name 1",
+                "account holder",
+                "account holder 1",
+                "holder name",
+                "business name",
                 "supplier names",
                 "merchant name",
                 "name of supplier",
@@ -277,7 +409,13 @@ pub fn score(role: Role, normalised: &str) -> f32 {
                 0.95
             } else if supplierish {
                 0.7
-            } else if h.eq(&["name", "company name", "organisation name of supplier"]) {
+            } else if h.eq(&[
+                "name",
+                "company name",
+                "organisation name of supplier",
+                "organisation name",
+                "account name 1",
+            ]) {
                 0.6
             } else {
                 0.0
@@ -335,17 +473,27 @@ pub fn score(role: Role, normalised: &str) -> f32 {
             }
         }
         Role::SupplierPostcode => {
-            if h.has("postcode") || h.contains("post code") || h.eq(&["zip", "zip code", "pcode"]) {
-                1.0
-            } else {
+            // "Postal Code" is the 360Giving standard's word (Recipient Org:Postal Code).
+            let postcode = h.has("postcode")
+                || h.contains("post code")
+                || h.contains("postal code")
+                || h.eq(&["zip", "zip code", "pcode"]);
+            if !postcode {
                 0.0
+            } else if h.any(&CORRESPONDENCE) {
+                // Where the bills go (an agent, a head office), after the premises' own.
+                0.8
+            } else {
+                1.0
             }
         }
         Role::SupplierAddress => {
-            if h.has("address") && !h.any(&["email", "web", "ip"]) {
-                0.85
-            } else {
+            if !(h.has("address") || h.has("addr")) || h.any(&["email", "web", "ip"]) {
                 0.0
+            } else if h.any(&CORRESPONDENCE) {
+                0.7
+            } else {
+                0.85
             }
         }
         Role::ExpenseType => {
@@ -589,7 +737,6 @@ pub fn score(role: Role, normalised: &str) -> f32 {
                 "body",
                 "authority name",
                 "authority",
-                "organisation name",
                 "organisation label",
                 "organisation",
                 "entity",
@@ -604,6 +751,10 @@ pub fn score(role: Role, normalised: &str) -> f32 {
                 "organisation label name",
             ]) {
                 0.9
+            } else if h.eq(&["organisation name"]) {
+                // The paying body in spend files, but the ratepayer or member in registers
+                // that also name the body ("BODY_NAME"): a little below the body's own words.
+                0.85
             } else if h.eq(&["departmental family"]) {
                 0.35
             } else {
@@ -667,5 +818,77 @@ mod tests {
         assert!(s(Role::SupplierName, "awarded_supplier") >= 0.9);
         assert!(s(Role::TransactionId, "TransNo") >= 0.9);
         assert_eq!(s(Role::NetAmount, "Network"), 0.0);
+    }
+
+    /// Amount headers as councils write them under the Local Government Transparency Code
+    /// 2015 and in finance-system exports: the phrase, not the word "VAT", decides the role.
+    #[test]
+    fn vat_phrases_decide_net_gross_or_vat() {
+        let s = |r, h: &str| score(r, &normalise(h));
+        let net = [
+            "Amount excludes VAT",
+            "Amount (excl. VAT)",
+            "Amount Excluding VAT",
+            "Value ex VAT",
+            "Value Ex-VAT",
+            "Total net of VAT",
+            "Amount exc VAT",
+            "Amount before VAT",
+            "Amount (exclusive of VAT)",
+            "Value VAT exclusive",
+            "Spend pre-VAT",
+            "AmountExVAT",
+            "Invoice Line Value (net of VAT)",
+            "Net Amount",
+            "Net",
+        ];
+        for h in net {
+            assert_eq!(s(Role::NetAmount, h), 1.0, "{h:?} is the net amount");
+            assert_eq!(s(Role::Vat, h), 0.0, "{h:?} is not the VAT");
+            assert_eq!(s(Role::GrossAmount, h), 0.0, "{h:?} is not gross");
+        }
+        let gross = [
+            "Amount inc VAT",
+            "Amount including VAT",
+            "Total (incl. VAT)",
+            "Value inclusive of VAT",
+            "Gross",
+            "Gross Amount",
+            "Amount VAT inclusive",
+        ];
+        for h in gross {
+            assert_eq!(s(Role::GrossAmount, h), 1.0, "{h:?} is gross");
+            assert_eq!(s(Role::Vat, h), 0.0, "{h:?} is not the VAT");
+            assert_eq!(s(Role::NetAmount, h), 0.0, "{h:?} is not net");
+        }
+        let vat = [
+            "VAT",
+            "VAT Amount",
+            "Irrecoverable VAT",
+            "IrrecoverableVATAmount",
+            "VAT that cannot be recovered",
+        ];
+        for h in vat {
+            assert_eq!(s(Role::Vat, h), 0.9, "{h:?} is the VAT");
+            assert_eq!(s(Role::NetAmount, h), 0.0, "{h:?} is not net");
+            assert_eq!(s(Role::GrossAmount, h), 0.0, "{h:?} is not gross");
+        }
+        for h in [
+            "Net VAT",
+            "VAT Rate",
+            "VAT Code",
+            "VAT Registration Number",
+            "VAT Exempt",
+        ] {
+            assert_eq!(s(Role::NetAmount, h), 0.0, "{h:?}");
+        }
+        for h in [
+            "VAT Rate",
+            "VAT Code",
+            "VAT Registration Number",
+            "VAT Exempt",
+        ] {
+            assert_eq!(s(Role::Vat, h), 0.0, "{h:?}");
+        }
     }
 }

@@ -78,7 +78,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         |issue| outs_cell.borrow_mut().issue(&issue),
     )?;
     bar.finish_and_clear();
-    let issue_count = outs.issue_count;
+    let issue_count = outs.row_issues;
     outs.commit()?;
     if a.json {
         serde_json::to_writer_pretty(std::io::stdout().lock(), &reports)?;
@@ -109,7 +109,8 @@ struct Outputs {
     issues: Option<RecordWriter<BufWriter<File>>>,
     issues_pending: Option<Pending>,
     error: Option<std::io::Error>,
-    issue_count: u64,
+    /// Issues about rows (skipped or rejected), as opposed to file errors and warnings.
+    row_issues: u64,
 }
 
 impl Outputs {
@@ -124,7 +125,7 @@ impl Outputs {
             issues: None,
             issues_pending: None,
             error: None,
-            issue_count: 0,
+            row_issues: 0,
         };
         if let Some(p) = a.out.as_ref().filter(|_| !stdout_out) {
             let f = OutFormat::from_path(p).map_err(anyhow::Error::msg)?;
@@ -177,7 +178,12 @@ impl Outputs {
     }
 
     fn issue(&mut self, i: &anchornet_ingest::Issue) {
-        self.issue_count += 1;
+        if matches!(
+            i.outcome,
+            anchornet_ingest::Outcome::Skipped | anchornet_ingest::Outcome::Rejected
+        ) {
+            self.row_issues += 1;
+        }
         if let Some(w) = &mut self.issues {
             if let Err(e) = w.issue(i) {
                 self.error.get_or_insert(e);
@@ -229,10 +235,13 @@ fn print_table(
     for x in reports {
         let name = short(&x.file, 44);
         if let Some(e) = &x.error {
+            // The first sentence only; the whole explanation and the explain table follow
+            // the totals.
+            let first = e.split(". ").next().unwrap_or(e);
             writeln!(
                 o,
-                "{name:<44} {:>8} {:>8} {:>7} {:>7}  ERROR: {e}",
-                x.rows_read, 0, 0, x.rejected
+                "{name:<44} {:>8} {:>8} {:>7} {:>7}  ERROR: {first}",
+                x.rows_read, x.accepted, x.skipped, x.rejected
             )?;
         } else {
             let dates = match (x.first_date, x.last_date) {
@@ -263,6 +272,29 @@ fn print_table(
         format!("TOTAL ({} files)", reports.len()),
         t.to_pounds_string()
     )?;
+    for x in reports.iter().filter(|x| x.error.is_some()) {
+        writeln!(
+            o,
+            "\n{}: {}",
+            x.file,
+            x.error.as_deref().unwrap_or_default()
+        )?;
+        if let Some(t) = &x.explain {
+            write!(o, "{t}")?;
+        }
+        if x.rejected > 0 {
+            writeln!(
+                o,
+                "  all {} data rows of this file are counted as rejected{}",
+                x.rejected,
+                if wrote_issues {
+                    " and written to the issues file"
+                } else {
+                    ""
+                }
+            )?;
+        }
+    }
     if issues > 0 && !wrote_issues {
         writeln!(o, "{issues} skipped/rejected rows not written anywhere: add --issues issues.csv to see them")?;
     }
@@ -286,7 +318,7 @@ fn explain(ing: &Ingest, a: &Args) -> anyhow::Result<u8> {
         for s in anchornet_ingest::input::open(&p)? {
             for (t, d) in ing.explain(&s) {
                 if a.json {
-                    json.push(serde_json::json!({"file": s.name, "format": t.description, "detection": d.as_ref().ok(), "error": d.as_ref().err()}));
+                    json.push(serde_json::json!({"file": s.name, "format": t.description, "detection": d.as_ref().ok(), "error": d.as_ref().err().map(|e| e.to_string()), "found": d.as_ref().err().and_then(|e| e.detection.as_deref())}));
                     failed |= d.is_err();
                     continue;
                 }
@@ -295,42 +327,11 @@ fn explain(ing: &Ingest, a: &Args) -> anyhow::Result<u8> {
                     Err(e) => {
                         failed = true;
                         println!("  ERROR: {e}");
-                    }
-                    Ok(d) => {
-                        let kind = format!("{:?}", d.kind).to_lowercase();
-                        match d.header_line {
-                            Some(l) => println!("  kind: {kind}; header row: line {l}"),
-                            None => println!("  kind: {kind}; no header row"),
-                        }
-                        println!(
-                            "  {:>3}  {:<34} {:<22} {:>5}  evidence / samples",
-                            "col", "header", "role", "conf"
-                        );
-                        for (i, h) in d.headers.iter().enumerate() {
-                            let role = d.roles.iter().find(|r| r.column == i);
-                            let samples =
-                                d.samples.get(i).map(|v| v.join(" | ")).unwrap_or_default();
-                            match role {
-                                Some(r) => println!(
-                                    "  {:>3}  {:<34} {:<22} {:>5.2}  {}; e.g. {}",
-                                    i + 1,
-                                    short(h, 34),
-                                    r.role.name(),
-                                    r.confidence,
-                                    r.evidence,
-                                    short(&samples, 60)
-                                ),
-                                None => println!(
-                                    "  {:>3}  {:<34} {:<22} {:>5}  e.g. {}",
-                                    i + 1,
-                                    short(h, 34),
-                                    "-",
-                                    "",
-                                    short(&samples, 60)
-                                ),
-                            }
+                        if let Some(d) = &e.detection {
+                            print!("{}", d.explain_table());
                         }
                     }
+                    Ok(d) => print!("{}", d.explain_table()),
                 }
                 println!();
             }

@@ -1,0 +1,266 @@
+#!/usr/bin/env python3
+"""Run every independent reference script the tests cite, and compare it with the product.
+
+Called by .ci/run after `cargo test` (which builds target/debug/anchornet and target/debug/b1).
+Python standard library only: CI has python3 and no pip packages. Prints one line per check:
+
+    ok    <script> <case>: <what agreed>
+
+and exits 1 if any script fails, disagrees with the figure the test cites, or disagrees with
+the product's own output. The checks:
+
+* crates/ingest/tests/expected.py — every `expected.py FILE DATE AMOUNT → records=…
+  accepted=… total_pence=…` citation in the Rust tests (real_spend.rs, workbooks.rs,
+  cli/tests/readme.rs) is run; its output must equal the cited figures and the rows read,
+  accepted and total of `anchornet ingest --json FILE`.
+* crates/geo/tests/salford_crosscheck.py — Salford's contracts register: rows resolved,
+  invalid, unknown, and the annual value with suppliers in Salford and in Greater
+  Manchester, against `anchornet geo bulk` on the same file.
+* bench/b1_stdlib.py — B1 on the bench fixtures, against fixtures/expected_b1.out and the
+  `b1` binary's output.
+* crates/network/tests/fixtures/golden/expected.py — recomputes expected.json (which the
+  golden test compares with the product) and must reproduce it byte for byte.
+
+usage: .ci/independent_checks.py [SHARED_DATA_DIR]   (default: ../shared/data beside the clone)
+"""
+import csv
+import io
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+from decimal import Decimal
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHARED = os.path.abspath(
+    sys.argv[1] if len(sys.argv) > 1 else os.environ.get("ANCHORNET_SHARED_DATA") or os.path.join(ROOT, "../shared/data")
+)
+BIN = os.path.join(ROOT, "target/debug/anchornet")
+B1 = os.path.join(ROOT, "target/debug/b1")
+failures = []
+
+
+def ok(script, case, what):
+    print(f"ok    {script} {case}: {what}", flush=True)
+
+
+def fail(script, case, what):
+    print(f"FAIL  {script} {case}: {what}", flush=True)
+    failures.append(f"{script} {case}")
+
+
+def run(args, **kw):
+    r = subprocess.run(args, capture_output=True, text=True, cwd=kw.pop("cwd", ROOT), **kw)
+    return r
+
+
+# --- ingest: expected.py -------------------------------------------------------------------
+
+CITE = re.compile(
+    r"expected\.py\s+(?P<args>.+?)\s*(?:\n\s*//\s*)?→\s*(?:records=(?P<rec>\d+)\s+accepted=(?P<acc>\d+)\s+)?total_pence=(?P<tot>-?\d+)"
+)
+
+
+def resolve(path):
+    """A cited path: `$L/x` is spend/original_layouts/x; `…/x` or `.../x` and bare
+    relative paths are looked up under spend/original_layouts, spend and the data root."""
+    if path.startswith("$L/"):
+        return os.path.join(SHARED, "spend/original_layouts", path[3:])
+    rest = re.sub(r"^(\.\.\.|…)/", "", path)
+    rest = re.sub(r"^(shared/data/)?", "", rest)
+    for base in ("spend/original_layouts", "spend", ""):
+        p = os.path.join(SHARED, base, re.sub(r"^spend/", "", rest) if base else rest)
+        if os.path.exists(p):
+            return p
+    return None
+
+
+def citations():
+    files = [
+        "crates/ingest/tests/real_spend.rs",
+        "crates/ingest/tests/workbooks.rs",
+        "crates/cli/tests/readme.rs",
+    ]
+    for rel in files:
+        text = open(os.path.join(ROOT, rel), encoding="utf-8").read()
+        for m in CITE.finditer(text):
+            args = shlex.split(m.group("args"))
+            yield rel, args, m
+
+
+WORKBOOKS = {
+    "odileeds_manchester_2022-05_first200.csv": [
+        "crates/ingest/tests/fixtures/manchester_2022-05_first200.xlsx",
+        "crates/ingest/tests/fixtures/manchester_2022-05_first200.ods",
+    ]
+}
+
+
+def product_ingest(path):
+    r = run([BIN, "ingest", "--json", path])
+    if r.returncode not in (0, 1):
+        return None, r.stderr.strip()
+    reports = json.loads(r.stdout)
+    rows = sum(x["rows_read"] for x in reports)
+    acc = sum(x["accepted"] for x in reports)
+    tot = sum(x["total"] for x in reports)
+    return (rows, acc, tot), None
+
+
+def check_ingest():
+    script = "crates/ingest/tests/expected.py"
+    n = 0
+    for rel, args, m in citations():
+        n += 1
+        path = resolve(args[0])
+        case = f"{os.path.relpath(path, SHARED) if path else args[0]} ({rel})"
+        if path is None:
+            fail(script, case, "cited file not found")
+            continue
+        r = run(["python3", os.path.join(ROOT, script), path, *args[1:3]])
+        got = re.search(r"records=(\d+) accepted=(\d+) total_pence=(-?\d+)", r.stdout)
+        if r.returncode != 0 or not got:
+            fail(script, case, f"did not run: {r.stderr.strip()[-300:]}")
+            continue
+        rec, acc, tot = (int(x) for x in got.groups())
+        cited_ok = int(m.group("tot")) == tot and (
+            m.group("rec") is None or (int(m.group("rec")), int(m.group("acc"))) == (rec, acc)
+        )
+        if not cited_ok:
+            fail(script, case, f"script gives records={rec} accepted={acc} total_pence={tot}, the test cites {m.group(0)!r}")
+            continue
+        prod, err = product_ingest(path)
+        if prod is None:
+            fail(script, case, f"anchornet ingest failed: {err[-300:]}")
+            continue
+        # The product reads a file's rows as the script does; rows the product skips (a
+        # totals row) are not accepted by the script either.
+        if prod[1:] != (acc, tot) or (m.group("rec") and prod[0] != rec):
+            fail(script, case, f"script records={rec} accepted={acc} total_pence={tot}; anchornet rows={prod[0]} accepted={prod[1]} total={prod[2]}")
+            continue
+        # The same rows written into workbooks (tests/workbooks.rs) read the same.
+        for extra in WORKBOOKS.get(os.path.basename(path), []):
+            wb, err = product_ingest(os.path.join(ROOT, extra))
+            if wb is None or wb != prod:
+                fail(script, case, f"anchornet ingest {extra}: {wb or err}, not {prod}")
+                break
+        else:
+            ok(script, case, f"records={rec} accepted={acc} total_pence={tot} = anchornet ingest")
+    if n == 0:
+        fail(script, "(citations)", "no citation found in the tests")
+
+
+# --- geo: salford_crosscheck.py ------------------------------------------------------------
+
+GM = {f"E080000{i:02d}" for i in range(1, 11)}
+
+
+def check_salford():
+    script = "crates/geo/tests/salford_crosscheck.py"
+    r = run(["python3", os.path.join(ROOT, script), SHARED])
+    m1 = re.search(r"rows (\d+) resolved (\d+) invalid (\d+) unknown (\d+)", r.stdout)
+    m2 = re.search(r"total pence (\d+) salford pence (\d+) gm pence (\d+)", r.stdout)
+    if r.returncode != 0 or not (m1 and m2):
+        fail(script, "salford register", f"did not run: {r.stderr.strip()[-300:]}")
+        return
+    want = tuple(int(x) for x in m1.groups() + m2.groups())
+    reg = os.path.join(SHARED, "procurement/salford_contracts_register_2022.csv")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "annotated.csv")
+        p = run([BIN, "geo", "bulk", reg, "--column", "Supplier Postcode", "--out", out])
+        if p.returncode != 0:
+            fail(script, "salford register", f"anchornet geo bulk failed: {p.stderr.strip()[-300:]}")
+            return
+        rows = list(csv.DictReader(open(out, encoding="utf-8-sig")))
+    pence = lambda v: 0 if v.strip() in ("", "-") else int(Decimal(v.strip()) * 100)
+    status = [r["geo_status"] for r in rows]
+    total = sum(pence(r["Annual Value"]) for r in rows)
+    salford = sum(pence(r["Annual Value"]) for r in rows if r["geo_lad"] == "E08000006")
+    gm = sum(pence(r["Annual Value"]) for r in rows if r["geo_lad"] in GM)
+    got = (
+        len(rows),
+        sum(s in ("live", "terminated") for s in status),
+        status.count("invalid"),
+        status.count("unknown"),
+        total,
+        salford,
+        gm,
+    )
+    if got != want:
+        fail(script, "salford register", f"script {want}, anchornet geo bulk {got}")
+    else:
+        ok(script, "salford register", "rows {} resolved {} invalid {} unknown {}; pence total {} salford {} gm {} = anchornet geo bulk".format(*want))
+
+
+# --- bench: b1_stdlib.py -------------------------------------------------------------------
+
+
+def same_b1(a, b):
+    a, b = a.strip().splitlines(), b.strip().splitlines()
+    if len(a) != len(b):
+        return False
+    for x, y in zip(a, b):
+        (xi, xs), (yi, ys) = x.rsplit(",", 1), y.rsplit(",", 1)
+        if xi != yi or abs(float(xs) - float(ys)) > 1e-9:
+            return False
+    return True
+
+
+def check_b1():
+    script = "bench/b1_stdlib.py"
+    fx = os.path.join(ROOT, "crates/bench/tests/fixtures")
+    r = run(["python3", os.path.join(ROOT, script), fx])
+    if r.returncode != 0:
+        fail(script, "bench fixtures", f"did not run: {r.stderr.strip()[-300:]}")
+        return
+    want = open(os.path.join(fx, "expected_b1.out"), encoding="utf-8").read()
+    prod = run([B1, fx])
+    if prod.returncode != 0:
+        fail(script, "bench fixtures", f"b1 failed: {prod.stderr.strip()[-300:]}")
+    elif not same_b1(r.stdout, want):
+        fail(script, "bench fixtures", "script output differs from expected_b1.out")
+    elif not same_b1(r.stdout, prod.stdout):
+        fail(script, "bench fixtures", "script output differs from the b1 binary's")
+    else:
+        n = len(r.stdout.strip().splitlines())
+        ok(script, "bench fixtures", f"{n} groups = expected_b1.out = b1 binary")
+
+
+# --- network golden: expected.py -----------------------------------------------------------
+
+
+def check_golden():
+    script = "crates/network/tests/fixtures/golden/expected.py"
+    here = os.path.join(ROOT, os.path.dirname(script))
+    committed = os.path.join(here, "expected.json")
+    with tempfile.TemporaryDirectory() as tmp:
+        keep = os.path.join(tmp, "expected.json")
+        shutil.copyfile(committed, keep)
+        try:
+            r = run(["python3", os.path.join(ROOT, script)], env={**os.environ, "ANCHORNET_SHARED_DATA": SHARED})
+            same = open(committed, "rb").read() == open(keep, "rb").read()
+        finally:
+            shutil.copyfile(keep, committed)
+    if r.returncode != 0:
+        fail(script, "golden network", f"did not run: {r.stderr.strip()[-300:]}")
+    elif not same:
+        fail(script, "golden network", "recomputed expected.json differs from the committed one")
+    else:
+        ok(script, "golden network", "reproduces expected.json, which the golden test compares with the product")
+
+
+for f in (BIN, B1):
+    if not os.path.exists(f):
+        sys.exit(f"{f} not built: run `cargo test --workspace` (or cargo build) first")
+check_ingest()
+check_salford()
+check_b1()
+check_golden()
+if failures:
+    print(f"{len(failures)} independent check(s) failed: {', '.join(failures)}")
+    sys.exit(1)
+print("all independent checks agree")
