@@ -339,6 +339,24 @@ fn form_of(lx: &[Lex], qualifier: &mut Vec<String>) -> FormParse {
             }
             Lex::Close => in_group = false,
             Lex::Split => split_next = !ws.is_empty(),
+            // A vendor record marked as retired (`DO NOT USE - …`): the name follows.
+            Lex::Dash
+                if !ws.is_empty()
+                    && words::leading_noise(
+                        &ws.iter().map(|w| w.s.clone()).collect::<Vec<_>>(),
+                    ) == ws.len() =>
+            {
+                ws.clear();
+            }
+            // A dash inside a registered name: the part after it ends in a legal form
+            // (`My Life - My Choice Ltd`), which a payment purpose never does.
+            Lex::Dash
+                if !ws.is_empty()
+                    && !ws.iter().any(|w| words::legal_word(&w.s).is_some())
+                    && legal_after(&lx[i + 1..]) =>
+            {
+                split_next = true;
+            }
             Lex::Dash | Lex::CareOf | Lex::Star | Lex::TradingAs => {
                 if !ws.is_empty() {
                     rest_from = Some(i);
@@ -390,7 +408,14 @@ fn form_of(lx: &[Lex], qualifier: &mut Vec<String>) -> FormParse {
     // 3. Leading noise.
     let lead = words::leading_noise(&ws.iter().map(|w| w.s.clone()).collect::<Vec<_>>());
     ws.drain(..lead.min(ws.len()));
-    let words_for_public: Vec<String> = ws.iter().map(|w| w.s.clone()).collect();
+    // A trailing bracket is a purpose or account of the body, not part of its name
+    // (`London Borough of X (Pensions)`), for recognising councils.
+    let last_group = ws.last().map_or(0, |w| w.group);
+    let words_for_public: Vec<String> = ws
+        .iter()
+        .filter(|w| last_group == 0 || w.group != last_group)
+        .map(|w| w.s.clone())
+        .collect();
     let mut hints = 0u16;
     if ws.first().is_some_and(|w| words::is_title(&w.s)) && ws.len() >= 2 {
         hints |= hint::PERSON;
@@ -629,6 +654,19 @@ fn form_of(lx: &[Lex], qualifier: &mut Vec<String>) -> FormParse {
     }
 }
 
+/// The words up to the next separator (dash, `c/o`, `*`, `T/A`) end in a legal form.
+fn legal_after(lx: &[Lex]) -> bool {
+    let part: Vec<&str> = lx
+        .iter()
+        .take_while(|l| !matches!(l, Lex::Dash | Lex::CareOf | Lex::Star | Lex::TradingAs))
+        .filter_map(|l| match l {
+            Lex::Word(w) => Some(w.as_str()),
+            _ => None,
+        })
+        .collect();
+    part.len() >= 2 && part.last().is_some_and(|w| words::legal_word(w).is_some())
+}
+
 fn is_legal_token(w: &W) -> bool {
     words::legal_word(&w.s).is_some()
 }
@@ -810,6 +848,10 @@ mod tests {
             assert_eq!(key(n), "pennant", "{n}");
         }
         assert_eq!(parse("Pennant Limits").main.lf, None);
+        // A retired vendor record's marker goes; a dash before a legal form is in the name.
+        assert_eq!(key("DO NOT USE - PENNANT STORES"), "pennant store");
+        assert_eq!(key("Open Door - Open Mind Ltd"), "open door open mind");
+        assert_eq!(key("Pennant Ltd - Stores Account Ltd"), "pennant");
     }
 
     #[test]

@@ -446,11 +446,13 @@ pub fn is_processor(w: &str) -> bool {
     )
 }
 
-/// Words opening a name that are about the payment, not the payee (`ALT PAYEE …`).
+/// Words opening a name that are about the payment or the vendor record, not the payee
+/// (`ALT PAYEE …`; `DO NOT USE …`, `DNU …`, how finance systems mark a retired record).
 pub fn leading_noise(words: &[String]) -> usize {
     match words {
+        [a, b, c, ..] if a == "do" && b == "not" && c == "use" => 3,
         [a, b, ..] if a == "alt" && b == "payee" => 2,
-        [a, ..] if a == "payee" => 1,
+        [a, ..] if a == "payee" || a == "dnu" => 1,
         _ => 0,
     }
 }
