@@ -128,6 +128,22 @@ pub fn score(gold: &[Gold], pred: &HashMap<String, String>) -> Scores {
     }
 }
 
+/// Assert scores at or above floors: pairwise P, R, F1, then B-cubed P, R, F1.
+pub fn floors(s: &Scores, f: [f64; 6]) {
+    let got = [s.p, s.r, s.f1, s.b3_p, s.b3_r, s.b3_f1];
+    let what = [
+        "pairwise P",
+        "pairwise R",
+        "pairwise F1",
+        "B-cubed P",
+        "B-cubed R",
+        "B-cubed F1",
+    ];
+    for i in 0..6 {
+        assert!(got[i] >= f[i], "{} {:.4} < floor {}", what[i], got[i], f[i]);
+    }
+}
+
 /// name → entity id of a resolution.
 pub fn clusters(res: &Resolution) -> HashMap<String, String> {
     res.names
