@@ -551,6 +551,15 @@ fn form_of(lx: &[Lex], qualifier: &mut Vec<String>) -> FormParse {
     // Trust`, cut short at the end (`NHS FOUNDATI`). Like a legal form, a complete one ends
     // the registered name and what follows is a department or account (`… NHS Foundation
     // Trust Estates Department`).
+    // `… Hospitals NHS Trust` cut inside `NHS` (`… HOSPITALS N`).
+    if ws.len() >= 3
+        && matches!(ws[ws.len() - 1].s.as_str(), "n" | "nh")
+        && matches!(ws[ws.len() - 2].s.as_str(), "hospital" | "hospitals")
+    {
+        ws.pop();
+        lf = lf.or(Some(LegalForm::Nhs));
+        hints |= hint::HOSPITAL | hint::NHS;
+    }
     let mut p = 1;
     while p < ws.len() {
         let run = ws[p..]
@@ -866,6 +875,8 @@ mod tests {
             "NORFOLK AND NORWICH HOSPITALS NHS TRU",
             "Norfolk and Norwich Hospitals Foundation Trust",
             "NORFOLK AND NORWICH HOSPITALS FNDTN T",
+            "NORFOLK AND NORWICH HOSPITALS NHS F",
+            "NORFOLK AND NORWICH HOSPITALS N",
             // A department after the trust's name.
             "Norfolk and Norwich Hospitals NHS Foundation Trust Pharmacy Dept",
             "Norfolk and Norwich Hospitals NHS Trust - Estates",

@@ -240,6 +240,7 @@ pub fn detect_council(words: &[&str]) -> Option<(String, usize)> {
         }) {
             return None;
         }
+        let place = places().aliases.get(&place).cloned().unwrap_or(place);
         return Some((place, used + k + i));
     }
     None
@@ -290,6 +291,11 @@ mod tests {
             ("LONDON BOROUGH HACKNEY", "hackney"),
             ("Hackney London Borough Council", "hackney"),
             ("Hackney LBC", "hackney"),
+            // Short forms councils go by.
+            ("Hull City Council", "kingston upon hull"),
+            ("Kingston upon Hull City Council", "kingston upon hull"),
+            ("Stoke City Council", "stoke trent"),
+            ("Stoke-on-Trent City Council", "stoke trent"),
             // `with` in a place's name is written `&` too (ONS: Blackburn with Darwen).
             ("Blackburn with Darwen Borough Council", "blackburn darwen"),
             ("BLACKBURN & DARWEN BC", "blackburn darwen"),

@@ -891,9 +891,9 @@ pub fn is_nhs_form_word(w: &str) -> bool {
     matches!(w, "nhs" | "ft" | "nhsft" | "nhst") || is_foundation_word(w) || is_trust_word(w)
 }
 
-/// `Foundation` whole, cut short (`Fo`, `Foundati`) or without its vowels (`Fdn`, `Fndtn`).
+/// `Foundation` whole, cut short (`F`, `Foundati`) or without its vowels (`Fdn`, `Fndtn`).
 pub fn is_foundation_word(w: &str) -> bool {
-    shortened(w, "foundation", 2)
+    shortened(w, "foundation", 1)
 }
 
 /// `Trust` whole, cut short (`T`, `Tru`) or without its vowel (`Tst`, `Trst`).
@@ -925,6 +925,9 @@ pub struct Places {
     pub authorities: FxHashSet<String>,
     /// Single words that name a place (`leeds`, `castleford`).
     pub words: FxHashSet<String>,
+    /// Short forms councils go by, to the official name's key (`hull` → `kingston upon
+    /// hull`).
+    pub aliases: rustc_hash::FxHashMap<String, String>,
 }
 
 /// Towns and cities that are not local authority names but appear as branch suffixes.
@@ -1162,11 +1165,19 @@ pub fn places() -> &'static Places {
     P.get_or_init(|| {
         let mut authorities = FxHashSet::default();
         let mut words = FxHashSet::default();
+        let mut aliases = rustc_hash::FxHashMap::default();
         for line in include_str!("../data/local_authorities.txt").lines() {
             let l = line.trim();
             if l.is_empty() || l.starts_with('#') {
                 continue;
             }
+            let l = match l.split_once(" = ") {
+                Some((short, official)) => {
+                    aliases.insert(place_key(short), place_key(official));
+                    short
+                }
+                None => l,
+            };
             let k = place_key(l);
             if !k.contains(' ') && !NOT_PLACE_WORDS.contains(&k.as_str()) {
                 words.insert(k.clone());
@@ -1176,7 +1187,11 @@ pub fn places() -> &'static Places {
         for t in TOWNS.iter().chain(REGIONS) {
             words.insert((*t).to_string());
         }
-        Places { authorities, words }
+        Places {
+            authorities,
+            words,
+            aliases,
+        }
     })
 }
 
@@ -1219,6 +1234,7 @@ mod tests {
         assert!(p.authorities.contains("bradford"));
         assert!(p.authorities.contains("kingston upon hull"));
         assert!(p.authorities.contains("north yorkshire"));
+        assert_eq!(p.aliases["hull"], "kingston upon hull");
         assert!(is_place_word("salford"));
         assert!(is_place_word("castleford"));
         assert!(!is_place_word("reading"));
