@@ -235,9 +235,15 @@ fn fuzzy(v: &Vocab, x: u32, y: u32, x_last: bool, y_last: bool) -> f32 {
         {
             return 0.85;
         }
-        if s_last && s.len() >= 2 {
-            // A name cut at a field width: `Hospita`, `Servic`, `Infrastr`.
-            return if s.len() >= 4 { 0.85 } else { 0.6 };
+        if s_last {
+            // A name cut at a field width: `Hospita`, `Servic`, `Infrastr`, down to one
+            // letter (`… Morecambe B`; a one-letter last word counts as cut only in a name
+            // cut at a publisher's field width, see `align`).
+            return match s.len() {
+                1 => 0.5,
+                2 | 3 => 0.6,
+                _ => 0.85,
+            };
         }
         // A compound is not an abbreviation: `River` / `Riverview`, `Land` / `Landform`
         // (the rest is a word of its own).
@@ -555,13 +561,24 @@ pub fn compare_forms(v: &Vocab, a: &FRec, b: &FRec, ctx: Context) -> Judgement {
     // bodies; the universities are higher education corporations or chartered bodies).
     let has = |f: &FRec, x: &str| f.toks.iter().any(|&t| &*v.text[t as usize] == x);
     let hospital = |f: &FRec| {
-        f.lf == Some(LegalForm::Nhs)
-            || has(f, "nhs")
-            || has(f, "hospital")
+        has(f, "hospital")
             || f.dropped
                 .is_some_and(|d| &*v.text[d as usize] == "hospital")
+            || (f.truncated
+                && f.toks.last().is_some_and(|&t| {
+                    let x = &*v.text[t as usize];
+                    x.len() >= 2 && "hospital".starts_with(x)
+                }))
     };
-    if has(a, "university") && has(b, "university") && hospital(a) != hospital(b) {
+    let health = |f: &FRec| f.lf == Some(LegalForm::Nhs) || has(f, "nhs") || hospital(f);
+    let (ha, hb) = (health(a), health(b));
+    // (Unless the other name was cut at a field width, which may have taken the form away:
+    // `… Partnership University` is the start of `… Partnership University NHS FT`.)
+    if has(a, "university")
+        && has(b, "university")
+        && ha != hb
+        && !(if ha { b.truncated } else { a.truncated })
+    {
         return Judgement::new(Verdict::Conflict(Strength::Hard), Reason::OrganisationWord);
     }
     let la = leftover(&al.a, n);
@@ -679,9 +696,13 @@ pub fn compare_forms(v: &Vocab, a: &FRec, b: &FRec, ctx: Context) -> Judgement {
         let mut tail: Vec<usize> = ll.tail.clone();
         // The short name dropped an optional word that the long one keeps:
         // `Royal Devon Hospital` vs `… Hospital Charity`.
+        // (Or a name cut at a field width inside that word: `… Teaching Hos`.)
         let mut dropped_found = false;
         if let (Some(d), Some(&t0)) = (s.dropped, tail.first()) {
-            if l.toks[t0] == d {
+            let x = &*v.text[l.toks[t0] as usize];
+            let cut =
+                l.truncated && tail.len() == 1 && x.len() >= 2 && v.text[d as usize].starts_with(x);
+            if l.toks[t0] == d || cut {
                 tail.remove(0);
                 dropped_found = true;
             }
@@ -762,7 +783,9 @@ pub fn compare_forms(v: &Vocab, a: &FRec, b: &FRec, ctx: Context) -> Judgement {
             s.toks.len() == 1 && (w(s.toks[0]) < 7.5 || v.text[s.toks[0] as usize].len() < 4);
         // (Nor is a shorter name an NHS trust's with words missing: `Heart` / `Heart of
         // England NHS FT`.)
-        let nhs_short = (s.lf == Some(LegalForm::Nhs)) != (l.lf == Some(LegalForm::Nhs));
+        // (A name cut at a field width lost its form with its last words.)
+        let nhs_short =
+            (s.lf == Some(LegalForm::Nhs)) != (l.lf == Some(LegalForm::Nhs)) && !s.truncated;
         let weak_short =
             mw < 6.0 || mw_id < 4.5 || !anchored || all_place || single_common || nhs_short;
         if s.lf.is_some() && l.lf.is_some() {
@@ -993,6 +1016,10 @@ mod tests {
         assert!(!links(
             "University of Exeter",
             "University Hospitals of Exeter"
+        ));
+        assert!(conflicts(
+            "University of Exeter",
+            "Exeter University NHS FT"
         ));
         // The trust's charity is not the trust.
         assert!(!links(

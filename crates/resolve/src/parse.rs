@@ -247,6 +247,17 @@ pub fn parse(raw: &str) -> Parsed {
         && !raw.trim_end().ends_with(')')
     {
         main.truncated = true;
+        // Cut inside `NHS`: `… MENTAL HEALTH NH`, `… COMMUNITY SERVICES N`.
+        if main.toks.len() >= 3
+            && main
+                .toks
+                .last()
+                .is_some_and(|t| matches!(&*t.s, "n" | "nh"))
+        {
+            main.toks.pop();
+            main.lf = Some(LegalForm::Nhs);
+            hints |= hint::HOSPITAL | hint::NHS;
+        }
     }
     Parsed {
         main,

@@ -166,3 +166,93 @@ fn every_ons_district_by_its_usual_names() {
     let slices: Vec<&[&str]> = refs.iter().map(Vec::as_slice).collect();
     check(&slices);
 }
+
+/// Every NHS trust of NHS Digital's Estates Returns (ERIC 2016-17, one row per trust, the
+/// official names), written the ways ledgers write them: the full name in capitals and in
+/// title case, `NHS FT` / `NHS Trust`, a department after the name, and the name cut at 35
+/// characters (as Trafford, Bradford and Salford cut names; a cut that is the start of two
+/// trusts' names is left out, since it names neither). Each trust's forms are one entity
+/// and no two trusts share one.
+#[test]
+fn every_nhs_trust_by_its_usual_names() {
+    let path = common::shared().join("estates/nhs_eric_trust_2013-14_to_2016-17/ERIC-2016-17.csv");
+    let text = std::fs::read_to_string(&path).expect("ERIC 2016-17");
+    let mut names: Vec<String> = text
+        .lines()
+        .skip(2)
+        .filter_map(|l| l.split('$').nth(1))
+        .map(|n| n.trim().to_string())
+        .filter(|n| n.ends_with(" NHS TRUST") || n.ends_with(" NHS FOUNDATION TRUST"))
+        .collect();
+    names.sort();
+    names.dedup();
+    assert!(names.len() >= 200, "{} trusts", names.len());
+    let title = |s: &str| {
+        s.split(' ')
+            .map(|w| {
+                let mut c = w.chars();
+                match c.next() {
+                    Some(f) => f.to_string() + &c.as_str().to_lowercase(),
+                    None => String::new(),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+            .replace(" Nhs ", " NHS ")
+    };
+    let cut = |s: &str| {
+        s.chars()
+            .take(35)
+            .collect::<String>()
+            .trim_end()
+            .to_string()
+    };
+    let mut groups: Vec<Vec<String>> = Vec::new();
+    for n in &names {
+        let ft = n.ends_with(" NHS FOUNDATION TRUST");
+        let base = n
+            .trim_end_matches(" NHS FOUNDATION TRUST")
+            .trim_end_matches(" NHS TRUST");
+        let mut g = vec![
+            n.clone(),
+            title(n),
+            if ft {
+                format!("{} NHS FT", title(base))
+            } else {
+                format!("{} NHS Trust", title(base))
+            },
+            format!("{} - Pharmacy Department", title(n)),
+        ];
+        let c = cut(n);
+        let ambiguous = names.iter().filter(|m| m.starts_with(&c)).count() > 1;
+        // (A cut that leaves only place names, `SOUTH STAFFORDSHIRE AND SHROPSHIRE`, names
+        // no body in particular: left out too.)
+        let places_only = c.split_whitespace().all(|w| {
+            w == "AND"
+                || w == "SOUTH"
+                || w == "NORTH"
+                || w == "EAST"
+                || w == "WEST"
+                || w.ends_with("SHIRE")
+        });
+        // (Nor a cut that falls between two words: once the ledger trims the space, the
+        // name is not visibly cut and reads as a shorter name.)
+        let between_words = n.chars().nth(35) == Some(' ') || n.chars().nth(34) == Some(' ');
+        if n.chars().count() > 35
+            && !ambiguous
+            && !places_only
+            && !between_words
+            && !c.ends_with(" NHS")
+        {
+            g.push(c);
+        }
+        g.dedup();
+        groups.push(g);
+    }
+    let refs: Vec<Vec<&str>> = groups
+        .iter()
+        .map(|g| g.iter().map(String::as_str).collect())
+        .collect();
+    let slices: Vec<&[&str]> = refs.iter().map(Vec::as_slice).collect();
+    check(&slices);
+}
