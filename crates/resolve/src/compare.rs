@@ -200,6 +200,15 @@ fn fuzzy(v: &Vocab, x: u32, y: u32, x_last: bool, y_last: bool) -> f32 {
     if s.is_empty() || s[0] != l[0] {
         return 0.0;
     }
+    // Two places are two places, however alike (`Hart` / `Hartlepool`, `Brent` /
+    // `Brentwood`: ONS districts of their own).
+    let place = |id: u32| {
+        v.class[id as usize] & crate::model::C_PLACE != 0
+            || words::places().authorities.contains(&*v.text[id as usize])
+    };
+    if place(x) && place(y) {
+        return 0.0;
+    }
     let s_word = std::str::from_utf8(s).unwrap_or("");
     if words::is_function_word(s_word) && !s_last {
         return 0.0;
