@@ -837,7 +837,6 @@ pub fn canonical_word(w: &str) -> &str {
         "ctr" | "cntr" => "centre",
         "cttee" => "committee",
         "centres" | "centers" => "centre",
-        "hscp" => "hscp",
         _ => w,
     }
 }
