@@ -289,9 +289,10 @@ fn fuzzy(v: &Vocab, x: u32, y: u32, x_last: bool, y_last: bool) -> f32 {
             return if d == 1 { 0.85 } else { 0.75 };
         }
     }
-    // Contractions: `infras'ture` = `infras…ture`.
+    // Contractions: `infras'ture` = `infras…ture` (at least four letters kept before the
+    // gap: `Bar…ton` is not `Barrington`).
     if s.len() >= 5 && l.len() >= s.len() + 2 {
-        for k in 3..s.len() - 1 {
+        for k in 4..s.len() - 1 {
             if l.starts_with(&s[..k]) && l.ends_with(&s[k..]) {
                 return 0.8;
             }
