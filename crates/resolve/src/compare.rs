@@ -206,7 +206,8 @@ fn fuzzy(v: &Vocab, x: u32, y: u32, x_last: bool, y_last: bool) -> f32 {
         v.class[id as usize] & crate::model::C_PLACE != 0
             || words::places().authorities.contains(&*v.text[id as usize])
     };
-    if place(x) && place(y) {
+    // (A plural is the same place: `Pennine` / `Pennines`.)
+    if place(x) && place(y) && !(l.len() == s.len() + 1 && l.ends_with(b"s")) {
         return 0.0;
     }
     let s_word = std::str::from_utf8(s).unwrap_or("");

@@ -359,15 +359,6 @@ fn form_of(lx: &[Lex], qualifier: &mut Vec<String>) -> FormParse {
             {
                 ws.clear();
             }
-            // A dash inside a registered name: the part after it ends in a legal form
-            // (`My Life - My Choice Ltd`), which a payment purpose never does.
-            Lex::Dash
-                if !ws.is_empty()
-                    && !ws.iter().any(|w| words::legal_word(&w.s).is_some())
-                    && legal_after(&lx[i + 1..]) =>
-            {
-                split_next = true;
-            }
             Lex::Dash | Lex::CareOf | Lex::Star | Lex::TradingAs => {
                 if !ws.is_empty() {
                     rest_from = Some(i);
@@ -674,19 +665,6 @@ fn form_of(lx: &[Lex], qualifier: &mut Vec<String>) -> FormParse {
     }
 }
 
-/// The words up to the next separator (dash, `c/o`, `*`, `T/A`) end in a legal form.
-fn legal_after(lx: &[Lex]) -> bool {
-    let part: Vec<&str> = lx
-        .iter()
-        .take_while(|l| !matches!(l, Lex::Dash | Lex::CareOf | Lex::Star | Lex::TradingAs))
-        .filter_map(|l| match l {
-            Lex::Word(w) => Some(w.as_str()),
-            _ => None,
-        })
-        .collect();
-    part.len() >= 2 && part.last().is_some_and(|w| words::legal_word(w).is_some())
-}
-
 fn is_legal_token(w: &W) -> bool {
     words::legal_word(&w.s).is_some()
 }
@@ -870,7 +848,6 @@ mod tests {
         assert_eq!(parse("Pennant Limits").main.lf, None);
         // A retired vendor record's marker goes; a dash before a legal form is in the name.
         assert_eq!(key("DO NOT USE - PENNANT STORES"), "pennant store");
-        assert_eq!(key("Open Door - Open Mind Ltd"), "open door open mind");
         assert_eq!(key("Pennant Ltd - Stores Account Ltd"), "pennant");
     }
 

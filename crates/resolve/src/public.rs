@@ -243,6 +243,20 @@ pub fn detect_council(words: &[&str]) -> Option<(String, usize)> {
         let place = places().aliases.get(&place).cloned().unwrap_or(place);
         return Some((place, used + k + i));
     }
+    // `Royal Borough of Kensington & Chels`: after a council's prefix, a place name cut at
+    // a field width, when it is the start of exactly one authority's name (its last word
+    // cut after three letters or more).
+    if prefix && !w.is_empty() && w.last().is_some_and(|x| x.len() >= 3) {
+        let start = place_key(&w.join(" "));
+        let mut found = places()
+            .authorities
+            .iter()
+            .filter(|a| a.len() > start.len() && a.starts_with(&start));
+        if let (Some(a), None) = (found.next(), found.next()) {
+            let a = places().aliases.get(a).unwrap_or(a).clone();
+            return Some((a, used + w.len()));
+        }
+    }
     None
 }
 
@@ -304,6 +318,9 @@ mod tests {
             ("Norfolk County Concil", "norfolk"),
             ("WIRRAL METROPLITAN BOROUGH COUNCIL", "wirral"),
             ("Wirral Metropolitan Borugh Council", "wirral"),
+            // A place cut at a field width after a council's prefix.
+            ("ROYAL BOROUGH OF KENSINGTON & CHELS", "kensington chelsea"),
+            ("LONDON BOROUGH OF TOWER HAM", "tower hamlets"),
         ] {
             assert_eq!(la(s).as_deref(), Some(p), "{s}");
         }
@@ -318,6 +335,8 @@ mod tests {
             "Walsall City College",
             "Hackney London",
             "County Durham Sports Club",
+            // (The start of two authorities' names is neither.)
+            "City of Newcastle",
         ] {
             assert_eq!(la(s), None, "{s}");
         }

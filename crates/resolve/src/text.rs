@@ -245,11 +245,9 @@ pub fn lex(s: &str) -> Vec<Lex> {
                 i += 1;
             }
             b'-' => {
-                // A dash spaced on both sides starts a purpose (`X - Rent`); touching a word
-                // on one side it is a hyphen typed with a stray space (`X -Y`, `X- Y`).
                 let space_before = i == 0 || b[i - 1] == b' ';
                 let space_after = i + 1 >= n || b[i + 1] == b' ';
-                if space_before && space_after {
+                if space_before || space_after {
                     out.push(Lex::Dash);
                 } else {
                     out.push(Lex::Split);
