@@ -206,8 +206,9 @@ fn fuzzy(v: &Vocab, x: u32, y: u32, x_last: bool, y_last: bool) -> f32 {
         v.class[id as usize] & crate::model::C_PLACE != 0
             || words::places().authorities.contains(&*v.text[id as usize])
     };
-    // (A plural is the same place: `Pennine` / `Pennines`.)
-    if place(x) && place(y) && !(l.len() == s.len() + 1 && l.ends_with(b"s")) {
+    // (A plural is the same place: `Pennine` / `Pennines`; and a name cut at a field width
+    // may end in the start of a place's name: `Great York…`.)
+    if place(x) && place(y) && !s_last && !(l.len() == s.len() + 1 && l.ends_with(b"s")) {
         return 0.0;
     }
     let s_word = std::str::from_utf8(s).unwrap_or("");

@@ -108,9 +108,8 @@ fn marker(w: &str) -> Option<bool> {
         "council" | "mbc" | "mdc" | "bc" | "dc" | "cc" | "mb" | "md" | "lbc" | "cbc" | "ccc"
         | "rbc" => Some(true),
         "metropolitan" | "met" | "metro" | "borough" | "district" | "county" | "city" | "m"
-        | "b" | "d" | "c" | "royal" | "unitary" | "authority" | "london" | "lb" | "rb" => {
-            Some(false)
-        }
+        | "b" | "d" | "c" | "royal" | "unitary" | "authority" | "london" | "lb" | "rb" | "bor"
+        | "boro" => Some(false),
         // Cut at a field width (`Counc`), or one slip of the keyboard in a long word
         // (`Concil`, `Conty`, `Metroplitan`, `Borugh`).
         _ if w.len() >= 4 && "council".starts_with(w) => Some(true),
@@ -302,6 +301,7 @@ mod tests {
             ("London Borough of Hackney", "hackney"),
             ("LB of Hackney", "hackney"),
             ("LB Hackney", "hackney"),
+            ("ROYAL BOR OF KINGSTON UPON THAMES", "kingston upon thames"),
             ("LONDON BOROUGH HACKNEY", "hackney"),
             ("Hackney London Borough Council", "hackney"),
             ("Hackney LBC", "hackney"),
