@@ -69,7 +69,7 @@ fn silver_set_pairwise_and_bcubed() {
         s.b3_f1,
     );
     // Floors a little under the scores measured after issue 16 (docs/resolve.md, Quality):
-    // pairwise P 0.9541 R 0.7495 F1 0.8395, B-cubed P 0.9878 R 0.9018 F1 0.9429. Silver
+    // pairwise P 0.9524 R 0.7480 F1 0.8379, B-cubed P 0.9872 R 0.9011 F1 0.9422. Silver
     // precision is a lower bound (one company under two vendor records counts as two
     // entities); recall is capped by renames and academy trusts whose schools share one
     // number, which names cannot show.
