@@ -752,9 +752,13 @@ pub fn compare_forms(v: &Vocab, a: &FRec, b: &FRec, ctx: Context) -> Judgement {
             || tail
                 .iter()
                 .all(|&i| l.flags[i] & crate::parse::F_BRACKET != 0);
+        // (A police authority, before 2012, governed a force and was not it: Police Reform
+        // and Social Responsibility Act 2011.)
         let org = tail[org_from..].iter().any(|&i| {
             let c = class(i);
-            c & C_ORG != 0 || (c & C_CHARITY != 0 && ctx.public_like)
+            c & C_ORG != 0
+                || (c & C_CHARITY != 0 && ctx.public_like)
+                || (text(i) == "authority" && i > 0 && text(i - 1) == "police")
         });
         let strong_org = tail[org_from..].iter().any(|&i| {
             (words::is_new_body_word(text(i)) && !words::is_charity_word(text(i)))

@@ -758,6 +758,14 @@ fn finish(ws: Vec<W>, _qualifier: &mut Vec<String>) -> Form {
         toks.push(Tok::new(&s, w.f | carry));
         carry = 0;
     }
+    // A fire and rescue authority runs the fire and rescue service of its area (Fire and
+    // Rescue Services Act 2004): `… Fire and Rescue Service` = `… Fire and Rescue
+    // Authority` = `… Fire and Rescue`.
+    if let Some(p) = toks.windows(3).position(|t| {
+        &*t[0].s == "fire" && &*t[1].s == "rescue" && matches!(&*t[2].s, "service" | "authority")
+    }) {
+        toks.remove(p + 2);
+    }
     // `Citizens Advice Bureau` is now `Citizens Advice`.
     if let Some(p) = toks
         .windows(3)

@@ -830,6 +830,10 @@ pub fn canonical_word(w: &str) -> &str {
         "dept" => "department",
         "assn" | "assoc" => "association",
         "hosp" => "hospital",
+        "univ" => "university",
+        // Police forces are named `X Police` or `X Constabulary` (Police Act 1996, Sched. 1
+        // police areas): one force either way.
+        "constabulary" => "police",
         // The county abbreviations of postal addresses (Royal Mail's former county names).
         "yorks" => "yorkshire",
         "lancs" => "lancashire",

@@ -118,6 +118,34 @@ fn nhs_trust_forms_and_namesakes() {
     ]);
 }
 
+#[test]
+fn police_fire_and_universities() {
+    check(&[
+        &[
+            "Lancashire Constabulary",
+            "Lancashire Police",
+            "LANCASHIRE CONSTABULARY",
+        ],
+        &[
+            "Lancashire Fire and Rescue Service",
+            "LANCASHIRE FIRE & RESCUE",
+            "Lancashire Fire & Rescue Service",
+            "Lancashire Fire and Rescue Authority",
+        ],
+        // A police authority (before 2012) governed the force; it was not the force.
+        &["Lancashire Police Authority"],
+        &[
+            "University of Exeter",
+            "Univ of Exeter",
+            "The University of Exeter",
+        ],
+        &[
+            "University Hospitals of Exeter NHS Trust",
+            "Univ Hospitals of Exeter NHS Trust",
+        ],
+    ]);
+}
+
 /// Every local authority district in the ONS names file, written the usual ways: each
 /// council's forms are one entity, and no two councils share one. The forms are those any
 /// council may be called by (`X Council`, `X Borough Council`, `X MBC`, `Council of X`, `X
