@@ -26,7 +26,7 @@ pub enum PublicType {
     Police,
     /// A fire and rescue service.
     Fire,
-    /// HM Revenue & Customs.
+    /// HMRC, the UK's tax and customs authority.
     Hmrc,
     /// A central government department or agency.
     CentralGovernment,

@@ -75,7 +75,7 @@ pub fn form_keys(v: &Vocab, f: &FRec, out: &mut Vec<u64>) {
     }
     let text = |i: usize| &*v.text[f.toks[i] as usize];
     // Rarest two identifying tokens.
-    // (Places count: `University of Leeds` is known by `university` and `leeds` together.)
+    // (Places count: `University of Exeter` is known by `university` and `exeter` together.)
     let mut idx: Vec<usize> = (0..n)
         .filter(|&i| v.class[f.toks[i] as usize] & (C_QUAL & !C_PLACE) == 0 || n == 1)
         .collect();
@@ -210,8 +210,8 @@ pub fn pairs(keys: &[Vec<u64>], expansion: &[u64]) -> Vec<(u32, u32)> {
             exp.dedup();
             ok = exp.len() <= 1;
             if !ok && key & SHORT == 0 {
-                // An ambiguous acronym still helps beside another word (`Capita P and I` /
-                // `Capita Property & Infrastructure`).
+                // An ambiguous acronym still helps beside another word (`Ravensworth P and I` /
+                // `Ravensworth Property & Infrastructure`).
                 big.insert(key);
             }
         }

@@ -5,7 +5,7 @@
 //! cross a soft conflict (two registered names, as after a rename) but not a hard one; an
 //! identifier link crosses both; only a must-link override crosses an identifier conflict;
 //! nothing crosses a cannot-link override. This is what keeps a short name such as
-//! `Capita` from chaining `Capita Resourcing` to `Capita Business Services`: the second
+//! `Ravensworth` from chaining `Ravensworth Resourcing` to `Ravensworth Business Services`: the second
 //! join is refused because the two already conflict.
 
 use crate::compare::{Reason, Strength};
@@ -223,7 +223,7 @@ mod tests {
 
     #[test]
     fn conflicts_stop_chains() {
-        // 0 = Capita, 1 = Capita Resourcing, 2 = Capita Business Services.
+        // 0 = Ravensworth, 1 = Ravensworth Resourcing, 2 = Ravensworth Business Services.
         let links = [link(0, 1, 0.8), link(0, 2, 0.75)];
         let conf = [Conflict {
             a: 1,

@@ -110,10 +110,10 @@ pub fn judge(v: &Vocab, items: &[Item], i: u32, j: u32) -> Pair {
     };
     let main = compare_forms(v, &x.rec.main, &y.rec.main, ctx);
     // A trading name links only to the same words (not to a longer or shorter name), only
-    // when it is distinctive, and only to a name without a legal form: `CAIREACH LTD T/A
-    // CYGNET HEALTH` trades under a brand that `Cygnet Health Care Ltd` is registered as,
+    // when it is distinctive, and only to a name without a legal form: `HOLMEWOOD LTD T/A
+    // BRIARCARE HEALTH` trades under a brand that `Briarcare Health Ltd` is registered as,
     // and the two companies are not one. A registered name in brackets
-    // (`LEXIS NEXIS (REED ELSEVIER UK LTD)`) may link to the registered name.
+    // (`QUILLPOINT (BRAMLEY PUBLISHING UK LTD)`) may link to the registered name.
     let mut best_alias: Option<(f32, u8)> = None;
     for (fa, registered, acronym, fb, power) in [
         (
@@ -136,7 +136,7 @@ pub fn judge(v: &Vocab, items: &[Item], i: u32, j: u32) -> Pair {
             continue;
         };
         // (A trading name with a legal form may link to that registered name when it
-        // extends the payee's own name: `Enabl T/A Enabl Consulting Ltd`.)
+        // extends the payee's own name: `Tarnfield T/A Tarnfield Consulting Ltd`.)
         let own = |own_main: &crate::model::FRec| {
             fa.lf.is_some()
                 && !own_main.toks.is_empty()

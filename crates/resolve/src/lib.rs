@@ -5,8 +5,8 @@
 //! into one entity per real supplier, each with the evidence that made it.
 //!
 //! The same supplier appears as `Schofield & Sons Ltd`, `SCHOFIELD AND SONS LIMITED` and
-//! `Schofield and Sons` in three ledgers; `Amey LG Ltd` and `Amey TPT Ltd` are different
-//! companies; `Kids Planet Day Nur Ltd (Stretford)` is a 35-character truncation. Every
+//! `Schofield and Sons` in three ledgers; `Corbel LG Ltd` and `Corbel TPT Ltd` are different
+//! companies; `Little Acorns Day Nur Ltd (Hale)` is a name cut at 35 characters. Every
 //! metric depends on telling these apart, so every link keeps its reason and confidence,
 //! and people can correct the result.
 //!
@@ -24,7 +24,8 @@
 //!   supplier names; [`block`] picks the pairs worth comparing; [`compare`] judges two
 //!   names' words and [`judge`] adds identifiers, public bodies, trading names and anchors.
 //! * [`cluster`] joins links strongest first and refuses any join across a conflict, so a
-//!   short `Capita` cannot chain `Capita Resourcing` to `Capita Business Services`.
+//!   short `Ravensworth` cannot chain `Ravensworth Resourcing` to `Ravensworth Business
+//!   Services`.
 //! * [`registers`] reads Companies House, the Charity Commission register, OCDS parties and
 //!   anchors' own supplier lists, and their facts attach to entities with their sources;
 //!   [`kind`] decides what kind of body each entity is, with evidence.
@@ -37,13 +38,13 @@
 //! ```
 //! use anchornet_resolve::{Kind, NameInput, Resolver};
 //!
-//! let names = ["Schofield & Sons Ltd", "SCHOFIELD AND SONS LIMITED", "Amey LG Ltd", "Amey TPT Ltd"];
+//! let names = ["Schofield & Sons Ltd", "SCHOFIELD AND SONS LIMITED", "Corbel LG Ltd", "Corbel TPT Ltd"];
 //! let inputs: Vec<NameInput> = names.iter().map(|n| NameInput::new(*n)).collect();
 //! let res = Resolver::default().resolve(&inputs);
 //! let a = res.name("Schofield & Sons Ltd").unwrap();
 //! let b = res.name("SCHOFIELD AND SONS LIMITED").unwrap();
 //! assert_eq!(a.entity, b.entity);
-//! assert_ne!(res.name("Amey LG Ltd").unwrap().entity, res.name("Amey TPT Ltd").unwrap().entity);
+//! assert_ne!(res.name("Corbel LG Ltd").unwrap().entity, res.name("Corbel TPT Ltd").unwrap().entity);
 //! assert_eq!(res.entity_of(a).kind, Kind::Company);
 //! ```
 #![deny(missing_docs)]

@@ -4,13 +4,13 @@
 //!
 //! ```text
 //! action,name,value,note
-//! must-link,Keepmoat Regeneration Ltd,Equans Regeneration Ltd,renamed 2021 (same company number)
-//! cannot-link,Age UK,Age UK Leeds,bare "Age UK" is the national charity here
-//! rename,Equans Regeneration Ltd,Equans Regeneration Limited,name shown in reports
-//! set-company-number,Equans Regeneration Ltd,01738371,
-//! set-charity-number,Sheffield Mind,1093530,
-//! set-vat-number,Capita Business Services Ltd,GB 123456789,
-//! set-kind,Sale Moor Community Partnership Ltd,cic,
+//! must-link,Hartside Homes Ltd,Brookvale Living Ltd,renamed 2021 (same company number)
+//! cannot-link,Age UK,Age UK Barnet,bare "Age UK" is the national charity here
+//! rename,Brookvale Living Ltd,Brookvale Living Limited,name shown in reports
+//! set-company-number,Brookvale Living Ltd,01234567,
+//! set-charity-number,Westmoor Mind,1000001,
+//! set-vat-number,Ravensworth Business Services Ltd,GB 123456789,
+//! set-kind,Millbrook Community Partnership Ltd,cic,
 //! ```
 //!
 //! `must-link` joins the two names' entities whatever else says (only a `cannot-link`
@@ -220,7 +220,7 @@ mod tests {
         let o = Overrides::parse(
             "action,name,value,note\n\
              must-link,A Ltd,B Ltd,\n\
-             cannot-link,Age UK,Age UK Leeds,\n\
+             cannot-link,Age UK,Age UK Barnet,\n\
              set-company-number,A Ltd,1738371,\n\
              set-company-number,A Ltd,not a number,\n\
              explode,A,B,\n\

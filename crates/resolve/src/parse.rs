@@ -2,15 +2,19 @@
 //! payee, its legal form, a trading name, and the ledger noise around them.
 //!
 //! ```text
-//! "CAPITA BUSINESS SERVICES LTD T/A CAPITA SOFTWARE SERVICES"
-//!     main   = capita business service      (legal form ltd, ends the registered name)
-//!     alias  = capita software service      (the trading name)
-//! "HC ONE LIMITED (SILVERWOOD)"   main = hc one, ltd; qualifier = silverwood (a home)
-//! "Paypal *leeds Mind"            main = leeds mind (the card processor prefix dropped)
-//! "Sanctuary Housing Association (Rent)"   main = sanctuary housing association; qualifier rent
-//! "Amey Highways Lighting (Manchester)"    main = amey highway lighting [manchester]
-//!                                          (a trailing bracket without a legal form is kept,
-//!                                           marked, because it may be part of the name)
+//! "BRAMLEY SYSTEMS LTD T/A QUILLPOINT SOFTWARE SERVICES"
+//!     main   = bramley system              (legal form ltd, ends the registered name)
+//!     alias  = quillpoint software service (the trading name)
+//! "BRACKENFIELD CARE LIMITED (ROWAN HOUSE)"  main = brackenfield care, ltd;
+//!                                            qualifier = rowan house (a home)
+//! "Paypal *westmoor Mind"                    main = westmoor mind (the card processor
+//!                                            prefix dropped)
+//! "Westmoor Housing Association (Rent)"      main = westmoor housing association;
+//!                                            qualifier rent
+//! "Corbel Highways Lighting (Wigan)"         main = corbel highway lighting [wigan]
+//!                                            (a trailing bracket without a legal form is
+//!                                            kept, marked, because it may be part of the
+//!                                            name)
 //! ```
 //!
 //! The tokens of a [`Form`] are lower-case, stemmed (`services` → `service`), without
@@ -118,7 +122,7 @@ pub struct Parsed {
     /// The name that identifies the payee.
     pub main: Form,
     /// A trading name (`T/A …`) or a registered name given in brackets
-    /// (`LEXIS NEXIS (REED ELSEVIER UK LTD)`).
+    /// (`QUILLPOINT (BRAMLEY PUBLISHING UK LTD)`).
     pub alias: Option<Form>,
     /// The alias is a registered name in brackets, not a trading name.
     pub alias_registered: bool,
@@ -243,6 +247,17 @@ pub fn parse(raw: &str) -> Parsed {
         && !raw.trim_end().ends_with(')')
     {
         main.truncated = true;
+        // Cut inside `NHS`: `… MENTAL HEALTH NH`, `… COMMUNITY SERVICES N`.
+        if main.toks.len() >= 3
+            && main
+                .toks
+                .last()
+                .is_some_and(|t| matches!(&*t.s, "n" | "nh"))
+        {
+            main.toks.pop();
+            main.lf = Some(LegalForm::Nhs);
+            hints |= hint::HOSPITAL | hint::NHS;
+        }
     }
     Parsed {
         main,
@@ -335,6 +350,15 @@ fn form_of(lx: &[Lex], qualifier: &mut Vec<String>) -> FormParse {
             }
             Lex::Close => in_group = false,
             Lex::Split => split_next = !ws.is_empty(),
+            // A vendor record marked as retired (`DO NOT USE - …`): the name follows.
+            Lex::Dash
+                if !ws.is_empty()
+                    && words::leading_noise(
+                        &ws.iter().map(|w| w.s.clone()).collect::<Vec<_>>(),
+                    ) == ws.len() =>
+            {
+                ws.clear();
+            }
             Lex::Dash | Lex::CareOf | Lex::Star | Lex::TradingAs => {
                 if !ws.is_empty() {
                     rest_from = Some(i);
@@ -352,7 +376,7 @@ fn form_of(lx: &[Lex], qualifier: &mut Vec<String>) -> FormParse {
                 _ => None,
             })
             .collect();
-        // `Ki P Da N Ltd - Kids Planet Day Nur`: the part before the dash is initials and
+        // `Lt Ac Da N Ltd - Little Acorns Day Nur`: the part before the dash is initials and
         // the real name follows it.
         let junk = ws
             .iter()
@@ -386,7 +410,14 @@ fn form_of(lx: &[Lex], qualifier: &mut Vec<String>) -> FormParse {
     // 3. Leading noise.
     let lead = words::leading_noise(&ws.iter().map(|w| w.s.clone()).collect::<Vec<_>>());
     ws.drain(..lead.min(ws.len()));
-    let words_for_public: Vec<String> = ws.iter().map(|w| w.s.clone()).collect();
+    // A trailing bracket is a purpose or account of the body, not part of its name
+    // (`London Borough of X (Pensions)`), for recognising councils.
+    let last_group = ws.last().map_or(0, |w| w.group);
+    let words_for_public: Vec<String> = ws
+        .iter()
+        .filter(|w| last_group == 0 || w.group != last_group)
+        .map(|w| w.s.clone())
+        .collect();
     let mut hints = 0u16;
     if ws.first().is_some_and(|w| words::is_title(&w.s)) && ws.len() >= 2 {
         hints |= hint::PERSON;
@@ -403,7 +434,7 @@ fn form_of(lx: &[Lex], qualifier: &mut Vec<String>) -> FormParse {
         };
         let g = ws[start].group;
         if g != 0 && ws[..start].iter().any(|w| w.group != g) {
-            // A registered name in brackets: `LEXIS NEXIS (REED ELSEVIER UK LTD)`.
+            // A registered name in brackets: `QUILLPOINT (BRAMLEY PUBLISHING UK LTD)`.
             let inner_before: Vec<W> = ws
                 .iter()
                 .enumerate()
@@ -427,7 +458,7 @@ fn form_of(lx: &[Lex], qualifier: &mut Vec<String>) -> FormParse {
         }
         let after: Vec<W> = ws.split_off(start + len);
         ws.truncate(start);
-        // Earlier legal-form words inside the name (`VIRGIN MEDIA LIMITED BUSINESS LIMITED`).
+        // Earlier legal-form words inside the name (`HARTSIDE MEDIA LIMITED BUSINESS LIMITED`).
         let inner = find_legal(&ws);
         let mut drop = vec![false; ws.len()];
         for (s, l, _) in inner {
@@ -447,12 +478,12 @@ fn form_of(lx: &[Lex], qualifier: &mut Vec<String>) -> FormParse {
     }
     if lf.is_none() {
         // A trailing bracket: noise (`(RENT)`, `(SP)`, `(USE 30007386)`) goes; anything else
-        // stays, marked, since it may be part of the name (`Amey Highways Lighting
-        // (Manchester)`, `Citizens Advice Bureau (Salford)`).
+        // stays, marked, since it may be part of the name (`Corbel Highways Lighting
+        // (Wigan)`, `Citizens Advice Bureau (Exeter)`).
         if let Some(g) = ws.last().map(|w| w.group).filter(|g| *g != 0) {
             let from = ws.iter().position(|w| w.group == g).unwrap_or(ws.len());
-            // The initials of the name in brackets: `Everything Everywhere (EE)`,
-            // `Integrated Services Programme (ISP)`: another name for the same body.
+            // The initials of the name in brackets: `Northern Fibre Partnership (NFP)`:
+            // another name for the same body.
             let initials: String = ws[..from]
                 .iter()
                 .filter(|w| !words::is_stopword(&w.s))
@@ -479,7 +510,7 @@ fn form_of(lx: &[Lex], qualifier: &mut Vec<String>) -> FormParse {
                 }
             }
         }
-        // Store numbers and references: `TESCO STORES 2204`.
+        // Store numbers and references: `PENNANT STORES 2204`.
         while ws.len() > 1
             && ws
                 .last()
@@ -489,7 +520,7 @@ fn form_of(lx: &[Lex], qualifier: &mut Vec<String>) -> FormParse {
                 qualifier.push(w.s);
             }
         }
-        // A dangling connector: `Suez Recycling and`, `Kier Construction North and`.
+        // A dangling connector: `Pennant Recycling and`, `Corbel Construction North and`.
         if ws.len() > 1
             && ws
                 .last()
@@ -518,35 +549,55 @@ fn form_of(lx: &[Lex], qualifier: &mut Vec<String>) -> FormParse {
             qualifier.push(w.s);
         }
     }
-    // 5. NHS trust forms at the end: `NHS Trust`, `NHS FT`, `FNDTN T`, `Foundation Trust`.
-    let run = ws
-        .iter()
-        .rev()
-        .take_while(|w| words::is_nhs_form_word(&w.s))
-        .count();
-    if run > 0 && run < ws.len() {
-        let tail: Vec<&str> = ws[ws.len() - run..].iter().map(|w| w.s.as_str()).collect();
-        let nhs = tail
+    // 5. NHS trust forms: `NHS Trust`, `NHS FT`, `NHS Foundation Trust`, `Foundation
+    // Trust`, cut short at the end (`NHS FOUNDATI`). Like a legal form, a complete one ends
+    // the registered name and what follows is a department or account (`… NHS Foundation
+    // Trust Estates Department`).
+    // `… Hospitals NHS Trust` cut inside `NHS` (`… HOSPITALS N`).
+    if ws.len() >= 3
+        && matches!(ws[ws.len() - 1].s.as_str(), "n" | "nh")
+        && matches!(ws[ws.len() - 2].s.as_str(), "hospital" | "hospitals")
+    {
+        ws.pop();
+        lf = lf.or(Some(LegalForm::Nhs));
+        hints |= hint::HOSPITAL | hint::NHS;
+    }
+    let mut p = 1;
+    while p < ws.len() {
+        let run = ws[p..]
             .iter()
-            .any(|w| matches!(*w, "nhs" | "hns" | "nhsft" | "nhst"));
-        let found = tail.iter().position(|w| {
-            matches!(
-                *w,
-                "foundation" | "foundati" | "foundat" | "founda" | "fnd" | "fndtn" | "fdn"
-            )
-        });
-        let trust = found.is_some_and(|p| {
-            tail[p + 1..]
+            .take_while(|w| words::is_nhs_form_word(&w.s))
+            .count();
+        if run == 0 {
+            p += 1;
+            continue;
+        }
+        let tail: Vec<&str> = ws[p..p + run].iter().map(|w| w.s.as_str()).collect();
+        let nhs = tail.iter().any(|w| matches!(*w, "nhs" | "nhsft" | "nhst"));
+        let found = tail.iter().position(|w| words::is_foundation_word(w));
+        let trust = found.is_some_and(|f| tail[f + 1..].iter().any(|w| words::is_trust_word(w)));
+        let at_end = p + run == ws.len();
+        // Inside a name only a whole form counts (cut-short words are cut at the end).
+        // And not when the rest makes another body: `… NHS Trust Charitable Fund` is the
+        // trust's charity.
+        let complete =
+            nhs && matches!(
+                tail.last().copied(),
+                Some("trust" | "ft" | "nhsft" | "nhst" | "tst")
+            ) && !ws[p + run..]
                 .iter()
-                .any(|w| matches!(*w, "trust" | "tst" | "t" | "tr" | "tru" | "trus"))
-        });
-        if nhs || trust {
-            ws.truncate(ws.len() - run);
+                .any(|w| words::is_new_body_word(&words::stem(&w.s)));
+        if (at_end && (nhs || trust)) || (!at_end && complete) {
+            let after = ws.split_off(p + run);
+            qualifier.extend(after.into_iter().map(|w| w.s));
+            ws.truncate(p);
             if lf.is_none() {
                 lf = Some(LegalForm::Nhs);
             }
             hints |= hint::HOSPITAL | hint::NHS;
+            break;
         }
+        p += run;
     }
     for w in &ws {
         match w.s.as_str() {
@@ -707,6 +758,14 @@ fn finish(ws: Vec<W>, _qualifier: &mut Vec<String>) -> Form {
         toks.push(Tok::new(&s, w.f | carry));
         carry = 0;
     }
+    // A fire and rescue authority runs the fire and rescue service of its area (Fire and
+    // Rescue Services Act 2004): `… Fire and Rescue Service` = `… Fire and Rescue
+    // Authority` = `… Fire and Rescue`.
+    if let Some(p) = toks.windows(3).position(|t| {
+        &*t[0].s == "fire" && &*t[1].s == "rescue" && matches!(&*t[2].s, "service" | "authority")
+    }) {
+        toks.remove(p + 2);
+    }
     // `Citizens Advice Bureau` is now `Citizens Advice`.
     if let Some(p) = toks
         .windows(3)
@@ -748,73 +807,113 @@ mod tests {
     #[test]
     fn keys() {
         assert_eq!(
-            key("Capita Business Services Limited"),
-            "capita business service"
+            key("Ravensworth Business Services Limited"),
+            "ravensworth business service"
         );
-        assert_eq!(key("CAPITA  RESOURCING LTD"), "capita resourcing");
-        assert_eq!(key("Capita P And I Ltd"), "capita pi");
-        assert_eq!(key("H M Revenues and Customs"), "hm revenue custom");
-        assert_eq!(key("HC ONE LIMITED (SILVERWOOD)"), "hc one");
-        assert_eq!(key("HC-ONE OVAL LIMITED"), "hc one oval");
+        assert_eq!(key("RAVENSWORTH  RESOURCING LTD"), "ravensworth resourcing");
+        assert_eq!(key("Ravensworth P And I Ltd"), "ravensworth pi");
+        assert_eq!(key("H M Land Registry"), "hm land registry");
         assert_eq!(
-            key("Keepmoat Regeneration (FHM) Ltd"),
-            "keepmoat regeneration fhm"
+            key("BRACKENFIELD CARE LIMITED (ROWAN HOUSE)"),
+            "brackenfield care"
         );
+        assert_eq!(key("HOLMEWOOD-OVAL LIMITED"), "holmewood oval");
         assert_eq!(
-            key("VIRGIN MEDIA LIMITED BUSINESS LIMITED"),
-            "virgin media business"
-        );
-        assert_eq!(key("Paypal *leeds Mind"), "leeds mind");
-        assert_eq!(
-            key("Sanctuary Housing Association (Rent)"),
-            "sanctuary housing association"
-        );
-        assert_eq!(key("TESCO STORES 2204"), "tesco store");
-        assert_eq!(key("Leeds Teaching Hospitals NHS Trust"), "leeds teaching");
-        assert_eq!(
-            key("BRADFORD TEACHING HOSPITALS FNDTN T"),
-            "bradford teaching"
+            key("Hartside Regeneration (FHM) Ltd"),
+            "hartside regeneration fhm"
         );
         assert_eq!(
-            key("SHEFFIELD HEALTH AND SOCIAL CARE N'HS FO"),
-            "sheffield health social care"
+            key("HARTSIDE MEDIA LIMITED BUSINESS LIMITED"),
+            "hartside media business"
         );
-        assert_eq!(key("Stockport Mbc(USE 30007386)"), "stockport mbc");
-        assert_eq!(key("SHEFFIELD MIND - USE 556296"), "sheffield mind");
+        assert_eq!(key("Paypal *westmoor Mind"), "westmoor mind");
         assert_eq!(
-            key("Ki P Da N Ltd - Kids Planet Day Nur"),
-            "kid planet day nur"
+            key("Westmoor Housing Association (Rent)"),
+            "westmoor housing association"
         );
-        assert_eq!(key("T/A Cambian Childcare Ltd"), "cambian childcare");
-        assert_eq!(key("Royal Mail Group Plc."), "royal mail group");
+        assert_eq!(key("PENNANT STORES 2204"), "pennant store");
+        assert_eq!(key("Walsall Mbc(USE 30007386)"), "walsall mbc");
+        assert_eq!(key("WESTMOOR MIND - USE 556296"), "westmoor mind");
         assert_eq!(
-            key("Manchester Citizens Advice Bureau"),
-            "manchester citizen advice"
+            key("Lt Ac Da N Ltd - Little Acorns Day Nur"),
+            "little acorn day nur"
+        );
+        assert_eq!(key("T/A Brookvale Childcare Ltd"), "brookvale childcare");
+        assert_eq!(key("Wexcombe Group Plc."), "wexcombe group");
+        assert_eq!(
+            key("Exeter Citizens Advice Bureau"),
+            "exeter citizen advice"
         );
         assert_eq!(
-            key("Capita Property & Infrastructure Lt"),
-            "capita property infrastructure"
+            key("Ravensworth Property & Infrastructure Lt"),
+            "ravensworth property infrastructure"
         );
+        // `Limited` with one slip of the keyboard is still the legal form.
+        for n in ["Pennant Limted", "Pennant Limtied", "Pennant Lmited"] {
+            assert_eq!(parse(n).main.lf, Some(LegalForm::Ltd), "{n}");
+            assert_eq!(key(n), "pennant", "{n}");
+        }
+        assert_eq!(parse("Pennant Limits").main.lf, None);
+        // A retired vendor record's marker goes; a dash before a legal form is in the name.
+        assert_eq!(key("DO NOT USE - PENNANT STORES"), "pennant store");
+        assert_eq!(key("Pennant Ltd - Stores Account Ltd"), "pennant");
+    }
+
+    #[test]
+    fn nhs_forms() {
+        // The forms of the NHS Act 2006 and their short and cut-short spellings.
+        for n in [
+            "Norfolk and Norwich Hospitals NHS Trust",
+            "Norfolk & Norwich Hospitals NHS Foundation Trust",
+            "NORFOLK AND NORWICH HOSPITALS NHS FT",
+            "Norfolk and Norwich Hospitals NHS Fdn Tst",
+            "NORFOLK AND NORWICH HOSPITALS NHS FOUNDATI",
+            "NORFOLK AND NORWICH HOSPITALS NHS TRU",
+            "Norfolk and Norwich Hospitals Foundation Trust",
+            "NORFOLK AND NORWICH HOSPITALS FNDTN T",
+            "NORFOLK AND NORWICH HOSPITALS NHS F",
+            "NORFOLK AND NORWICH HOSPITALS N",
+            // A department after the trust's name.
+            "Norfolk and Norwich Hospitals NHS Foundation Trust Pharmacy Dept",
+            "Norfolk and Norwich Hospitals NHS Trust - Estates",
+        ] {
+            let p = parse(n);
+            assert_eq!(p.main.key(), "norfolk norwich", "{n}");
+            assert_eq!(p.main.lf, Some(LegalForm::Nhs), "{n}");
+        }
+        assert_eq!(
+            key("DEVON HEALTH AND SOCIAL CARE N'HS FO"),
+            "devon health social care"
+        );
+        // The trust's charity is another body: its words stay.
+        let p = parse("Norfolk Teaching Hospitals NHS Trust Charitable Fund");
+        assert_ne!(p.main.lf, Some(LegalForm::Nhs));
+        // A trust that is not an NHS trust keeps its words.
+        assert_eq!(key("Westmoor Fun Trust"), "westmoor fun trust");
     }
 
     #[test]
     fn parts() {
-        let p = parse("CAPITA BUSINESS SERVICES LTD T/A CAPITA SOFTWARE SERVICES");
+        let p = parse("BRAMLEY SYSTEMS LTD T/A QUILLPOINT SOFTWARE SERVICES");
         assert_eq!(p.main.lf, Some(LegalForm::Ltd));
-        assert_eq!(p.alias.unwrap().key(), "capita software service");
-        let p = parse("LEXIS NEXIS (REED ELSEVIER UK LTD)");
-        assert_eq!(p.main.key(), "lexis nexis");
-        assert_eq!(p.alias.unwrap().key(), "reed elsevier uk");
-        let p = parse("Amey Highways Lighting (Manchester)");
-        assert_eq!(p.main.key(), "amey highway lighting manchester");
+        assert_eq!(p.alias.unwrap().key(), "quillpoint software service");
+        let p = parse("QUILLPOINT (BRAMLEY PUBLISHING UK LTD)");
+        assert_eq!(p.main.key(), "quillpoint");
+        assert_eq!(p.alias.unwrap().key(), "bramley publishing uk");
+        let p = parse("Corbel Highways Lighting (Wigan)");
+        assert_eq!(p.main.key(), "corbel highway lighting wigan");
         assert_eq!(p.main.toks.last().unwrap().f & F_BRACKET, F_BRACKET);
-        assert!(parse("Suez Recycling and").main.truncated);
+        assert!(parse("Pennant Recycling and").main.truncated);
         assert_eq!(
-            parse("Bradford MDC").public,
-            Some(PublicKey::Council("bradford".into()))
+            parse("Wirral MBC").public,
+            Some(PublicKey::Council("wirral".into()))
         );
         assert_eq!(
-            parse("HMRC Shipley").public,
+            parse("Sefton M.B.C.").public,
+            Some(PublicKey::Council("sefton".into()))
+        );
+        assert_eq!(
+            parse("HMRC Cumbernauld").public,
             Some(PublicKey::National("hmrc"))
         );
         assert!(parse("MR JOHN JACKSON").hints & hint::PERSON != 0);

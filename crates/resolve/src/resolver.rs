@@ -1005,7 +1005,16 @@ impl Resolver {
                 score,
                 decision,
                 reason,
-                spend_at_stake: Pence(ent_spend(a).min(ent_spend(b))),
+                // (Two names of one entity: the smaller name's spend is what a wrong merge
+                // moved; two entities: the smaller entity's.)
+                spend_at_stake: Pence(if entity_index[a as usize] == entity_index[b as usize] {
+                    items[a as usize]
+                        .spend
+                        .abs()
+                        .min(items[b as usize].spend.abs())
+                } else {
+                    ent_spend(a).min(ent_spend(b))
+                }),
             };
         let mut review = Vec::new();
         for (l, f) in links.iter().zip(fates) {

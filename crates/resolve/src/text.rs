@@ -1,10 +1,10 @@
 //! Text repair and lexing: the first step of reading a supplier name.
 //!
 //! Ledger names arrive damaged in a few recurring ways, each repaired here before any
-//! matching: UTF-8 read as Windows-1252 and written back (`BARNARDOÂ´S`), escapes written out
-//! as text (`BARNARDO\xB4S`), HTML entities (`SUEZ Recycling &amp; Recovery`), accents,
+//! matching: UTF-8 read as Windows-1252 and written back (`HOLLINGWORTHÂ´S`), escapes written out
+//! as text (`HOLLINGWORTH\xB4S`), HTML entities (`Pennant Recycling &amp; Recovery`), accents,
 //! curly and stray apostrophes (`N'HS`), and case. [`clean`] returns lower-case text in
-//! which apostrophes are gone (so `Barnardo's` and `Barnardos` agree), `&` and `+` are
+//! which apostrophes are gone (so `Hollingworth's` and `Hollingworths` agree), `&` and `+` are
 //! `and`, and the punctuation that carries structure (brackets, dashes, slashes, `*`,
 //! commas) is kept for [`lex`].
 
@@ -140,9 +140,9 @@ fn fold(c: char, out: &mut String) {
 ///
 /// ```
 /// use anchornet_resolve::text::clean;
-/// assert_eq!(clean("BARNARDOÂ´S"), "barnardos");
-/// assert_eq!(clean("BARNARDO\\xB4S"), "barnardos");
-/// assert_eq!(clean("SUEZ Recycling &amp; Recovery"), "suez recycling  and  recovery");
+/// assert_eq!(clean("HOLLINGWORTHÂ´S"), "hollingworths");
+/// assert_eq!(clean("HOLLINGWORTH\\xB4S"), "hollingworths");
+/// assert_eq!(clean("Pennant Recycling &amp; Recovery"), "pennant recycling  and  recovery");
 /// ```
 pub fn clean(raw: &str) -> String {
     let mut s: std::borrow::Cow<str> = raw.trim().into();
@@ -168,7 +168,7 @@ pub fn clean(raw: &str) -> String {
         }
         match c {
             // Apostrophes (and the replacement character, which in these files almost
-            // always stood for one) join the letters around them: Barnardo's = Barnardos.
+            // always stood for one) join the letters around them: Hollingworth's = Hollingworths.
             '\'' | '’' | '‘' | '´' | '`' | 'ʼ' | '′' | '\u{FFFD}' => {}
             '&' | '+' => out.push_str(" and "),
             '(' | ')' | '[' | ']' | '{' | '}' | '-' | '–' | '—' | '/' | '\\' | '*' | ',' | ';'
@@ -332,7 +332,7 @@ pub fn lex(s: &str) -> Vec<Lex> {
         }
     }
     // `trading as` spelt out, and a lone `TA` between two names
-    // (`CAPITA BUSINESS SERVICES LTD TA KNOWLEDGEPOOL`).
+    // (`BRAMLEY SYSTEMS LTD TA QUILLPOINT`).
     let mut k = 1;
     while k < out.len() {
         let is_word = |l: &Lex, w: &str| matches!(l, Lex::Word(x) if x == w);
@@ -402,9 +402,9 @@ mod tests {
 
     #[test]
     fn repairs() {
-        assert_eq!(clean("BARNARDOÂ´S"), "barnardos");
-        assert_eq!(clean("Barnardo's"), "barnardos");
-        assert_eq!(clean("BARNARDO\\xB4S"), "barnardos");
+        assert_eq!(clean("HOLLINGWORTHÂ´S"), "hollingworths");
+        assert_eq!(clean("Hollingworth's"), "hollingworths");
+        assert_eq!(clean("HOLLINGWORTH\\xB4S"), "hollingworths");
         assert_eq!(clean("N'HS"), "nhs");
         assert_eq!(clean("Café Nero"), "cafe nero");
         assert_eq!(clean("A&B"), "a and b");
@@ -415,19 +415,19 @@ mod tests {
         use Lex::*;
         let w = |s: &str| Word(s.to_string());
         assert_eq!(
-            words("Capita Ltd T/A Veredus"),
-            vec![w("capita"), w("ltd"), TradingAs, w("veredus")]
+            words("Bramley Ltd T/A Quillpoint"),
+            vec![w("bramley"), w("ltd"), TradingAs, w("quillpoint")]
         );
         assert_eq!(
-            words("TGC Concerts Ltd T/AThe Gig Cartel"),
+            words("Orla Sound Ltd T/AThe Night Shift"),
             vec![
-                w("tgc"),
-                w("concerts"),
+                w("orla"),
+                w("sound"),
                 w("ltd"),
                 TradingAs,
                 w("the"),
-                w("gig"),
-                w("cartel")
+                w("night"),
+                w("shift")
             ]
         );
         assert_eq!(
@@ -435,12 +435,12 @@ mod tests {
             vec![w("university"), w("of"), w("mcr")]
         );
         assert_eq!(
-            words("Tameside Mbc C/O Gmeu"),
-            vec![w("tameside"), w("mbc"), CareOf, w("gmeu")]
+            words("Wigan Mbc C/O Pensions"),
+            vec![w("wigan"), w("mbc"), CareOf, w("pensions")]
         );
         assert_eq!(words("HC-ONE"), vec![w("hc"), Split, w("one")]);
         assert_eq!(words("A - B"), vec![w("a"), Dash, w("b")]);
-        assert_eq!(words("MBC/INET"), vec![w("mbc"), Dash, w("inet")]);
+        assert_eq!(words("MBC/WEB"), vec![w("mbc"), Dash, w("web")]);
         assert_eq!(words("X trading as Y"), vec![w("x"), TradingAs, w("y")]);
     }
 }

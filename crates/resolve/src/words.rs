@@ -8,7 +8,8 @@ use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
 
 /// A legal form read from a name's ending (`Ltd`, `PLC`, `CIC`…). It ends the registered
-/// name: what follows it (`HC ONE LIMITED (SILVERWOOD)`) is a branch, home or account.
+/// name: what follows it (`BRACKENFIELD CARE LIMITED (ROWAN HOUSE)`) is a branch, home or
+/// account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LegalForm {
@@ -98,11 +99,13 @@ pub const LEGAL_PHRASES: &[(&[&str], LegalForm)] = &[
     (&["cooperative", "society"], LegalForm::Society),
 ];
 
-/// One-word legal forms (any position after the first word).
+/// One-word legal forms (any position after the first word). `Limited` is also read
+/// through one slip of the keyboard (a letter missing, doubled, changed or two swapped:
+/// OSA distance 1), the way any long word is matched elsewhere; shorter forms are not,
+/// since three-letter words one letter from `Ltd` are other words.
 pub fn legal_word(w: &str) -> Option<LegalForm> {
     Some(match w {
-        "ltd" | "limited" | "limted" | "limtied" | "limitd" | "limied" | "ltd." | "ltf"
-        | "lmited" | "liimited" => LegalForm::Ltd,
+        "ltd" | "limited" => LegalForm::Ltd,
         "plc" | "plcs" => LegalForm::Plc,
         "llp" => LegalForm::Llp,
         "cic" => LegalForm::Cic,
@@ -110,6 +113,12 @@ pub fn legal_word(w: &str) -> Option<LegalForm> {
         "hec" | "fec" => LegalForm::Statutory,
         "inc" | "incorporated" | "llc" | "gmbh" | "bv" | "nv" | "sarl" | "srl" | "pty" => {
             LegalForm::Overseas
+        }
+        _ if w.len() >= 6
+            && w.starts_with('l')
+            && crate::text::osa(w.as_bytes(), b"limited", 1) <= 1 =>
+        {
+            LegalForm::Ltd
         }
         _ => return None,
     })
@@ -437,11 +446,13 @@ pub fn is_processor(w: &str) -> bool {
     )
 }
 
-/// Words opening a name that are about the payment, not the payee (`ALT PAYEE …`).
+/// Words opening a name that are about the payment or the vendor record, not the payee
+/// (`ALT PAYEE …`; `DO NOT USE …`, `DNU …`, how finance systems mark a retired record).
 pub fn leading_noise(words: &[String]) -> usize {
     match words {
+        [a, b, c, ..] if a == "do" && b == "not" && c == "use" => 3,
         [a, b, ..] if a == "alt" && b == "payee" => 2,
-        [a, ..] if a == "payee" => 1,
+        [a, ..] if a == "payee" || a == "dnu" => 1,
         _ => 0,
     }
 }
@@ -457,8 +468,10 @@ pub fn is_noise_word(w: &str) -> bool {
         )
 }
 
-/// Words that name an account, office or purpose of the same payee (`INT`, `Rent Acc`,
-/// `Stamp Duty`, `Accounts Payable`, `MOTO`), not a different organisation.
+/// Words that name an account, office or purpose of the same payee (`Rent Acc`, `Stamp
+/// Duty`, `Accounts Payable`, `MOTO`), not a different organisation: the vocabulary of
+/// ledgers and payment methods (Transparency Code fields, BACS/CHAPS, card "mail order /
+/// telephone order"), not codes of one publisher.
 pub fn is_account_word(w: &str) -> bool {
     matches!(
         w,
@@ -489,9 +502,6 @@ pub fn is_account_word(w: &str) -> bool {
             | "cheque"
             | "card"
             | "cardpay"
-            | "int"
-            | "inte"
-            | "inet"
             | "internet"
             | "online"
             | "web"
@@ -553,16 +563,11 @@ pub fn is_account_word(w: &str) -> bool {
             | "remittance"
             | "student"
             | "students"
-            | "fin."
-            | "pnp"
-            | "ppu"
-            | "pppu"
-            | "dd."
     )
 }
 
 /// Directions and national words: a division or regional office of the same body
-/// (`Kier Construction Northern`, `LexisNexis UK`). Named regions and counties
+/// (`Harlow Ridge Construction Northern`, `Ferncastle UK`). Named regions and counties
 /// (`Yorkshire`, `Scotland`) are places instead: federations (Groundwork, Age UK, Mind)
 /// have a separate body per place.
 pub fn is_region_word(w: &str) -> bool {
@@ -616,9 +621,7 @@ pub fn is_national_word(w: &str) -> bool {
 /// Named regions and counties that are not local authority names.
 const REGIONS: &[&str] = &[
     "yorkshire",
-    "yorks",
     "lancashire",
-    "lancs",
     "cumbria",
     "cheshire",
     "merseyside",
@@ -654,9 +657,9 @@ const REGIONS: &[&str] = &[
 ];
 
 /// Words that, appended to a name, make it a different organisation: a subsidiary,
-/// trading arm, union, fund or association of the first (`Age UK Leeds` →
-/// `Age UK Leeds Enterprises`; `Barnardo's` → `Barnardo Services`; `University of Leeds` →
-/// `Leeds University Union`). Compared after stemming.
+/// trading arm, union, fund or association of the first (`Age UK Barnet` → `Age UK
+/// Barnet Enterprises`; `Corwen Trust` → `Corwen Services`; `University of Exeter` →
+/// `Exeter University Students Union`). Compared after stemming.
 pub fn is_org_word(w: &str) -> bool {
     matches!(
         w,
@@ -735,14 +738,32 @@ pub fn is_org_word(w: &str) -> bool {
     )
 }
 
-/// Words that make a charity of a public body: `Sheffield Children's Hospital Charity`.
+/// Words that always make another organisation of the name before them, whatever it is:
+/// its trading subsidiary, union, fund, trustees or holding company (`… Enterprises`,
+/// `… Students Union`, `… Charitable Fund`, `… Pension Fund`, `… Holdings`).
+pub fn is_new_body_word(w: &str) -> bool {
+    matches!(
+        w,
+        "enterprise"
+            | "union"
+            | "su"
+            | "fund"
+            | "trustee"
+            | "charitable"
+            | "holding"
+            | "subsidiary"
+            | "pension"
+    ) || is_charity_word(w)
+}
+
+/// Words that make a charity of a public body: `Royal Devon Hospital Charity`.
 pub fn is_charity_word(w: &str) -> bool {
     matches!(w, "charity" | "charitable" | "charities")
 }
 
 /// Pairs of words that make one phrase: a tail starting with the second word continues a
-/// name ending with the first (`Sanctuary Housing` → `… Housing Association`, `Leeds
-/// Teaching Hospitals Charitable` → `… Charitable Fund`), so it is not a new organisation.
+/// name ending with the first (`Westmoor Housing` → `… Housing Association`, `Royal Devon
+/// Hospital Charitable` → `… Charitable Fund`), so it is not a new organisation.
 pub fn compound(prev: &str, next: &str) -> bool {
     matches!(
         (prev, next),
@@ -761,7 +782,7 @@ pub fn compound(prev: &str, next: &str) -> bool {
 }
 
 /// Words naming a building or site: a tail of two or more words ending in one names a
-/// home or site of the body (`Anchor Trust Simon Marks Court`).
+/// home or site of the body (`Harbour Trust Elm Tree Court`).
 pub fn is_site_word(w: &str) -> bool {
     matches!(
         w,
@@ -809,12 +830,30 @@ pub fn canonical_word(w: &str) -> &str {
         "dept" => "department",
         "assn" | "assoc" => "association",
         "hosp" => "hospital",
+        "univ" => "university",
+        // Police forces are named `X Police` or `X Constabulary` (Police Act 1996, Sched. 1
+        // police areas): one force either way.
+        "constabulary" => "police",
+        // The county abbreviations of postal addresses (Royal Mail's former county names).
+        "yorks" => "yorkshire",
+        "lancs" => "lancashire",
+        "notts" => "nottinghamshire",
+        "staffs" => "staffordshire",
+        "leics" => "leicestershire",
+        "lincs" => "lincolnshire",
+        "northants" => "northamptonshire",
+        "glos" => "gloucestershire",
+        "herts" => "hertfordshire",
+        "worcs" => "worcestershire",
+        "wilts" => "wiltshire",
+        "cambs" => "cambridgeshire",
+        "oxon" => "oxfordshire",
+        "hants" => "hampshire",
         "svs" | "svcs" | "srvs" | "svc" | "srv" | "servs" | "serv" | "sevs" => "service",
         "mgmt" | "mgt" | "mngt" => "management",
         "ctr" | "cntr" => "centre",
         "cttee" => "committee",
         "centres" | "centers" => "centre",
-        "hscp" => "hscp",
         _ => w,
     }
 }
@@ -859,42 +898,52 @@ pub fn stem(w: &str) -> std::borrow::Cow<'_, str> {
     w.into()
 }
 
-/// NHS trust form words that may end a name: `NHS Trust`, `NHS FT`, `NHS Fnd Tst`,
-/// `Foundation Trust`, and their cut-short forms (`NHS FOUNDATI`, `NHS TRU`).
+/// NHS trust form words that may end a name: `NHS Trust`, `NHS Foundation Trust`, `NHS
+/// FT` (the forms of the NHS Act 2006 and NHS Digital's ODS names), written short the
+/// two ways ledgers shorten any word: cut at the field width (`NHS FOUNDATI`, `NHS TRU`)
+/// or with letters dropped (`Fdn`, `Tst`). See [`is_foundation_word`] and
+/// [`is_trust_word`].
 pub fn is_nhs_form_word(w: &str) -> bool {
-    matches!(
-        w,
-        "nhs"
-            | "hns"
-            | "trust"
-            | "tru"
-            | "trus"
-            | "tst"
-            | "tr"
-            | "t"
-            | "ft"
-            | "nhsft"
-            | "fnd"
-            | "fndtn"
-            | "foundation"
-            | "foundati"
-            | "foundat"
-            | "founda"
-            | "found"
-            | "foun"
-            | "fo"
-            | "fdn"
-            | "nhst"
-    )
+    matches!(w, "nhs" | "ft" | "nhsft" | "nhst") || is_foundation_word(w) || is_trust_word(w)
+}
+
+/// `Foundation` whole, cut short (`F`, `Foundati`) or without its vowels (`Fdn`, `Fndtn`).
+pub fn is_foundation_word(w: &str) -> bool {
+    shortened(w, "foundation", 1)
+}
+
+/// `Trust` whole, cut short (`T`, `Tru`) or without its vowel (`Tst`, `Trst`).
+pub fn is_trust_word(w: &str) -> bool {
+    shortened(w, "trust", 1)
+}
+
+/// `w` is `full`, a start of it at least `min` letters long, or its letters in order with
+/// no vowel but the first letter (an abbreviation that drops letters: `Fdn`, `Tst`).
+fn shortened(w: &str, full: &str, min: usize) -> bool {
+    let (wb, fb) = (w.as_bytes(), full.as_bytes());
+    if wb.len() < min || wb.is_empty() || wb[0] != fb[0] {
+        return false;
+    }
+    if full.starts_with(w) {
+        return true;
+    }
+    let vowel = |c: &u8| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u');
+    wb.len() >= 2 && !wb[1..].iter().any(vowel) && {
+        let mut it = fb.iter();
+        wb.iter().all(|c| it.any(|x| x == c))
+    }
 }
 
 /// Places: local authority names (ONS) plus towns that are not authorities, as normalised
-/// word sequences. Used to recognise councils and local branches (`Age UK Leeds`).
+/// word sequences. Used to recognise councils and local branches (`Age UK Barnet`).
 pub struct Places {
     /// Local authority names, words joined by one space (`cheshire west chester`).
     pub authorities: FxHashSet<String>,
     /// Single words that name a place (`leeds`, `castleford`).
     pub words: FxHashSet<String>,
+    /// Short forms councils go by, to the official name's key (`hull` → `kingston upon
+    /// hull`).
+    pub aliases: rustc_hash::FxHashMap<String, String>,
 }
 
 /// Towns and cities that are not local authority names but appear as branch suffixes.
@@ -998,15 +1047,11 @@ const TOWNS: &[&str] = &[
     "guiseley",
     "yeadon",
     "horsforth",
-    "chapeltown",
-    "pitsmoor",
-    "sharrow",
     "hillsborough",
     "ecclesfield",
     "stocksbridge",
     "mexborough",
     "wath",
-    "dearne",
     "penistone",
     "cudworth",
     "gateshead",
@@ -1119,11 +1164,13 @@ const NOT_PLACE_WORDS: &[&str] = &[
     "richmond",
 ];
 
-/// Normalise a place name the way names are normalised: clean, words, no stopwords.
+/// Normalise a place name the way names are normalised: clean, words, no stopwords. In a
+/// place's name `with` joins two places like `and` (`Blackburn with Darwen`, written
+/// `Blackburn & Darwen`), so it goes too.
 pub fn place_key(name: &str) -> String {
     let c = crate::text::clean(name);
     c.split(|ch: char| !ch.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty() && !is_stopword(w))
+        .filter(|w| !w.is_empty() && !is_stopword(w) && *w != "with")
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -1134,11 +1181,19 @@ pub fn places() -> &'static Places {
     P.get_or_init(|| {
         let mut authorities = FxHashSet::default();
         let mut words = FxHashSet::default();
+        let mut aliases = rustc_hash::FxHashMap::default();
         for line in include_str!("../data/local_authorities.txt").lines() {
             let l = line.trim();
             if l.is_empty() || l.starts_with('#') {
                 continue;
             }
+            let l = match l.split_once(" = ") {
+                Some((short, official)) => {
+                    aliases.insert(place_key(short), place_key(official));
+                    short
+                }
+                None => l,
+            };
             let k = place_key(l);
             if !k.contains(' ') && !NOT_PLACE_WORDS.contains(&k.as_str()) {
                 words.insert(k.clone());
@@ -1148,7 +1203,11 @@ pub fn places() -> &'static Places {
         for t in TOWNS.iter().chain(REGIONS) {
             words.insert((*t).to_string());
         }
-        Places { authorities, words }
+        Places {
+            authorities,
+            words,
+            aliases,
+        }
     })
 }
 
@@ -1191,6 +1250,7 @@ mod tests {
         assert!(p.authorities.contains("bradford"));
         assert!(p.authorities.contains("kingston upon hull"));
         assert!(p.authorities.contains("north yorkshire"));
+        assert_eq!(p.aliases["hull"], "kingston upon hull");
         assert!(is_place_word("salford"));
         assert!(is_place_word("castleford"));
         assert!(!is_place_word("reading"));

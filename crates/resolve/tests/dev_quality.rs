@@ -1,6 +1,7 @@
 //! Quality on the hand-checked development gold standard
 //! (`../shared/data/validation/supplier_names_dev.csv`, 889 names of 241 entities; see its
-//! README). The floors are the issue's: pairwise F1 ≥ 0.95 with precision ≥ 0.97.
+//! README), given each name's publishers as its anchors. The floors sit a little under the
+//! measured scores, so a change that loses quality fails here.
 
 mod common;
 
@@ -27,6 +28,8 @@ fn dev_set_pairwise_and_bcubed() {
         s.b3_f1,
         res.entities.len()
     );
-    assert!(s.p >= 0.97, "pairwise precision {:.4} < 0.97", s.p);
-    assert!(s.f1 >= 0.95, "pairwise F1 {:.4} < 0.95", s.f1);
+    // Floors a little under the scores measured when the dev-set vocabulary was removed
+    // (docs/resolve.md, Quality): pairwise P 0.9976 R 0.9141 F1 0.9540, B-cubed P 0.9982
+    // R 0.9403 F1 0.9684. The aim stays: pairwise precision at least 0.97.
+    floors(&s, [0.99, 0.905, 0.95, 0.99, 0.935, 0.96]);
 }

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 
 use anchornet_resolve::{NameInput, Resolution};
 
+pub mod silver;
+
 /// `../shared/data`, or `$ANCHORNET_SHARED_DATA`. Missing data is a test failure, not a skip:
 /// CI always has `shared/` beside the clone.
 pub fn shared() -> PathBuf {
@@ -72,38 +74,36 @@ pub struct Scores {
 }
 
 pub fn score(gold: &[Gold], pred: &HashMap<String, String>) -> Scores {
+    // Counted from the contingency table of (gold entity, predicted cluster), the
+    // definitions of `shared/tools/score_clusters.py`: pairwise over unordered pairs of gold
+    // names; B-cubed per name, averaged. A gold name missing from the prediction is its own
+    // cluster.
     let n = gold.len();
-    let cl: Vec<String> = gold
-        .iter()
-        .enumerate()
-        .map(|(i, g)| {
-            pred.get(&g.name)
-                .cloned()
-                .unwrap_or_else(|| format!("__single_{i}"))
-        })
-        .collect();
-    let (mut tp, mut fp, mut fn_) = (0u64, 0u64, 0u64);
-    for i in 0..n {
-        for j in i + 1..n {
-            let same_g = gold[i].entity == gold[j].entity;
-            let same_p = cl[i] == cl[j];
-            match (same_g, same_p) {
-                (true, true) => tp += 1,
-                (false, true) => fp += 1,
-                (true, false) => fn_ += 1,
-                _ => {}
-            }
-        }
+    let mut both: HashMap<(&str, String), u64> = HashMap::new();
+    let mut by_gold: HashMap<&str, u64> = HashMap::new();
+    let mut by_pred: HashMap<String, u64> = HashMap::new();
+    for (i, g) in gold.iter().enumerate() {
+        let c = pred
+            .get(&g.name)
+            .cloned()
+            .unwrap_or_else(|| format!("__single_{i}"));
+        *both.entry((g.entity.as_str(), c.clone())).or_default() += 1;
+        *by_gold.entry(g.entity.as_str()).or_default() += 1;
+        *by_pred.entry(c).or_default() += 1;
     }
-    let p = if tp + fp == 0 {
+    let pairs = |k: u64| k * k.saturating_sub(1) / 2;
+    let tp: u64 = both.values().map(|&k| pairs(k)).sum();
+    let pred_pairs: u64 = by_pred.values().map(|&k| pairs(k)).sum();
+    let gold_pairs: u64 = by_gold.values().map(|&k| pairs(k)).sum();
+    let p = if pred_pairs == 0 {
         1.0
     } else {
-        tp as f64 / (tp + fp) as f64
+        tp as f64 / pred_pairs as f64
     };
-    let r = if tp + fn_ == 0 {
+    let r = if gold_pairs == 0 {
         0.0
     } else {
-        tp as f64 / (tp + fn_) as f64
+        tp as f64 / gold_pairs as f64
     };
     let f1 = if p + r == 0.0 {
         0.0
@@ -111,14 +111,10 @@ pub fn score(gold: &[Gold], pred: &HashMap<String, String>) -> Scores {
         2.0 * p * r / (p + r)
     };
     let (mut bp, mut br) = (0.0, 0.0);
-    for i in 0..n {
-        let pc = (0..n).filter(|&j| cl[j] == cl[i]).count() as f64;
-        let gc = (0..n).filter(|&j| gold[j].entity == gold[i].entity).count() as f64;
-        let both = (0..n)
-            .filter(|&j| cl[j] == cl[i] && gold[j].entity == gold[i].entity)
-            .count() as f64;
-        bp += both / pc;
-        br += both / gc;
+    for ((g, c), &k) in &both {
+        let k = k as f64;
+        bp += k * k / by_pred[c] as f64;
+        br += k * k / by_gold[g] as f64;
     }
     let (b3_p, b3_r) = (bp / n as f64, br / n as f64);
     let b3_f1 = 2.0 * b3_p * b3_r / (b3_p + b3_r);
@@ -129,6 +125,22 @@ pub fn score(gold: &[Gold], pred: &HashMap<String, String>) -> Scores {
         b3_p,
         b3_r,
         b3_f1,
+    }
+}
+
+/// Assert scores at or above floors: pairwise P, R, F1, then B-cubed P, R, F1.
+pub fn floors(s: &Scores, f: [f64; 6]) {
+    let got = [s.p, s.r, s.f1, s.b3_p, s.b3_r, s.b3_f1];
+    let what = [
+        "pairwise P",
+        "pairwise R",
+        "pairwise F1",
+        "B-cubed P",
+        "B-cubed R",
+        "B-cubed F1",
+    ];
+    for i in 0..6 {
+        assert!(got[i] >= f[i], "{} {:.4} < floor {}", what[i], got[i], f[i]);
     }
 }
 
