@@ -170,7 +170,7 @@ pub async fn submit(
         &fm.username,
         &fm.password,
         fm.new_password.as_deref(),
-        addr.ip(),
+        crate::auth::client_address(&st.cfg.web, addr.ip(), &headers),
     )
     .await
     {
