@@ -323,7 +323,9 @@ pub async fn init(
          # database_url = \"postgres://user@host/db\"  # default: sqlite://{DB_FILE} here\n\n\
          [web]\nbind = \"127.0.0.1:8080\"\n\
          # Serving plain http on loopback only? Set secure_cookies = false.\n\
-         secure_cookies = true\npublish = true\n",
+         secure_cookies = true\npublish = true\n\n\
+         # Input limits for uploads (every key and its default: docs/security.md).\n\
+         # [limits]\n# max_rows = 5000000\n",
         toml_str(name),
         toml_str(place),
         wider
