@@ -54,7 +54,7 @@ impl Default for Limits {
             max_rows: 5_000_000,
             max_columns: 1_000,
             max_cell_chars: 100_000,
-            max_sheet_cells: 20_000_000,
+            max_sheet_cells: 30_000_000,
         }
     }
 }

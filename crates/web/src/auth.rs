@@ -259,6 +259,36 @@ pub fn address_key(a: IpAddr) -> IpAddr {
     }
 }
 
+/// The client's address for throttling: the TCP peer, unless the peer is one of the
+/// configured trusted proxies — then the right-most address of the configured header that
+/// is not itself a trusted proxy. Entries further left can be written by anyone (MDN,
+/// "X-Forwarded-For: security and privacy concerns"), so the walk stops at the first one
+/// the proxies did not add; an entry that is not an address ends it at the peer.
+pub fn client_address(
+    cfg: &crate::workspace::WebConfig,
+    peer: IpAddr,
+    headers: &HeaderMap,
+) -> IpAddr {
+    if !cfg.trusted_proxies.contains(&peer) {
+        return peer;
+    }
+    let entries: Vec<&str> = headers
+        .get_all(cfg.client_ip_header.as_str())
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    for e in entries.iter().rev() {
+        match e.parse::<IpAddr>() {
+            Ok(ip) if cfg.trusted_proxies.contains(&ip) => continue,
+            Ok(ip) => return ip,
+            Err(_) => return peer,
+        }
+    }
+    peer
+}
+
 /// How long `s` must still wait, if at all, with `free` failures allowed before backoff.
 fn wait(s: &Strikes, free: u32, now: Instant) -> Option<Duration> {
     if s.count < free {
@@ -492,6 +522,30 @@ mod tests {
         // …the user from their own address does not.
         l.begin(pair_key("admin", user), user, t).unwrap();
         l.succeed(pair_key("admin", user), user);
+    }
+
+    #[test]
+    fn a_trusted_proxy_names_the_client_and_nobody_else_does() {
+        let mut cfg = crate::workspace::WebConfig::default();
+        let mut h = HeaderMap::new();
+        h.append("x-forwarded-for", "6.6.6.6, 203.0.113.9".parse().unwrap());
+        let proxy = ip("10.0.0.2");
+        // No trusted proxy: the header is ignored.
+        assert_eq!(client_address(&cfg, proxy, &h), proxy);
+        cfg.trusted_proxies = vec![proxy, ip("10.0.0.3")];
+        // The right-most address the proxy added, not the spoofable left-most.
+        assert_eq!(client_address(&cfg, proxy, &h), ip("203.0.113.9"));
+        h.append("x-forwarded-for", "10.0.0.3".parse().unwrap());
+        assert_eq!(client_address(&cfg, proxy, &h), ip("203.0.113.9"));
+        // Someone else sending the header is not believed.
+        assert_eq!(
+            client_address(&cfg, ip("198.51.100.1"), &h),
+            ip("198.51.100.1")
+        );
+        // Garbage ends the walk at the proxy.
+        let mut bad = HeaderMap::new();
+        bad.append("x-forwarded-for", "1.2.3.4, unknown".parse().unwrap());
+        assert_eq!(client_address(&cfg, proxy, &bad), proxy);
     }
 
     #[test]

@@ -14,6 +14,8 @@
 //! publish = true          # serve the public view at /public
 //! max_upload_mib = 256    # the import routes' body limit
 //! max_form_kib = 64       # every other request's body limit (sign-in included)
+//! trusted_proxies = []    # e.g. ["127.0.0.1"]: a reverse proxy whose header names the client
+//! client_ip_header = "X-Forwarded-For"
 //!
 //! [limits]                # what one upload may make the reader allocate (docs/security.md)
 //! max_decompressed_mib = 1024
@@ -55,6 +57,14 @@ pub struct WebConfig {
     /// sign-in form is a few hundred bytes, and a 256 MiB user name must never be read.
     #[serde(default = "default_form")]
     pub max_form_kib: usize,
+    /// Reverse proxies (their addresses) whose `client_ip_header` is trusted to name the
+    /// client; sign-in throttling then counts the client, not the proxy. Empty (the
+    /// default): the TCP peer is the client and the header is ignored.
+    #[serde(default)]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The header a trusted proxy sets, e.g. `X-Forwarded-For` (the default).
+    #[serde(default = "default_client_ip_header")]
+    pub client_ip_header: String,
 }
 
 fn default_bind() -> String {
@@ -69,6 +79,9 @@ fn default_upload() -> usize {
 fn default_form() -> usize {
     64
 }
+fn default_client_ip_header() -> String {
+    "X-Forwarded-For".into()
+}
 
 impl Default for WebConfig {
     fn default() -> Self {
@@ -78,6 +91,8 @@ impl Default for WebConfig {
             publish: true,
             max_upload_mib: default_upload(),
             max_form_kib: default_form(),
+            trusted_proxies: Vec::new(),
+            client_ip_header: default_client_ip_header(),
         }
     }
 }
@@ -318,7 +333,9 @@ pub async fn init(
          # database_url = \"postgres://user@host/db\"  # default: sqlite://{DB_FILE} here\n\n\
          [web]\nbind = \"127.0.0.1:8080\"\n\
          # Serving plain http on loopback only? Set secure_cookies = false.\n\
-         secure_cookies = true\npublish = true\n",
+         secure_cookies = true\npublish = true\n\n\
+         # Input limits for uploads (every key and its default: docs/security.md).\n\
+         # [limits]\n# max_rows = 5000000\n",
         toml_str(name),
         toml_str(place),
         wider

@@ -26,9 +26,9 @@ pub struct Next {
 
 /// Only local paths: never redirect off-site (OWASP Unvalidated Redirects and Forwards
 /// Cheat Sheet: allow-list, don't block-list). A target is kept only if it is a path on this
-/// site: it starts with one `/` followed by something other than `/` or `\\`, and every
-/// character is printable ASCII other than `\\`. Browsers drop tabs and newlines from URLs
-/// and read `\\` as `/` (WHATWG URL standard), so `/<TAB>/evil.example/` and `/\\evil.example`
+/// site: it starts with one `/` followed by something other than `/` or `\`, and every
+/// character is printable ASCII other than `\`. Browsers drop tabs and newlines from URLs
+/// and read `\` as `/` (WHATWG URL standard), so `/<TAB>/evil.example/` and `/\evil.example`
 /// would otherwise both mean `//evil.example`, another site.
 pub fn safe_next(n: Option<&str>) -> String {
     match n {
@@ -40,42 +40,6 @@ pub fn safe_next(n: Option<&str>) -> String {
             p.to_string()
         }
         _ => "/overview".into(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::safe_next;
-
-    #[test]
-    fn never_off_site() {
-        for bad in [
-            "/\t/evil.example/",
-            "/\n/evil.example",
-            "/\r//evil.example",
-            "//evil.example",
-            "/\\evil.example",
-            "/\\/evil.example",
-            "/x\\..\\evil",
-            "/ /evil.example",
-            "/\u{0}/evil.example",
-            "/\u{7f}/evil.example",
-            "/\u{2028}/evil.example",
-            "/é",
-            "https://evil.example/",
-            "evil.example",
-            "",
-        ] {
-            assert_eq!(safe_next(Some(bad)), "/overview", "{bad:?}");
-        }
-        for good in [
-            "/",
-            "/suppliers?q=acme&year=2021%2F22",
-            "/anchors/3",
-            "/%09/evil.example/",
-        ] {
-            assert_eq!(safe_next(Some(good)), good);
-        }
     }
 }
 
@@ -170,7 +134,7 @@ pub async fn submit(
         &fm.username,
         &fm.password,
         fm.new_password.as_deref(),
-        addr.ip(),
+        crate::auth::client_address(&st.cfg.web, addr.ip(), &headers),
     )
     .await
     {
@@ -258,4 +222,40 @@ pub async fn me(Signed(v): Signed, OriginalUri(uri): OriginalUri) -> AppResult<R
         meta,
     }
     .respond(Fmt::of_path(uri.path()), &v, None))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn never_off_site() {
+        for bad in [
+            "/\t/evil.example/",
+            "/\n/evil.example",
+            "/\r//evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "/\\/evil.example",
+            "/x\\..\\evil",
+            "/ /evil.example",
+            "/\u{0}/evil.example",
+            "/\u{7f}/evil.example",
+            "/\u{2028}/evil.example",
+            "/é",
+            "https://evil.example/",
+            "evil.example",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/overview", "{bad:?}");
+        }
+        for good in [
+            "/",
+            "/suppliers?q=acme&year=2021%2F22",
+            "/anchors/3",
+            "/%09/evil.example/",
+        ] {
+            assert_eq!(safe_next(Some(good)), good);
+        }
+    }
 }
