@@ -18,6 +18,7 @@ fn detect_bytes(name: &str, bytes: Vec<u8>) -> Result<Detection, anchornet_inges
         name: name.to_string(),
         inner_name: "x.csv".into(),
         bytes,
+        limits: Default::default(),
     };
     anchornet_ingest::Ingest::default()
         .explain(&src)
