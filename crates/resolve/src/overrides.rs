@@ -118,6 +118,79 @@ pub struct Overrides {
     pub issues: Vec<OverrideIssue>,
 }
 
+/// One decision row of an overrides file, its cells trimmed (`action` lower-cased).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ActionRow {
+    /// Line in the file (1 = header).
+    pub line: u64,
+    /// The action.
+    pub action: String,
+    /// The supplier name (or key) it is about.
+    pub name: String,
+    /// Its value.
+    pub value: String,
+    /// `note`, `by` and `at`, where the file has those columns.
+    pub note: String,
+    /// Who decided.
+    pub by: String,
+    /// When.
+    pub at: String,
+}
+
+/// The rows of an overrides file (`action,name,value` and optionally `note,by,at`, in any
+/// order; `#` starts a comment; blank rows are left out): each a row, or an issue with its
+/// line. An unreadable header is an error. The one reader of the format: the resolver's
+/// [`Overrides`] and the supplier register's decisions both read through it.
+pub fn action_rows(text: &str) -> Result<Vec<Result<ActionRow, OverrideIssue>>, String> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .comment(Some(b'#'))
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = rdr
+        .headers()
+        .map_err(|e| e.to_string())?
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').to_ascii_lowercase())
+        .collect();
+    let col = |w: &str| headers.iter().position(|h| h == w);
+    let (Some(a), Some(n), Some(v)) = (col("action"), col("name"), col("value")) else {
+        return Err(format!(
+            "the header must have columns action,name,value (found {})",
+            headers.join(",")
+        ));
+    };
+    let (note, by, at) = (col("note"), col("by"), col("at"));
+    let mut out = Vec::new();
+    for rec in rdr.records() {
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                out.push(Err(OverrideIssue {
+                    line: e.position().map_or(0, |p| p.line()),
+                    problem: e.to_string(),
+                }));
+                continue;
+            }
+        };
+        let get = |i: Option<usize>| i.and_then(|i| rec.get(i)).unwrap_or("").trim().to_string();
+        let row = ActionRow {
+            line: rec.position().map_or(0, |p| p.line()),
+            action: get(Some(a)).to_ascii_lowercase(),
+            name: get(Some(n)),
+            value: get(Some(v)),
+            note: get(note),
+            by: get(by),
+            at: get(at),
+        };
+        if row.action.is_empty() && row.name.is_empty() {
+            continue;
+        }
+        out.push(Ok(row));
+    }
+    Ok(out)
+}
+
 /// An overrides file that cannot be read at all.
 #[derive(Debug, thiserror::Error)]
 #[error("{path}: {message}")]
@@ -148,42 +221,21 @@ impl Overrides {
 
     /// Parse overrides CSV text. An unreadable header is an error; bad rows are issues.
     pub fn parse(text: &str) -> Result<Overrides, String> {
-        let mut rdr = csv::ReaderBuilder::new()
-            .flexible(true)
-            .trim(csv::Trim::All)
-            .comment(Some(b'#'))
-            .from_reader(text.as_bytes());
-        let headers: Vec<String> = rdr
-            .headers()
-            .map_err(|e| e.to_string())?
-            .iter()
-            .map(|h| h.trim_start_matches('\u{feff}').to_ascii_lowercase())
-            .collect();
-        let col = |w: &str| headers.iter().position(|h| h == w);
-        let (Some(a), Some(n), Some(v)) = (col("action"), col("name"), col("value")) else {
-            return Err(format!(
-                "the header must have columns action,name,value (found {})",
-                headers.join(",")
-            ));
-        };
         let mut out = Overrides::default();
-        for rec in rdr.records() {
-            let rec = match rec {
+        for row in action_rows(text)? {
+            let ActionRow {
+                line,
+                action,
+                name,
+                value,
+                ..
+            } = match row {
                 Ok(r) => r,
-                Err(e) => {
-                    out.issues.push(OverrideIssue {
-                        line: e.position().map_or(0, |p| p.line()),
-                        problem: e.to_string(),
-                    });
+                Err(issue) => {
+                    out.issues.push(issue);
                     continue;
                 }
             };
-            let line = rec.position().map_or(0, |p| p.line());
-            let get = |i: usize| rec.get(i).unwrap_or("").trim().to_string();
-            let (action, name, value) = (get(a).to_ascii_lowercase(), get(n), get(v));
-            if action.is_empty() && name.is_empty() {
-                continue;
-            }
             if name.is_empty() || value.is_empty() {
                 out.issues.push(OverrideIssue {
                     line,

@@ -259,56 +259,27 @@ impl Decisions {
     /// Parse overrides CSV text read from `file`. An unreadable header is an error; bad rows
     /// are issues with their line.
     pub fn parse(text: &str, file: &str) -> Result<Decisions, String> {
-        let mut rdr = csv::ReaderBuilder::new()
-            .flexible(true)
-            .trim(csv::Trim::All)
-            .comment(Some(b'#'))
-            .from_reader(text.as_bytes());
-        let headers: Vec<String> = rdr
-            .headers()
-            .map_err(|e| e.to_string())?
-            .iter()
-            .map(|h| h.trim_start_matches('\u{feff}').to_ascii_lowercase())
-            .collect();
-        let col = |w: &str| headers.iter().position(|h| h == w);
-        let (Some(a), Some(n), Some(v)) = (col("action"), col("name"), col("value")) else {
-            return Err(format!(
-                "the header must have columns action,name,value (found {})",
-                headers.join(",")
-            ));
-        };
-        let (note, by, at) = (col("note"), col("by"), col("at"));
         let mut out = Decisions::default();
-        for rec in rdr.records() {
-            let rec = match rec {
+        for row in anchornet_resolve::overrides::action_rows(text)? {
+            let row = match row {
                 Ok(r) => r,
-                Err(e) => {
+                Err(i) => {
                     out.issues.push(DecisionIssue {
                         file: file.to_string(),
-                        line: e.position().map_or(0, |p| p.line()),
+                        line: i.line,
                         value: String::new(),
-                        problem: e.to_string(),
+                        problem: i.problem,
                     });
                     continue;
                 }
             };
-            let line = rec.position().map_or(0, |p| p.line());
-            let get =
-                |i: Option<usize>| i.and_then(|i| rec.get(i)).unwrap_or("").trim().to_string();
-            let (action, name, value) = (
-                get(Some(a)).to_ascii_lowercase(),
-                get(Some(n)),
-                get(Some(v)),
-            );
-            if action.is_empty() && name.is_empty() {
-                continue;
-            }
+            let (line, action, name, value) = (row.line, row.action, row.name, row.value);
             let origin = Origin::File {
                 path: file.to_string(),
                 line,
-                by: get(by),
-                at: get(at),
-                note: get(note),
+                by: row.by,
+                at: row.at,
+                note: row.note,
             };
             let issue = |problem: String, value: &str| DecisionIssue {
                 file: file.to_string(),

@@ -145,15 +145,27 @@ pub async fn decide(
     if d.subject.trim().is_empty() {
         return Err(AppError::bad_request("nothing to decide about"));
     }
+    // A supplier may be named by its key (as in its URL): decisions name suppliers by name,
+    // so that the overrides file the command line reads says the same thing.
+    let (subject, entity) = {
+        let snap = st.snap();
+        match snap.by_key.get(d.subject.trim()) {
+            Some(&i) if d.kind != "link" => {
+                let name = snap.prepared.dataset.suppliers[i as usize].name.clone();
+                (name.clone(), name)
+            }
+            _ => (d.subject.trim().to_string(), d.entity.trim().to_string()),
+        }
+    };
     st.store
         .set_override(&Override {
             kind: d.kind,
-            subject: d.subject.trim().to_string(),
+            subject,
             decision: d.decision,
             note: d.note.chars().take(500).collect(),
             decided_by: v.name(),
             decided_at: anchornet_store::now(),
-            entity: d.entity.trim().chars().take(500).collect(),
+            entity: entity.chars().take(500).collect(),
         })
         .await?;
     st.rebuild().await.map_err(AppError::internal)?;

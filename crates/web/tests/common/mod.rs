@@ -44,13 +44,19 @@ fn postgres_url() -> String {
 
 async fn postgres_reachable() -> bool {
     let url = postgres_url();
+    // A fresh schema each time, dropped after: a probe schema kept between runs would hold
+    // an older build's migrations.
+    let schema = format!("t_probe_{}", &password::token()[..12]);
     let ok = tokio::time::timeout(
         std::time::Duration::from_secs(5),
-        anchornet_store::postgres::PgStore::open_in_schema(&url, Some("t_probe")),
+        anchornet_store::postgres::PgStore::open_in_schema(&url, Some(&schema)),
     )
     .await;
     match ok {
-        Ok(Ok(_)) => true,
+        Ok(Ok(_)) => {
+            let _ = anchornet_store::postgres::PgStore::drop_schema(&url, &schema).await;
+            true
+        }
         other => {
             let why = match other {
                 Ok(Err(e)) => e.to_string(),
