@@ -113,8 +113,7 @@ fn identifiers_in_payment_files_reach_the_register() {
             .unwrap_or_else(|| panic!("{name} is not in the register"));
         if !id.is_empty() {
             assert!(
-                r["identifiers"].contains(&format!("supplier:"))
-                    && r["identifiers"].contains(id.as_str()),
+                r["identifiers"].contains("supplier:") && r["identifiers"].contains(id.as_str()),
                 "{name}: supplier id {id} not in {}",
                 r["identifiers"]
             );
