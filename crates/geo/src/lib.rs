@@ -48,6 +48,7 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod boundaries;
 mod build;
 pub mod bulk;
 mod cache;

@@ -23,7 +23,6 @@
 //! The entry point is [`Ingest`].
 #![deny(missing_docs)]
 
-pub mod columnar;
 pub mod dedupe;
 pub mod detect;
 pub mod format;
@@ -35,7 +34,6 @@ pub mod report;
 pub mod rows;
 pub mod run;
 pub mod vocab;
-pub mod write;
 
 pub use detect::{ColumnRole, DetectError, Detection, InputKind};
 pub use limits::{LimitError, Limits};

@@ -68,7 +68,7 @@ fn greater_manchester_lsoa_shapes_load() {
         .collect();
     assert_eq!(gm.len(), 10);
     let t = std::time::Instant::now();
-    let shapes = anchornet_network::shapes::lsoa21_in(&geo_dir, &gm).unwrap();
+    let shapes = anchornet_geo::boundaries::lsoa21_in(&geo_dir, &gm).unwrap();
     eprintln!(
         "{} shapes in {:?}, {} points",
         shapes.len(),

@@ -32,7 +32,7 @@ pub fn write(input: &ReportInput, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut paths = Vec::new();
     for t in tables::all(input) {
         let path = dir.join(format!("{}.csv", t.file));
-        let (mut w, p) = anchornet_ingest::write::atomic(&path)?;
+        let (mut w, p) = crate::write::atomic(&path)?;
         w.write_all(&to_bytes(&t))?;
         w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
         pending.push(p);

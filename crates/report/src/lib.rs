@@ -40,15 +40,18 @@
 //! piece of text is escaped before it goes into HTML.
 #![deny(missing_docs)]
 
+pub mod columnar;
 pub mod csv_set;
 pub mod definitions;
 pub mod fmt;
 pub mod html;
 pub mod input;
 pub mod map;
+pub mod run;
 pub mod summary;
 pub mod svg;
 pub mod tables;
+pub mod write;
 pub mod xlsx;
 
 pub use input::{
@@ -61,7 +64,7 @@ pub const NETWORK: &str = "network";
 /// Write `bytes` to `path` atomically (via `path.partial`, renamed when complete).
 pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
-    let (mut w, pending) = anchornet_ingest::write::atomic(path)?;
+    let (mut w, pending) = crate::write::atomic(path)?;
     w.write_all(bytes)?;
     w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
     pending.commit()

@@ -110,7 +110,7 @@ impl AppState {
                     }
                     let place = places.get(&wider)?;
                     let districts = place.districts.iter().map(|d| d.to_string()).collect();
-                    let shapes = anchornet_network::shapes::lsoa21_in(
+                    let shapes = anchornet_geo::boundaries::lsoa21_in(
                         &anchornet_geo::default_reference_dir(),
                         &districts,
                     )

@@ -159,7 +159,7 @@ pub fn run_network(
         bar.set_prefix(stage.to_string());
         bar.set_message(detail.to_string());
     };
-    let r = anchornet_network::run(cfg, &geo, year, out, &progress);
+    let r = anchornet_report::run::run(cfg, &geo, year, out, &progress);
     bar.finish_and_clear();
     let r = r?;
     if json {

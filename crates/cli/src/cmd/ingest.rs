@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use std::fs::File;
 use std::io::BufWriter;
 
-use anchornet_ingest::write::{atomic, OutFormat, PaymentSink, Pending, RecordWriter};
 use anchornet_ingest::{FileReport, Ingest, Mapping, Record};
+use anchornet_report::write::{atomic, OutFormat, PaymentSink, Pending, RecordWriter};
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anchornet_ingest::write::atomic;
+use anchornet_report::write::atomic;
 use anchornet_resolve::input::FileRead;
 use anchornet_resolve::{NameFilter, Overrides, Registers, Resolution, Resolver, State};
 use anyhow::Context;

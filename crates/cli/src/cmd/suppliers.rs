@@ -63,7 +63,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
             .flush()?;
     }
     if let Some(path) = &a.issues {
-        anchornet_network::run::write_issues(&p, path)
+        anchornet_report::run::write_issues(&p, path)
             .with_context(|| format!("{}", path.display()))?;
     }
     let spend: i64 = reg.suppliers.iter().map(|s| s.spend.0).sum();

@@ -5,17 +5,15 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+use crate::columnar::{Cell, ColType, ColumnSpec, ParquetTable};
+use crate::write::{atomic, OutFormat, RecordWriter};
+use crate::{Count, FileQuality, MapArea, MapData, Quality as ReportQuality, ReportInput};
 use anchornet_core::FinancialYear;
 use anchornet_geo::GeoIndex;
-use anchornet_ingest::columnar::{Cell, ColType, ColumnSpec, ParquetTable};
-use anchornet_ingest::write::{atomic, OutFormat, RecordWriter};
 use anchornet_metrics::{analyse, Analysis};
-use anchornet_report::{
-    Count, FileQuality, MapArea, MapData, Quality as ReportQuality, ReportInput,
-};
 
-use crate::config::NetworkConfig;
-use crate::pipeline::{prepare, PipelineError, Prepared, Progress};
+use anchornet_network::config::NetworkConfig;
+use anchornet_network::pipeline::{prepare, PipelineError, Prepared, Progress};
 
 /// What a run produced.
 pub struct RunResult {
@@ -66,17 +64,16 @@ pub fn run(
     std::fs::create_dir_all(out).map_err(write_err(out))?;
     let mut written = Vec::new();
     let html = out.join("report.html");
-    anchornet_report::html::write(&input, &html).map_err(write_err(&html))?;
+    crate::html::write(&input, &html).map_err(write_err(&html))?;
     written.push(html);
     let xlsx = out.join("report.xlsx");
-    anchornet_report::xlsx::write(&input, &xlsx).map_err(write_err(&xlsx))?;
+    crate::xlsx::write(&input, &xlsx).map_err(write_err(&xlsx))?;
     written.push(xlsx);
     let csv_dir = out.join("csv");
-    written
-        .extend(anchornet_report::csv_set::write(&input, &csv_dir).map_err(write_err(&csv_dir))?);
+    written.extend(crate::csv_set::write(&input, &csv_dir).map_err(write_err(&csv_dir))?);
     let json = out.join("analysis.json");
     let bytes = serde_json::to_vec_pretty(&analysis).map_err(|e| write_err(&json)(e.into()))?;
-    anchornet_report::write_atomic(&json, &bytes).map_err(write_err(&json))?;
+    crate::write_atomic(&json, &bytes).map_err(write_err(&json))?;
     written.push(json);
     let pq = out.join("payments.parquet");
     write_payments(&prepared, &pq).map_err(write_err(&pq))?;
@@ -134,7 +131,7 @@ pub fn report_input<'a>(p: &Prepared, a: &'a Analysis, geo: &GeoIndex) -> Report
     let districts: HashSet<String> = p.wider.districts.iter().map(|d| d.to_string()).collect();
     let mut maps = Vec::new();
     if let Ok(shapes) =
-        crate::shapes::lsoa21_in(&anchornet_geo::default_reference_dir(), &districts)
+        anchornet_geo::boundaries::lsoa21_in(&anchornet_geo::default_reference_dir(), &districts)
     {
         let mut m = MapData {
             title: format!(

@@ -1,22 +1,24 @@
 //! Parquet output: real payments written to Parquet and read back field by field, across
 //! several row groups, with nulls kept as nulls.
 
-mod common;
-
-use anchornet_ingest::write::{OutFormat, PaymentSink, PAYMENT_PARQUET};
-use anchornet_ingest::Record;
+use anchornet_report::write::{OutFormat, PaymentSink, PAYMENT_PARQUET};
 use parquet::file::reader::{FileReader, SerializedFileReader};
 use parquet::record::{Field, Row, RowAccessor};
 
+/// The payments of one real spend file in `../shared/data/spend`.
 fn payments(rel: &str) -> Vec<anchornet_core::Payment> {
-    common::ingest(&common::spend(rel))
-        .records
-        .into_iter()
-        .filter_map(|r| match r {
-            Record::Payment(p) => Some(*p),
-            _ => None,
-        })
-        .collect()
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/spend")
+        .join(rel);
+    assert!(
+        path.exists(),
+        "{} is missing: the tests read the shared data beside the clone",
+        path.display()
+    );
+    anchornet_ingest::Ingest::default()
+        .payments(&[path.display().to_string()], |_| true)
+        .unwrap()
+        .0
 }
 
 fn opt_str(row: &Row, i: usize) -> Option<String> {
@@ -94,7 +96,7 @@ fn real_payments_round_trip_through_parquet() {
 
 #[test]
 fn a_wrong_cell_is_an_error_not_a_corrupt_file() {
-    use anchornet_ingest::columnar::{Cell, ColType, ColumnSpec, ParquetTable};
+    use anchornet_report::columnar::{Cell, ColType, ColumnSpec, ParquetTable};
     let specs = [
         ColumnSpec::required("name", ColType::Str),
         ColumnSpec::required("pence", ColType::I64),

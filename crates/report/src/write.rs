@@ -14,8 +14,7 @@ use anchornet_core::cell::spreadsheet_text;
 use anchornet_core::Payment;
 
 use crate::columnar::{Cell, ColType, ColumnSpec, ParquetTable};
-use crate::report::Issue;
-use crate::rows::SupplierRecord;
+use anchornet_ingest::{Issue, SupplierRecord};
 
 /// Output format, chosen by the file extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

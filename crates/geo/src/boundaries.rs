@@ -1,12 +1,11 @@
-//! Area shapes for maps: the 2021 LSOA boundaries of a place, from the bundled ONS boundary
+//! Area outlines for maps: the 2021 LSOA boundaries of a place, from the bundled ONS boundary
 //! file (`data/reference/lsoa21_boundaries_england_wales.geojson.xz`, generalised, OGL v3.0,
-//! contains OS data © Crown copyright and database right), thinned for a light SVG.
+//! contains OS data © Crown copyright and database right), read with the index's own
+//! GeoJSON reader and thinned for a light SVG.
 
 use std::collections::HashSet;
 use std::io::Read;
 use std::path::Path;
-
-use serde::Deserialize;
 
 /// One area's outline.
 #[derive(Debug, Clone)]
@@ -19,34 +18,6 @@ pub struct Shape {
     pub lad: String,
     /// Rings as (longitude, latitude).
     pub rings: Vec<Vec<[f64; 2]>>,
-}
-
-#[derive(Deserialize)]
-struct Collection {
-    features: Vec<Feature>,
-}
-
-#[derive(Deserialize)]
-struct Feature {
-    properties: Props,
-    geometry: Geometry,
-}
-
-#[derive(Deserialize)]
-struct Props {
-    #[serde(rename = "LSOA21CD")]
-    code: String,
-    #[serde(rename = "LSOA21NM")]
-    name: String,
-    #[serde(rename = "LADCD_ACTIVE")]
-    lad: String,
-}
-
-#[derive(Deserialize)]
-#[serde(tag = "type", content = "coordinates")]
-enum Geometry {
-    Polygon(Vec<Vec<[f64; 2]>>),
-    MultiPolygon(Vec<Vec<Vec<[f64; 2]>>>),
 }
 
 /// The bundled boundary file.
@@ -82,22 +53,31 @@ pub fn lsoa21_in(reference_dir: &Path, districts: &HashSet<String>) -> std::io::
         .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
     let mut text = Vec::new();
     xz2::read::XzDecoder::new(std::io::BufReader::new(f)).read_to_end(&mut text)?;
-    let c: Collection = serde_json::from_slice(&text)
+    let features = crate::geojson::features(&text)
         .map_err(|e| std::io::Error::other(format!("{}: {e}", path.display())))?;
-    Ok(c.features
+    Ok(features
         .into_iter()
-        .filter(|f| districts.contains(&f.properties.lad))
-        .map(|f| {
-            let rings = match f.geometry {
-                Geometry::Polygon(r) => r,
-                Geometry::MultiPolygon(p) => p.into_iter().flatten().collect(),
-            };
-            Shape {
-                code: f.properties.code,
-                name: f.properties.name,
-                lad: f.properties.lad,
-                rings: rings.into_iter().map(|r| thin(r, 0.0004)).collect(),
+        .filter_map(|f| {
+            let p = &f.properties;
+            let lad = p.LADCD_ACTIVE.clone()?;
+            if !districts.contains(&lad) {
+                return None;
             }
+            let (code, name) = (p.LSOA21CD.clone()?, p.LSOA21NM.clone().unwrap_or_default());
+            let shape = f.take_shape()?;
+            let mut rings = Vec::with_capacity(shape.ring_ends.len());
+            let mut start = 0usize;
+            for &end in &shape.ring_ends {
+                let ring = shape.pts[start..end as usize].to_vec();
+                start = end as usize;
+                rings.push(thin(ring, 0.0004));
+            }
+            Some(Shape {
+                code,
+                name,
+                lad,
+                rings,
+            })
         })
         .collect())
 }
