@@ -109,17 +109,42 @@ pub enum PipelineError {
     /// A place name that is not known.
     #[error("unknown place `{0}` (see `anchornet geo places`)")]
     UnknownPlace(String),
-    /// Inputs could not be listed.
-    #[error("{anchor}: {message}")]
+    /// An anchor's inputs could not be listed or read.
+    #[error("{anchor}: {source}")]
     Input {
         /// Anchor.
         anchor: String,
-        /// What went wrong.
-        message: String,
+        /// Cause.
+        source: anchornet_ingest::IngestError,
     },
-    /// Rules or places file.
-    #[error("{0}")]
-    Config(String),
+    /// An anchor's mapping file.
+    #[error(transparent)]
+    Mapping(#[from] anchornet_ingest::mapping::MappingError),
+    /// The influenceable-spend rules file.
+    #[error(transparent)]
+    Rules(#[from] crate::rules::RulesError),
+    /// The places file could not be read.
+    #[error("{path}: {source}")]
+    PlacesFile {
+        /// The file.
+        path: String,
+        /// Cause.
+        source: std::io::Error,
+    },
+    /// The places file is not valid.
+    #[error("{path}: {source}")]
+    Places {
+        /// The file.
+        path: String,
+        /// Cause.
+        source: anchornet_geo::PlaceError,
+    },
+    /// A register file in no known layout, or unreadable.
+    #[error(transparent)]
+    Register(#[from] anchornet_resolve::registers::RegisterError),
+    /// The overrides file cannot be read at all.
+    #[error(transparent)]
+    Decisions(#[from] anchornet_suppliers::decisions::DecisionsError),
 }
 
 /// Progress callback: (stage, detail); called from several threads.
@@ -239,8 +264,7 @@ fn ingest_anchor(
 ) -> Result<Ingested, PipelineError> {
     let mapping = match &a.mapping {
         Some(m) => Some(
-            anchornet_ingest::Mapping::load(&cfg.path(m))
-                .map_err(|e| PipelineError::Config(e.to_string()))?,
+            anchornet_ingest::Mapping::load(&cfg.path(m))?,
         ),
         None => None,
     };
@@ -277,9 +301,9 @@ fn ingest_anchor(
                 },
                 |i| out.issues.push(i),
             )
-            .map_err(|e| PipelineError::Input {
+            .map_err(|source| PipelineError::Input {
                 anchor: a.name.clone(),
-                message: e.to_string(),
+                source,
             })?;
         out.files.extend(reports);
     }
@@ -687,7 +711,7 @@ fn finish(
 fn load_decisions(cfg: &NetworkConfig, extra: &Decisions) -> Result<Decisions, PipelineError> {
     let mut d = match &cfg.overrides {
         Some(o) => {
-            Decisions::load(&cfg.path(o)).map_err(|e| PipelineError::Config(e.to_string()))?
+            Decisions::load(&cfg.path(o))?
         }
         None => Decisions::new(),
     };
@@ -778,10 +802,16 @@ fn places_and_rules(
     if let Some(p) = &cfg.places {
         let path = cfg.path(p);
         let text = std::fs::read_to_string(&path)
-            .map_err(|e| PipelineError::Config(format!("{}: {e}", path.display())))?;
+            .map_err(|source| PipelineError::PlacesFile {
+                path: path.display().to_string(),
+                source,
+            })?;
         places
             .add_toml(geo, &text)
-            .map_err(|e| PipelineError::Config(format!("{}: {e}", path.display())))?;
+            .map_err(|source| PipelineError::Places {
+                path: path.display().to_string(),
+                source,
+            })?;
     }
     let local = places
         .get(&cfg.local_place)
@@ -792,7 +822,7 @@ fn places_and_rules(
         .cloned()
         .ok_or_else(|| PipelineError::UnknownPlace(cfg.wider_place.clone()))?;
     let rules = match &cfg.rules {
-        Some(r) => Rules::load(&cfg.path(r)).map_err(|e| PipelineError::Config(e.to_string()))?,
+        Some(r) => Rules::load(&cfg.path(r))?,
         None => Rules::builtin(),
     };
     Ok((local, wider, rules))

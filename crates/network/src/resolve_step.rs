@@ -94,8 +94,7 @@ pub fn resolve_names(
     }
     for f in &registers.files {
         let before = regs.records.len();
-        regs.load(&f.path, Some(&filter))
-            .map_err(|e| PipelineError::Config(e.to_string()))?;
+        regs.load(&f.path, Some(&filter))?;
         for r in &mut regs.records[before..] {
             if let Some(a) = &f.anchor {
                 r.anchor.get_or_insert_with(|| a.clone());

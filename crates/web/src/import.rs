@@ -137,7 +137,7 @@ async fn run(
         j.stage = "analysing".into();
     });
     if created {
-        st.rebuild().await?;
+        st.rebuild().await.map_err(|e| e.to_string())?;
     }
     Ok(())
 }

@@ -85,7 +85,7 @@ pub async fn open(dir: &std::path::Path) -> Result<AppState, String> {
         .map_err(|e| e.to_string())?
         .map_err(|e| format!("geography index: {e}"))?;
     let state = AppState::new(store, cfg, Arc::new(geo));
-    state.rebuild().await?;
+    state.rebuild().await.map_err(|e| e.to_string())?;
     Ok(state)
 }
 

@@ -119,7 +119,7 @@ impl Snapshot {
         src: Source,
         shapes: Option<&Shapes>,
         version: u64,
-    ) -> Result<Snapshot, String> {
+    ) -> Result<Snapshot, anchornet_network::pipeline::PipelineError> {
         let net = cfg.network(&src.anchors);
         let index: HashMap<i64, u16> = src
             .anchors
@@ -140,7 +140,7 @@ impl Snapshot {
             .map(|s| (s.record, SourceKind::ContractsRegister))
             .collect();
         inputs.decisions = decisions_of(&src.overrides);
-        let prepared = prepare_records(&net, geo, inputs, &|_, _| {}).map_err(|e| e.to_string())?;
+        let prepared = prepare_records(&net, geo, inputs, &|_, _| {})?;
         let ds = &prepared.dataset;
         let analysis = analyse(ds, None);
         let mut all_years = vec![(

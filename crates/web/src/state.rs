@@ -57,15 +57,14 @@ impl AppState {
     }
 
     /// Rebuild the analysis from the store and swap it in.
-    pub async fn rebuild(&self) -> Result<Arc<Snapshot>, String> {
+    pub async fn rebuild(&self) -> Result<Arc<Snapshot>, RebuildError> {
         let mut version = self.rebuilding.lock().await;
-        let err = |e: anchornet_store::StoreError| e.to_string();
         let src = Source {
-            fingerprint: self.store.fingerprint().await.map_err(err)?,
-            anchors: self.store.anchors().await.map_err(err)?,
-            payments: self.store.live_payments().await.map_err(err)?,
-            suppliers: self.store.live_supplier_records().await.map_err(err)?,
-            overrides: self.store.overrides().await.map_err(err)?,
+            fingerprint: self.store.fingerprint().await?,
+            anchors: self.store.anchors().await?,
+            payments: self.store.live_payments().await?,
+            suppliers: self.store.live_supplier_records().await?,
+            overrides: self.store.overrides().await?,
         };
         let shapes = self.shapes(&src).await;
         *version += 1;
@@ -75,8 +74,7 @@ impl AppState {
         let snap = tokio::task::spawn_blocking(move || {
             Snapshot::build(&cfg, &geo, src, shapes.as_ref(), v)
         })
-        .await
-        .map_err(|e| e.to_string())??;
+        .await??;
         let snap = Arc::new(snap);
         *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = snap.clone();
         Ok(snap)
@@ -84,8 +82,8 @@ impl AppState {
 
     /// Rebuild when the store changed behind this process's back (another web node on the
     /// same PostgreSQL, or `anchornet import` from the command line).
-    pub async fn refresh_if_stale(&self) -> Result<bool, String> {
-        let now = self.store.fingerprint().await.map_err(|e| e.to_string())?;
+    pub async fn refresh_if_stale(&self) -> Result<bool, RebuildError> {
+        let now = self.store.fingerprint().await?;
         if now == self.snap().fingerprint {
             return Ok(false);
         }
@@ -129,4 +127,18 @@ impl AppState {
             .await
             .clone()
     }
+}
+
+/// Why the analysis could not be rebuilt from the store.
+#[derive(Debug, thiserror::Error)]
+pub enum RebuildError {
+    /// Reading the store.
+    #[error(transparent)]
+    Store(#[from] anchornet_store::StoreError),
+    /// Running the pipeline on what it holds.
+    #[error(transparent)]
+    Pipeline(#[from] anchornet_network::pipeline::PipelineError),
+    /// The building task failed.
+    #[error("the analysis task failed: {0}")]
+    Task(#[from] tokio::task::JoinError),
 }
