@@ -35,8 +35,8 @@ pub struct Quality {
     pub head_office_flags: u64,
     /// The rules file used and its version.
     pub rules: String,
-    /// Register files linked, with the rows kept from each and the rows rejected.
-    pub register_files: Vec<(String, usize, usize)>,
+    /// Register files read, each reconciled (read = kept + not relevant + rejected).
+    pub register_files: Vec<resolve_step::RegisterFileReport>,
     /// Register records linked to entities, by how (`identifier`, `exact_name`, `fuzzy_name`).
     pub register_links: Vec<(String, u64)>,
     /// Uncertain supplier links a person should review.
@@ -263,9 +263,7 @@ fn ingest_anchor(
     progress: Progress<'_>,
 ) -> Result<Ingested, PipelineError> {
     let mapping = match &a.mapping {
-        Some(m) => Some(
-            anchornet_ingest::Mapping::load(&cfg.path(m))?,
-        ),
+        Some(m) => Some(anchornet_ingest::Mapping::load(&cfg.path(m))?),
         None => None,
     };
     let ing = Ingest {
@@ -710,9 +708,7 @@ fn finish(
 /// decisions) — the same typed list on every path.
 fn load_decisions(cfg: &NetworkConfig, extra: &Decisions) -> Result<Decisions, PipelineError> {
     let mut d = match &cfg.overrides {
-        Some(o) => {
-            Decisions::load(&cfg.path(o))?
-        }
+        Some(o) => Decisions::load(&cfg.path(o))?,
         None => Decisions::new(),
     };
     d.items.extend(extra.items.iter().cloned());
@@ -801,11 +797,10 @@ fn places_and_rules(
     let mut places = Places::builtin(geo);
     if let Some(p) = &cfg.places {
         let path = cfg.path(p);
-        let text = std::fs::read_to_string(&path)
-            .map_err(|source| PipelineError::PlacesFile {
-                path: path.display().to_string(),
-                source,
-            })?;
+        let text = std::fs::read_to_string(&path).map_err(|source| PipelineError::PlacesFile {
+            path: path.display().to_string(),
+            source,
+        })?;
         places
             .add_toml(geo, &text)
             .map_err(|source| PipelineError::Places {

@@ -64,14 +64,37 @@ pub fn register_record(s: &SupplierRecord) -> RegisterRecord {
     }
 }
 
+/// One register file reconciled: rows read = kept + not about the network's suppliers +
+/// rejected.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct RegisterFileReport {
+    /// The file.
+    pub file: String,
+    /// Rows kept as evidence about the network's suppliers.
+    pub kept: usize,
+    /// Rows about none of the network's suppliers (no shared identifier or rare name word),
+    /// left out.
+    pub not_relevant: usize,
+    /// Rows that could not be used (see the issues), including individuals' rows of a
+    /// ratepayer list.
+    pub rejected: usize,
+}
+
+impl RegisterFileReport {
+    /// Rows read.
+    pub fn read(&self) -> usize {
+        self.kept + self.not_relevant + self.rejected
+    }
+}
+
 /// What the resolve step gives the supplier register.
 pub struct Resolved {
     /// The resolution.
     pub resolution: Resolution,
     /// The register records the resolver was given (`resolution.register_links` index them).
     pub records: Vec<RegisterRecord>,
-    /// Register files read: (file, rows kept, rows rejected).
-    pub files: Vec<(String, usize, usize)>,
+    /// Register files read, each reconciled.
+    pub files: Vec<RegisterFileReport>,
     /// Register rows that could not be used, and kept rows without a usable postcode.
     pub issues: Vec<Issue>,
     /// Files that are anchors' vendor lists.
@@ -92,9 +115,12 @@ pub fn resolve_names(
     for r in registers.records {
         regs.push(r);
     }
+    let mut dropped = Vec::new();
     for f in &registers.files {
         let before = regs.records.len();
+        let dropped_before = filter.dropped();
         regs.load(&f.path, Some(&filter))?;
+        dropped.push(filter.dropped() - dropped_before);
         for r in &mut regs.records[before..] {
             if let Some(a) = &f.anchor {
                 r.anchor.get_or_insert_with(|| a.clone());
@@ -134,21 +160,29 @@ pub fn resolve_names(
                 outcome: Outcome::Warning,
             }),
     );
+    // Files given as records (a workspace's stored rows) were filtered by no one.
+    let offset = regs.files.len().saturating_sub(dropped.len());
     let files = regs
         .files
         .iter()
-        .map(|(f, kept)| {
+        .enumerate()
+        .map(|(i, (f, kept))| {
             let rejected = regs
                 .issues
                 .iter()
-                .filter(|i| {
-                    i.line > 0
-                        && (i.file == *f
-                            || i.file.starts_with(&format!("{f}!"))
-                            || i.file.starts_with(&format!("{f}:")))
+                .filter(|x| {
+                    x.line > 0
+                        && (x.file == *f
+                            || x.file.starts_with(&format!("{f}!"))
+                            || x.file.starts_with(&format!("{f}:")))
                 })
                 .count();
-            (f.clone(), *kept, rejected)
+            RegisterFileReport {
+                file: f.clone(),
+                kept: *kept,
+                not_relevant: i.checked_sub(offset).map_or(0, |j| dropped[j]),
+                rejected,
+            }
         })
         .collect();
     let records = regs.records.clone();

@@ -737,7 +737,7 @@ fn quality(s: &mut String, input: &ReportInput) {
     if q.files.is_empty() {
         s.push_str(r#"<p class="note">The run recorded no file reports.</p>"#);
     } else {
-        s.push_str(r#"<p class="note">Every row read is accepted, skipped (not data: blank, totals, duplicate) or rejected (data that could not be used, listed in the issues file).</p><div class="wide"><table><thead><tr><th>Anchor</th><th>File</th><th>Read as</th><th class="n">Rows read</th><th class="n">Accepted</th><th class="n">Skipped</th><th class="n">of which duplicates</th><th class="n">Rejected</th><th class="n">Redacted supplier</th><th class="n">Accepted total</th><th>Dates</th><th>Reconciles</th></tr></thead><tbody>"#);
+        s.push_str(r#"<p class="note">Every row read is accepted, skipped (not data: blank, totals, duplicate) or rejected (data that could not be used, listed in the issues file). For supplier evidence (registers, vendor lists, ratepayer lists), accepted rows are kept as evidence about the network's suppliers and skipped rows are about none of them.</p><div class="wide"><table><thead><tr><th>Anchor</th><th>File</th><th>Read as</th><th class="n">Rows read</th><th class="n">Accepted</th><th class="n">Skipped</th><th class="n">of which duplicates</th><th class="n">Rejected</th><th class="n">Redacted supplier</th><th class="n">Accepted total</th><th>Dates</th><th>Reconciles</th></tr></thead><tbody>"#);
         let mut tot = (0u64, 0u64, 0u64, 0u64, 0u64, 0u64, 0i64);
         for f in &q.files {
             let ok = f.rows_read == f.accepted + f.skipped + f.rejected;

@@ -94,7 +94,22 @@ pub fn report_input<'a>(p: &Prepared, a: &'a Analysis, geo: &GeoIndex) -> Report
     let ds = &p.dataset;
     let q = &p.quality;
     let mut quality = ReportQuality {
-        files: q.files.iter().map(FileQuality::from).collect(),
+        files: q
+            .files
+            .iter()
+            .map(FileQuality::from)
+            .chain(q.register_files.iter().map(|r| FileQuality {
+                anchor: "(supplier evidence)".into(),
+                file: r.file.clone(),
+                format: "register".into(),
+                rows_read: r.read() as u64,
+                accepted: r.kept as u64,
+                // Rows about no supplier of the network are not data for this network.
+                skipped: r.not_relevant as u64,
+                rejected: r.rejected as u64,
+                ..Default::default()
+            }))
+            .collect(),
         suppliers: vec![
             Count {
                 label: "distinct supplier names".into(),

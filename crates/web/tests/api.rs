@@ -491,16 +491,7 @@ async fn review_decisions_change_the_analysis() {
             let snap = app.state.snap();
             snap.prepared.resolution.name(n).map(|x| x.entity)
         };
-        // A link the resolver made (a merge), so that rejecting it changes something.
-        let link = items
-            .iter()
-            .find(|i| {
-                i["kind"] == "link"
-                    && entity_of(i["subject"].as_str().unwrap())
-                        == entity_of(i["entity"].as_str().unwrap())
-            })
-            .expect("a merged link in the queue")
-            .clone();
+        let link = common::merged_link(&app, &items);
         let name = link["subject"].as_str().unwrap().to_string();
         let other = link["entity"].as_str().unwrap().to_string();
         let r = app

@@ -53,23 +53,12 @@ async fn workspace_figures_equal_the_file_pipelines() {
     let admin = app.login("admin").await;
     let queue = app.get(Some(&admin), "/review.json").await.json();
     let items = queue["tables"][0]["rows"].as_array().unwrap().clone();
-    let snap = app.state.snap();
-    let entity_of = |n: &str| snap.prepared.resolution.name(n).map(|x| x.entity);
-    let link = items
-        .iter()
-        .find(|i| {
-            i["kind"] == "link"
-                && entity_of(i["subject"].as_str().unwrap())
-                    == entity_of(i["entity"].as_str().unwrap())
-        })
-        .expect("a merge to review")
-        .clone();
+    let link = common::merged_link(&app, &items);
     let loc = items
         .iter()
         .find(|i| i["kind"] == "location")
         .expect("a location to review")
         .clone();
-    drop(snap);
     for (kind, item) in [("link", &link), ("location", &loc)] {
         let r = app
             .post_form(

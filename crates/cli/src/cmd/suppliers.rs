@@ -123,8 +123,16 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
                 ""
             }
         )?;
-        for (f, kept, rejected) in &p.quality.register_files {
-            writeln!(err, "  register {f}: {kept} rows kept, {rejected} rejected")?;
+        for r in &p.quality.register_files {
+            writeln!(
+                err,
+                "  register {}: {} rows read = {} kept + {} about no supplier of the network + {} rejected",
+                r.file,
+                r.read(),
+                r.kept,
+                r.not_relevant,
+                r.rejected
+            )?;
         }
         if a.out.as_os_str() != "-" {
             writeln!(err, "wrote {}", a.out.display())?;

@@ -197,8 +197,10 @@ fn bulk_row(
         .filter_map(|&i| field(r, Some(i)))
         .collect();
     if let Some(f) = filter {
-        let keep = f.keep(&name, number.as_deref(), None)
-            || previous.iter().any(|p| f.keep(p, None, None));
+        let keep = f.keep_any(
+            std::iter::once(name.as_str()).chain(previous.iter().map(String::as_str)),
+            number.as_deref(),
+        );
         if !keep {
             return None;
         }

@@ -172,6 +172,8 @@ pub struct NameFilter {
     words: FxHashSet<String>,
     company: FxHashSet<String>,
     charity: FxHashSet<String>,
+    /// Rows left out so far: about no supplier of the input (the reconciliation counts them).
+    dropped: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }
 
 /// Background frequency above which a word alone is too common to pick register rows.
@@ -227,6 +229,36 @@ impl NameFilter {
 
     /// Whether a register row with this name and identifiers may match.
     pub fn keep(&self, name: &str, company: Option<&str>, charity: Option<&str>) -> bool {
+        let keep = self.keeps(name, company, charity);
+        if !keep {
+            self.dropped
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        keep
+    }
+
+    /// Whether a register row known under any of these names (its name and previous names)
+    /// and this company number may match; counted once when left out.
+    pub fn keep_any<'a>(
+        &self,
+        mut names: impl Iterator<Item = &'a str>,
+        company: Option<&str>,
+    ) -> bool {
+        let first = names.next().unwrap_or("");
+        let keep = self.keeps(first, company, None) || names.any(|n| self.keeps(n, None, None));
+        if !keep {
+            self.dropped
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        keep
+    }
+
+    /// Register rows left out so far as about no supplier of the input.
+    pub fn dropped(&self) -> usize {
+        self.dropped.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn keeps(&self, name: &str, company: Option<&str>, charity: Option<&str>) -> bool {
         if company.is_some_and(|c| self.company.contains(c))
             || charity.is_some_and(|c| self.charity.contains(c))
         {

@@ -414,3 +414,19 @@ pub fn hidden(html: &str, name: &str) -> String {
     let rest = &html[at + name.len() + 15..];
     rest[..rest.find('"').unwrap()].to_string()
 }
+
+/// A review-queue row (of `/review.json`) about a link the resolver made — a merge, so that
+/// rejecting it changes something.
+pub fn merged_link(app: &TestApp, items: &[serde_json::Value]) -> serde_json::Value {
+    let snap = app.state.snap();
+    let entity_of = |n: &str| snap.prepared.resolution.name(n).map(|x| x.entity);
+    items
+        .iter()
+        .find(|i| {
+            i["kind"] == "link"
+                && entity_of(i["subject"].as_str().unwrap())
+                    == entity_of(i["entity"].as_str().unwrap())
+        })
+        .expect("a merged link in the review queue")
+        .clone()
+}
