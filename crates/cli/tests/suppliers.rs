@@ -202,6 +202,53 @@ fn bad_registers_and_overrides_are_reported_not_dropped() {
         stderr.contains("salford_contracts_register_2022.csv.xz"),
         "{stderr}"
     );
+    // Register rows that name a supplier but give no usable postcode are reported as
+    // warnings, each on a row whose postcode cell is blank or not in the UK postcode format
+    // (checked here with the format of the Government Data Standards Catalogue, not the
+    // product's parser).
+    let uk = |p: &str| {
+        let p = p
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_ascii_uppercase();
+        let (out, inw) = p.split_once(' ').unwrap_or(("", ""));
+        let b = inw.as_bytes();
+        (2..=4).contains(&out.len())
+            && out.as_bytes()[0].is_ascii_alphabetic()
+            && out.bytes().all(|c| c.is_ascii_alphanumeric())
+            && b.len() == 3
+            && b[0].is_ascii_digit()
+            && b[1].is_ascii_alphabetic()
+            && b[2].is_ascii_alphabetic()
+    };
+    let register_text = xz_text(&register);
+    let mut raw = csv::Reader::from_reader(register_text.as_bytes());
+    let h = raw.headers().unwrap().clone();
+    let pc = h
+        .iter()
+        .position(|x| x.trim_start_matches('\u{feff}') == "Supplier Postcode")
+        .unwrap();
+    let by_line: HashMap<u64, String> = raw
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r.position().unwrap().line(), r[pc].to_string())
+        })
+        .collect();
+    let warned: Vec<&HashMap<String, String>> = issues
+        .iter()
+        .filter(|i| {
+            i["file"].ends_with("salford_contracts_register_2022.csv.xz")
+                && i["outcome"] == "warning"
+        })
+        .collect();
+    assert!(!warned.is_empty(), "no postcode warnings: {issues:?}");
+    for w in warned {
+        let line: u64 = w["line"].parse().unwrap();
+        let cell = &by_line[&line];
+        assert!(!uk(cell), "line {line}: {cell:?} is a postcode, yet warned");
+    }
 
     // A register in no known layout: an error that names the file and what was expected.
     let odd = dir.join("odd.csv");

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use anchornet_ingest::{Issue, Outcome, SupplierRecord};
 use anchornet_resolve::registers::{NameFilter, Registers};
 use anchornet_resolve::{Config, NameInput, Resolution, Resolver};
-use anchornet_resolve::{RegisterKind, RegisterRecord, Sme};
+use anchornet_resolve::{RegisterKind, RegisterRecord};
 use anchornet_suppliers::Decisions;
 
 use crate::pipeline::PipelineError;
@@ -36,32 +36,11 @@ pub struct RegisterFiles {
     pub vendor_files: HashSet<String>,
 }
 
-/// A supplier-side record read by ingest (a contracts register or vendor list row), as an
-/// anchor's own supplier-list record for the resolver.
+/// A supplier-side record read by ingest (a contracts register or vendor list row stored by
+/// a workspace), as a register record: the same conversion as for the files the pipeline
+/// reads ([`anchornet_resolve::registers::supplier_list::record_of`]).
 pub fn register_record(s: &SupplierRecord) -> RegisterRecord {
-    RegisterRecord {
-        register: Some(RegisterKind::SupplierList),
-        file: s.source_file.clone(),
-        line: s.line,
-        anchor: Some(s.anchor.clone()).filter(|a| !a.is_empty()),
-        name: s.name.clone(),
-        previous_names: Vec::new(),
-        company_number: s.company_number.clone(),
-        charity_number: s.charity_number.clone(),
-        vat_number: s.vat_number.clone(),
-        supplier_id: s.supplier_id.clone(),
-        postcode: s.postcode.clone(),
-        sic: Vec::new(),
-        legal_form: None,
-        kind: None,
-        status: None,
-        sme: match s.sme {
-            Some(true) => Sme::Yes,
-            Some(false) => Sme::No,
-            None => Sme::Unknown,
-        },
-        sme_basis: s.sme.map(|_| format!("declared in {}", s.source_file)),
-    }
+    anchornet_resolve::registers::supplier_list::record_of(s, RegisterKind::SupplierList)
 }
 
 /// One register file reconciled: rows read = kept + not about the network's suppliers +

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use anchornet_ingest::{Ingest, Record};
+use anchornet_ingest::{Ingest, Record, SupplierRecord};
 
 use super::{
     NameFilter, RegisterError, RegisterIssue, RegisterKind, RegisterRecord, Registers, Sme,
@@ -94,36 +94,43 @@ pub fn load_as(
         if filter.is_some_and(|f| !f.keep(&s.name, company.as_deref(), charity.as_deref())) {
             continue;
         }
-        // A ratepayer list's relief columns (small business rate relief) are about the
-        // property's rateable value, not the PPN 001 size of the occupier, and its property
-        // reference is not a supplier id: neither is used.
-        let rates = kind == RegisterKind::BusinessRates;
-        let sme = match s.sme {
-            _ if rates => Sme::Unknown,
-            Some(true) => Sme::Yes,
-            Some(false) => Sme::No,
-            None => Sme::Unknown,
-        };
-        regs.records.push(RegisterRecord {
-            register: Some(kind),
-            file: s.source_file.clone(),
-            line: s.line,
-            anchor: Some(s.anchor.clone()).filter(|a| !a.is_empty()),
-            name: s.name.clone(),
-            company_number: company,
-            charity_number: charity,
-            vat_number: s.vat_number.as_deref().and_then(ids::vat_number),
-            supplier_id: s
-                .supplier_id
-                .as_deref()
-                .filter(|_| !rates)
-                .and_then(ids::supplier_id),
-            postcode: s.postcode.clone(),
-            sme,
-            sme_basis: (sme != Sme::Unknown).then(|| format!("declared in {}", s.source_file)),
-            ..RegisterRecord::default()
-        });
+        regs.records.push(record_of(&s, kind));
     }
     regs.issues.extend(issues);
     Ok(())
+}
+
+/// A supplier-side row read by ingest as a register record of `kind`: identifiers
+/// normalised, a declared SME flag kept with where it was declared. The one conversion, for
+/// files read here and for a workspace's stored rows alike.
+pub fn record_of(s: &SupplierRecord, kind: RegisterKind) -> RegisterRecord {
+    // A ratepayer list's relief columns (small business rate relief) are about the
+    // property's rateable value, not the PPN 001 size of the occupier, and its property
+    // reference is not a supplier id: neither is used.
+    let rates = kind == RegisterKind::BusinessRates;
+    let sme = match s.sme {
+        _ if rates => Sme::Unknown,
+        Some(true) => Sme::Yes,
+        Some(false) => Sme::No,
+        None => Sme::Unknown,
+    };
+    RegisterRecord {
+        register: Some(kind),
+        file: s.source_file.clone(),
+        line: s.line,
+        anchor: Some(s.anchor.clone()).filter(|a| !a.is_empty()),
+        name: s.name.clone(),
+        company_number: s.company_number.as_deref().and_then(ids::company_number),
+        charity_number: s.charity_number.as_deref().and_then(ids::charity_number),
+        vat_number: s.vat_number.as_deref().and_then(ids::vat_number),
+        supplier_id: s
+            .supplier_id
+            .as_deref()
+            .filter(|_| !rates)
+            .and_then(ids::supplier_id),
+        postcode: s.postcode.clone(),
+        sme,
+        sme_basis: (sme != Sme::Unknown).then(|| format!("declared in {}", s.source_file)),
+        ..RegisterRecord::default()
+    }
 }
