@@ -190,7 +190,7 @@ pub fn analyse(ds: &Dataset, only_year: Option<FinancialYear>) -> Analysis {
         .map(|t| t.fy)
         .filter(|f| only_year.is_none_or(|y| y == *f))
         .collect();
-    let scopes: Vec<(String, Option<u16>)> = std::iter::once(("network".to_string(), None))
+    let scopes: Vec<(String, Option<u16>)> = std::iter::once((crate::NETWORK.to_string(), None))
         .chain(
             ds.anchors
                 .iter()
@@ -305,7 +305,7 @@ fn reconcile(
         .sum();
     let net_total: i64 = figures
         .iter()
-        .filter(|f| f.scope == "network")
+        .filter(|f| f.scope == crate::NETWORK)
         .map(|f| f.figures.total.pence)
         .sum();
     checks.push(Check {
@@ -322,10 +322,10 @@ fn reconcile(
             what: format!("{} {fy}: influenceable + excluded = total", f.scope),
             ok: inf.pence + excluded == f.figures.total.pence,
         });
-        if f.scope == "network" {
+        if f.scope == crate::NETWORK {
             let anchors: Vec<&ScopedFigures> = figures
                 .iter()
-                .filter(|g| g.scope != "network" && g.fy == f.fy)
+                .filter(|g| g.scope != crate::NETWORK && g.fy == f.fy)
                 .collect();
             let sum = |get: &dyn Fn(&Figures) -> i64| {
                 anchors.iter().map(|g| get(&g.figures)).sum::<i64>()
@@ -340,7 +340,7 @@ fn reconcile(
             });
             let cats: i64 = categories
                 .iter()
-                .filter(|c| c.scope == "network" && c.fy == f.fy)
+                .filter(|c| c.scope == crate::NETWORK && c.fy == f.fy)
                 .map(|c| c.figures.total.pence)
                 .sum();
             checks.push(Check {

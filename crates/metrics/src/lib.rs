@@ -48,3 +48,7 @@ pub use analysis::{analyse, Analysis, Figures, Scope};
 pub use metric::Metric;
 pub use model::{AnchorInfo, Dataset, Location, NetworkInfo, RuleInfo, SupplierInfo, Txn};
 pub use share::Share;
+
+/// The scope name the analysis gives the whole network (each anchor's scope is its name):
+/// the one place the word is written.
+pub const NETWORK: &str = "network";

@@ -45,7 +45,7 @@ pub fn changes(figures: &[ScopedFigures], anchors_of: impl Fn(&str) -> Vec<Strin
             continue;
         }
         let coverage_changed =
-            a.scope == "network" && anchors_of(&fa.to_string()) != anchors_of(&fb.to_string());
+            a.scope == crate::NETWORK && anchors_of(&fa.to_string()) != anchors_of(&fb.to_string());
         out.push(Change {
             scope: a.scope.clone(),
             from: fa.to_string(),

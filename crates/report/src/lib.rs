@@ -59,7 +59,7 @@ pub use input::{
 };
 
 /// The scope name the metrics give the whole network.
-pub const NETWORK: &str = "network";
+pub use anchornet_metrics::NETWORK;
 
 /// Write `bytes` to `path` atomically (via `path.partial`, renamed when complete).
 pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {

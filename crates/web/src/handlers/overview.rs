@@ -66,7 +66,7 @@ pub async fn overview(
     match anchor {
         Some((_, i)) => rows.push((ds.anchors[i as usize].name.clone(), figures(Some(i)))),
         None => {
-            rows.push(("network".to_string(), figures(None)));
+            rows.push((anchornet_metrics::NETWORK.to_string(), figures(None)));
             for i in 0..ds.anchors.len() {
                 rows.push((ds.anchors[i].name.clone(), figures(Some(i as u16))));
             }

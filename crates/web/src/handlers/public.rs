@@ -59,7 +59,7 @@ pub async fn overview(
     let snap = st.snap();
     let ds = &snap.prepared.dataset;
     let mut tables: Vec<Table> = Vec::new();
-    let mut scopes: Vec<(String, Option<u16>)> = vec![("network".into(), None)];
+    let mut scopes: Vec<(String, Option<u16>)> = vec![(anchornet_metrics::NETWORK.into(), None)];
     scopes.extend(
         ds.anchors
             .iter()
@@ -127,7 +127,7 @@ pub async fn categories(
         .analysis
         .categories
         .iter()
-        .filter(|c| c.scope == "network" && c.fy == year)
+        .filter(|c| c.scope == anchornet_metrics::NETWORK && c.fy == year)
         .collect();
     cs.sort_by(|a, b| {
         b.figures
