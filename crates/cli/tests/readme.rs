@@ -50,22 +50,7 @@ fn readme_console_blocks_run() {
     let tmp = std::env::temp_dir().join(format!("anchornet-readme-{}", std::process::id()));
     std::fs::create_dir_all(&tmp).unwrap();
     // (command, output lines shown under it), from the ```console blocks.
-    let mut cmds: Vec<(String, Vec<String>)> = Vec::new();
-    let mut in_block = false;
-    for line in readme.lines() {
-        if line.starts_with("```") {
-            in_block = line.starts_with("```console");
-        } else if in_block {
-            match line.strip_prefix("$ ") {
-                Some(cmd) => cmds.push((cmd.to_string(), Vec::new())),
-                None => cmds
-                    .last_mut()
-                    .expect("output follows a command")
-                    .1
-                    .push(line.to_string()),
-            }
-        }
-    }
+    let cmds = console_commands(&readme);
     let run = |cmd: &str, shown: &[String]| {
         let words: Vec<&str> = cmd.split_whitespace().skip(1).collect();
         let args: Vec<String> = words

@@ -341,6 +341,16 @@ impl Size {
     }
 }
 
+/// A name's lower-case alphanumeric words, `&` read as `and`: the one normalisation the
+/// influenceable-spend rules match on and supplier keys are made from.
+pub fn name_words(s: &str) -> Vec<String> {
+    s.replace('&', " and ")
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_lowercase())
+        .collect()
+}
+
 impl std::fmt::Display for Kind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.label())

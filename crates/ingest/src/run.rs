@@ -320,13 +320,7 @@ impl Ingest {
                 }
                 RowOutcome::Skip(reason) => {
                     rep.skipped += 1;
-                    let value = row
-                        .cells
-                        .iter()
-                        .map(|c| c.trim())
-                        .filter(|c| !c.is_empty())
-                        .collect::<Vec<_>>()
-                        .join(" | ");
+                    let value = row_text(row);
                     issues(Issue {
                         file: file.into(),
                         line: row.line,
@@ -423,13 +417,7 @@ impl Ingest {
                 continue;
             }
             rep.rejected += 1;
-            let value = row
-                .cells
-                .iter()
-                .map(|c| c.trim())
-                .filter(|c| !c.is_empty())
-                .collect::<Vec<_>>()
-                .join(" | ");
+            let value = row_text(&row);
             issues(Issue {
                 file: file.into(),
                 line: row.line,
@@ -456,6 +444,16 @@ fn truncate(s: &str, n: usize) -> String {
     } else {
         s.chars().take(n).collect::<String>() + "…"
     }
+}
+
+/// A row's non-blank cells joined, for the issues report's value of a row-level problem.
+fn row_text(row: &crate::format::Row) -> String {
+    row.cells
+        .iter()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+        .collect::<Vec<_>>()
+        .join(" | ")
 }
 
 #[cfg(test)]

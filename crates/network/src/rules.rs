@@ -63,14 +63,7 @@ struct Compiled {
     categories: Vec<Vec<String>>,
 }
 
-/// Lower-case alphanumeric words, `&` read as `and`.
-pub fn words(s: &str) -> Vec<String> {
-    s.replace('&', " and ")
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| w.to_lowercase())
-        .collect()
-}
+pub use anchornet_core::supplier::name_words as words;
 
 fn contains_seq(hay: &[String], needle: &[String]) -> bool {
     !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)

@@ -28,8 +28,6 @@ use std::path::Path;
 use anchornet_core::{Kind, Postcode, Size};
 use anchornet_resolve::{Override, Overrides};
 
-use crate::register::Register;
-
 /// Which supplier a decision is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EntityRef {
@@ -43,11 +41,6 @@ impl EntityRef {
         match self {
             EntityRef::Name(n) => n,
         }
-    }
-
-    /// The supplier it names in a register.
-    pub fn find(&self, r: &Register) -> Option<usize> {
-        r.find(self.text())
     }
 }
 

@@ -43,18 +43,9 @@ pub use register::{build, Evidence, PaymentAddress, Register, Supplier, Supplier
 /// its normalised canonical name (a person's name never appears in a URL or a log).
 pub fn supplier_key(name: &str) -> String {
     use sha2::Digest;
-    let words = normal_words(name).join(" ");
+    let words = anchornet_core::supplier::name_words(name).join(" ");
     let d = sha2::Sha256::digest(words.as_bytes());
     d.iter().take(6).map(|b| format!("{b:02x}")).collect()
-}
-
-/// Lower-case alphanumeric words, `&` read as `and`.
-pub fn normal_words(s: &str) -> Vec<String> {
-    s.replace('&', " and ")
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| w.to_lowercase())
-        .collect()
 }
 
 #[cfg(test)]

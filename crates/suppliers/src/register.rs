@@ -165,7 +165,7 @@ impl Register {
             .position(|s| s.key == n || s.names.iter().any(|x| x.trim() == n))
     }
 
-    /// Located suppliers' share of spend.
+    /// How many suppliers are located.
     pub fn located(&self) -> usize {
         self.suppliers.iter().filter(|s| s.chosen.is_some()).count()
     }
@@ -318,11 +318,20 @@ pub fn build(
         decision_issues: Vec::new(),
     };
     // People's decisions on the register (those on entities were applied by the resolver).
+    // Names and keys to suppliers, built once for all decisions (not a scan per decision).
+    let mut by_name: std::collections::HashMap<String, usize> = Default::default();
+    if decisions.items.iter().any(|d| !d.action.is_resolver()) {
+        for (i, s) in register.suppliers.iter().enumerate() {
+            for n in s.names.iter().map(|n| n.trim()).chain([s.key.as_str()]) {
+                by_name.entry(n.to_string()).or_insert(i);
+            }
+        }
+    }
     for d in &decisions.items {
         if d.action.is_resolver() {
             continue;
         }
-        let Some(i) = d.subject.find(&register) else {
+        let Some(&i) = by_name.get(d.subject.text().trim()) else {
             issues.push(d.issue(format!(
                 "no supplier is named or keyed `{}` in this run",
                 d.subject.text()

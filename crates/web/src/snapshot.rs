@@ -54,6 +54,9 @@ pub struct Snapshot {
     pub map: Option<MapData>,
     /// The overrides applied.
     pub overrides: Vec<Override>,
+    /// The review queue's undecided questions, largest first (asked once per rebuild, not
+    /// per request).
+    pub questions: Vec<anchornet_suppliers::review::Question>,
     /// Increases with every rebuild.
     pub version: u64,
     /// The store's fingerprint when it was read.
@@ -106,6 +109,7 @@ impl Snapshot {
             txns_of: Vec::new(),
             map: None,
             overrides: Vec::new(),
+            questions: Vec::new(),
             version: 0,
             fingerprint: String::new(),
             built_at: 0,
@@ -235,6 +239,7 @@ impl Snapshot {
             by_key,
             txns_of,
             map,
+            questions: prepared.questions(),
             overrides: src.overrides,
             fingerprint: src.fingerprint,
             prepared,

@@ -9,7 +9,6 @@
 
 use anchornet_report::tables::Cell;
 use anchornet_store::Override;
-use anchornet_suppliers::review::Question;
 use axum::extract::{OriginalUri, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -22,14 +21,7 @@ use super::Filter;
 use crate::auth::Signed;
 use crate::error::{AppError, AppResult};
 use crate::page::{table, txt, Fmt, Page};
-use crate::snapshot::Snapshot;
 use crate::state::AppState;
-
-/// The queue: undecided questions, largest spend first — the same questions
-/// `anchornet suppliers --review N` prints.
-pub fn queue_of(snap: &Snapshot) -> Vec<Question> {
-    snap.prepared.questions()
-}
 
 /// `/review`.
 pub async fn queue(
@@ -41,7 +33,7 @@ pub async fn queue(
     v.require_admin()?;
     let snap = st.snap();
     let ds = &snap.prepared.dataset;
-    let items = queue_of(&snap);
+    let items = &snap.questions[..];
     let mut t = table(
         "queue",
         "Review queue",
@@ -58,7 +50,7 @@ pub async fn queue(
             ("gbp", "Spend at stake."),
         ],
     );
-    for i in &items {
+    for i in items {
         t.rows.push(vec![
             txt(i.topic.label()),
             txt(i.subject.clone()),
