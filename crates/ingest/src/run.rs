@@ -417,7 +417,7 @@ impl Ingest {
                 continue;
             }
             rep.rejected += 1;
-            let value = row_text(&row);
+            let value = row_text(row);
             issues(Issue {
                 file: file.into(),
                 line: row.line,
