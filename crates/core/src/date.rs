@@ -115,6 +115,39 @@ impl PaymentDate {
         self.0.day()
     }
 
+    /// The date a file's name gives its contents, where it gives one: `YYYY-MM-DD` (or with
+    /// `_`), else `YYYY-MM` read as the first of the month (Companies House names its monthly
+    /// bulk files `BasicCompanyData-2024-11-01-part1_7.zip`). A year alone is not a date.
+    pub fn in_file_name(name: &str) -> Option<PaymentDate> {
+        let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+        let b = base.as_bytes();
+        let digits =
+            |i: usize, n: usize| i + n <= b.len() && b[i..i + n].iter().all(u8::is_ascii_digit);
+        let num = |i: usize, n: usize| base[i..i + n].parse::<u32>().ok();
+        let sep = |i: usize| i < b.len() && (b[i] == b'-' || b[i] == b'_');
+        for i in 0..b.len() {
+            // A run of exactly four digits: not inside a longer number.
+            if !digits(i, 4) || (i > 0 && b[i - 1].is_ascii_digit()) || digits(i + 4, 1) {
+                continue;
+            }
+            let y = num(i, 4)? as i32;
+            if !(1990..=2100).contains(&y) || !sep(i + 4) || !digits(i + 5, 2) || digits(i + 7, 1) {
+                continue;
+            }
+            let m = num(i + 5, 2)?;
+            if !(1..=12).contains(&m) {
+                continue;
+            }
+            if sep(i + 7) && digits(i + 8, 2) && !digits(i + 10, 1) {
+                if let Some(d) = PaymentDate::from_ymd(y, m, num(i + 8, 2)?) {
+                    return Some(d);
+                }
+            }
+            return PaymentDate::from_ymd(y, m, 1);
+        }
+        None
+    }
+
     /// From an Excel serial day number (1900 system, with Excel's phantom 29 Feb 1900).
     pub fn from_excel_serial(serial: f64) -> Option<PaymentDate> {
         if !(1.0..=2_958_465.0).contains(&serial) {
@@ -255,6 +288,27 @@ impl fmt::Display for PaymentDate {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn dates_in_file_names() {
+        // Companies House's published naming of its monthly bulk files.
+        let f = |n: &str| PaymentDate::in_file_name(n).map(|d| d.to_string());
+        assert_eq!(
+            f("/x/BasicCompanyData-2024-11-01-part1_7.zip").as_deref(),
+            Some("2024-11-01")
+        );
+        assert_eq!(
+            f("ch_live_companies_south_yorkshire_2024-11.csv.xz").as_deref(),
+            Some("2024-11-01")
+        );
+        assert_eq!(f("register_2022_03_31.csv").as_deref(), Some("2022-03-31"));
+        // A year alone, a month 13, a longer number, or a directory's date are not the file's.
+        assert_eq!(f("nndr_ratepayers_bradford_2019.csv.xz"), None);
+        assert_eq!(f("list-2024-13.csv"), None);
+        assert_eq!(f("ref-120240-11.csv"), None);
+        assert_eq!(f("2024-11-01/list.csv"), None);
+        assert_eq!(f("list-2024-02-30.csv").as_deref(), Some("2024-02-01"));
+    }
 
     fn d(s: &str) -> String {
         PaymentDate::parse(s)

@@ -40,6 +40,9 @@ pub struct SupplierRecord {
     pub category: Option<String>,
     /// Title or description.
     pub description: Option<String>,
+    /// The row's date, where its layout has one that parses (a contract's start, a
+    /// ratepayer's liability start): when the row's facts were current.
+    pub date: Option<PaymentDate>,
 }
 
 /// What became of a row.
@@ -187,6 +190,45 @@ fn parse_bool(v: &str) -> Option<bool> {
     }
 }
 
+/// The column that dates a supplier-side row's facts (its address, its size), by the
+/// meaning of the header: when the occupier became liable for the premises (business rates:
+/// "liability start date", "occupation start date", "account start date"), else when the
+/// contract started ("start date"; a property's own entry in the rating list is not the
+/// occupier's), else when it was awarded. `None` when no header says so.
+fn evidence_date_column(header_norm: &[String]) -> Option<usize> {
+    let rank = |h: &str| {
+        let w: Vec<&str> = h.split(' ').collect();
+        let has = |x: &str| w.contains(&x);
+        // A relief's, an exemption's or the property's own dates are not the occupier's.
+        if !has("date")
+            || ["property", "relief", "reliefs", "exemption", "exemptions"]
+                .iter()
+                .any(|x| has(x))
+        {
+            return None;
+        }
+        if has("start")
+            && ["liability", "occupation", "occupied", "account"]
+                .iter()
+                .any(|x| has(x))
+        {
+            Some(0)
+        } else if has("start") {
+            Some(1)
+        } else if has("award") || has("awarded") {
+            Some(2)
+        } else {
+            None
+        }
+    };
+    header_norm
+        .iter()
+        .enumerate()
+        .filter_map(|(i, h)| rank(h).map(|r| (r, i)))
+        .min()
+        .map(|(_, i)| i)
+}
+
 impl RowContext<'_> {
     fn repeated_header(&self, row: &Row) -> bool {
         // Cheap pre-check: the first non-empty header cell must reappear in place.
@@ -282,6 +324,9 @@ impl RowContext<'_> {
                 category: opt(row, det.column(Role::ProcurementCategory))
                     .or(opt(row, det.column(Role::ExpenseType))),
                 description: opt(row, det.column(Role::Description)),
+                date: evidence_date_column(&self.header_norm)
+                    .or(date_col)
+                    .and_then(|c| PaymentDate::parse(row.cell(c)).ok()),
             }));
         }
         if date_raw.is_empty() && amount_raw.is_empty() {
@@ -345,6 +390,23 @@ impl RowContext<'_> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn evidence_dates_by_header_meaning() {
+        let col = |h: &str| {
+            let n: Vec<String> = h.split(',').map(crate::vocab::normalise).collect();
+            super::evidence_date_column(&n)
+        };
+        // Three councils' business-rates headers (Bradford, Calderdale, Kirklees 2019): the
+        // liability start, never the property's or a relief's start.
+        assert_eq!(col("Property reference number,Ratepayer,Address,Postcode,Latitude,Longitude,Property start date,Rateable value,VOA code,VOA description,Liability start date,Occupied,Exemptions,Exemptions start date,Mandatory Reliefs,Mandatory Relief Start Date"), Some(10));
+        assert_eq!(col("Property reference number,Address,Postcode,Latitude,Longitude,Ratepayer,Rateable value,VOA description,Liability start date,Reliefs granted,Relief discretionary,Discretionary Relief St Date"), Some(8));
+        assert_eq!(col("Property reference number,Ratepayer,Address,Postcode,Current Relief Award Start Date,Liability start date"), Some(5));
+        // A contracts register (Salford 2022): the contract's start.
+        assert_eq!(col("Contract Reference,Contract Title,Supplier Company Name,Supplier Postcode,Annual Value,Start Date,End Date,Current Expiry Date"), Some(5));
+        assert_eq!(col("Supplier,Postcode,Date awarded"), Some(2));
+        assert_eq!(col("Supplier,Postcode,End Date"), None);
+    }
+
     use super::*;
 
     #[test]

@@ -161,6 +161,10 @@ pub fn action_rows(text: &str) -> Result<Vec<Result<ActionRow, OverrideIssue>>, 
         ));
     };
     let (note, by, at) = (col("note"), col("by"), col("at"));
+    // A supplier worklist (`anchornet suppliers todo`) carries a suggestion per row: the
+    // action `accept` takes it; a row left without an action is a supplier not yet worked on.
+    let (sa, sv) = (col("suggested_action"), col("suggested_value"));
+    let worklist = sa.is_some();
     let mut out = Vec::new();
     for rec in rdr.records() {
         let rec = match rec {
@@ -174,7 +178,7 @@ pub fn action_rows(text: &str) -> Result<Vec<Result<ActionRow, OverrideIssue>>, 
             }
         };
         let get = |i: Option<usize>| i.and_then(|i| rec.get(i)).unwrap_or("").trim().to_string();
-        let row = ActionRow {
+        let mut row = ActionRow {
             line: rec.position().map_or(0, |p| p.line()),
             action: get(Some(a)).to_ascii_lowercase(),
             name: get(Some(n)),
@@ -183,8 +187,21 @@ pub fn action_rows(text: &str) -> Result<Vec<Result<ActionRow, OverrideIssue>>, 
             by: get(by),
             at: get(at),
         };
-        if row.action.is_empty() && row.name.is_empty() {
+        if row.action.is_empty() && (row.name.is_empty() || (worklist && row.value.is_empty())) {
             continue;
+        }
+        if worklist && row.action == "accept" {
+            row.action = get(sa).to_ascii_lowercase();
+            if row.value.is_empty() {
+                row.value = get(sv);
+            }
+            if row.action.is_empty() {
+                out.push(Err(OverrideIssue {
+                    line: row.line,
+                    problem: "accept: this row has no suggestion to accept".into(),
+                }));
+                continue;
+            }
         }
         out.push(Ok(row));
     }

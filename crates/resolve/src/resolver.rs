@@ -391,6 +391,11 @@ pub struct Resolution {
     pub entities: Vec<Entity>,
     /// Register records linked to entities.
     pub register_links: Vec<RegisterLink>,
+    /// Register records a name came close to but was not linked to (a similarity below the
+    /// link threshold but at or above the review threshold, or a record two entities matched
+    /// equally well): suggestions for a person, never used by the metrics. Best first per
+    /// entity.
+    pub register_suggestions: Vec<RegisterLink>,
     /// Uncertain links, most spend at stake first.
     pub review: Vec<ReviewItem>,
     /// The links that made the entities (a spanning tree of each).
@@ -703,19 +708,27 @@ impl Resolver {
         let mut conflicts: Vec<Conflict> = Vec::new();
         let mut near: Vec<(u32, u32, f32, Reason)> = Vec::new();
         let mut reg_cands: Vec<(u32, u32, f32, Reason)> = Vec::new();
+        let mut reg_near: Vec<(u32, u32, f32, Reason)> = Vec::new();
         for (p, &(i, j)) in judged.iter().zip(&pairs) {
             let reg = (i as usize) >= n_names || (j as usize) >= n_names;
             if reg {
-                if let Pair::Link(l) = p {
-                    if l.score >= self.config.link_threshold {
-                        // (register item, name item)
-                        let (r, nm) = if (i as usize) >= n_names {
-                            (i, j)
-                        } else {
-                            (j, i)
-                        };
-                        reg_cands.push((r, nm, l.score, l.reason));
+                // (register item, name item)
+                let (r, nm) = if (i as usize) >= n_names {
+                    (i, j)
+                } else {
+                    (j, i)
+                };
+                match p {
+                    Pair::Link(l) if l.score >= self.config.link_threshold => {
+                        reg_cands.push((r, nm, l.score, l.reason))
                     }
+                    Pair::Link(l) if l.score >= self.config.review_near => {
+                        reg_near.push((r, nm, l.score, l.reason))
+                    }
+                    Pair::Near(s, why) if *s >= self.config.review_near => {
+                        reg_near.push((r, nm, *s, *why))
+                    }
+                    _ => {}
                 }
                 continue;
             }
@@ -792,6 +805,8 @@ impl Resolver {
             owner: &owner,
         };
         let mut res = self.assemble(&ctx, roots, &links, &fates, &near, &reg_cands);
+        res.register_suggestions =
+            register_suggestions(&ctx, &res, &reg_near, &reg_cands, &self.registers);
         res.stats.pairs = pairs.len();
         res.stats.conflicts = conflicts.len();
         res.stats.register_records = self.registers.records.len();
@@ -978,6 +993,7 @@ impl Resolver {
             names,
             entities,
             register_links,
+            register_suggestions: Vec::new(),
             review,
             links: joined,
             override_issues: Vec::new(),
@@ -1204,6 +1220,66 @@ fn attach_registers(
         }
     }
     out.sort_by_key(|l| (l.entity, l.record));
+    out
+}
+
+/// Register records a person might link: near misses, and records two entities matched
+/// equally well (left unlinked by [`attach_registers`]). At most three per entity, best first;
+/// never a record already linked to the entity.
+fn register_suggestions(
+    cx: &Assembly,
+    res: &Resolution,
+    near: &[(u32, u32, f32, Reason)],
+    cands: &[(u32, u32, f32, Reason)],
+    regs: &Registers,
+) -> Vec<RegisterLink> {
+    let entity_of = |ni: u32| res.names.get(ni as usize).map(|n| n.entity);
+    // A record linked to an entity is settled: it is no one's suggestion.
+    let linked: FxHashSet<usize> = res.register_links.iter().map(|l| l.record).collect();
+    let mut best: FxHashMap<(usize, usize), RegisterLink> = FxHashMap::default();
+    for &(ri, ni, score, reason) in near.iter().chain(cands) {
+        let Origin::Register(r) = cx.origin[ri as usize] else {
+            continue;
+        };
+        let r = r as usize;
+        let Some(e) = entity_of(ni) else { continue };
+        if r >= regs.records.len() || linked.contains(&r) {
+            continue;
+        }
+        let matched = if reason == Reason::SameIdentifier {
+            MatchKind::Identifier
+        } else {
+            MatchKind::FuzzyName
+        };
+        let slot = best.entry((e, r)).or_insert(RegisterLink {
+            record: r,
+            entity: e,
+            matched,
+            confidence: score,
+            name: ni as usize,
+        });
+        if score > slot.confidence {
+            slot.confidence = score;
+            slot.name = ni as usize;
+        }
+    }
+    let mut out: Vec<RegisterLink> = best.into_values().collect();
+    out.sort_by(|a, b| {
+        a.entity
+            .cmp(&b.entity)
+            .then(b.confidence.total_cmp(&a.confidence))
+            .then(a.record.cmp(&b.record))
+    });
+    let mut per = 0;
+    let mut last = usize::MAX;
+    out.retain(|l| {
+        if l.entity != last {
+            last = l.entity;
+            per = 0;
+        }
+        per += 1;
+        per <= 3
+    });
     out
 }
 

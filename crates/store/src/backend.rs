@@ -13,7 +13,7 @@ use crate::StoreError;
 pub(crate) const PAYMENT_COLUMNS: &str = "batch_id, anchor_id, source_file, line, date, amount, gross, vat, supplier_name, redacted, supplier_id, company_number, charity_number, vat_number, supplier_postcode, expense_type, procurement_category, expense_code, service_area, transaction_id, capital_revenue, description";
 
 /// Supplier record columns, in insert order.
-pub(crate) const SUPPLIER_COLUMNS: &str = "batch_id, anchor_id, source_file, line, name, postcode, company_number, charity_number, vat_number, supplier_id, sme, value, category, description";
+pub(crate) const SUPPLIER_COLUMNS: &str = "batch_id, anchor_id, source_file, line, name, postcode, company_number, charity_number, vat_number, supplier_id, sme, value, category, description, date";
 
 /// Batch columns, in select order.
 pub(crate) const BATCH_COLUMNS: &str = "id, anchor_id, file_name, sha256, bytes, kind, rows_read, accepted, skipped, rejected, total_pence, first_date, last_date, reports, imported_by, imported_at, withdrawn_by, withdrawn_at";
@@ -97,6 +97,7 @@ pub(crate) fn supplier_from(
     value: Option<i64>,
     category: Option<String>,
     description: Option<String>,
+    date: Option<String>,
 ) -> SupplierRecord {
     let [postcode, company_number, charity_number, vat_number, supplier_id] = texts;
     SupplierRecord {
@@ -113,8 +114,39 @@ pub(crate) fn supplier_from(
         value: value.map(Pence),
         category,
         description,
+        // Written by this store from a parsed date; a value that does not parse (edited by
+        // hand) is left out rather than failing the whole workspace.
+        date: date.and_then(|d| anchornet_core::PaymentDate::parse(&d).ok()),
     }
 }
+
+/// The supplier register's columns in the store, in the order of
+/// `anchornet_suppliers::table::header` (whose LSOA column is named for its vintage).
+pub const REGISTER_COLUMNS: [&str; 23] = [
+    "entity_id",
+    "key",
+    "canonical_name",
+    "names",
+    "identifiers",
+    "spend_pence",
+    "kind",
+    "sme",
+    "vcse",
+    "postcode",
+    "lad",
+    "lad_name",
+    "lsoa",
+    "deprivation_decile",
+    "local",
+    "wider",
+    "location_kind",
+    "location_source",
+    "location_file",
+    "location_line",
+    "location_date",
+    "confidence",
+    "locations",
+];
 
 /// Whether an error is a unique-constraint violation (a concurrent import of the same bytes).
 pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
@@ -499,7 +531,8 @@ macro_rules! store_impl {
                             .push_bind(s.sme.map(|x| x as i64))
                             .push_bind(s.value.map(|x| x.0))
                             .push_bind(&s.category)
-                            .push_bind(&s.description);
+                            .push_bind(&s.description)
+                            .push_bind(s.date.map(|d| d.to_string()));
                     });
                     q.build().execute(&mut *tx).await?;
                     done += chunk.len() as u64;
@@ -699,8 +732,70 @@ macro_rules! store_impl {
                                 r.try_get(11)?,
                                 t(12)?,
                                 t(13)?,
+                                t(14)?,
                             ),
                         })
+                    })
+                    .collect()
+            }
+
+            async fn replace_register(&self, rows: &[Vec<String>], built_at: i64) -> $crate::Result<()> {
+                let cols = $crate::backend::REGISTER_COLUMNS;
+                if let Some(r) = rows.iter().find(|r| r.len() != cols.len()) {
+                    return Err($crate::StoreError::Invalid(format!(
+                        "a register row has {} cells, the register {} columns",
+                        r.len(),
+                        cols.len()
+                    )));
+                }
+                let mut tx = self.pool.begin().await?;
+                sqlx::query::<$db>("DELETE FROM supplier_register")
+                    .execute(&mut *tx)
+                    .await?;
+                let spend = cols.iter().position(|c| *c == "spend_pence").unwrap_or(usize::MAX);
+                for (k, chunk) in rows.chunks($crate::backend::CHUNK).enumerate() {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(format!(
+                        "INSERT INTO supplier_register (position, {}, built_at) ",
+                        cols.join(", ")
+                    ));
+                    q.push_values(chunk.iter().enumerate(), |mut b, (i, row)| {
+                        b.push_bind((k * $crate::backend::CHUNK + i) as i64);
+                        for (c, cell) in row.iter().enumerate() {
+                            if c == spend {
+                                b.push_bind(cell.parse::<i64>().unwrap_or(0));
+                            } else {
+                                b.push_bind(cell.clone());
+                            }
+                        }
+                        b.push_bind(built_at);
+                    });
+                    q.build().execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn register(&self) -> $crate::Result<Vec<Vec<String>>> {
+                use sqlx::Row;
+                let cols = $crate::backend::REGISTER_COLUMNS;
+                let rows = sqlx::query::<$db>(&format!(
+                    "SELECT {} FROM supplier_register ORDER BY position",
+                    cols.join(", ")
+                ))
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|r| {
+                        (0..cols.len())
+                            .map(|i| {
+                                if cols[i] == "spend_pence" {
+                                    r.try_get::<i64, _>(i).map(|v| v.to_string())
+                                } else {
+                                    r.try_get::<String, _>(i)
+                                }
+                            })
+                            .collect::<std::result::Result<Vec<String>, sqlx::Error>>()
+                            .map_err(Into::into)
                     })
                     .collect()
             }

@@ -34,6 +34,7 @@ pub mod postgres;
 pub mod read;
 pub mod sqlite;
 
+pub use backend::REGISTER_COLUMNS;
 pub use model::{
     now, Anchor, AuditEntry, Batch, FileSummary, Imported, IssueRow, NewBatch, Override, Role,
     Session, SupplierRow, User, Username,
@@ -144,6 +145,12 @@ pub trait Store: Send + Sync {
     async fn live_supplier_records(&self) -> Result<Vec<SupplierRow>>;
     /// Payments in live batches (per anchor id).
     async fn payment_counts(&self) -> Result<Vec<(i64, i64)>>;
+    /// Replace the persisted supplier register with `rows` (each in the order of
+    /// [`REGISTER_COLUMNS`]), in one transaction: readers see the old register or the new.
+    async fn replace_register(&self, rows: &[Vec<String>], built_at: i64) -> Result<()>;
+    /// The persisted supplier register, in order, each row in the order of
+    /// [`REGISTER_COLUMNS`].
+    async fn register(&self) -> Result<Vec<Vec<String>>>;
 
     /// A value that changes whenever what the analysis reads changes (anchors, batches
     /// imported or withdrawn, review decisions) — so that every web node, and a server after

@@ -12,7 +12,7 @@ use crate::backend::{migrate_impl, store_impl};
 use crate::{Backend, Result};
 
 /// SQLite migrations, in order.
-const MIGRATIONS: [(i64, &str); 4] = [
+const MIGRATIONS: [(i64, &str); 5] = [
     (1, include_str!("../migrations/sqlite/0001_workspace.sql")),
     (
         2,
@@ -26,6 +26,7 @@ const MIGRATIONS: [(i64, &str); 4] = [
         4,
         include_str!("../migrations/sqlite/0004_override_entity.sql"),
     ),
+    (5, include_str!("../migrations/sqlite/0005_register.sql")),
 ];
 
 /// A workspace in one SQLite file.

@@ -27,6 +27,8 @@
 //!   decisions — into one typed list that resolve and this stage apply.
 //! * [`review`] asks a person only the questions whose answer is uncertain and moves money.
 //! * [`table`] is the register as rows (`anchornet suppliers --out suppliers.csv`).
+//! * [`worklist`] lists the suppliers a person should complete, largest first, with the
+//!   evidence already found (`anchornet suppliers todo`).
 #![deny(missing_docs)]
 
 pub mod decisions;
@@ -34,10 +36,13 @@ pub mod locate;
 pub mod register;
 pub mod review;
 pub mod table;
+pub mod worklist;
 
 pub use decisions::{Action, Decision, DecisionIssue, Decisions, EntityRef, Origin};
 pub use locate::{Context, Policy};
-pub use register::{build, Evidence, PaymentAddress, Register, Supplier, SupplierLocation};
+pub use register::{
+    build, Evidence, PaymentAddress, Register, Suggestion, Supplier, SupplierLocation,
+};
 
 /// A supplier's stable id in URLs and decisions: the first 12 hex digits of the SHA-256 of
 /// its normalised canonical name (a person's name never appears in a URL or a log).

@@ -55,8 +55,9 @@ pub struct SupplierLocation {
     pub line: u64,
     /// A reader's description (`Salford City Council's payment files`, the record's name).
     pub detail: String,
-    /// When the evidence was current, where known (the latest payment giving it; a person's
-    /// decision has its own date in the decision).
+    /// When the evidence was current, where known: the latest payment giving it; a register
+    /// row's own date or its file's ([`RegisterRecord::date`]); a person's decision has its
+    /// own date in the decision.
     pub date: Option<PaymentDate>,
     /// Confidence that the evidence belongs to this supplier (1 for the anchor's own files).
     pub confidence: f32,
@@ -65,6 +66,21 @@ pub struct SupplierLocation {
     pub place: Result<Location, String>,
     /// A person rejected this location (who, note).
     pub rejected: Option<String>,
+}
+
+/// Evidence a person might accept: a register record one of the supplier's names came close
+/// to without being linked (see [`Resolution::register_suggestions`]). Never used by the
+/// metrics; the worklist offers it as a decision.
+#[derive(Debug, Clone, Serialize)]
+pub struct Suggestion {
+    /// The decision that accepts it (an overrides-file action: `set-postcode`).
+    pub action: &'static str,
+    /// Its value (the postcode).
+    pub value: String,
+    /// What the evidence is, for a reader.
+    pub evidence: String,
+    /// The similarity of the names.
+    pub confidence: f32,
 }
 
 /// One supplier: a resolved entity with everything known about it.
@@ -102,6 +118,8 @@ pub struct Supplier {
     pub spend: Pence,
     /// Every line of evidence, for a reader.
     pub evidence: Vec<String>,
+    /// Register records its names came close to, best first: for a person to accept.
+    pub suggestions: Vec<Suggestion>,
 }
 
 impl Supplier {
@@ -234,7 +252,7 @@ pub fn build(
             file: r.file.clone(),
             line: r.line,
             detail: format!("{}, record \"{}\"", r.source(), r.name),
-            date: None,
+            date: r.date,
             confidence: l.confidence,
             place: Err(String::new()),
             rejected: None,
@@ -297,9 +315,37 @@ pub fn build(
                     .iter()
                     .map(|k| format!("{}: {} ({})", e.kind.label(), k.detail, k.source))
                     .collect(),
+                suggestions: Vec::new(),
             }
         })
         .collect();
+    for l in &res.register_suggestions {
+        let (Some(r), Some(s)) = (records.get(l.record), suppliers.get_mut(l.entity)) else {
+            continue;
+        };
+        let Some(pc) = r.postcode.as_deref().filter(|p| !p.trim().is_empty()) else {
+            continue;
+        };
+        let number = r
+            .company_number
+            .as_deref()
+            .map(|c| format!(", company {c}"))
+            .unwrap_or_default();
+        s.suggestions.push(Suggestion {
+            action: "set-postcode",
+            value: pc.to_string(),
+            evidence: format!(
+                "{} \"{}\"{number} at {pc} ({}:{}): names {:.2} alike with `{}`",
+                source_of(r, &cx.vendor_files).describe(),
+                r.name,
+                r.file,
+                r.line,
+                l.confidence,
+                res.names.get(l.name).map_or("", |n| n.name.trim())
+            ),
+            confidence: l.confidence,
+        });
+    }
     for s in &mut suppliers {
         if let (Some(sme), Some(src)) = (s.size.is_sme(), &s.size_evidence) {
             s.evidence.push(format!(

@@ -80,13 +80,22 @@ pub fn rows(r: &Register) -> impl Iterator<Item = Vec<String>> + '_ {
     })
 }
 
-/// Write the register as CSV (the header, then one row per supplier), every cell made safe
-/// to open in a spreadsheet ([`anchornet_core::cell::spreadsheet_text`]: a name starting
-/// with `=` cannot run as a formula; numbers are left as they are).
+/// Write the register as CSV (the header, then one row per supplier).
 pub fn write_csv<W: std::io::Write>(r: &Register, dep: Deprivation, w: W) -> csv::Result<W> {
+    write_rows(header(dep), rows(r), w)
+}
+
+/// Write a header and rows as CSV, every cell made safe to open in a spreadsheet
+/// ([`anchornet_core::cell::spreadsheet_text`]: a name starting with `=` cannot run as a
+/// formula; numbers are left as they are).
+pub fn write_rows<W: std::io::Write>(
+    header: Vec<&str>,
+    rows: impl Iterator<Item = Vec<String>>,
+    w: W,
+) -> csv::Result<W> {
     let mut w = csv::Writer::from_writer(w);
-    w.write_record(header(dep))?;
-    for row in rows(r) {
+    w.write_record(header)?;
+    for row in rows {
         w.write_record(
             row.iter()
                 .map(|c| anchornet_core::cell::spreadsheet_text(c).into_owned()),

@@ -75,6 +75,11 @@ impl AppState {
             Snapshot::build(&cfg, &geo, src, shapes.as_ref(), v)
         })
         .await??;
+        // The register as built, persisted for other readers (one transaction: the old
+        // register or the new, never half of each).
+        let rows: Vec<Vec<String>> =
+            anchornet_suppliers::table::rows(&snap.prepared.register).collect();
+        self.store.replace_register(&rows, snap.built_at).await?;
         let snap = Arc::new(snap);
         *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = snap.clone();
         Ok(snap)

@@ -48,6 +48,7 @@ async fn workspace_figures_equal_the_file_pipelines() {
     };
     let geo = anchornet_geo::GeoIndex::open_default().unwrap();
     same_register_and_figures(&app, &net, &geo);
+    same_register_persisted(&app).await;
 
     // Decisions in the web: reject a merge the resolver made and a location.
     let admin = app.login("admin").await;
@@ -86,6 +87,7 @@ async fn workspace_figures_equal_the_file_pipelines() {
         ..net
     };
     let from_files = same_register_and_figures(&app, &net, &geo);
+    same_register_persisted(&app).await;
     // And the decisions took effect on both paths.
     let r = &from_files.resolution;
     let (a, b) = (
@@ -105,9 +107,13 @@ async fn workspace_figures_equal_the_file_pipelines() {
 /// The register as comparable rows: sorted, with files named by their file name (the
 /// workspace keeps an upload's name, the command line its path).
 fn register_rows(r: &anchornet_suppliers::Register) -> Vec<Vec<String>> {
+    comparable(anchornet_suppliers::table::rows(r))
+}
+
+fn comparable(rows: impl Iterator<Item = Vec<String>>) -> Vec<Vec<String>> {
     let header = anchornet_suppliers::table::header(Default::default());
     let file = header.iter().position(|h| *h == "location_file").unwrap();
-    let mut rows: Vec<Vec<String>> = anchornet_suppliers::table::rows(r)
+    let mut rows: Vec<Vec<String>> = rows
         .map(|mut row| {
             row[file] = std::path::Path::new(&row[file])
                 .file_name()
@@ -118,6 +124,19 @@ fn register_rows(r: &anchornet_suppliers::Register) -> Vec<Vec<String>> {
         .collect();
     rows.sort();
     rows
+}
+
+/// The workspace persists the register it shows: the store's table holds the same rows, in
+/// the columns of `anchornet suppliers --out`.
+async fn same_register_persisted(app: &common::TestApp) {
+    assert_eq!(
+        anchornet_store::REGISTER_COLUMNS.len(),
+        anchornet_suppliers::table::header(Default::default()).len()
+    );
+    let stored = app.state.store.register().await.unwrap();
+    let shown = register_rows(&app.state.snap().prepared.register);
+    assert!(!stored.is_empty());
+    assert_eq!(comparable(stored.into_iter()), shown);
 }
 
 fn same_register_and_figures(

@@ -21,7 +21,11 @@ use super::analyse::NetworkArgs;
 /// Exit codes: 0 done; 2 usage or input error (unreadable network file, unknown place, a
 /// register file in no known layout).
 #[derive(clap::Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct Args {
+    /// `todo`: the worklist of suppliers to complete.
+    #[command(subcommand)]
+    pub sub: Option<Sub>,
     /// The network: a network file, or payment files and a place.
     #[command(flatten)]
     pub net: NetworkArgs,
@@ -42,8 +46,46 @@ pub struct Args {
     pub review: Option<usize>,
 }
 
-pub fn run(a: Args) -> anyhow::Result<u8> {
-    let cfg = a.net.config()?;
+/// What `anchornet suppliers` does besides writing the register.
+#[derive(clap::Subcommand, Debug)]
+pub enum Sub {
+    Todo(TodoArgs),
+}
+
+/// The coverage worklist (CLES's top 300, made systematic): every supplier with influenceable
+/// spend that is not located, or whose size or kind is unknown, largest first, with the
+/// evidence already found (register records its names came close to, with the postcode
+/// they give) and the decision that would accept it.
+///
+/// The CSV's first columns are those of the overrides file (`action,name,value,note`): write
+/// an action on the rows you settle — `set-postcode`, `set-sme`, `set-kind`, `not-local`,
+/// `set-company-number`, … or `accept` to take the row's suggestion — and give the file
+/// back with `--overrides` (rows left without an action are not yet worked on). The summary
+/// says how much influenceable spend the top suppliers carry and how much of it is located,
+/// so each pass shows coverage rising.
+///
+/// Exit codes: 0 done; 2 usage or input error.
+#[derive(clap::Args, Debug)]
+pub struct TodoArgs {
+    /// The network: a network file, or payment files and a place.
+    #[command(flatten)]
+    pub net: NetworkArgs,
+    /// The worklist as CSV (`-` for stdout).
+    #[arg(long, default_value = "todo.csv")]
+    pub out: PathBuf,
+    /// How many of the largest suppliers the coverage line counts (CLES locates the top 300).
+    #[arg(long, default_value_t = 300)]
+    pub top: usize,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Prepare the network with a progress spinner.
+fn prepare(
+    net: &NetworkArgs,
+) -> anyhow::Result<(anchornet_network::Prepared, anchornet_geo::Deprivation)> {
+    let cfg = net.config()?;
     let geo = anchornet_geo::GeoIndex::open_default().context("geography index")?;
     let bar = super::analyse::spinner();
     let progress = |stage: &str, detail: &str| {
@@ -52,16 +94,67 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     };
     let p = anchornet_network::prepare(&cfg, &geo, None, &progress);
     bar.finish_and_clear();
-    let p = p?;
-    let reg = &p.register;
-    if a.out.as_os_str() == "-" {
-        anchornet_suppliers::table::write_csv(reg, cfg.deprivation, std::io::stdout().lock())?
-            .flush()?;
+    Ok((p?, cfg.deprivation))
+}
+
+/// Write to a file, or stdout for `-`.
+fn output(path: &std::path::Path) -> anyhow::Result<Box<dyn Write>> {
+    Ok(if path.as_os_str() == "-" {
+        Box::new(std::io::stdout().lock())
     } else {
-        let f = std::fs::File::create(&a.out).with_context(|| format!("{}", a.out.display()))?;
-        anchornet_suppliers::table::write_csv(reg, cfg.deprivation, std::io::BufWriter::new(f))?
-            .flush()?;
+        let f = std::fs::File::create(path).with_context(|| format!("{}", path.display()))?;
+        Box::new(std::io::BufWriter::new(f))
+    })
+}
+
+fn todo(a: TodoArgs) -> anyhow::Result<u8> {
+    let (p, _) = prepare(&a.net)?;
+    let list =
+        anchornet_suppliers::worklist::worklist(&p.register, &p.influenceable_by_supplier(), a.top);
+    list.write_csv(&p.register, output(&a.out)?)?.flush()?;
+    let c = &list.coverage;
+    let suggested = list
+        .items
+        .iter()
+        .filter(|i| {
+            !p.register.suppliers[i.supplier as usize]
+                .suggestions
+                .is_empty()
+        })
+        .count();
+    if a.json {
+        let summary = serde_json::json!({
+            "coverage": c,
+            "items": list.items.len(),
+            "with_suggestion": suggested,
+            "decisions": p.quality.decisions,
+        });
+        serde_json::to_writer_pretty(std::io::stdout().lock(), &summary)?;
+        println!();
+    } else {
+        let mut err = std::io::stderr().lock();
+        writeln!(err, "{}", c.sentence())?;
+        writeln!(
+            err,
+            "{} suppliers to complete ({} with a suggestion to accept); {} decisions applied",
+            list.items.len(),
+            suggested,
+            p.quality.decisions
+        )?;
+        if a.out.as_os_str() != "-" {
+            writeln!(err, "wrote {}", a.out.display())?;
+        }
     }
+    Ok(0)
+}
+
+pub fn run(a: Args) -> anyhow::Result<u8> {
+    if let Some(Sub::Todo(t)) = a.sub {
+        return todo(t);
+    }
+    let (p, deprivation) = prepare(&a.net)?;
+    let reg = &p.register;
+    anchornet_suppliers::table::write_csv(reg, deprivation, output(&a.out)?)?.flush()?;
     if let Some(path) = &a.issues {
         anchornet_report::run::write_issues(&p, path)
             .with_context(|| format!("{}", path.display()))?;

@@ -118,6 +118,10 @@ pub struct RegisterRecord {
     pub sme: Sme,
     /// Why the SME value (`declared in contracts register`, `accounts category SMALL`).
     pub sme_basis: Option<String>,
+    /// When the record's facts were current: the row's own date (a contract's start, a
+    /// ratepayer's liability start, a notice's release date), else the date the file's name
+    /// gives ([`PaymentDate::in_file_name`]).
+    pub date: Option<anchornet_core::PaymentDate>,
 }
 
 impl RegisterRecord {
@@ -341,6 +345,11 @@ impl Registers {
             }
         }
         let kept = self.records.len() - before;
+        if let Some(d) = anchornet_core::PaymentDate::in_file_name(&name) {
+            for r in &mut self.records[before..] {
+                r.date.get_or_insert(d);
+            }
+        }
         self.files.push((name, kept));
         Ok(kept)
     }

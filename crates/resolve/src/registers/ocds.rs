@@ -102,6 +102,11 @@ fn parties(file: &str, v: &Value, regs: &mut Registers, filter: Option<&NameFilt
             .and_then(|b| b.get("name"))
             .and_then(Value::as_str)
             .map(str::to_string);
+        // The release's date: when its parties' details were published.
+        let date = rel
+            .get("date")
+            .and_then(Value::as_str)
+            .and_then(|d| anchornet_core::PaymentDate::parse(d.get(..10).unwrap_or(d)).ok());
         for p in rel
             .get("parties")
             .and_then(Value::as_array)
@@ -198,6 +203,7 @@ fn parties(file: &str, v: &Value, regs: &mut Registers, filter: Option<&NameFilt
                 sme,
                 sme_basis: (sme != Sme::Unknown)
                     .then(|| "declared in the contract notice (OCDS party `sme`)".to_string()),
+                date,
                 ..RegisterRecord::default()
             });
         }

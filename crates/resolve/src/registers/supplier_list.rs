@@ -131,6 +131,7 @@ pub fn record_of(s: &SupplierRecord, kind: RegisterKind) -> RegisterRecord {
         postcode: s.postcode.clone(),
         sme,
         sme_basis: (sme != Sme::Unknown).then(|| format!("declared in {}", s.source_file)),
+        date: s.date,
         ..RegisterRecord::default()
     }
 }
