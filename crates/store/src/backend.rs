@@ -832,21 +832,26 @@ macro_rules! store_impl {
             }
 
             async fn set_override(&self, o: &$crate::Override) -> $crate::Result<()> {
-                if !matches!(o.kind.as_str(), "link" | "location" | "individual")
-                    || !matches!(o.decision.as_str(), "confirm" | "reject")
-                {
+                let review = matches!(o.kind.as_str(), "link" | "location" | "individual")
+                    && matches!(o.decision.as_str(), "confirm" | "reject");
+                // A worklist action is named in lower-case words joined by hyphens; what it
+                // means is checked where it is read (anchornet_suppliers::decisions).
+                let action = o.decision == "set"
+                    && (1..=40).contains(&o.kind.len())
+                    && o.kind.bytes().all(|b| b.is_ascii_lowercase() || b == b'-');
+                if !review && !action {
                     return Err($crate::StoreError::Invalid(format!(
-                        "override {} {}: kind is link, location or individual; decision confirm or reject",
+                        "override {} {}: kind is link, location or individual with decision confirm or reject, or an action with decision set",
                         o.kind, o.decision
                     )));
                 }
                 let mut tx = self.pool.begin().await?;
                 sqlx::query::<$db>(
-                    "INSERT INTO overrides (kind, subject, decision, note, decided_by, decided_at, entity) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (kind, subject) DO UPDATE SET \
+                    "INSERT INTO overrides (kind, subject, decision, note, decided_by, decided_at, entity, value) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (kind, subject) DO UPDATE SET \
                      decision = excluded.decision, note = excluded.note, \
                      decided_by = excluded.decided_by, decided_at = excluded.decided_at, \
-                     entity = excluded.entity",
+                     entity = excluded.entity, value = excluded.value",
                 )
                 .bind(&o.kind)
                 .bind(&o.subject)
@@ -855,6 +860,7 @@ macro_rules! store_impl {
                 .bind(&o.decided_by)
                 .bind(o.decided_at)
                 .bind(&o.entity)
+                .bind(&o.value)
                 .execute(&mut *tx)
                 .await?;
                 sqlx::query::<$db>(
@@ -870,20 +876,22 @@ macro_rules! store_impl {
             }
 
             async fn overrides(&self) -> $crate::Result<Vec<$crate::Override>> {
-                let rows = sqlx::query_as::<$db, (String, String, String, String, String, i64, String)>(
-                    "SELECT kind, subject, decision, note, decided_by, decided_at, entity FROM overrides \
+                type Row = (String, String, String, String, String, i64, String, String);
+                let rows = sqlx::query_as::<$db, Row>(
+                    "SELECT kind, subject, decision, note, decided_by, decided_at, entity, value FROM overrides \
                      ORDER BY decided_at, kind, subject",
                 )
                 .fetch_all(&self.pool)
                 .await?;
                 Ok(rows
                     .into_iter()
-                    .map(|(kind, subject, decision, note, decided_by, decided_at, entity)| {
+                    .map(|(kind, subject, decision, note, decided_by, decided_at, entity, value)| {
                         $crate::Override {
                             entity,
                             kind,
                             subject,
                             decision,
+                            value,
                             note,
                             decided_by,
                             decided_at,

@@ -348,12 +348,18 @@ impl Imported {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Override {
     /// `link` (a supplier name belongs to an entity), `location` (an entity's location),
-    /// or `individual` (an entity is a person or sole trader).
+    /// or `individual` (an entity is a person or sole trader) — a review answer; or an
+    /// overrides-file action (`set-postcode`, `set-sme`, `not-local`, …) taken from the
+    /// supplier worklist, with `decision` `set` and its `value`.
     pub kind: String,
     /// What it is about: the name for a link, the entity key otherwise.
     pub subject: String,
-    /// `confirm` or `reject` (for `individual`: `confirm` = is an individual).
+    /// `confirm` or `reject` (for `individual`: `confirm` = is an individual); `set` for a
+    /// worklist action.
     pub decision: String,
+    /// A worklist action's value (the postcode, `yes`/`no`, the kind); empty otherwise.
+    #[serde(default)]
+    pub value: String,
     /// Free text from the reviewer.
     pub note: String,
     /// Who decided.

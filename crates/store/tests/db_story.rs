@@ -240,6 +240,7 @@ async fn story(store: &dyn Store) {
         decided_by: "ann".into(),
         decided_at: 1,
         entity: "Acme Cleaning Ltd".into(),
+        value: String::new(),
     };
     store.set_override(&o).await.unwrap();
     store
@@ -262,10 +263,64 @@ async fn story(store: &dyn Store) {
     assert!(store
         .set_override(&Override {
             kind: "colour".into(),
+            ..o.clone()
+        })
+        .await
+        .is_err());
+    // A worklist action keeps its value, beside the review answer about the same supplier.
+    store
+        .set_override(&Override {
+            kind: "set-postcode".into(),
+            decision: "set".into(),
+            value: "M5 4BD".into(),
+            decided_at: 3,
+            ..o.clone()
+        })
+        .await
+        .unwrap();
+    let all = store.overrides().await.unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(
+        (all[1].kind.as_str(), all[1].value.as_str()),
+        ("set-postcode", "M5 4BD")
+    );
+    assert!(store
+        .set_override(&Override {
+            kind: "set postcode; drop".into(),
+            decision: "set".into(),
             ..o
         })
         .await
         .is_err());
+
+    // The persisted register: replaced whole, read back in order, typed spend.
+    let row = |name: &str, pence: &str| {
+        let mut r = vec![String::new(); anchornet_store::REGISTER_COLUMNS.len()];
+        r[2] = name.to_string();
+        r[5] = pence.to_string();
+        r
+    };
+    store
+        .replace_register(&[row("A Ltd", "100"), row("B Ltd", "-5")], 10)
+        .await
+        .unwrap();
+    store
+        .replace_register(&[row("C Ltd", "7"), row("A Ltd", "100")], 11)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.register().await.unwrap(),
+        vec![row("C Ltd", "7"), row("A Ltd", "100")]
+    );
+    assert!(store
+        .replace_register(&[vec!["short".into()]], 12)
+        .await
+        .is_err());
+    assert_eq!(
+        store.register().await.unwrap().len(),
+        2,
+        "a bad register changes nothing"
+    );
 
     // Accounts: disabled (sessions end), reset (a change is then required), deleted.
     store
@@ -312,8 +367,8 @@ async fn story(store: &dyn Store) {
     assert_eq!(
         actions,
         [
-            "export", "review", "review", "withdraw", "import", "import", "withdraw", "import",
-            "import", "import"
+            "export", "review", "review", "review", "withdraw", "import", "import", "withdraw",
+            "import", "import", "import"
         ]
     );
 }

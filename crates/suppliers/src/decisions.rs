@@ -304,7 +304,9 @@ impl Decisions {
     /// A workspace review decision, as the store keeps it: `kind` is `link`, `location` or
     /// `individual`; `subject` the name (link) or the supplier's name or key; `decision`
     /// `confirm` or `reject`; `entity` the supplier's canonical name when the decision was
-    /// made (a rejected link keeps the name apart from it).
+    /// made (a rejected link keeps the name apart from it). A decision taken from the
+    /// supplier worklist has an overrides-file action for its `kind`, `set` for its
+    /// `decision` and the action's `value`.
     #[allow(clippy::too_many_arguments)]
     pub fn push_review(
         &mut self,
@@ -312,6 +314,7 @@ impl Decisions {
         subject: &str,
         decision: &str,
         entity: &str,
+        value: &str,
         by: &str,
         at: i64,
         note: &str,
@@ -322,6 +325,26 @@ impl Decisions {
             note: note.to_string(),
         };
         let subject_t = subject.trim().to_string();
+        if decision == "set" {
+            match parse_action(kind, &subject_t, value.trim()) {
+                Ok(actions) => {
+                    for action in actions {
+                        self.items.push(Decision {
+                            subject: EntityRef::Name(subject_t.clone()),
+                            action,
+                            origin: origin.clone(),
+                        })
+                    }
+                }
+                Err(problem) => self.issues.push(DecisionIssue {
+                    file: "workspace review".into(),
+                    line: 0,
+                    value: value.to_string(),
+                    problem,
+                }),
+            }
+            return;
+        }
         let mut push = |subject: String, action: Action| {
             self.items.push(Decision {
                 subject: EntityRef::Name(subject),
@@ -393,8 +416,9 @@ impl Decisions {
     }
 }
 
-/// The actions one file row means.
-fn parse_action(action: &str, name: &str, value: &str) -> Result<Vec<Action>, String> {
+/// The actions one file row means (an overrides-file action, its supplier name, its value),
+/// or why it means none.
+pub fn parse_action(action: &str, name: &str, value: &str) -> Result<Vec<Action>, String> {
     if let Some(o) = Override::from_action(action, name.to_string(), value.to_string()) {
         return o.map(|o| vec![Action::Resolver(o)]);
     }
@@ -459,12 +483,34 @@ mod tests {
             "Acme Clean",
             "reject",
             "Acme Ltd",
+            "",
             "jo",
             5,
             "different firm",
         );
-        d.push_review("location", "Acme Ltd", "reject", "Acme Ltd", "jo", 6, "");
-        d.push_review("individual", "J Smith", "confirm", "J Smith", "jo", 7, "");
+        d.push_review(
+            "location", "Acme Ltd", "reject", "Acme Ltd", "", "jo", 6, "",
+        );
+        d.push_review(
+            "individual",
+            "J Smith",
+            "confirm",
+            "J Smith",
+            "",
+            "jo",
+            7,
+            "",
+        );
+        // Worklist actions, and one whose value is not valid (an issue, not a decision).
+        d.push_review("set-postcode", "Acme Ltd", "set", "", "m5 4bd", "jo", 8, "");
+        d.push_review("set-sme", "Acme Ltd", "set", "", "yes", "jo", 9, "");
+        d.push_review("set-postcode", "B Ltd", "set", "", "nowhere", "jo", 9, "");
+        assert_eq!(d.items.len(), 5);
+        assert_eq!(
+            d.items[3].action,
+            Action::SetPostcode(Postcode::parse("M5 4BD").unwrap())
+        );
+        assert_eq!(d.issues.len(), 1);
         let text = d.to_csv();
         let back = Decisions::parse(&text, "x.csv").unwrap();
         assert!(back.issues.is_empty(), "{:?}", back.issues);

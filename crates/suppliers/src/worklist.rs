@@ -59,7 +59,7 @@ pub struct Item {
 
 /// The coverage of the register's influenceable spend, overall and among the suppliers that
 /// move the most.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
 pub struct Coverage {
     /// How many suppliers the "top" counts.
     pub top: usize,
@@ -74,7 +74,7 @@ pub struct Coverage {
 }
 
 /// The worklist: the items largest first, and the coverage it starts from.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Worklist {
     /// The suppliers to work on, largest first.
     pub items: Vec<Item>,

@@ -12,6 +12,7 @@ use axum::Router;
 
 use crate::handlers::{
     admin, anchors, api, assets, imports, login, map, overview, public, review, suppliers, tables,
+    worklist,
 };
 use crate::state::AppState;
 
@@ -104,6 +105,21 @@ pub fn routes() -> Vec<Route> {
         r("POST", "/api/imports", false, Rows, post(api::import)),
         r("GET", "/review", true, Admin, get(review::queue)),
         r("POST", "/review", false, Admin, post(review::decide)),
+        r("GET", "/review/worklist", true, Admin, get(worklist::list)),
+        r(
+            "POST",
+            "/review/worklist",
+            false,
+            Admin,
+            post(worklist::decide),
+        ),
+        r(
+            "POST",
+            "/review/worklist/import",
+            false,
+            Admin,
+            post(worklist::import),
+        ),
         r(
             "GET",
             "/review/overrides.csv",
@@ -152,7 +168,11 @@ pub fn paths_of(route: &Route) -> Vec<String> {
 
 /// Whether a route takes uploads (and so the upload body limit, not the form limit).
 pub fn is_upload(route: &Route) -> bool {
-    route.method == "POST" && matches!(route.path, "/imports" | "/api/imports")
+    route.method == "POST"
+        && matches!(
+            route.path,
+            "/imports" | "/api/imports" | "/review/worklist/import"
+        )
 }
 
 /// The application: every route, error rendering, security headers, body limits: the

@@ -57,6 +57,8 @@ pub struct Snapshot {
     /// The review queue's undecided questions, largest first (asked once per rebuild, not
     /// per request).
     pub questions: Vec<anchornet_suppliers::review::Question>,
+    /// The coverage worklist: suppliers to complete, largest first (once per rebuild).
+    pub worklist: anchornet_suppliers::worklist::Worklist,
     /// Increases with every rebuild.
     pub version: u64,
     /// The store's fingerprint when it was read.
@@ -110,6 +112,7 @@ impl Snapshot {
             map: None,
             overrides: Vec::new(),
             questions: Vec::new(),
+            worklist: Default::default(),
             version: 0,
             fingerprint: String::new(),
             built_at: 0,
@@ -240,6 +243,11 @@ impl Snapshot {
             txns_of,
             map,
             questions: prepared.questions(),
+            worklist: anchornet_suppliers::worklist::worklist(
+                &prepared.register,
+                &prepared.influenceable_by_supplier(),
+                TOP,
+            ),
             overrides: src.overrides,
             fingerprint: src.fingerprint,
             prepared,
@@ -280,6 +288,10 @@ fn empty_place() -> anchornet_geo::Place {
     }
 }
 
+/// How many of the largest suppliers the worklist's coverage counts (CLES locates the top
+/// 300 suppliers by hand).
+pub const TOP: usize = 300;
+
 /// The workspace's review decisions as the pipeline's typed decisions: the same list the
 /// command line reads from an overrides file (`GET /review/overrides.csv` writes it).
 pub fn decisions_of(overrides: &[Override]) -> Decisions {
@@ -290,6 +302,7 @@ pub fn decisions_of(overrides: &[Override]) -> Decisions {
             &o.subject,
             &o.decision,
             &o.entity,
+            &o.value,
             &o.decided_by,
             o.decided_at,
             &o.note,

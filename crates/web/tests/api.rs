@@ -513,3 +513,135 @@ async fn review_decisions_change_the_analysis() {
     }
     app.cleanup().await;
 }
+
+/// The coverage worklist in the workspace: a decision from its page and a filled-in worklist
+/// CSV uploaded back each become stored decisions (with who), raise the located share by
+/// exactly the decided suppliers' influenceable spend (read from the worklist itself), reach
+/// the overrides file the command line reads, and a bad row is listed with its line, not
+/// applied. Only an administrator sees it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn worklist_decisions_raise_coverage() {
+    let app = TestApp::spawn(Db::Sqlite, false).await;
+    let admin = app.login("admin").await;
+    let viewer = app.login("viewer").await;
+    assert_eq!(app.get(Some(&viewer), "/review/worklist").await.status, 403);
+    let page = app.get(Some(&admin), "/review/worklist.json").await.json();
+    let rows = page["tables"][0]["rows"].as_array().unwrap().clone();
+    let before = page["coverage"].clone();
+    let total = before["influenceable_pence"].as_i64().unwrap();
+    let unlocated: Vec<serde_json::Value> = rows
+        .iter()
+        .filter(|r| r["missing"].as_str().unwrap().contains("location"))
+        .cloned()
+        .collect();
+    assert!(unlocated.len() > 10, "{}", unlocated.len());
+    let pence = |r: &serde_json::Value| -> i64 {
+        r["influenceable_pence"].as_str().unwrap().parse().unwrap()
+    };
+    let share = |c: &serde_json::Value| c["located_share"].as_f64().unwrap();
+
+    // One decision from the page: the largest unlocated supplier is at a Salford postcode.
+    let first = &unlocated[0];
+    let r = app
+        .post_form(
+            Some(&admin),
+            "/review/worklist",
+            &[
+                ("csrf", &admin.csrf),
+                ("action", "set-postcode"),
+                ("name", first["name"].as_str().unwrap()),
+                ("value", "M5 4WU"),
+                ("note", "on the invoice"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let mid = app.get(Some(&admin), "/review/worklist.json").await.json()["coverage"].clone();
+    let want = pence(first) as f64 / total as f64;
+    assert!((share(&mid) - share(&before) - want).abs() < 1e-9);
+
+    // The CSV to fill in offline: the next two unlocated suppliers set by hand, one bad row.
+    let csv_text = app.get(Some(&admin), "/review/worklist.csv").await.body;
+    assert!(
+        csv_text.starts_with("action,name,value,note,"),
+        "{}",
+        &csv_text[..80]
+    );
+    let mut rd = csv::Reader::from_reader(csv_text.as_bytes());
+    let header = rd.headers().unwrap().clone();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(&header).unwrap();
+    let mut moved = 0;
+    let mut decided = Vec::new();
+    let mut bad_line = 0;
+    for (i, rec) in rd.records().enumerate() {
+        let mut rec: Vec<String> = rec.unwrap().iter().map(str::to_string).collect();
+        let missing_location = rec[7].contains("location");
+        if missing_location && decided.len() < 2 && rec[1] != first["name"].as_str().unwrap() {
+            rec[0] = "set-postcode".into();
+            rec[2] = "M3 2JA".into();
+            moved += rec[6].parse::<i64>().unwrap();
+            decided.push(rec[1].clone());
+        } else if missing_location && bad_line == 0 && decided.len() == 2 {
+            rec[0] = "set-postcode".into();
+            rec[2] = "nowhere".into();
+            bad_line = i + 2;
+        }
+        w.write_record(&rec).unwrap();
+    }
+    let body = w.into_inner().unwrap();
+    let boundary = "XworklistX";
+    let mut mp = Vec::new();
+    mp.extend(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{}\r\n",
+            admin.csrf
+        )
+        .bytes(),
+    );
+    mp.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"worklist.csv\"\r\nContent-Type: text/csv\r\n\r\n").bytes());
+    mp.extend(&body);
+    mp.extend(format!("\r\n--{boundary}--\r\n").bytes());
+    let r = app
+        .http
+        .post(format!("{}/review/worklist/import", app.base))
+        .header("cookie", &admin.cookie)
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(mp)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("2 decisions from"), "{html}");
+    assert!(html.contains("1 rows not used"), "{html}");
+    assert!(
+        html.contains(&format!(">{bad_line}<")),
+        "line {bad_line} in {html}"
+    );
+    let after = app.get(Some(&admin), "/review/worklist.json").await.json()["coverage"].clone();
+    let want = moved as f64 / total as f64;
+    assert!((share(&after) - share(&mid) - want).abs() < 1e-9);
+
+    // Every path applies them: the overrides file the command line reads has all three.
+    let file = app.get(Some(&admin), "/review/overrides.csv").await.body;
+    let d = anchornet_suppliers::Decisions::parse(&file, "overrides.csv").unwrap();
+    assert!(d.issues.is_empty(), "{:?}", d.issues);
+    let set: Vec<(String, String)> = d
+        .items
+        .iter()
+        .map(|x| x.row())
+        .filter(|(a, _, _)| a == "set-postcode")
+        .map(|(_, n, v)| (n, v))
+        .collect();
+    assert_eq!(set.len(), 3, "{set:?}");
+    for n in &decided {
+        assert!(set.contains(&(n.clone(), "M3 2JA".to_string())), "{n}");
+    }
+    let stored = app.store.overrides().await.unwrap();
+    assert!(stored.iter().all(|o| o.decided_by == "admin"));
+    app.cleanup().await;
+}

@@ -32,3 +32,6 @@ CREATE TABLE supplier_register (
     locations TEXT NOT NULL,
     built_at BIGINT NOT NULL
 );
+-- A decision from the supplier worklist is an overrides-file action (set-postcode, set-sme,
+-- not-local, …) with a value: kept beside the review answers, applied on every path.
+ALTER TABLE overrides ADD COLUMN value TEXT NOT NULL DEFAULT '';

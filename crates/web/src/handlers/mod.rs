@@ -12,6 +12,7 @@ pub mod public;
 pub mod review;
 pub mod suppliers;
 pub mod tables;
+pub mod worklist;
 
 use anchornet_core::FinancialYear;
 use anchornet_metrics::Figures;

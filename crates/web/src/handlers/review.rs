@@ -158,6 +158,7 @@ pub async fn decide(
             decided_by: v.name(),
             decided_at: anchornet_store::now(),
             entity: entity.chars().take(500).collect(),
+            value: String::new(),
         })
         .await?;
     st.rebuild().await.map_err(AppError::internal)?;
