@@ -6,6 +6,7 @@ pub mod geo;
 pub mod import;
 pub mod ingest;
 pub mod init;
+pub mod jobs;
 pub mod resolve;
 pub mod serve;
 pub mod suppliers;
