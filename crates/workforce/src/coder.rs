@@ -19,7 +19,10 @@
 //!    the title's known words, `phrase` the weight of the longest related title (or unit group
 //!    title) found word for word in the title, `title_words` the weight of words found in the
 //!    group's titles and `text_words` of the others found in its description and tasks.
-//! 5. **Confidence** `= s1 − 0.3·s2` (best score less a share of the runner-up's, so a title
+//! 5. The title is also coded part by part (between ` - `, `,`, `/`, brackets…), a part
+//!    counting only when an ONS title is found in it word for word, its confidence scaled by
+//!    `0.6 + 0.4·(its words' weight / the title's)`; the most confident wins.
+//! 6. **Confidence** `= s1 − 0.3·s2` (best score less a share of the runner-up's, so a title
 //!    two groups fit equally is less certain); the code is given when it is at least
 //!    [`MIN_CONFIDENCE`], otherwise the row is left uncoded with its best confidence shown.
 
@@ -115,9 +118,10 @@ pub struct Coder {
     idf: HashMap<String, f64>,
     exact: HashMap<String, Vec<usize>>,
     exact_main: HashMap<String, Vec<usize>>,
-    phrases: Vec<Vec<(Vec<String>, f64)>>,
-    title_words: Vec<HashSet<String>>,
-    text_words: Vec<HashSet<String>>,
+    /// First word → (group, the phrase, its IDF weight).
+    phrase_starts: HashMap<String, Vec<(usize, Vec<String>, f64)>>,
+    /// Word → (group, whether it is in the group's titles or only in its other text).
+    postings: HashMap<String, Vec<(usize, bool)>>,
     compounds: HashMap<String, [String; 2]>,
     acronyms: HashMap<String, Vec<String>>,
 }
@@ -231,14 +235,27 @@ impl Coder {
                 }
             }
         }
+        let mut phrase_starts: HashMap<String, Vec<(usize, Vec<String>, f64)>> = HashMap::new();
+        for (g, ts) in phrases.into_iter().enumerate() {
+            for (t, w) in ts {
+                if let Some(first) = t.first() {
+                    phrase_starts.entry(first.clone()).or_default().push((g, t, w));
+                }
+            }
+        }
+        let mut postings: HashMap<String, Vec<(usize, bool)>> = HashMap::new();
+        for (g, (tw, xw)) in title_words.iter().zip(&text_words).enumerate() {
+            for w in xw {
+                postings.entry(w.clone()).or_default().push((g, tw.contains(w)));
+            }
+        }
         Coder {
             soc,
             idf,
             exact,
             exact_main,
-            phrases,
-            title_words,
-            text_words,
+            phrase_starts,
+            postings,
             compounds,
             acronyms: acronyms
                 .into_iter()
@@ -266,15 +283,45 @@ impl Coder {
         out
     }
 
-    /// Code one title.
+    /// Code one title: the whole title, and each part of it between separators (` - `, `–`,
+    /// `,`, `/`, `(`…`)`, `|`, `:`) that contains an ONS job title word for word — job
+    /// boards append wards, sites and bands — keeping the most confident.
     pub fn code(&self, title: &str) -> Coding {
+        let whole = words(title);
+        let whole_weight = self.weight(&whole);
+        let mut best = self.code_words(whole, false);
+        let parts = segments(title);
+        if parts.len() > 1 && whole_weight > 0.0 {
+            for part in parts {
+                let ws = words(part);
+                // A part speaks for the title in proportion to the weight of its words.
+                let share = (self.weight(&ws) / whole_weight).min(1.0);
+                let mut c = self.code_words(ws, true);
+                c.confidence *= 0.6 + 0.4 * share;
+                if c.confidence > best.confidence {
+                    c.code = (c.confidence >= MIN_CONFIDENCE).then_some(c.best).flatten();
+                    best = c;
+                }
+            }
+        }
+        best
+    }
+
+    fn weight(&self, ws: &[String]) -> f64 {
+        let mut known: Vec<String> = self.expand(ws.to_vec());
+        known.sort();
+        known.dedup();
+        known.iter().filter_map(|w| self.idf.get(w)).sum()
+    }
+
+    fn code_words(&self, ws: Vec<String>, need_phrase: bool) -> Coding {
         let none = Coding {
             code: None,
             best: None,
             confidence: 0.0,
             method: "none",
         };
-        let ws = self.expand(words(title));
+        let ws = self.expand(ws);
         if ws.is_empty() {
             return none;
         }
@@ -303,35 +350,36 @@ impl Coder {
         if total <= 0.0 {
             return none;
         }
-        let mut scored: Vec<(f64, usize)> = Vec::with_capacity(self.phrases.len());
-        for (g, ts) in self.phrases.iter().enumerate() {
-            if candidates.is_some_and(|c| !c.contains(&g)) {
-                continue;
-            }
-            let phrase = ts
-                .iter()
-                .filter(|(t, _)| t.len() <= ws.len() && ws.windows(t.len()).any(|x| x == t.as_slice()))
-                .map(|(_, w)| *w)
-                .fold(0.0, f64::max);
-            let mut tw = 0.0;
-            let mut xw = 0.0;
-            for w in &known {
-                if self.title_words[g].contains(*w) {
-                    tw += self.idf[*w];
-                } else if self.text_words[g].contains(*w) {
-                    xw += self.idf[*w];
+        // Per group: longest phrase weight, title-word weight, text-word weight.
+        let mut acc: HashMap<usize, [f64; 3]> = HashMap::new();
+        for i in 0..ws.len() {
+            for (g, phrase, w) in self.phrase_starts.get(&ws[i]).into_iter().flatten() {
+                if ws[i..].starts_with(phrase) {
+                    let e = acc.entry(*g).or_default();
+                    e[0] = e[0].max(*w);
                 }
             }
-            let s = (phrase + tw + 0.25 * xw) / (2.0 * total);
-            if s > 0.0 {
-                scored.push((s, g));
+        }
+        for w in &known {
+            let idf = self.idf[*w];
+            for (g, in_title) in &self.postings[*w] {
+                acc.entry(*g).or_default()[if *in_title { 1 } else { 2 }] += idf;
             }
         }
+        let mut scored: Vec<(f64, usize, bool)> = acc
+            .into_iter()
+            .filter(|(g, _)| candidates.is_none_or(|c| c.contains(g)))
+            .map(|(g, [p, t, x])| ((p + t + 0.25 * x) / (2.0 * total), g, p > 0.0))
+            .filter(|x| x.0 > 0.0)
+            .collect();
         // Highest score first; ties to the lower code, so the result never depends on order.
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let Some(&(s1, g1)) = scored.first() else {
+        let Some(&(s1, g1, phrase)) = scored.first() else {
             return none;
         };
+        if need_phrase && !phrase {
+            return none;
+        }
         let s2 = scored.get(1).map(|x| x.0).unwrap_or(0.0);
         let confidence = (s1 - 0.3 * s2).clamp(0.0, 1.0);
         let best = self.soc.groups[g1].code;
@@ -342,6 +390,32 @@ impl Coder {
             method: "similar",
         }
     }
+}
+
+/// The parts of a title between separators; a hyphen separates only when a space is beside
+/// it (`Staff Nurse - Ward 4`, `Nurses- Band 5`), not inside a word (`Chef-manager`).
+fn segments(title: &str) -> Vec<&str> {
+    let chars: Vec<(usize, char)> = title.char_indices().collect();
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        let sep = match c {
+            '–' | '—' | ',' | '/' | '(' | ')' | '|' | ':' | ';' => true,
+            '-' => {
+                let before = k > 0 && chars[k - 1].1.is_whitespace();
+                let after = chars.get(k + 1).is_some_and(|x| x.1.is_whitespace());
+                before || after
+            }
+            _ => false,
+        };
+        if sep {
+            out.push(&title[start..i]);
+            start = i + c.len_utf8();
+        }
+    }
+    out.push(&title[start..]);
+    out.retain(|p| !p.trim().is_empty());
+    out
 }
 
 #[cfg(test)]
