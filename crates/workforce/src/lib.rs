@@ -23,3 +23,5 @@ pub mod soc;
 
 pub use coder::{Coder, Coding};
 pub use soc::{Soc, SocCode, UnitGroup};
+pub mod extract;
+pub mod rates;
