@@ -25,3 +25,4 @@ pub use coder::{Coder, Coding};
 pub use soc::{Soc, SocCode, UnitGroup};
 pub mod extract;
 pub mod rates;
+pub mod metrics;
