@@ -35,6 +35,7 @@ enum Command {
     User(cmd::user::Args),
     Anchor(cmd::user::AnchorArgs),
     Serve(cmd::serve::Args),
+    Workforce(cmd::workforce::Args),
 }
 
 fn main() -> ExitCode {
@@ -63,6 +64,7 @@ fn main() -> ExitCode {
         Command::User(a) => cmd::user::run(a),
         Command::Anchor(a) => cmd::user::run_anchor(a),
         Command::Serve(a) => cmd::serve::run(a),
+        Command::Workforce(a) => cmd::workforce::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -11,3 +11,4 @@ pub mod resolve;
 pub mod serve;
 pub mod suppliers;
 pub mod user;
+pub mod workforce;
