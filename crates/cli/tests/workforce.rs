@@ -18,7 +18,11 @@ fn shared() -> PathBuf {
     let p = std::env::var_os("ANCHORNET_SHARED_DATA")
         .map(PathBuf::from)
         .unwrap_or_else(|| root().join("../shared/data"));
-    assert!(p.is_dir(), "real data not found at {} (set ANCHORNET_SHARED_DATA)", p.display());
+    assert!(
+        p.is_dir(),
+        "real data not found at {} (set ANCHORNET_SHARED_DATA)",
+        p.display()
+    );
     p
 }
 
@@ -43,7 +47,10 @@ fn read_csv(p: &std::path::Path) -> Vec<HashMap<String, String>> {
     r.records()
         .map(|x| {
             let x = x.unwrap();
-            h.iter().zip(x.iter()).map(|(a, b)| (a.to_string(), b.to_string())).collect()
+            h.iter()
+                .zip(x.iter())
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect()
         })
         .collect()
 }
@@ -54,9 +61,20 @@ fn nhs_jobs_titles_are_coded_as_hand_checked() {
     let out = tmp.join("coded.csv");
     let nhs = shared().join("workforce/nhs_jobs_vacancies_2020_sample.csv.xz");
     let run = anchornet(&[
-        "jobs", "code", nhs.to_str().unwrap(), "--column", "title", "--out", out.to_str().unwrap(), "--json",
+        "jobs",
+        "code",
+        nhs.to_str().unwrap(),
+        "--column",
+        "title",
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
     ]);
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let summary: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
     // SOURCES.md §6: 14,842 rows; every one kept, with every column.
     assert_eq!(summary["rows"], 14842);
@@ -71,7 +89,10 @@ fn nhs_jobs_titles_are_coded_as_hand_checked() {
     // a change to the coder must be judged again.
     let doc = std::fs::read_to_string(root().join("docs/employment-soc-hand-check.md")).unwrap();
     let (mut judged, mut correct) = (0, 0);
-    for line in doc.lines().filter(|l| l.starts_with("| ") && !l.starts_with("| row")) {
+    for line in doc
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| row"))
+    {
         let c: Vec<&str> = line.split('|').map(str::trim).collect();
         let (row, code, verdict) = (c[1].parse::<usize>().unwrap(), c[2], c[4]);
         assert_eq!(rows[row - 1]["soc2020"], code, "row {row}");
@@ -96,7 +117,11 @@ fn workforce_measures_equal_the_independent_reference() {
         "--out",
         tmp.to_str().unwrap(),
     ]);
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     // workforce_metrics.py data/demo/workforce/generated_workforce_2023-24.csv.xz 2023
     // E08000003,E08000006,E08000009 → expected_workforce_2023-24.csv
     let got = std::fs::read_to_string(tmp.join("workforce.csv")).unwrap();
@@ -111,7 +136,10 @@ fn workforce_measures_equal_the_independent_reference() {
     assert_eq!(lines, ["5", "55", "105", "155", "205", "255"]);
     assert!(issues.iter().all(|r| r["outcome"] == "rejected"));
     let err = String::from_utf8_lossy(&run.stderr);
-    assert!(err.contains("915 rows read = 909 accepted + 6 rejected + 0 blank"), "{err}");
+    assert!(
+        err.contains("915 rows read = 909 accepted + 6 rejected + 0 blank"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -128,7 +156,12 @@ fn a_file_that_is_not_an_extract_is_reported_not_fatal() {
         tmp.to_str().unwrap(),
         "--strict",
     ]);
-    assert_eq!(run.status.code(), Some(1), "{}", String::from_utf8_lossy(&run.stderr));
+    assert_eq!(
+        run.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let issues = read_csv(&tmp.join("issues.csv"));
     assert_eq!(issues.len(), 1);
     assert!(issues[0]["problem"].starts_with("not a workforce extract: no column for"));

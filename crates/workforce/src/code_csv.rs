@@ -54,16 +54,23 @@ pub fn code_file(
     column: &str,
     out: impl Write,
 ) -> Result<CodeSummary, CodeError> {
-    let sources = anchornet_ingest::input::open(path).map_err(|e| CodeError::Read(e.to_string()))?;
+    let sources =
+        anchornet_ingest::input::open(path).map_err(|e| CodeError::Read(e.to_string()))?;
     let source = sources
         .into_iter()
         .next()
         .ok_or_else(|| CodeError::Read(format!("{}: empty input", path.display())))?;
     let (_, tables) = anchornet_ingest::format::read(&source)
         .map_err(|e| CodeError::Read(format!("{}: {e}", source.name)))?;
-    let rows = tables.into_iter().next().map(|t| t.rows).unwrap_or_default();
+    let rows = tables
+        .into_iter()
+        .next()
+        .map(|t| t.rows)
+        .unwrap_or_default();
     let mut it = rows.into_iter().skip_while(|r| r.is_blank());
-    let header = it.next().ok_or_else(|| CodeError::Read(format!("{}: no header row", source.name)))?;
+    let header = it
+        .next()
+        .ok_or_else(|| CodeError::Read(format!("{}: no header row", source.name)))?;
     let want = normalise(column);
     let col = header
         .cells
@@ -99,7 +106,11 @@ pub fn code_file(
                 if c.method == "exact" {
                     summary.exact += 1;
                 }
-                let t = coder.soc().get(code).map(|g| g.title.clone()).unwrap_or_default();
+                let t = coder
+                    .soc()
+                    .get(code)
+                    .map(|g| g.title.clone())
+                    .unwrap_or_default();
                 cells.push(code.to_string());
                 cells.push(t);
             }

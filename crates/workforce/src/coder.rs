@@ -168,7 +168,10 @@ impl Coder {
             let mut tw: HashSet<String> = titles[0].iter().cloned().collect();
             let mut xw: HashSet<String> = HashSet::new();
             for raw in std::iter::once(&g.title).chain(&g.related_titles) {
-                for (map, form) in [(&mut exact, raw.as_str()), (&mut exact_main, main_part(raw))] {
+                for (map, form) in [
+                    (&mut exact, raw.as_str()),
+                    (&mut exact_main, main_part(raw)),
+                ] {
                     let key = words(form).join(" ");
                     if !key.is_empty() {
                         let e = map.entry(key).or_default();
@@ -239,14 +242,20 @@ impl Coder {
         for (g, ts) in phrases.into_iter().enumerate() {
             for (t, w) in ts {
                 if let Some(first) = t.first() {
-                    phrase_starts.entry(first.clone()).or_default().push((g, t, w));
+                    phrase_starts
+                        .entry(first.clone())
+                        .or_default()
+                        .push((g, t, w));
                 }
             }
         }
         let mut postings: HashMap<String, Vec<(usize, bool)>> = HashMap::new();
         for (g, (tw, xw)) in title_words.iter().zip(&text_words).enumerate() {
             for w in xw {
-                postings.entry(w.clone()).or_default().push((g, tw.contains(w)));
+                postings
+                    .entry(w.clone())
+                    .or_default()
+                    .push((g, tw.contains(w)));
             }
         }
         Coder {
@@ -442,7 +451,10 @@ mod tests {
                 owners.entry(words(r).join(" ")).or_default().insert(g.code);
                 if main_part(r) != r.as_str() {
                     // A qualified title's bare form is owned by its group too.
-                    owners.entry(words(main_part(r)).join(" ")).or_default().insert(g.code);
+                    owners
+                        .entry(words(main_part(r)).join(" "))
+                        .or_default()
+                        .insert(g.code);
                 }
             }
         }
@@ -468,7 +480,10 @@ mod tests {
         assert_eq!(coder.code("HCA").code, None);
         // "Health care support worker" is an ONS related title of 6131.
         assert_eq!(
-            coder.code("Healthcare Support Worker").code.map(|c| c.to_string()),
+            coder
+                .code("Healthcare Support Worker")
+                .code
+                .map(|c| c.to_string()),
             Some("6131".into())
         );
         assert_eq!(coder.code("").code, None);

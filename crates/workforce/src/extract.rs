@@ -65,16 +65,73 @@ impl Field {
     /// when it equals one of them, or contains one as whole words.
     fn phrases(self) -> &'static [&'static str] {
         match self {
-            Field::Anchor => &["anchor", "employer", "organisation", "organization", "employing organisation", "trust", "anchor institution"],
-            Field::Home => &["home postcode", "postcode", "post code", "home postcode sector", "postcode sector", "residence postcode", "home post code"],
-            Field::HourlyPay => &["hourly pay", "hourly rate", "pay per hour", "rate per hour", "basic hourly rate", "hourly pay gbp"],
-            Field::AnnualPay => &["annual pay", "annual salary", "salary", "basic annual pay", "annual basic pay", "gross annual pay", "annual pay gbp", "pay per year"],
-            Field::WeeklyHours => &["weekly hours", "contracted hours", "hours per week", "contracted weekly hours", "hours"],
-            Field::Contract => &["contract type", "contract", "employment type", "type of contract"],
+            Field::Anchor => &[
+                "anchor",
+                "employer",
+                "organisation",
+                "organization",
+                "employing organisation",
+                "trust",
+                "anchor institution",
+            ],
+            Field::Home => &[
+                "home postcode",
+                "postcode",
+                "post code",
+                "home postcode sector",
+                "postcode sector",
+                "residence postcode",
+                "home post code",
+            ],
+            Field::HourlyPay => &[
+                "hourly pay",
+                "hourly rate",
+                "pay per hour",
+                "rate per hour",
+                "basic hourly rate",
+                "hourly pay gbp",
+            ],
+            Field::AnnualPay => &[
+                "annual pay",
+                "annual salary",
+                "salary",
+                "basic annual pay",
+                "annual basic pay",
+                "gross annual pay",
+                "annual pay gbp",
+                "pay per year",
+            ],
+            Field::WeeklyHours => &[
+                "weekly hours",
+                "contracted hours",
+                "hours per week",
+                "contracted weekly hours",
+                "hours",
+            ],
+            Field::Contract => &[
+                "contract type",
+                "contract",
+                "employment type",
+                "type of contract",
+            ],
             Field::Soc => &["soc 2020", "soc2020", "soc code", "soc", "soc 2020 code"],
-            Field::JobTitle => &["job title", "title", "post title", "position title", "job role", "role"],
+            Field::JobTitle => &[
+                "job title",
+                "title",
+                "post title",
+                "position title",
+                "job role",
+                "role",
+            ],
             Field::Band => &["band", "grade", "pay band", "afc band", "pay grade"],
-            Field::StartDate => &["start date", "date started", "hire date", "date of hire", "date joined", "start date in post"],
+            Field::StartDate => &[
+                "start date",
+                "date started",
+                "hire date",
+                "date of hire",
+                "date joined",
+                "start date in post",
+            ],
             Field::AgeBand => &["age band", "age group", "age range", "age"],
         }
     }
@@ -251,7 +308,11 @@ fn parse_hours(s: &str) -> Result<u32, String> {
     {
         return Err("not a number of hours (up to two decimals)".into());
     }
-    let w: u32 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| "too large")? };
+    let w: u32 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().map_err(|_| "too large")?
+    };
     let f: u32 = format!("{frac:0<2}").parse().unwrap_or(0);
     let h = w * 100 + f;
     if h == 0 || h > 100 * 100 {
@@ -279,7 +340,10 @@ fn parse_home(s: &str) -> Result<Home, String> {
 
 fn parse_age_from(s: &str) -> Result<Option<u8>, String> {
     let t = s.trim();
-    if t.is_empty() || t.eq_ignore_ascii_case("prefer not to say") || t.eq_ignore_ascii_case("unknown") {
+    if t.is_empty()
+        || t.eq_ignore_ascii_case("prefer not to say")
+        || t.eq_ignore_ascii_case("unknown")
+    {
         return Ok(None);
     }
     let digits: String = t
@@ -301,25 +365,31 @@ pub fn read(path: &Path) -> (Vec<Post>, Vec<Issue>, Vec<ExtractReport>) {
     let mut posts = Vec::new();
     let mut issues = Vec::new();
     let mut reports = Vec::new();
-    let file_error = |name: &str, e: String, issues: &mut Vec<Issue>, reports: &mut Vec<ExtractReport>| {
-        issues.push(Issue {
-            file: name.to_string(),
-            line: 0,
-            column: String::new(),
-            value: String::new(),
-            problem: e.clone(),
-            outcome: Outcome::FileError,
-        });
-        reports.push(ExtractReport {
-            file: name.to_string(),
-            error: Some(e),
-            ..Default::default()
-        });
-    };
+    let file_error =
+        |name: &str, e: String, issues: &mut Vec<Issue>, reports: &mut Vec<ExtractReport>| {
+            issues.push(Issue {
+                file: name.to_string(),
+                line: 0,
+                column: String::new(),
+                value: String::new(),
+                problem: e.clone(),
+                outcome: Outcome::FileError,
+            });
+            reports.push(ExtractReport {
+                file: name.to_string(),
+                error: Some(e),
+                ..Default::default()
+            });
+        };
     let sources = match anchornet_ingest::input::open(path) {
         Ok(s) => s,
         Err(e) => {
-            file_error(&path.display().to_string(), e.to_string(), &mut issues, &mut reports);
+            file_error(
+                &path.display().to_string(),
+                e.to_string(),
+                &mut issues,
+                &mut reports,
+            );
             return (posts, issues, reports);
         }
     };
@@ -331,7 +401,11 @@ pub fn read(path: &Path) -> (Vec<Post>, Vec<Issue>, Vec<ExtractReport>) {
                 continue;
             }
         };
-        let rows = tables.into_iter().next().map(|t| t.rows).unwrap_or_default();
+        let rows = tables
+            .into_iter()
+            .next()
+            .map(|t| t.rows)
+            .unwrap_or_default();
         read_rows(&source.name, rows, &mut posts, &mut issues, &mut reports);
     }
     (posts, issues, reports)
@@ -366,7 +440,10 @@ fn read_rows(
     };
     let missing = layout.missing();
     if !missing.is_empty() {
-        let e = format!("not a workforce extract: no column for {}", missing.join(", "));
+        let e = format!(
+            "not a workforce extract: no column for {}",
+            missing.join(", ")
+        );
         issues.push(Issue {
             file: name.into(),
             line: header.line,
@@ -390,7 +467,9 @@ fn read_rows(
         let reject = |f: Field, problem: String| Issue {
             file: name.into(),
             line: r.line,
-            column: col(f).map(|i| header.cell(i).to_string()).unwrap_or_else(|| f.label().into()),
+            column: col(f)
+                .map(|i| header.cell(i).to_string())
+                .unwrap_or_else(|| f.label().into()),
             value: cell(f).to_string(),
             problem,
             outcome: Outcome::Rejected,
@@ -401,15 +480,24 @@ fn read_rows(
                 return Err(reject(Field::Anchor, "no anchor".into()));
             }
             let home = parse_home(cell(Field::Home)).map_err(|p| reject(Field::Home, p))?;
-            let hours = parse_hours(cell(Field::WeeklyHours)).map_err(|p| reject(Field::WeeklyHours, p))?;
+            let hours =
+                parse_hours(cell(Field::WeeklyHours)).map_err(|p| reject(Field::WeeklyHours, p))?;
             let pay = match (cell(Field::HourlyPay), cell(Field::AnnualPay)) {
-                (h, _) if !h.is_empty() => Pay::Hourly(Pence::parse(h).map_err(|e| reject(Field::HourlyPay, e.to_string()))?),
-                (_, a) if !a.is_empty() => Pay::Annual(Pence::parse(a).map_err(|e| reject(Field::AnnualPay, e.to_string()))?),
+                (h, _) if !h.is_empty() => Pay::Hourly(
+                    Pence::parse(h).map_err(|e| reject(Field::HourlyPay, e.to_string()))?,
+                ),
+                (_, a) if !a.is_empty() => Pay::Annual(
+                    Pence::parse(a).map_err(|e| reject(Field::AnnualPay, e.to_string()))?,
+                ),
                 _ => return Err(reject(Field::HourlyPay, "no hourly or annual pay".into())),
             };
             let (Pay::Hourly(p) | Pay::Annual(p)) = pay;
             if p.0 <= 0 {
-                let f = if matches!(pay, Pay::Hourly(_)) { Field::HourlyPay } else { Field::AnnualPay };
+                let f = if matches!(pay, Pay::Hourly(_)) {
+                    Field::HourlyPay
+                } else {
+                    Field::AnnualPay
+                };
                 return Err(reject(f, "pay must be more than zero".into()));
             }
             let soc = match cell(Field::Soc) {
@@ -420,8 +508,10 @@ fn read_rows(
             if soc.is_none() && title.is_empty() {
                 return Err(reject(Field::Soc, "no SOC 2020 code or job title".into()));
             }
-            let start = PaymentDate::parse(cell(Field::StartDate)).map_err(|e| reject(Field::StartDate, e.to_string()))?;
-            let age_from = parse_age_from(cell(Field::AgeBand)).map_err(|p| reject(Field::AgeBand, p))?;
+            let start = PaymentDate::parse(cell(Field::StartDate))
+                .map_err(|e| reject(Field::StartDate, e.to_string()))?;
+            let age_from =
+                parse_age_from(cell(Field::AgeBand)).map_err(|p| reject(Field::AgeBand, p))?;
             Ok(Post {
                 file: name.into(),
                 line: r.line,
@@ -464,9 +554,19 @@ mod tests {
 
     #[test]
     fn layout_is_found_by_meaning_in_any_order_and_spelling() {
-        let h: Vec<String> = ["Date Started", "EmployingOrganisation", "Home Post Code", "Contracted Hours", "Annual Salary (£)", "Job Title", "AfC Band", "Age Group", "Ethnicity"]
-            .map(String::from)
-            .to_vec();
+        let h: Vec<String> = [
+            "Date Started",
+            "EmployingOrganisation",
+            "Home Post Code",
+            "Contracted Hours",
+            "Annual Salary (£)",
+            "Job Title",
+            "AfC Band",
+            "Age Group",
+            "Ethnicity",
+        ]
+        .map(String::from)
+        .to_vec();
         let l = Layout::detect(&h);
         assert_eq!(l.get(Field::StartDate), Some(0));
         assert_eq!(l.get(Field::Anchor), Some(1));
@@ -482,21 +582,72 @@ mod tests {
     #[test]
     fn bad_rows_are_rejected_with_where_and_why() {
         let rows = vec![
-            row(1, &["anchor", "home postcode", "hourly pay", "weekly hours", "soc 2020", "start date", "age band"]),
-            row(2, &["A", "M5 4WT", "12.00", "37.5", "6131", "2025-06-01", "25-34"]),
-            row(3, &["A", "not a postcode", "12.00", "37.5", "6131", "2025-06-01", "25-34"]),
-            row(4, &["A", "M5 4", "twelve", "37.5", "6131", "2025-06-01", "25-34"]),
-            row(5, &["A", "M5 4", "12.00", "0", "6131", "2025-06-01", "25-34"]),
-            row(6, &["A", "M5 4", "12.00", "37.5", "613", "2025-06-01", "25-34"]),
-            row(7, &["", "M5 4", "12.00", "37.5", "6131", "2025-06-01", "25-34"]),
-            row(8, &["A", "M5 4", "12.00", "37.5", "6131", "31/02/2025", "25-34"]),
+            row(
+                1,
+                &[
+                    "anchor",
+                    "home postcode",
+                    "hourly pay",
+                    "weekly hours",
+                    "soc 2020",
+                    "start date",
+                    "age band",
+                ],
+            ),
+            row(
+                2,
+                &[
+                    "A",
+                    "M5 4WT",
+                    "12.00",
+                    "37.5",
+                    "6131",
+                    "2025-06-01",
+                    "25-34",
+                ],
+            ),
+            row(
+                3,
+                &[
+                    "A",
+                    "not a postcode",
+                    "12.00",
+                    "37.5",
+                    "6131",
+                    "2025-06-01",
+                    "25-34",
+                ],
+            ),
+            row(
+                4,
+                &["A", "M5 4", "twelve", "37.5", "6131", "2025-06-01", "25-34"],
+            ),
+            row(
+                5,
+                &["A", "M5 4", "12.00", "0", "6131", "2025-06-01", "25-34"],
+            ),
+            row(
+                6,
+                &["A", "M5 4", "12.00", "37.5", "613", "2025-06-01", "25-34"],
+            ),
+            row(
+                7,
+                &["", "M5 4", "12.00", "37.5", "6131", "2025-06-01", "25-34"],
+            ),
+            row(
+                8,
+                &["A", "M5 4", "12.00", "37.5", "6131", "31/02/2025", "25-34"],
+            ),
             row(9, &["", "", "", "", "", "", ""]),
         ];
         let (mut posts, mut issues, mut reports) = (Vec::new(), Vec::new(), Vec::new());
         read_rows("x.csv", rows, &mut posts, &mut issues, &mut reports);
         let r = &reports[0];
         assert_eq!((r.rows_read, r.accepted, r.rejected, r.blank), (8, 1, 6, 1));
-        let got: Vec<(u64, &str, &str)> = issues.iter().map(|i| (i.line, i.column.as_str(), i.value.as_str())).collect();
+        let got: Vec<(u64, &str, &str)> = issues
+            .iter()
+            .map(|i| (i.line, i.column.as_str(), i.value.as_str()))
+            .collect();
         assert_eq!(
             got,
             [

@@ -24,5 +24,5 @@ pub mod soc;
 pub use coder::{Coder, Coding};
 pub use soc::{Soc, SocCode, UnitGroup};
 pub mod extract;
-pub mod rates;
 pub mod metrics;
+pub mod rates;

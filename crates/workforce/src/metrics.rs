@@ -277,13 +277,30 @@ pub fn table(m: &Measures, hire_target: f64) -> Vec<Vec<Cell>> {
             (c.with_decile.to_string(), c.with_decile),
             (pct(c.deprived, c.with_decile), c.with_decile),
             (pct(c.below_rlw, c.staff), c.staff),
-            (gbp_x700(c.gap_rlw_x700), if c.below_rlw == 0 { MIN_PEOPLE } else { c.below_rlw }),
+            (
+                gbp_x700(c.gap_rlw_x700),
+                if c.below_rlw == 0 {
+                    MIN_PEOPLE
+                } else {
+                    c.below_rlw
+                },
+            ),
             (c.nlw_compared.to_string(), c.nlw_compared),
             (pct(c.below_nlw, c.nlw_compared), c.nlw_compared),
-            (gbp_x700(c.gap_nlw_x700), if c.below_nlw == 0 { MIN_PEOPLE } else { c.below_nlw }),
+            (
+                gbp_x700(c.gap_nlw_x700),
+                if c.below_nlw == 0 {
+                    MIN_PEOPLE
+                } else {
+                    c.below_nlw
+                },
+            ),
             (c.hires.to_string(), c.hires),
             (c.hires_with_decile.to_string(), c.hires_with_decile),
-            (pct(c.hires_deprived, c.hires_with_decile), c.hires_with_decile),
+            (
+                pct(c.hires_deprived, c.hires_with_decile),
+                c.hires_with_decile,
+            ),
             (
                 if c.hires_with_decile == 0 {
                     String::new()
@@ -321,7 +338,11 @@ pub fn table(m: &Measures, hire_target: f64) -> Vec<Vec<Cell>> {
         .map(|(i, (scope, _))| {
             let mut row = vec![Cell::Shown(scope.clone())];
             for (k, (v, _)) in all[i].iter().enumerate() {
-                row.push(if hidden[i][k] { Cell::Suppressed } else { Cell::Shown(v.clone()) });
+                row.push(if hidden[i][k] {
+                    Cell::Suppressed
+                } else {
+                    Cell::Shown(v.clone())
+                });
             }
             row
         })
@@ -337,7 +358,10 @@ mod tests {
     fn gaps_are_exact() {
         // £10.00/h for 37.5 h against £12.60: 2.60 × 37.5 × 365/7 = £5,083.93 (hand: 97.5 ×
         // 52.142857 = 5083.93).
-        assert_eq!(gbp_x700(gap_x700(Pay::Hourly(Pence(1000)), 3750, 1260).unwrap()), "5083.93");
+        assert_eq!(
+            gbp_x700(gap_x700(Pay::Hourly(Pence(1000)), 3750, 1260).unwrap()),
+            "5083.93"
+        );
         // Exactly the annual equivalent of £12.60 × 37.5 h is not below.
         // £12.60 × 37.5 h × 365/7 = £24,637.50 a year: a penny more is not below, a penny less is.
         let a = 1260 * 3750 * 365 / 700;

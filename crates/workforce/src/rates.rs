@@ -119,7 +119,9 @@ impl Rates {
         };
         self.rates
             .iter()
-            .filter(|r| kinds.contains(&r.kind) && r.area.eq_ignore_ascii_case(area) && r.from <= on)
+            .filter(|r| {
+                kinds.contains(&r.kind) && r.area.eq_ignore_ascii_case(area) && r.from <= on
+            })
             .max_by_key(|r| r.from)
     }
 }
@@ -141,14 +143,25 @@ mod tests {
         assert_eq!(p(RateKind::Nlw, "UK", "2026-04-01"), Some("12.71".into()));
         assert_eq!(p(RateKind::Nlw, "UK", "2026-03-31"), Some("12.21".into()));
         assert_eq!(p(RateKind::Rlw, "UK", "2025-05-01"), Some("12.60".into()));
-        assert_eq!(p(RateKind::Rlw, "London", "2025-05-01"), Some("13.85".into()));
+        assert_eq!(
+            p(RateKind::Rlw, "London", "2025-05-01"),
+            Some("13.85".into())
+        );
         assert_eq!(p(RateKind::Rlw, "UK", "2026-05-01"), Some("13.45".into()));
-        assert_eq!(p(RateKind::Rlw, "London", "2026-05-01"), Some("14.80".into()));
+        assert_eq!(
+            p(RateKind::Rlw, "London", "2026-05-01"),
+            Some("14.80".into())
+        );
         // The shared 2012–2024 file: NMW £6.19 (2012), NLW £7.20 (2016), RLW £12.00 (2023).
         assert_eq!(p(RateKind::Nlw, "UK", "2013-01-01"), Some("6.19".into()));
         assert_eq!(p(RateKind::Nlw, "UK", "2016-04-01"), Some("7.20".into()));
         assert_eq!(p(RateKind::Rlw, "UK", "2024-05-01"), Some("12.00".into()));
-        assert_eq!(r.in_force(RateKind::Nlw, "UK", on("2025-05-01")).unwrap().min_age, 21);
+        assert_eq!(
+            r.in_force(RateKind::Nlw, "UK", on("2025-05-01"))
+                .unwrap()
+                .min_age,
+            21
+        );
         assert!(r.in_force(RateKind::Nlw, "UK", on("2010-01-01")).is_none());
     }
 }

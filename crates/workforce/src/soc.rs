@@ -98,7 +98,11 @@ pub(crate) fn table_of(name: &str, bytes: Vec<u8>) -> Result<Vec<Row>, String> {
     let sources = anchornet_ingest::input::from_bytes(name, bytes).map_err(|e| e.to_string())?;
     let source = sources.into_iter().next().ok_or("empty input")?;
     let (_, tables) = anchornet_ingest::format::read(&source).map_err(|e| e.to_string())?;
-    Ok(tables.into_iter().next().map(|t| t.rows).unwrap_or_default())
+    Ok(tables
+        .into_iter()
+        .next()
+        .map(|t| t.rows)
+        .unwrap_or_default())
 }
 
 fn split_items(s: &str) -> Vec<String> {
@@ -186,6 +190,9 @@ mod tests {
         assert_eq!(soc.groups.len(), 412);
         let g = soc.get(SocCode::parse("6131").unwrap()).unwrap();
         assert_eq!(g.title, "Nursing auxiliaries and assistants");
-        assert!(g.related_titles.iter().any(|t| t == "Health care support worker"));
+        assert!(g
+            .related_titles
+            .iter()
+            .any(|t| t == "Health care support worker"));
     }
 }

@@ -132,7 +132,11 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         place.name,
         deprivation.label()
     );
-    eprintln!("wrote {} and {}", path.display(), a.out.join("issues.csv").display());
+    eprintln!(
+        "wrote {} and {}",
+        path.display(),
+        a.out.join("issues.csv").display()
+    );
     let rejected = reports.iter().any(|r| r.rejected > 0 || r.error.is_some());
     Ok(if a.strict && rejected { 1 } else { 0 })
 }
