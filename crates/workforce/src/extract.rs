@@ -157,6 +157,14 @@ impl Field {
 fn score(field: Field, header: &str) -> u8 {
     let h = normalise(header).replace("soc2020", "soc 2020");
     let words: Vec<&str> = h.split(' ').collect();
+    // A workplace's postcode is not where someone lives.
+    if field == Field::Home
+        && words
+            .iter()
+            .any(|w| ["work", "workplace", "site", "office", "base", "employer"].contains(w))
+    {
+        return 0;
+    }
     let mut best = 0;
     for p in field.phrases() {
         let pw: Vec<&str> = p.split(' ').collect();
@@ -577,6 +585,13 @@ mod tests {
         assert_eq!(l.get(Field::Band), Some(6));
         assert_eq!(l.get(Field::AgeBand), Some(7));
         assert!(l.missing().is_empty());
+        // A workplace postcode alone is not a home postcode.
+        let h: Vec<String> = ["Anchor", "Workplace Postcode", "Hourly Rate", "Hours"]
+            .map(String::from)
+            .to_vec();
+        let l = Layout::detect(&h);
+        assert_eq!(l.get(Field::Home), None);
+        assert!(l.missing().contains(&"home postcode"));
     }
 
     #[test]
