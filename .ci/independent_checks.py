@@ -20,6 +20,10 @@ the product's own output. The checks:
   `b1` binary's output.
 * crates/network/tests/fixtures/golden/expected.py — recomputes expected.json (which the
   golden test compares with the product) and must reproduce it byte for byte.
+* crates/workforce/tests/reference/workforce_metrics.py — the workforce measures on the
+  GENERATED demo extract from the raw rates, postcode directory and IoD 2025 files: must
+  reproduce expected_workforce_2023-24.csv (which cli/tests/workforce.rs compares with the
+  product) and equal `anchornet workforce`'s workforce.csv cell for cell.
 
 usage: .ci/independent_checks.py [SHARED_DATA_DIR]   (default: ../shared/data beside the clone)
 """
@@ -253,6 +257,33 @@ def check_golden():
         ok(script, "golden network", "reproduces expected.json, which the golden test compares with the product")
 
 
+# --- workforce: workforce_metrics.py -------------------------------------------------------
+
+
+def check_workforce():
+    script = "crates/workforce/tests/reference/workforce_metrics.py"
+    case = "generated demo extract 2023/24"
+    extract = os.path.join(ROOT, "data/demo/workforce/generated_workforce_2023-24.csv.xz")
+    expected = os.path.join(ROOT, "crates/workforce/tests/reference/expected_workforce_2023-24.csv")
+    r = run(["python3", os.path.join(ROOT, script), extract, "2023", "E08000003,E08000006,E08000009"])
+    if r.returncode != 0:
+        fail(script, case, f"did not run: {r.stderr.strip()[-300:]}")
+        return
+    if r.stdout != open(expected, encoding="utf-8").read():
+        fail(script, case, "script output differs from expected_workforce_2023-24.csv")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        p = run([BIN, "workforce", extract, "--network", "data/demo/anchornet.toml", "--year", "2023", "--out", tmp])
+        if p.returncode != 0:
+            fail(script, case, f"anchornet workforce failed: {p.stderr.strip()[-300:]}")
+            return
+        got = open(os.path.join(tmp, "workforce.csv"), encoding="utf-8").read()
+    if got != r.stdout:
+        fail(script, case, "anchornet workforce's workforce.csv differs from the script's")
+    else:
+        ok(script, case, f"{len(got.splitlines()) - 1} scopes, every cell = expected_workforce_2023-24.csv = anchornet workforce")
+
+
 for f in (BIN, B1):
     if not os.path.exists(f):
         sys.exit(f"{f} not built: run `cargo test --workspace` (or cargo build) first")
@@ -260,6 +291,7 @@ check_ingest()
 check_salford()
 check_b1()
 check_golden()
+check_workforce()
 if failures:
     print(f"{len(failures)} independent check(s) failed: {', '.join(failures)}")
     sys.exit(1)

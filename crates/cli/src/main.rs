@@ -30,10 +30,12 @@ enum Command {
     Suppliers(cmd::suppliers::Args),
     Demo(cmd::demo::Args),
     Init(cmd::init::Args),
+    Jobs(cmd::jobs::Args),
     Import(cmd::import::Args),
     User(cmd::user::Args),
     Anchor(cmd::user::AnchorArgs),
     Serve(cmd::serve::Args),
+    Workforce(cmd::workforce::Args),
 }
 
 fn main() -> ExitCode {
@@ -57,10 +59,12 @@ fn main() -> ExitCode {
         Command::Suppliers(a) => cmd::suppliers::run(a),
         Command::Demo(a) => cmd::demo::run(a),
         Command::Init(a) => cmd::init::run(a),
+        Command::Jobs(a) => cmd::jobs::run(a),
         Command::Import(a) => cmd::import::run(a),
         Command::User(a) => cmd::user::run(a),
         Command::Anchor(a) => cmd::user::run_anchor(a),
         Command::Serve(a) => cmd::serve::run(a),
+        Command::Workforce(a) => cmd::workforce::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -15,5 +15,5 @@ pub mod resolve_step;
 pub mod rules;
 
 pub use config::{AnchorKind, Deprivation, NetworkConfig};
-pub use pipeline::{prepare, prepare_records, Inputs, Prepared, Quality};
+pub use pipeline::{places_and_rules, prepare, prepare_records, Inputs, Prepared, Quality};
 pub use rules::Rules;

@@ -790,7 +790,7 @@ fn payment_addresses(cfg: &NetworkConfig, rows: &[Row], strings: &Strings) -> Ve
 }
 
 /// The network's local and wider places and its rules.
-fn places_and_rules(
+pub fn places_and_rules(
     cfg: &NetworkConfig,
     geo: &GeoIndex,
 ) -> Result<(Place, Place, Rules), PipelineError> {

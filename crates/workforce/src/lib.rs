@@ -1,0 +1,28 @@
+//! # anchornet-workforce
+//!
+//! Employment at the anchors: jobs as well as spend.
+//!
+//! ```text
+//! job titles ──► coder (SOC 2020, from the ONS text) ──► coded CSV
+//! workforce extracts ──► extract (layout by meaning, strict rows) ──► metrics ──► tables
+//!                                  wage rates (data) ─────────────────┘      ▲
+//!                                  postcodes → deprivation (anchornet-geo) ──┘
+//! ```
+//!
+//! * [`soc`] — the 412 SOC 2020 unit groups (ONS Volume 1), bundled.
+//! * [`coder`] — free-text job titles to SOC 2020 unit groups with a confidence.
+//! * [`code_csv`] — `anchornet jobs code`: add the coding to every row of any table.
+//! * [`rates`] — the National Minimum/Living Wage and the Real Living Wage by year, as data.
+//! * [`extract`] — the anonymised per-post workforce layout, read by meaning and validated.
+//! * [`metrics`] — the fair-work measures per anchor and for the network, with suppression.
+#![deny(missing_docs)]
+
+pub mod code_csv;
+pub mod coder;
+pub mod soc;
+
+pub use coder::{Coder, Coding};
+pub use soc::{Soc, SocCode, UnitGroup};
+pub mod extract;
+pub mod metrics;
+pub mod rates;
