@@ -199,6 +199,8 @@ pub fn register_source(r: RegisterKind) -> SourceKind {
         }
         RegisterKind::CharityCommission => SourceKind::CharityRegister,
         RegisterKind::BusinessRates => SourceKind::BusinessRates,
+        RegisterKind::CooperativesUk => SourceKind::CooperativesUk,
+        RegisterKind::Giving360 => SourceKind::Giving360,
     }
 }
 

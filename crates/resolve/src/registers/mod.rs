@@ -20,6 +20,7 @@ pub mod charity;
 pub mod companies_house;
 pub mod ocds;
 mod open;
+pub mod open_data;
 pub mod supplier_list;
 
 use std::path::Path;
@@ -52,6 +53,10 @@ pub enum RegisterKind {
     /// A business-rates (NNDR) ratepayer list: the premises an organisation occupies in a
     /// council's area — a branch, not only a head office.
     BusinessRates,
+    /// Co-operatives UK open data: co-operatives, societies and CICs.
+    CooperativesUk,
+    /// A 360Giving grants file: the recipients as the funder recorded them.
+    Giving360,
 }
 
 impl RegisterKind {
@@ -64,6 +69,8 @@ impl RegisterKind {
             RegisterKind::CompaniesHouseSearch => "companies_house_search",
             RegisterKind::CharityCommission => "charity_commission",
             RegisterKind::BusinessRates => "business_rates",
+            RegisterKind::CooperativesUk => "cooperatives_uk",
+            RegisterKind::Giving360 => "360giving",
         }
     }
 }
@@ -334,6 +341,8 @@ impl Registers {
                 companies_house::load_search(path, self, filter)?;
             } else if h.contains("registered_charity_number") && h.contains("charity_name") {
                 charity::load(path, self, filter)?;
+            } else if let Some(kind) = open_data::detect(h.lines().next().unwrap_or("")) {
+                open_data::load(path, self, filter, kind)?;
             } else if h.trim_start().starts_with('{') || h.trim_start().starts_with('[') {
                 ocds::load(path, self, filter)?;
             } else if h.contains("ratepayer") {

@@ -1,0 +1,219 @@
+//! Open registers of the social economy, each in its published layout:
+//!
+//! * **Co-operatives UK open data** — co-operatives, societies and CICs with their registered
+//!   numbers, legal form and postcode (Co-operatives UK's own CSV, or the ESSGLOBAL "standard"
+//!   CSV that Digital Commons publishes from it). VCSE evidence as well as location: a society
+//!   registered under the Co-operative and Community Benefit Societies Act 2014 is a mutual.
+//! * **360Giving** grant files in the standard's flattened CSV layout (`Recipient
+//!   Org:Name`, `Recipient Org:Charity Number`, `Recipient Org:Company Number`, `Recipient
+//!   Org:Identifier`, `Recipient Org:Postal Code`, `Award Date`): the recipients, with the
+//!   identifiers and address the funder recorded, dated by the award.
+//!
+//! Columns are found by name (case and spacing ignored), so extra or reordered columns are
+//! read. A row without a name is reported; a row without a postcode is kept (its identifiers
+//! and kind are evidence) and the register reports it like any other.
+
+use std::path::Path;
+
+use super::open::each_stream;
+use super::{NameFilter, RegisterError, RegisterIssue, RegisterKind, RegisterRecord, Registers};
+use crate::ids;
+use crate::kind::Kind;
+
+/// Which open register a header is, if any.
+pub fn detect(header_lower: &str) -> Option<RegisterKind> {
+    let h = header_lower;
+    if h.contains("recipient org:name") {
+        Some(RegisterKind::Giving360)
+    } else if h.contains("legal form")
+        && (h.contains("ownership classification")
+            || h.contains("organisational structure")
+            || h.contains("registrar"))
+    {
+        Some(RegisterKind::CooperativesUk)
+    } else {
+        None
+    }
+}
+
+/// Read an open register of `kind` (see [`detect`]).
+pub fn load(
+    path: &Path,
+    regs: &mut Registers,
+    filter: Option<&NameFilter>,
+    kind: RegisterKind,
+) -> Result<(), RegisterError> {
+    let pname = path.to_string_lossy().to_string();
+    let mut out = Vec::new();
+    let mut issues = Vec::new();
+    each_stream(path, |member, r| {
+        let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(r);
+        let headers: Vec<String> = rdr
+            .headers()
+            .map_err(std::io::Error::other)?
+            .iter()
+            .map(|h| {
+                h.trim_start_matches('\u{feff}')
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .to_ascii_lowercase()
+            })
+            .collect();
+        let col = |names: &[&str]| {
+            names
+                .iter()
+                .find_map(|n| headers.iter().position(|h| h == n))
+        };
+        let c = match kind {
+            RegisterKind::Giving360 => Columns {
+                name: col(&["recipient org:name"]),
+                company: col(&["recipient org:company number"]),
+                charity: col(&["recipient org:charity number"]),
+                identifier: col(&["recipient org:identifier"]),
+                postcode: col(&["recipient org:postal code", "recipient org:postcode"]),
+                legal_form: None,
+                sic: None,
+                date: col(&["award date"]),
+            },
+            _ => Columns {
+                name: col(&["name", "registered name", "organisation name"]),
+                company: col(&[
+                    "companies house number",
+                    "registered number",
+                    "registration number",
+                    "company number",
+                ]),
+                charity: col(&["charity number", "registered charity number"]),
+                identifier: None,
+                postcode: col(&["postcode", "registered postcode", "post code"]),
+                legal_form: col(&["legal form"]),
+                sic: col(&["sic code", "sic"]),
+                date: col(&["incorporation date", "registration date"]),
+            },
+        };
+        let Some(name_col) = c.name else {
+            issues.push(RegisterIssue {
+                file: member.into(),
+                line: 1,
+                problem: format!(
+                    "no organisation name column in a {} layout (found {})",
+                    kind.label(),
+                    headers.join(",")
+                ),
+            });
+            return Ok(());
+        };
+        for rec in rdr.records() {
+            let rec = match rec {
+                Ok(r) => r,
+                Err(e) => {
+                    issues.push(RegisterIssue {
+                        file: member.into(),
+                        line: e.position().map_or(0, |p| p.line()),
+                        problem: e.to_string(),
+                    });
+                    continue;
+                }
+            };
+            let line = rec.position().map_or(0, |p| p.line());
+            let get = |i: Option<usize>| {
+                i.and_then(|i| rec.get(i))
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+            };
+            let Some(name) = get(Some(name_col)) else {
+                issues.push(RegisterIssue {
+                    file: member.into(),
+                    line,
+                    problem: "a row without an organisation name: not used".into(),
+                });
+                continue;
+            };
+            // 360Giving org identifiers carry the register: GB-CHC-1234567, GB-COH-01234567.
+            let id = get(c.identifier).unwrap_or_default();
+            let from_id = |prefix: &str| {
+                id.strip_prefix(prefix)
+                    .map(str::to_string)
+                    .filter(|s| !s.is_empty())
+            };
+            let company = get(c.company)
+                .or_else(|| from_id("GB-COH-"))
+                .and_then(|v| ids::company_number(&v));
+            let charity = get(c.charity)
+                .or_else(|| from_id("GB-CHC-"))
+                .and_then(|v| ids::charity_number(&v));
+            if filter.is_some_and(|f| !f.keep(&name, company.as_deref(), charity.as_deref())) {
+                continue;
+            }
+            let legal_form = get(c.legal_form);
+            let record_kind = match kind {
+                RegisterKind::CooperativesUk => legal_form.as_deref().and_then(kind_of_form),
+                // A funder's identifier for a registered charity says what it is; a company
+                // number alone does not say whether it is a social enterprise.
+                _ => charity.as_ref().map(|_| Kind::Charity),
+            };
+            out.push(RegisterRecord {
+                register: Some(kind),
+                file: member.to_string(),
+                line,
+                name,
+                company_number: company,
+                charity_number: charity,
+                postcode: get(c.postcode).and_then(|p| {
+                    anchornet_core::Postcode::parse(&p)
+                        .ok()
+                        .map(|p| p.to_string())
+                }),
+                sic: get(c.sic)
+                    .filter(|s| s.len() == 5 && s.bytes().all(|b| b.is_ascii_digit()))
+                    .into_iter()
+                    .collect(),
+                legal_form,
+                kind: record_kind,
+                date: get(c.date).and_then(|d| {
+                    anchornet_core::PaymentDate::parse(d.get(..10).unwrap_or(&d)).ok()
+                }),
+                ..RegisterRecord::default()
+            });
+        }
+        Ok(())
+    })
+    .map_err(|e| RegisterError::Open {
+        path: pname,
+        message: e.to_string(),
+    })?;
+    regs.records.extend(out);
+    regs.issues.extend(issues);
+    Ok(())
+}
+
+/// The columns of one layout.
+struct Columns {
+    name: Option<usize>,
+    company: Option<usize>,
+    charity: Option<usize>,
+    identifier: Option<usize>,
+    postcode: Option<usize>,
+    legal_form: Option<usize>,
+    sic: Option<usize>,
+    date: Option<usize>,
+}
+
+/// The kind a Co-operatives UK legal form means (the forms of the UK's registers: societies
+/// under the 2014 Act, community interest companies, companies, LLPs).
+fn kind_of_form(form: &str) -> Option<Kind> {
+    let f = form.to_ascii_lowercase();
+    if f.contains("society") || f.contains("industrial and provident") {
+        Some(Kind::Society)
+    } else if f.contains("community interest") || f == "cic" {
+        Some(Kind::Cic)
+    } else if f.contains("limited liability partnership") || f == "llp" {
+        Some(Kind::Llp)
+    } else if f.contains("company") {
+        Some(Kind::Company)
+    } else {
+        None
+    }
+}
