@@ -367,7 +367,9 @@ impl Locator<'_> {
             match anchornet_resolve::registers::postcode_in(&text)
                 .and_then(|s| Postcode::parse(&s).ok())
             {
-                Some(pc) if Some(pc) != Self::postcode_column(sheet, a).and_then(Result::ok) => {
+                // The register's own postcode again: already tried above.
+                Some(pc) if Some(pc) == Self::postcode_column(sheet, a).and_then(Result::ok) => {}
+                Some(pc) => {
                     match self.by_postcode(&pc, &mut p) {
                         Ok(()) => p.method = Some(Method::PostcodeInAddress),
                         Err(e) => {
