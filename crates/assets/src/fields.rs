@@ -281,7 +281,7 @@ pub fn score(field: Field, header: &str) -> f32 {
             }
         }
         Field::Point => {
-            if is(&["point", "geometry", "wkt", "geom", "the geom", "location point"]) {
+            if is(&["point", "wkt", "the geom", "location point"]) {
                 1.0
             } else {
                 0.0
