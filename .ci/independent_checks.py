@@ -20,6 +20,9 @@ the product's own output. The checks:
   `b1` binary's output.
 * crates/network/tests/fixtures/golden/expected.py — recomputes expected.json (which the
   golden test compares with the product) and must reproduce it byte for byte.
+* crates/assets/tests/reference/trafford_assets.py — Trafford's land and building assets:
+  rows, vacant rows, and the 2021 LSOA of every row placed by its coordinates and of every
+  postcode, against `anchornet assets` on the same file.
 
 usage: .ci/independent_checks.py [SHARED_DATA_DIR]   (default: ../shared/data beside the clone)
 """
@@ -253,6 +256,45 @@ def check_golden():
         ok(script, "golden network", "reproduces expected.json, which the golden test compares with the product")
 
 
+# --- assets: trafford_assets.py ------------------------------------------------------------
+
+
+def check_assets():
+    script = "crates/assets/tests/reference/trafford_assets.py"
+    r = run(["python3", os.path.join(ROOT, script), SHARED])
+    if r.returncode != 0:
+        fail(script, "trafford register", f"did not run: {r.stderr.strip()[-300:]}")
+        return
+    want = json.loads(r.stdout)
+    reg = os.path.join(SHARED, "assets/trafford_land_and_building_assets.csv.xz")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "assets.csv")
+        p = run([BIN, "assets", reg, "--out", out])
+        if p.returncode != 0:
+            fail(script, "trafford register", f"anchornet assets failed: {p.stderr.strip()[-300:]}")
+            return
+        rows = list(csv.DictReader(open(out, encoding="utf-8")))
+    count = lambda keys: dict(sorted((k, keys.count(k)) for k in set(keys)))
+    point = [x["lsoa21"] for x in rows if x["located_by"] == "point (WGS84)"]
+    postcode = [x["postcode_lsoa21"] for x in rows if x["postcode_lsoa21"]]
+    vac = [x for x in rows if x["vacant"] == "yes" and x["located_by"] in ("point (WGS84)", "postcode")]
+    got = {
+        "assets": len(rows),
+        "vacant": sum(x["vacant"] == "yes" for x in rows),
+        "point_placed": len(point),
+        "point_lsoa21": count(point),
+        "postcode_placed": len(postcode),
+        "postcode_lsoa21": count(postcode),
+        "vacant_placed": len(vac),
+        "vacant_deciles_1_2": sum(x["iod2025_decile"] in ("1", "2") for x in vac),
+    }
+    diff = [k for k in got if got[k] != want[k]]
+    if diff:
+        fail(script, "trafford register", "differs on " + ", ".join(f"{k}: script {want[k]} product {got[k]}" for k in diff))
+    else:
+        ok(script, "trafford register", "assets {assets} vacant {vacant}; {point_placed} placed by point and {postcode_placed} postcodes, every LSOA count equal; vacant placed {vacant_placed}, in deciles 1-2 {vacant_deciles_1_2} = anchornet assets".format(**got))
+
+
 for f in (BIN, B1):
     if not os.path.exists(f):
         sys.exit(f"{f} not built: run `cargo test --workspace` (or cargo build) first")
@@ -260,6 +302,7 @@ check_ingest()
 check_salford()
 check_b1()
 check_golden()
+check_assets()
 if failures:
     print(f"{len(failures)} independent check(s) failed: {', '.join(failures)}")
     sys.exit(1)
