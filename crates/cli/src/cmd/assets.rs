@@ -121,8 +121,21 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
             sh.columns.summary(&sh.header)
         )?;
     }
-    for [file, line, column, value, problem] in &problems {
+    // Every problem when there are few; else the first ones and where to find the rest.
+    const SHOWN: usize = 12;
+    for [file, line, column, value, problem] in problems.iter().take(SHOWN) {
         writeln!(err, "{file}:{line}: {column} = {value:?}: {problem}")?;
+    }
+    if problems.len() > SHOWN {
+        writeln!(
+            err,
+            "… and {} more{}",
+            problems.len() - SHOWN,
+            match &a.issues {
+                Some(p) => format!(" (all in {})", p.display()),
+                None => " (write them all with --issues FILE)".to_string(),
+            }
+        )?;
     }
     let methods = s
         .by_method
