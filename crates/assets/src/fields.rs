@@ -146,7 +146,16 @@ pub fn score(field: Field, header: &str) -> f32 {
     if n.is_empty() {
         return 0.0;
     }
-    let idish = any(&["id", "code", "ref", "reference", "number", "no", "identity", "identifier"]);
+    let idish = any(&[
+        "id",
+        "code",
+        "ref",
+        "reference",
+        "number",
+        "no",
+        "identity",
+        "identifier",
+    ]);
     match field {
         Field::Uprn => {
             if has("uprn") || phrase("unique property reference") {
@@ -162,16 +171,32 @@ pub fn score(field: Field, header: &str) -> f32 {
                 || phrase("unique asset")
             {
                 1.0
-            } else if is(&["id", "ref", "reference", "code", "identifier", "object id", "fid"]) {
+            } else if is(&[
+                "id",
+                "ref",
+                "reference",
+                "code",
+                "identifier",
+                "object id",
+                "fid",
+            ]) {
                 0.6
             } else {
                 0.0
             }
         }
         Field::Name => {
-            if any(&["organisation", "organization", "council", "authority", "owner", "trust"])
-                || idish
-                || any(&["street", "town", "type", "use", "tenure", "ward", "district"])
+            if any(&[
+                "organisation",
+                "organization",
+                "council",
+                "authority",
+                "owner",
+                "trust",
+            ]) || idish
+                || any(&[
+                    "street", "town", "type", "use", "tenure", "ward", "district",
+                ])
             {
                 0.0
             } else if phrase("property name")
@@ -180,10 +205,14 @@ pub fn score(field: Field, header: &str) -> f32 {
                 || phrase("building name")
                 || phrase("name of the building")
                 || phrase("land name")
-                || is(&["name", "property", "asset", "site", "premises", "building", "title"])
+                || is(&[
+                    "name", "property", "asset", "site", "premises", "building", "title",
+                ])
             {
                 1.0
-            } else if has("name") || is(&["description", "asset description", "property description"]) {
+            } else if has("name")
+                || is(&["description", "asset description", "property description"])
+            {
                 0.6
             } else {
                 0.0
@@ -202,14 +231,25 @@ pub fn score(field: Field, header: &str) -> f32 {
         Field::Street => {
             if any(&["number", "no", "num"]) {
                 0.0
-            } else if phrase("street name") || is(&["street", "road", "thoroughfare", "street description"]) {
+            } else if phrase("street name")
+                || is(&["street", "road", "thoroughfare", "street description"])
+            {
                 1.0
             } else {
                 0.0
             }
         }
         Field::Town => {
-            if phrase("post town") || is(&["town", "posttown", "locality", "city", "town city", "town or city"]) {
+            if phrase("post town")
+                || is(&[
+                    "town",
+                    "posttown",
+                    "locality",
+                    "city",
+                    "town city",
+                    "town or city",
+                ])
+            {
                 1.0
             } else {
                 0.0
@@ -225,7 +265,10 @@ pub fn score(field: Field, header: &str) -> f32 {
         Field::Address => {
             if has("postcode") || phrase("post code") || any(&["email", "web", "website", "url"]) {
                 0.0
-            } else if has("address") || phrase("site location") || is(&["location", "location description"]) {
+            } else if has("address")
+                || phrase("site location")
+                || is(&["location", "location description"])
+            {
                 1.0
             } else {
                 0.0
@@ -235,7 +278,14 @@ pub fn score(field: Field, header: &str) -> f32 {
             if phrase("coordinate reference system")
                 || phrase("co ordinate reference system")
                 || phrase("spatial reference")
-                || is(&["crs", "srs", "epsg", "srid", "coordinate system", "projection"])
+                || is(&[
+                    "crs",
+                    "srs",
+                    "epsg",
+                    "srid",
+                    "coordinate system",
+                    "projection",
+                ])
             {
                 1.0
             } else {
@@ -245,22 +295,35 @@ pub fn score(field: Field, header: &str) -> f32 {
         Field::X | Field::Y => {
             let letter = if field == Field::X { "x" } else { "y" };
             let x = has(letter)
-                || w.iter().any(|t| *t == format!("geo{letter}") || *t == format!("{letter}coord"));
-            if x && !any(&["easting", "northing", "lat", "latitude", "lon", "long", "longitude"]) {
+                || w.iter()
+                    .any(|t| *t == format!("geo{letter}") || *t == format!("{letter}coord"));
+            if x && !any(&[
+                "easting",
+                "northing",
+                "lat",
+                "latitude",
+                "lon",
+                "long",
+                "longitude",
+            ]) {
                 1.0
             } else {
                 0.0
             }
         }
         Field::Easting => {
-            if any(&["easting", "eastings"]) || is(&["east", "e", "grid east", "bng e", "bng easting"]) {
+            if any(&["easting", "eastings"])
+                || is(&["east", "e", "grid east", "bng e", "bng easting"])
+            {
                 1.0
             } else {
                 0.0
             }
         }
         Field::Northing => {
-            if any(&["northing", "northings"]) || is(&["north", "n", "grid north", "bng n", "bng northing"]) {
+            if any(&["northing", "northings"])
+                || is(&["north", "n", "grid north", "bng n", "bng northing"])
+            {
                 1.0
             } else {
                 0.0
@@ -288,27 +351,67 @@ pub fn score(field: Field, header: &str) -> f32 {
             }
         }
         Field::Tenure => {
-            if has("tenure") && !any(&["detail", "details", "category", "characteristic", "characteristics", "sub"]) {
+            if has("tenure")
+                && !any(&[
+                    "detail",
+                    "details",
+                    "category",
+                    "characteristic",
+                    "characteristics",
+                    "sub",
+                ])
+            {
                 1.0
-            } else if is(&["freehold leasehold", "freehold or leasehold", "ownership", "interest", "tenancy"]) {
+            } else if is(&[
+                "freehold leasehold",
+                "freehold or leasehold",
+                "ownership",
+                "interest",
+                "tenancy",
+            ]) {
                 0.8
             } else {
                 0.0
             }
         }
         Field::TenureDetail => {
-            if has("tenure") && any(&["detail", "details", "category", "characteristic", "characteristics", "status"]) {
+            if has("tenure")
+                && any(&[
+                    "detail",
+                    "details",
+                    "category",
+                    "characteristic",
+                    "characteristics",
+                    "status",
+                ])
+            {
                 1.0
-            } else if is(&["occupation", "occupancy", "occupation status", "occupancy status", "holding status"]) {
+            } else if is(&[
+                "occupation",
+                "occupancy",
+                "occupation status",
+                "occupancy status",
+                "holding status",
+            ]) {
                 0.9
             } else {
                 0.0
             }
         }
         Field::HoldingType => {
-            if phrase("holding type") || phrase("land only") || phrase("land or building") || phrase("land building") {
+            if phrase("holding type")
+                || phrase("land only")
+                || phrase("land or building")
+                || phrase("land building")
+            {
                 1.0
-            } else if is(&["asset type", "property type", "holding", "type", "land building type"]) {
+            } else if is(&[
+                "asset type",
+                "property type",
+                "holding",
+                "type",
+                "land building type",
+            ]) {
                 0.6
             } else {
                 0.0
@@ -319,7 +422,15 @@ pub fn score(field: Field, header: &str) -> f32 {
                 || phrase("other details")
                 || has("use")
                 || has("usage")
-                || is(&["purpose", "function", "asset category", "category", "service", "primary purpose", "notes"])
+                || is(&[
+                    "purpose",
+                    "function",
+                    "asset category",
+                    "category",
+                    "service",
+                    "primary purpose",
+                    "notes",
+                ])
             {
                 0.8
             } else {
@@ -327,7 +438,15 @@ pub fn score(field: Field, header: &str) -> f32 {
             }
         }
         Field::Vacancy => {
-            if any(&["vacant", "vacancy", "void", "empty", "occupied", "unoccupied"]) && !has("tenure") {
+            if any(&[
+                "vacant",
+                "vacancy",
+                "void",
+                "empty",
+                "occupied",
+                "unoccupied",
+            ]) && !has("tenure")
+            {
                 1.0
             } else {
                 0.0
@@ -365,7 +484,12 @@ impl Columns {
 
     /// Every column holding `f`, in column order.
     pub fn all(&self, f: Field) -> Vec<usize> {
-        let mut v: Vec<usize> = self.claims.iter().filter(|c| c.0 == f).map(|c| c.1).collect();
+        let mut v: Vec<usize> = self
+            .claims
+            .iter()
+            .filter(|c| c.0 == f)
+            .map(|c| c.1)
+            .collect();
         v.sort_unstable();
         v
     }
@@ -425,10 +549,26 @@ mod tests {
     #[test]
     fn the_code_schema_as_trafford_publishes_it() {
         let header = h(&[
-            "OrganisationLabel", "OrganisationURI", "EffectiveDate", "UPRN", "AssetCode",
-            "PropertyName", "StreetNumber", "StreetName", "PostTown", "PostCode",
-            "CoordinateReferenceSystem", "GeoX", "GeoY", "TenureType", "TenureDetail",
-            "OtherDetail", "HoldingType", "BuildingSize", "LandArea", "EnergyRating",
+            "OrganisationLabel",
+            "OrganisationURI",
+            "EffectiveDate",
+            "UPRN",
+            "AssetCode",
+            "PropertyName",
+            "StreetNumber",
+            "StreetName",
+            "PostTown",
+            "PostCode",
+            "CoordinateReferenceSystem",
+            "GeoX",
+            "GeoY",
+            "TenureType",
+            "TenureDetail",
+            "OtherDetail",
+            "HoldingType",
+            "BuildingSize",
+            "LandArea",
+            "EnergyRating",
         ]);
         let c = assign(&header);
         for (f, i) in [
@@ -459,9 +599,19 @@ mod tests {
     #[test]
     fn other_spellings() {
         let header = h(&[
-            "Organisation name", "Unique Property Reference Number (UPRN)", "Unique Asset ID",
-            "Name", "No", "Street", "Post Town", "Post Code", "X Co-ordinate", "Y Co-ordinate",
-            "Tenure", "Tenure Category", "Land only",
+            "Organisation name",
+            "Unique Property Reference Number (UPRN)",
+            "Unique Asset ID",
+            "Name",
+            "No",
+            "Street",
+            "Post Town",
+            "Post Code",
+            "X Co-ordinate",
+            "Y Co-ordinate",
+            "Tenure",
+            "Tenure Category",
+            "Land only",
         ]);
         let c = assign(&header);
         assert_eq!(c.get(Field::Uprn), Some(1));
@@ -475,7 +625,14 @@ mod tests {
         assert_eq!(c.get(Field::Tenure), Some(10));
         assert_eq!(c.get(Field::TenureDetail), Some(11));
         assert_eq!(c.get(Field::HoldingType), Some(12));
-        let c = assign(&h(&["Site Ref", "Site Name", "Address", "Easting", "Northing", "Vacant?"]));
+        let c = assign(&h(&[
+            "Site Ref",
+            "Site Name",
+            "Address",
+            "Easting",
+            "Northing",
+            "Vacant?",
+        ]));
         assert_eq!(c.get(Field::AssetId), Some(0));
         assert_eq!(c.get(Field::Name), Some(1));
         assert_eq!(c.get(Field::Address), Some(2));

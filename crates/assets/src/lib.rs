@@ -21,10 +21,13 @@
 //!   [`anchornet_geo::GeoIndex`]) or says why it cannot.
 //! * [`status`] reads vacancy and applies the decisions file.
 //! * [`table`] writes the located register.
+//! * [`estates`] reads NHS estates returns (ERIC): land owned and not delivering services,
+//!   empty and under-used floor area, estates costs, per trust and year.
 //!
 //! Every row read is an asset in the output: read = placed + unplaced (with the reason).
 #![deny(missing_docs)]
 
+pub mod estates;
 pub mod fields;
 pub mod locate;
 pub mod register;
@@ -54,7 +57,11 @@ pub struct Located {
 
 impl Located {
     /// Place every asset, default its status from its vacancy, apply the decisions.
-    pub fn build(register: Register, locator: &Locator<'_>, decisions: Option<Decisions>) -> Located {
+    pub fn build(
+        register: Register,
+        locator: &Locator<'_>,
+        decisions: Option<Decisions>,
+    ) -> Located {
         let mut placements = Vec::with_capacity(register.assets.len());
         let mut vacancy = Vec::with_capacity(register.assets.len());
         let mut histories = Vec::with_capacity(register.assets.len());

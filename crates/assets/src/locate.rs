@@ -95,11 +95,22 @@ enum Crs {
 
 fn crs_of(text: &str) -> Option<Crs> {
     let t = text.to_ascii_lowercase();
-    if ["4326", "4258", "wgs", "etrs", "6709", "lat", "degree"].iter().any(|k| t.contains(k)) {
-        Some(Crs::Wgs84)
-    } else if ["27700", "osgb", "bng", "national grid", "british", "ordnance", "os grid"]
+    if ["4326", "4258", "wgs", "etrs", "6709", "lat", "degree"]
         .iter()
         .any(|k| t.contains(k))
+    {
+        Some(Crs::Wgs84)
+    } else if [
+        "27700",
+        "osgb",
+        "bng",
+        "national grid",
+        "british",
+        "ordnance",
+        "os grid",
+    ]
+    .iter()
+    .any(|k| t.contains(k))
     {
         Some(Crs::Grid)
     } else {
@@ -108,7 +119,10 @@ fn crs_of(text: &str) -> Option<Crs> {
 }
 
 fn number(s: &str) -> Option<f64> {
-    let t: String = s.chars().filter(|c| !c.is_whitespace() && *c != ',').collect();
+    let t: String = s
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != ',')
+        .collect();
     let v: f64 = t.parse().ok()?;
     v.is_finite().then_some(v)
 }
@@ -150,7 +164,9 @@ fn as_wgs84(x: f64, y: f64, crs: Option<Crs>) -> Result<((f64, f64), Crs, Option
                 Ok((p, Crs::Wgs84, n))
             } else if x.abs() <= 180.0 && y.abs() <= 180.0 {
                 // Degrees, not metres: no grid point is within 180 m of the false origin.
-                Err(format!("({x}, {y}) reads as a longitude and latitude outside Great Britain"))
+                Err(format!(
+                    "({x}, {y}) reads as a longitude and latitude outside Great Britain"
+                ))
             } else if let Some(p) = grid(x, y) {
                 Ok((p, Crs::Grid, None))
             } else {
@@ -166,7 +182,11 @@ fn as_wgs84(x: f64, y: f64, crs: Option<Crs>) -> Result<((f64, f64), Crs, Option
 /// A WKT point: `POINT(x y)` (any case, spaces optional).
 fn wkt_point(s: &str) -> Option<(f64, f64)> {
     let u = s.trim().to_ascii_uppercase();
-    let inner = u.strip_prefix("POINT")?.trim().strip_prefix('(')?.strip_suffix(')')?;
+    let inner = u
+        .strip_prefix("POINT")?
+        .trim()
+        .strip_prefix('(')?
+        .strip_suffix(')')?;
     let mut it = inner.split_whitespace();
     let x = number(it.next()?)?;
     let y = number(it.next()?)?;
@@ -191,7 +211,11 @@ fn coordinates(
         if vx.is_empty() && vy.is_empty() {
             continue;
         }
-        let what = format!("{},{}", col(fx).unwrap_or_default(), col(fy).unwrap_or_default());
+        let what = format!(
+            "{},{}",
+            col(fx).unwrap_or_default(),
+            col(fy).unwrap_or_default()
+        );
         let value = format!("{vx},{vy}");
         let (Some(x), Some(y)) = (number(vx), number(vy)) else {
             return Err((what, value, "coordinates are not two numbers".into()));
@@ -208,7 +232,9 @@ fn coordinates(
         let Some((x, y)) = wkt_point(p) else {
             return Err((what, p.to_string(), "not a WKT POINT(x y)".into()));
         };
-        return as_wgs84(x, y, None).map(Some).map_err(|r| (what, p.to_string(), r));
+        return as_wgs84(x, y, None)
+            .map(Some)
+            .map_err(|r| (what, p.to_string(), r));
     }
     Ok(None)
 }
@@ -266,7 +292,9 @@ impl Locator<'_> {
         };
         p.postcode = Some(*pc);
         p.lsoa21 = Some((lsoa.code.to_string(), lsoa.name.unwrap_or("").to_string()));
-        p.ward = l.ward.map(|w| (w.code.to_string(), w.name.unwrap_or("").to_string()));
+        p.ward = l
+            .ward
+            .map(|w| (w.code.to_string(), w.name.unwrap_or("").to_string()));
         p.lad = l
             .lad
             .map(|d| (d.code.to_string(), d.name.unwrap_or("").to_string()));
@@ -293,7 +321,13 @@ impl Locator<'_> {
     /// The address text of a row: address columns, then number, street, town and name.
     fn address_text(sheet: &Sheet, a: &Asset) -> String {
         let mut parts = Vec::new();
-        for f in [Field::Name, Field::StreetNumber, Field::Street, Field::Address, Field::Town] {
+        for f in [
+            Field::Name,
+            Field::StreetNumber,
+            Field::Street,
+            Field::Address,
+            Field::Town,
+        ] {
             parts.extend(sheet.values(a, f));
         }
         parts.join(", ")
@@ -369,15 +403,13 @@ impl Locator<'_> {
             {
                 // The register's own postcode again: already tried above.
                 Some(pc) if Some(pc) == Self::postcode_column(sheet, a).and_then(Result::ok) => {}
-                Some(pc) => {
-                    match self.by_postcode(&pc, &mut p) {
-                        Ok(()) => p.method = Some(Method::PostcodeInAddress),
-                        Err(e) => {
-                            tried.push(e);
-                            last = Some(("address".into(), text));
-                        }
+                Some(pc) => match self.by_postcode(&pc, &mut p) {
+                    Ok(()) => p.method = Some(Method::PostcodeInAddress),
+                    Err(e) => {
+                        tried.push(e);
+                        last = Some(("address".into(), text));
                     }
-                }
+                },
                 _ => {
                     if !text.is_empty() {
                         tried.push("no full postcode in the address".into());
@@ -418,7 +450,10 @@ mod tests {
         assert!(n.is_some());
         let (p, c, _) = as_wgs84(376_600.0, 387_900.0, None).unwrap();
         assert_eq!(c, Crs::Grid);
-        assert!((p.0 + 2.35).abs() < 0.01 && (p.1 - 53.39).abs() < 0.01, "{p:?}");
+        assert!(
+            (p.0 + 2.35).abs() < 0.01 && (p.1 - 53.39).abs() < 0.01,
+            "{p:?}"
+        );
         assert!(as_wgs84(376_600.0, 387_900.0, Some(Crs::Wgs84)).is_err());
         assert!(as_wgs84(12.5, 41.9, None).is_err()); // Rome
         assert_eq!(crs_of("EPSG:27700"), Some(Crs::Grid));

@@ -160,7 +160,11 @@ impl Register {
             }
             return;
         };
-        let header: Vec<String> = t.rows[h].cells.iter().map(|c| c.trim().to_string()).collect();
+        let header: Vec<String> = t.rows[h]
+            .cells
+            .iter()
+            .map(|c| c.trim().to_string())
+            .collect();
         let columns = fields::assign(&header);
         let sheet = self.sheets.len();
         let mut blank = 0;

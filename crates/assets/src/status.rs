@@ -79,9 +79,9 @@ const NEGATIONS: [&str; 3] = ["not", "non", "no"];
 fn says_vacant(text: &str) -> bool {
     let n = anchornet_ingest::vocab::normalise(text);
     let w: Vec<&str> = n.split(' ').collect();
-    w.iter().enumerate().any(|(i, t)| {
-        VACANT_WORDS.contains(t) && !(i > 0 && NEGATIONS.contains(&w[i - 1]))
-    })
+    w.iter()
+        .enumerate()
+        .any(|(i, t)| VACANT_WORDS.contains(t) && !(i > 0 && NEGATIONS.contains(&w[i - 1])))
 }
 
 fn yes_no(text: &str) -> Option<bool> {
@@ -109,7 +109,12 @@ pub fn vacancy(sheet: &Sheet, a: &Asset) -> Option<(bool, String)> {
         }
     }
     let mut seen = None;
-    for f in [Field::TenureDetail, Field::Use, Field::HoldingType, Field::Tenure] {
+    for f in [
+        Field::TenureDetail,
+        Field::Use,
+        Field::HoldingType,
+        Field::Tenure,
+    ] {
         for i in sheet.columns.all(f) {
             let v = a.cells.get(i).map_or("", |s| s.trim());
             if v.is_empty() {
@@ -234,7 +239,8 @@ impl Decisions {
                 }
             };
             let line = rec.position().map_or(0, |p| p.line());
-            let get = |c: Option<usize>| c.and_then(|i| rec.get(i)).unwrap_or("").trim().to_string();
+            let get =
+                |c: Option<usize>| c.and_then(|i| rec.get(i)).unwrap_or("").trim().to_string();
             let asset = get(Some(ca));
             let st = get(Some(cs));
             if asset.is_empty() && st.is_empty() {

@@ -108,7 +108,9 @@ pub fn rows(l: &Located) -> (Vec<String>, Vec<Vec<String>>) {
             ward,
             lad,
             p.iod2025_decile.map(|d| d.to_string()).unwrap_or_default(),
-            l.status(i).map(|s| s.as_str().to_string()).unwrap_or_default(),
+            l.status(i)
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default(),
             lsoa_nm,
             ward_nm,
             lad_nm,
@@ -136,7 +138,10 @@ pub fn write_csv<W: std::io::Write>(l: &Located, w: W) -> csv::Result<W> {
     let mut w = csv::Writer::from_writer(w);
     w.write_record(&header)?;
     for r in rows {
-        w.write_record(r.iter().map(|c| anchornet_core::cell::spreadsheet_text(c).into_owned()))?;
+        w.write_record(
+            r.iter()
+                .map(|c| anchornet_core::cell::spreadsheet_text(c).into_owned()),
+        )?;
     }
     w.flush()?;
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
@@ -150,7 +155,13 @@ pub type ProblemRow = [String; 5];
 pub fn problems(l: &Located) -> Vec<ProblemRow> {
     let mut out = Vec::new();
     for f in &l.register.problems {
-        out.push([f.file.clone(), "0".into(), String::new(), String::new(), f.problem.clone()]);
+        out.push([
+            f.file.clone(),
+            "0".into(),
+            String::new(),
+            String::new(),
+            f.problem.clone(),
+        ]);
     }
     for (i, p) in l.placements.iter().enumerate() {
         if let Some(u) = &p.unplaced {
@@ -181,7 +192,10 @@ pub fn write_problems<W: std::io::Write>(l: &Located, w: W) -> csv::Result<W> {
     let mut w = csv::Writer::from_writer(w);
     w.write_record(["file", "line", "column", "value", "problem"])?;
     for r in problems(l) {
-        w.write_record(r.iter().map(|c| anchornet_core::cell::spreadsheet_text(c).into_owned()))?;
+        w.write_record(
+            r.iter()
+                .map(|c| anchornet_core::cell::spreadsheet_text(c).into_owned()),
+        )?;
     }
     w.flush()?;
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))

@@ -24,7 +24,11 @@ fn shared() -> PathBuf {
     let p = std::env::var_os("ANCHORNET_SHARED_DATA")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
-    assert!(p.is_dir(), "real data not found at {} (set ANCHORNET_SHARED_DATA)", p.display());
+    assert!(
+        p.is_dir(),
+        "real data not found at {} (set ANCHORNET_SHARED_DATA)",
+        p.display()
+    );
     p
 }
 
@@ -94,7 +98,18 @@ fn trafford_register_agrees_with_the_reference_script() {
     assert_eq!(points.len(), 373);
     assert_eq!(
         deciles(points.iter().map(|p| p.iod2025_decile)),
-        BTreeMap::from([(1, 17), (2, 9), (3, 50), (4, 16), (5, 54), (6, 21), (7, 27), (8, 38), (9, 90), (10, 51)])
+        BTreeMap::from([
+            (1, 17),
+            (2, 9),
+            (3, 50),
+            (4, 16),
+            (5, 54),
+            (6, 21),
+            (7, 27),
+            (8, 38),
+            (9, 90),
+            (10, 51)
+        ])
     );
     assert_eq!(
         points.iter().filter(|p| !p.notes.is_empty()).count(),
@@ -109,25 +124,50 @@ fn trafford_register_agrees_with_the_reference_script() {
         .collect();
     assert_eq!(pcs.len(), 370);
     assert_eq!(
-        deciles(pcs.iter().map(|c| geo().index.iod2025_of(c).map(|d| d.decile))),
-        BTreeMap::from([(1, 19), (2, 9), (3, 47), (4, 22), (5, 50), (6, 20), (7, 27), (8, 41), (9, 85), (10, 50)])
+        deciles(
+            pcs.iter()
+                .map(|c| geo().index.iod2025_of(c).map(|d| d.decile))
+        ),
+        BTreeMap::from([
+            (1, 19),
+            (2, 9),
+            (3, 47),
+            (4, 22),
+            (5, 50),
+            (6, 20),
+            (7, 27),
+            (8, 41),
+            (9, 85),
+            (10, 50)
+        ])
     );
     // Every row is kept: placed or with its reason.
     assert_eq!(s.assets, s.by_method.values().sum::<usize>() + s.unplaced);
     for p in &l.placements {
         assert_eq!(p.method.is_none(), p.unplaced.is_some());
     }
-    let unplaced: Vec<_> = l.placements.iter().filter_map(|p| p.unplaced.as_ref()).collect();
+    let unplaced: Vec<_> = l
+        .placements
+        .iter()
+        .filter_map(|p| p.unplaced.as_ref())
+        .collect();
     assert!(unplaced
         .iter()
         .all(|u| !u.reason.is_empty() && u.column == "PostCode" || u.column == "address"));
     // 'M41': a postcode district only (the register's most common form without coordinates).
-    assert!(unplaced.iter().any(|u| u.value == "M41" && u.reason.contains("postcode district only")));
+    assert!(unplaced
+        .iter()
+        .any(|u| u.value == "M41" && u.reason.contains("postcode district only")));
     // Vacant assets placed by the register's coordinates or postcode column.
     let vac = |i: usize| matches!(l.vacancy[i], Some((true, _)));
     let by_register: Vec<usize> = (0..s.assets)
         .filter(|&i| vac(i))
-        .filter(|&i| matches!(l.placements[i].method, Some(Method::LatLongPoint | Method::Postcode)))
+        .filter(|&i| {
+            matches!(
+                l.placements[i].method,
+                Some(Method::LatLongPoint | Method::Postcode)
+            )
+        })
         .collect();
     assert_eq!(by_register.len(), 22);
     assert_eq!(
@@ -154,8 +194,9 @@ fn grid_references_convert_and_land_in_the_postcodes_lsoa() {
     let g = geo();
     let l = locate(&[trafford()], None);
     let wanted: HashSet<Postcode> = l.placements.iter().filter_map(|p| p.postcode).collect();
-    let f = std::fs::File::open(shared().join("geography/postcodes/codepoint_open_may25_gb.csv.xz"))
-        .unwrap();
+    let f =
+        std::fs::File::open(shared().join("geography/postcodes/codepoint_open_may25_gb.csv.xz"))
+            .unwrap();
     let mut grid: HashMap<Postcode, (f64, f64)> = HashMap::new();
     for line in BufReader::new(xz2::read::XzDecoder::new(f)).lines().skip(1) {
         let line = line.unwrap();
@@ -168,7 +209,9 @@ fn grid_references_convert_and_land_in_the_postcodes_lsoa() {
     }
     let (mut n, mut same, mut worst, mut total) = (0, 0, 0.0f64, 0.0);
     for (pc, (e, nn)) in &grid {
-        let Some(loc) = g.index.lookup(pc) else { continue };
+        let Some(loc) = g.index.lookup(pc) else {
+            continue;
+        };
         let (Some(lat), Some(lon), Some(lsoa)) = (loc.lat, loc.long, loc.lsoa21) else {
             continue;
         };
@@ -188,7 +231,7 @@ fn grid_references_convert_and_land_in_the_postcodes_lsoa() {
         total / n as f64
     );
     assert!(n >= 250, "{n}"); // 253 distinct register postcodes are in Code-Point Open
-    // NSPL rounds to 5 decimal places (≈ 1 m); the Helmert step is good to a few metres.
+                              // NSPL rounds to 5 decimal places (≈ 1 m); the Helmert step is good to a few metres.
     assert!(worst < 5.0, "worst {worst} m"); // measured: mean 1.32 m, worst 1.95 m
     assert!(same as f64 >= 0.9 * n as f64, "{same} of {n}");
 }
@@ -206,7 +249,11 @@ fn another_councils_layout_with_grid_references_in_windows_1252() {
     assert!(sheet.format.contains("1252"), "{}", sheet.format);
     assert_eq!(sheet.header[15], "Notes £");
     let expected = std::fs::read_to_string(fixture("other_layout_expected.csv")).unwrap();
-    let rows: Vec<Vec<&str>> = expected.lines().skip(1).map(|r| r.split(',').collect()).collect();
+    let rows: Vec<Vec<&str>> = expected
+        .lines()
+        .skip(1)
+        .map(|r| r.split(',').collect())
+        .collect();
     assert_eq!(rows.len(), l.register.assets.len());
     for (i, r) in rows.iter().enumerate() {
         let a = &l.register.assets[i];
@@ -219,11 +266,19 @@ fn another_councils_layout_with_grid_references_in_windows_1252() {
             _ => None,
         };
         assert_eq!(p.method, want, "line {}: {:?}", a.line, p.unplaced);
-        assert_eq!(p.lsoa21.as_ref().map_or("", |x| x.0.as_str()), r[2], "line {}", a.line);
+        assert_eq!(
+            p.lsoa21.as_ref().map_or("", |x| x.0.as_str()),
+            r[2],
+            "line {}",
+            a.line
+        );
         assert_eq!(matches!(l.vacancy[i], Some((true, _))), r[3] == "yes");
     }
     let last = l.placements.last().unwrap().unplaced.as_ref().unwrap();
-    assert_eq!((last.column.as_str(), last.value.as_str()), ("Post Code", "M41"));
+    assert_eq!(
+        (last.column.as_str(), last.value.as_str()),
+        ("Post Code", "M41")
+    );
     assert_eq!(l.status(rows.len() - 1), Some(Status::Candidate));
     // Every grid-placed row also has the district and a decile.
     for p in &l.placements[..8] {
@@ -267,15 +322,28 @@ fn decisions_move_a_vacant_asset_on_and_keep_its_history() {
         h.iter().map(|s| s.status).collect::<Vec<_>>(),
         [Status::Candidate, Status::InDiscussion, Status::Agreed]
     );
-    assert_eq!((h[2].by.as_str(), h[2].at.as_str()), ("cabinet", "2026-12-01"));
+    assert_eq!(
+        (h[2].by.as_str(), h[2].at.as_str()),
+        ("cabinet", "2026-12-01")
+    );
     assert_eq!(l.status(i), Some(Status::Agreed));
     assert_eq!(l.decision_problems.len(), 1);
-    assert_eq!((l.decision_problems[0].line, l.decision_problems[0].value.as_str()), (3, "TMBC9999"));
+    assert_eq!(
+        (
+            l.decision_problems[0].line,
+            l.decision_problems[0].value.as_str()
+        ),
+        (3, "TMBC9999")
+    );
     let (header, rows) = anchornet_assets::table::rows(&l);
     let col = |n: &str| header.iter().position(|h| h == n).unwrap();
     assert_eq!(rows[i][col("status")], "agreed");
-    assert!(rows[i][col("status_history")].starts_with("candidate (register: vacant (TenureDetail=Vacant))"));
+    assert!(rows[i][col("status_history")]
+        .starts_with("candidate (register: vacant (TenureDetail=Vacant))"));
     // The register's own columns come first, unchanged.
-    assert_eq!(&header[..3], ["OrganisationLabel", "OrganisationURI", "EffectiveDate"]);
+    assert_eq!(
+        &header[..3],
+        ["OrganisationLabel", "OrganisationURI", "EffectiveDate"]
+    );
     assert_eq!(rows[i][col("AssetCode")], "TMBC0004");
 }

@@ -74,8 +74,8 @@ pub use index::{
     Area, Brief, Country, District, Domain, GeoIndex, Imd2019, Iod2025, Location, LookupError,
     Lsoa21Route, LsoaInfo, PostcodeRow,
 };
-pub use points::{PointArea, PointIndex};
 pub use places::{distance_km, Circle, Place, PlaceError, PlaceKind, Places};
+pub use points::{PointArea, PointIndex};
 pub use source::{SourceFile, Sources, DOMAINS};
 
 /// What can go wrong opening or building the index.

@@ -87,8 +87,8 @@ pub fn grid_to_osgb36(easting: f64, northing: f64) -> (f64, f64) {
     let xiia = sec / (5040.0 * nu.powi(7)) * (61.0 + 662.0 * t2 + 1320.0 * t4 + 720.0 * t6);
     let de = easting - E0;
     let lat = phi - vii * de.powi(2) + viii * de.powi(4) - ix * de.powi(6);
-    let lon = LAMBDA0_DEG.to_radians() + x * de - xi * de.powi(3) + xii * de.powi(5)
-        - xiia * de.powi(7);
+    let lon =
+        LAMBDA0_DEG.to_radians() + x * de - xi * de.powi(3) + xii * de.powi(5) - xiia * de.powi(7);
     (lat.to_degrees(), lon.to_degrees())
 }
 
@@ -111,9 +111,7 @@ pub fn osgb36_to_grid(lat: f64, lon: f64) -> (f64, f64) {
     let iiia = nu / 720.0 * sin * cos.powi(5) * (61.0 - 58.0 * t2 + t4);
     let iv = nu * cos;
     let v = nu / 6.0 * cos.powi(3) * (nu / rho - t2);
-    let vi = nu / 120.0
-        * cos.powi(5)
-        * (5.0 - 18.0 * t2 + t4 + 14.0 * eta2 - 58.0 * t2 * eta2);
+    let vi = nu / 120.0 * cos.powi(5) * (5.0 - 18.0 * t2 + t4 + 14.0 * eta2 - 58.0 * t2 * eta2);
     let dl = (lon - LAMBDA0_DEG).to_radians();
     let northing = i + ii * dl.powi(2) + iii * dl.powi(4) + iiia * dl.powi(6);
     let easting = E0 + iv * dl + v * dl.powi(3) + vi * dl.powi(5);
@@ -187,8 +185,14 @@ mod tests {
         assert!((n - 313_177.270).abs() < 0.001, "northing {n}");
         let (lat, lon) = grid_to_osgb36(651_409.903, 313_177.270);
         // 0.0001 arc-second is 3 mm.
-        assert!(((lat - dms(52.0, 39.0, 27.2531)) * 3600.0).abs() < 1e-4, "lat {lat}");
-        assert!(((lon - dms(1.0, 43.0, 4.5177)) * 3600.0).abs() < 1e-4, "lon {lon}");
+        assert!(
+            ((lat - dms(52.0, 39.0, 27.2531)) * 3600.0).abs() < 1e-4,
+            "lat {lat}"
+        );
+        assert!(
+            ((lon - dms(1.0, 43.0, 4.5177)) * 3600.0).abs() < 1e-4,
+            "lon {lon}"
+        );
     }
 
     /// The Helmert step moves the worked example's point about 130 m, west and north (OSGB36
@@ -202,7 +206,10 @@ mod tests {
         let dn = (lat - olat) * 111_195.0;
         let de = (lon - olon) * 111_195.0 * lat.to_radians().cos();
         let shift = (dn * dn + de * de).sqrt();
-        assert!((80.0..160.0).contains(&shift), "shift {shift} m {lat} {lon}");
+        assert!(
+            (80.0..160.0).contains(&shift),
+            "shift {shift} m {lat} {lon}"
+        );
         assert!(lat > olat && lon < olon, "{lat} {lon}");
         let c = to_cartesian(AIRY, 53.4, -2.3);
         let (la, lo) = from_cartesian(AIRY, c);

@@ -24,8 +24,16 @@ use anyhow::Context;
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Register files, directories or patterns.
-    #[arg(required = true, value_name = "REGISTER")]
+    #[arg(required_unless_present = "estates", value_name = "REGISTER")]
     pub registers: Vec<String>,
+    /// NHS estates returns (ERIC, trust level: land owned and not delivering services, empty
+    /// and under-used floor area, estates costs), written one row per trust and year to
+    /// `--estates-out`.
+    #[arg(long, num_args = 1.., value_name = "ERIC")]
+    pub estates: Vec<String>,
+    /// Where the estates rows go.
+    #[arg(long, default_value = "estates.csv", value_name = "FILE")]
+    pub estates_out: PathBuf,
     /// The located register as CSV (`-` for stdout).
     #[arg(long, default_value = "assets.csv")]
     pub out: PathBuf,
@@ -51,6 +59,12 @@ pub struct Args {
 
 /// Run `anchornet assets`.
 pub fn run(a: Args) -> anyhow::Result<u8> {
+    if !a.estates.is_empty() {
+        estates(&a)?;
+        if a.registers.is_empty() {
+            return Ok(0);
+        }
+    }
     let register = Register::read(&a.registers, &anchornet_ingest::Limits::process());
     if register.sheets.is_empty() {
         for p in &register.problems {
@@ -168,7 +182,10 @@ fn vacant_deprived(l: &Located) -> String {
             _ => None,
         })
         .collect();
-    picked.sort_by(|a, b| a.0.cmp(&b.0).then(rows[a.1][col("lsoa21")].cmp(&rows[b.1][col("lsoa21")])));
+    picked.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then(rows[a.1][col("lsoa21")].cmp(&rows[b.1][col("lsoa21")]))
+    });
     let mut out = String::from(
         "| asset | name | holding | LSOA 2021 | ward | IoD 2025 decile | located by | status |\n|---|---|---|---|---|---|---|---|\n",
     );
@@ -191,4 +208,39 @@ fn vacant_deprived(l: &Located) -> String {
         ));
     }
     out
+}
+
+/// Read the ERIC returns, write them, print what they hold.
+fn estates(a: &Args) -> anyhow::Result<()> {
+    use anchornet_assets::estates::{Estates, Measure, Value};
+    let e = Estates::read(&a.estates, &anchornet_ingest::Limits::process());
+    let f = std::fs::File::create(&a.estates_out)
+        .with_context(|| format!("{}", a.estates_out.display()))?;
+    e.write_csv(std::io::BufWriter::new(f))?.flush()?;
+    let mut years: std::collections::BTreeMap<String, (usize, f64, f64, f64)> = Default::default();
+    for t in &e.rows {
+        let y = years
+            .entry(t.year.map(|y| y.to_string()).unwrap_or_default())
+            .or_default();
+        let n = |m| match t.get(m) {
+            Some(Value::Number(x)) => x,
+            _ => 0.0,
+        };
+        y.0 += 1;
+        y.1 += n(Measure::LandHa);
+        y.2 += n(Measure::LandNotDeliveringHa);
+        y.3 += t.empty_m2().unwrap_or(0.0);
+    }
+    for p in &e.problems {
+        eprintln!(
+            "{}:{}: {} = {:?}: {}",
+            p.file, p.line, p.column, p.value, p.problem
+        );
+    }
+    for (y, (n, land, idle, empty)) in years {
+        println!(
+            "{y}: {n} trusts, land owned {land:.1} ha, not delivering services {idle:.1} ha, empty floor area {empty:.0} m²"
+        );
+    }
+    Ok(())
 }
