@@ -132,8 +132,11 @@ fn in_gb(lon: f64, lat: f64) -> bool {
     (-9.0..=2.5).contains(&lon) && (49.0..=61.5).contains(&lat)
 }
 
+/// A pair read as (longitude, latitude) in WGS84, the system it was in, and a remark.
+type Read = ((f64, f64), Crs, Option<String>);
+
 /// Read a pair as (longitude, latitude) in WGS84, by the stated system or by magnitude.
-fn as_wgs84(x: f64, y: f64, crs: Option<Crs>) -> Result<((f64, f64), Crs, Option<String>), String> {
+fn as_wgs84(x: f64, y: f64, crs: Option<Crs>) -> Result<Read, String> {
     let wgs = |x: f64, y: f64| -> Option<((f64, f64), Option<String>)> {
         if in_gb(x, y) {
             Some(((x, y), None))
@@ -195,11 +198,7 @@ fn wkt_point(s: &str) -> Option<(f64, f64)> {
 
 /// The coordinate evidence of a row: `Ok(None)` when it has none; `Err` (column, value,
 /// reason) when it has some that cannot be read.
-#[allow(clippy::type_complexity)]
-fn coordinates(
-    sheet: &Sheet,
-    a: &Asset,
-) -> Result<Option<((f64, f64), Crs, Option<String>)>, (String, String, String)> {
+fn coordinates(sheet: &Sheet, a: &Asset) -> Result<Option<Read>, (String, String, String)> {
     let col = |f: Field| sheet.columns.get(f).map(|i| sheet.header[i].clone());
     let pairs = [
         (Field::Easting, Field::Northing, Some(Crs::Grid)),
@@ -387,13 +386,11 @@ impl Locator<'_> {
                     }
                 }
             }
-            Some(Err(e)) => {
-                if p.method.is_none() {
-                    tried.push(e);
-                    last = Some((pc_col.clone(), sheet.value(a, Field::Postcode).to_string()));
-                }
+            Some(Err(e)) if p.method.is_none() => {
+                tried.push(e);
+                last = Some((pc_col.clone(), sheet.value(a, Field::Postcode).to_string()));
             }
-            None => {}
+            Some(Err(_)) | None => {}
         }
         // 3. A postcode in the address text.
         if p.method.is_none() {

@@ -18,7 +18,7 @@
 /// Airy 1830 ellipsoid (OSGB36): semi-major and semi-minor axes, metres.
 const AIRY: (f64, f64) = (6_377_563.396, 6_356_256.909);
 /// GRS80 / WGS84 ellipsoid: semi-major and semi-minor axes, metres.
-const GRS80: (f64, f64) = (6_378_137.000, 6_356_752.3141);
+const GRS80: (f64, f64) = (6_378_137.000, 6_356_752.314_1);
 /// National Grid: scale factor on the central meridian.
 const F0: f64 = 0.999_601_271_7;
 /// True origin: 49°N, 2°W.
