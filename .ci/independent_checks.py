@@ -22,7 +22,9 @@ the product's own output. The checks:
   golden test compares with the product) and must reproduce it byte for byte.
 * crates/assets/tests/reference/trafford_assets.py — Trafford's land and building assets:
   rows, vacant rows, and the 2021 LSOA of every row placed by its coordinates and of every
-  postcode, against `anchornet assets` on the same file.
+  postcode, against `anchornet assets` on the same file; eric_totals.py — NHS estates
+  2016/17 trusts, land owned and land not delivering services, against
+  `anchornet assets --estates`.
 
 usage: .ci/independent_checks.py [SHARED_DATA_DIR]   (default: ../shared/data beside the clone)
 """
@@ -295,6 +297,23 @@ def check_assets():
         ok(script, "trafford register", "assets {assets} vacant {vacant}; {point_placed} placed by point and {postcode_placed} postcodes, every LSOA count equal; vacant placed {vacant_placed}, in deciles 1-2 {vacant_deciles_1_2} = anchornet assets".format(**got))
 
 
+def check_eric():
+    script = "crates/assets/tests/reference/eric_totals.py"
+    r = run(["python3", os.path.join(ROOT, script), SHARED])
+    m = re.search(r"rows (\d+) land_owned_ha ([\d.]+) land_not_delivering_ha ([\d.]+)", r.stdout)
+    if r.returncode != 0 or not m:
+        fail(script, "ERIC 2016/17", f"did not run: {r.stderr.strip()[-300:]}")
+        return
+    eric = os.path.join(SHARED, "estates/nhs_eric_trust_2013-14_to_2016-17/ERIC-2016-17.csv")
+    with tempfile.TemporaryDirectory() as tmp:
+        p = run([BIN, "assets", "--estates", eric, "--estates-out", os.path.join(tmp, "e.csv")])
+    want = f"2016/17: {m.group(1)} trusts, land owned {m.group(2)} ha, not delivering services {m.group(3)} ha"
+    if p.returncode != 0 or want not in p.stdout:
+        fail(script, "ERIC 2016/17", f"script says {want!r}, anchornet assets --estates printed {p.stdout.strip()!r}")
+    else:
+        ok(script, "ERIC 2016/17", want + " = anchornet assets --estates")
+
+
 for f in (BIN, B1):
     if not os.path.exists(f):
         sys.exit(f"{f} not built: run `cargo test --workspace` (or cargo build) first")
@@ -303,6 +322,7 @@ check_salford()
 check_b1()
 check_golden()
 check_assets()
+check_eric()
 if failures:
     print(f"{len(failures)} independent check(s) failed: {', '.join(failures)}")
     sys.exit(1)
