@@ -24,6 +24,11 @@ the product's own output. The checks:
   GENERATED demo extract from the raw rates, postcode directory and IoD 2025 files: must
   reproduce expected_workforce_2023-24.csv (which cli/tests/workforce.rs compares with the
   product) and equal `anchornet workforce`'s workforce.csv cell for cell.
+* crates/assets/tests/reference/trafford_assets.py — Trafford's land and building assets:
+  rows, vacant rows, and the 2021 LSOA of every row placed by its coordinates and of every
+  postcode, against `anchornet assets` on the same file; eric_totals.py — NHS estates
+  2016/17 trusts, land owned and land not delivering services, against
+  `anchornet assets --estates`.
 
 usage: .ci/independent_checks.py [SHARED_DATA_DIR]   (default: ../shared/data beside the clone)
 """
@@ -283,6 +288,61 @@ def check_workforce():
     else:
         ok(script, case, f"{len(got.splitlines()) - 1} scopes, every cell = expected_workforce_2023-24.csv = anchornet workforce")
 
+# --- assets: trafford_assets.py ------------------------------------------------------------
+
+
+def check_assets():
+    script = "crates/assets/tests/reference/trafford_assets.py"
+    r = run(["python3", os.path.join(ROOT, script), SHARED])
+    if r.returncode != 0:
+        fail(script, "trafford register", f"did not run: {r.stderr.strip()[-300:]}")
+        return
+    want = json.loads(r.stdout)
+    reg = os.path.join(SHARED, "assets/trafford_land_and_building_assets.csv.xz")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "assets.csv")
+        p = run([BIN, "assets", reg, "--out", out])
+        if p.returncode != 0:
+            fail(script, "trafford register", f"anchornet assets failed: {p.stderr.strip()[-300:]}")
+            return
+        rows = list(csv.DictReader(open(out, encoding="utf-8")))
+    count = lambda keys: dict(sorted((k, keys.count(k)) for k in set(keys)))
+    point = [x["lsoa21"] for x in rows if x["located_by"] == "point (WGS84)"]
+    postcode = [x["postcode_lsoa21"] for x in rows if x["postcode_lsoa21"]]
+    vac = [x for x in rows if x["vacant"] == "yes" and x["located_by"] in ("point (WGS84)", "postcode")]
+    got = {
+        "assets": len(rows),
+        "vacant": sum(x["vacant"] == "yes" for x in rows),
+        "point_placed": len(point),
+        "point_lsoa21": count(point),
+        "postcode_placed": len(postcode),
+        "postcode_lsoa21": count(postcode),
+        "vacant_placed": len(vac),
+        "vacant_deciles_1_2": sum(x["iod2025_decile"] in ("1", "2") for x in vac),
+    }
+    diff = [k for k in got if got[k] != want[k]]
+    if diff:
+        fail(script, "trafford register", "differs on " + ", ".join(f"{k}: script {want[k]} product {got[k]}" for k in diff))
+    else:
+        ok(script, "trafford register", "assets {assets} vacant {vacant}; {point_placed} placed by point and {postcode_placed} postcodes, every LSOA count equal; vacant placed {vacant_placed}, in deciles 1-2 {vacant_deciles_1_2} = anchornet assets".format(**got))
+
+
+def check_eric():
+    script = "crates/assets/tests/reference/eric_totals.py"
+    r = run(["python3", os.path.join(ROOT, script), SHARED])
+    m = re.search(r"rows (\d+) land_owned_ha ([\d.]+) land_not_delivering_ha ([\d.]+)", r.stdout)
+    if r.returncode != 0 or not m:
+        fail(script, "ERIC 2016/17", f"did not run: {r.stderr.strip()[-300:]}")
+        return
+    eric = os.path.join(SHARED, "estates/nhs_eric_trust_2013-14_to_2016-17/ERIC-2016-17.csv")
+    with tempfile.TemporaryDirectory() as tmp:
+        p = run([BIN, "assets", "--estates", eric, "--estates-out", os.path.join(tmp, "e.csv")])
+    want = f"2016/17: {m.group(1)} trusts, land owned {m.group(2)} ha, not delivering services {m.group(3)} ha"
+    if p.returncode != 0 or want not in p.stdout:
+        fail(script, "ERIC 2016/17", f"script says {want!r}, anchornet assets --estates printed {p.stdout.strip()!r}")
+    else:
+        ok(script, "ERIC 2016/17", want + " = anchornet assets --estates")
+
 
 for f in (BIN, B1):
     if not os.path.exists(f):
@@ -292,6 +352,8 @@ check_salford()
 check_b1()
 check_golden()
 check_workforce()
+check_assets()
+check_eric()
 if failures:
     print(f"{len(failures)} independent check(s) failed: {', '.join(failures)}")
     sys.exit(1)

@@ -927,6 +927,21 @@ impl GeoIndex {
         None
     }
 
+    /// IoD 2025 for a 2021 LSOA by its code (for areas found by point rather than postcode).
+    pub fn iod2025_of(&self, lsoa21: &str) -> Option<Iod2025<'_>> {
+        let i = *self.lsoa21_by_code_get(lsoa21.trim())?;
+        self.iod2025(usize::from(i))
+    }
+
+    /// A 2021 LSOA by its code: the code and name as the index holds them.
+    pub fn lsoa21_area(&self, code: &str) -> Option<Area<'_>> {
+        let i = usize::from(*self.lsoa21_by_code_get(code.trim())?);
+        Some(Area {
+            code: self.s(&self.lay.lsoa21_codes, i),
+            name: self.name(&self.lay.lsoa21_names, i),
+        })
+    }
+
     fn lsoa_maps(&self) -> &LsoaMaps {
         self.lsoa_maps.get_or_init(|| {
             let map = |t: &Strs| -> FxHashMap<String, u16> {

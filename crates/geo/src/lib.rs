@@ -27,6 +27,9 @@
 //!   combined authorities, built-in sets ("Greater Manchester", "Lancashire-14",
 //!   "Birmingham and Solihull"), sets from a TOML file, and circles ("within 10 km of
 //!   M50 2EQ") — with membership of a [`Location`] or an LSOA.
+//! * [`PointIndex`] finds the 2021 LSOA and 2025 ward containing a point (point in polygon
+//!   on the ONS boundaries); [`osgb`] converts British National Grid eastings and northings
+//!   to WGS84 latitude and longitude by the Ordnance Survey's published method.
 //! * [`bulk`] adds area and deprivation columns to a CSV file, row for row (invalid and
 //!   unknown postcodes marked with the reason, never dropped), and answers benchmark B2.
 //!
@@ -56,8 +59,10 @@ mod csvfast;
 pub mod deprivation;
 mod geojson;
 mod index;
+pub mod osgb;
 mod pip;
 mod places;
+pub mod points;
 mod source;
 mod store;
 mod tags;
@@ -70,6 +75,7 @@ pub use index::{
     Lsoa21Route, LsoaInfo, PostcodeRow,
 };
 pub use places::{distance_km, Circle, Place, PlaceError, PlaceKind, Places};
+pub use points::{PointArea, PointIndex};
 pub use source::{SourceFile, Sources, DOMAINS};
 
 /// What can go wrong opening or building the index.

@@ -1,6 +1,7 @@
 //! One module per subcommand. Each has `Args` (clap derive; doc comments are the help)
 //! and `run(Args) -> anyhow::Result<u8>` returning the exit code.
 pub mod analyse;
+pub mod assets;
 pub mod demo;
 pub mod geo;
 pub mod import;
