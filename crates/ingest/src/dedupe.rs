@@ -23,7 +23,9 @@ pub struct Deduper {
     file_names: Vec<String>,
 }
 
-fn key(p: &Payment) -> u128 {
+/// The transaction key of a payment: 128 bits over every field read from its row (not its
+/// file or line). Pure, so it can be computed where the row is converted.
+pub fn key(p: &Payment) -> u128 {
     // 128 bits from two independent SipHash runs: collisions are negligible at 10^8 rows.
     let mut a = std::collections::hash_map::DefaultHasher::new();
     let mut b = std::collections::hash_map::DefaultHasher::new();
@@ -79,21 +81,25 @@ impl Deduper {
     /// Check a payment of the current file: `Some("file line N")` if it duplicates an
     /// earlier file's row, else `None` (and it is remembered).
     pub fn check(&mut self, p: &Payment) -> Option<String> {
-        let k = key(p);
+        self.check_key(key(p), p.line)
+    }
+
+    /// [`Deduper::check`] of a payment on `line` whose [`key`] is `k`.
+    pub fn check_key(&mut self, k: u128, line: u64) -> Option<String> {
         let n = self.current.entry(k).or_insert(0);
         *n += 1;
         let this_idx = self.file_names.len().saturating_sub(1) as u32;
         match self.seen.get_mut(&k) {
-            Some((max, file, line)) if *file != this_idx && *n <= *max => {
-                Some(format!("{} line {}", self.file_names[*file as usize], line))
+            Some((max, file, first)) if *file != this_idx && *n <= *max => {
+                Some(format!("{} line {}", self.file_names[*file as usize], first))
             }
-            Some((_, file, line)) if *file == this_idx && *line == 0 => {
-                *line = p.line;
+            Some((_, file, first)) if *file == this_idx && *first == 0 => {
+                *first = line;
                 None
             }
             Some(_) => None,
             None => {
-                self.seen.insert(k, (0, this_idx, p.line));
+                self.seen.insert(k, (0, this_idx, line));
                 None
             }
         }
