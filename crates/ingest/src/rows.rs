@@ -129,6 +129,26 @@ fn is_total_cell(c: &str) -> bool {
     {
         return false;
     }
+    // Every label below, letters and digits only, starts with one of these (normalising
+    // keeps letters and digits, lower-cased, in order): the rest are not totals.
+    let mut letters = c
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase);
+    let mut lead = [' '; 12];
+    for l in lead.iter_mut() {
+        match letters.next() {
+            Some(x) => *l = x,
+            None => break,
+        }
+    }
+    let lead: String = lead.iter().collect();
+    if !["total", "grandtotal", "subtotal", "overalltotal"]
+        .iter()
+        .any(|p| lead.starts_with(p))
+    {
+        return false;
+    }
     // Only short labels: "Total", "Grand Total", "Totals for May 2022" — never a supplier
     // whose name starts with the word (TOTAL PARTITION SALES LTD).
     let n = vocab::normalise(c);
