@@ -277,13 +277,27 @@ pub fn annotate_bytes(
     output: &mut impl Write,
     column: &str,
 ) -> Result<BulkSummary, BulkError> {
+    match annotate_fast(index, input, output, column) {
+        Some(r) => r,
+        None => annotate(index, input, output, column),
+    }
+}
+
+/// [`annotate_bytes`]'s parallel path: `None` (nothing written) when the input is not one
+/// the fast reader reads exactly as the `csv` crate.
+pub fn annotate_fast(
+    index: &GeoIndex,
+    input: &[u8],
+    output: &mut impl Write,
+    column: &str,
+) -> Option<Result<BulkSummary, BulkError>> {
     use anchornet_ingest::csvfast::{pieces, Reader};
     let reader = Reader::new(b',');
     let mut fields = Vec::new();
     let mut pos = 0;
     let header = match reader.record(input, &mut pos, &mut fields) {
         Ok(Some(_)) if !input.starts_with(b"\xEF\xBB\xBF") => fields.clone(),
-        _ => return annotate(index, input, output, column),
+        _ => return None,
     };
     let body = &input[pos..];
     let ranges = pieces(body, PIECE);
@@ -299,8 +313,22 @@ pub fn annotate_bytes(
         }
     });
     if !regular {
-        return annotate(index, input, output, column);
+        return None;
     }
+    Some(answer_pieces(index, &reader, input, body, &header, &ranges, output, column))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn answer_pieces(
+    index: &GeoIndex,
+    reader: &anchornet_ingest::csvfast::Reader,
+    input: &[u8],
+    body: &[u8],
+    header: &[anchornet_ingest::csvfast::Field],
+    ranges: &[std::ops::Range<usize>],
+    output: &mut impl Write,
+    column: &str,
+) -> Result<BulkSummary, BulkError> {
     let norm = |b: &[u8]| {
         String::from_utf8_lossy(b)
             .trim()
@@ -335,7 +363,7 @@ pub fn annotate_bytes(
     for window in ranges.chunks(threads * 4) {
         let outs: Vec<(Vec<u8>, BulkSummary)> = window
             .par_iter()
-            .map(|r| annotate_piece(index, &reader, &body[r.clone()], col, width))
+            .map(|r| annotate_piece(index, reader, &body[r.clone()], col, width))
             .collect();
         for (o, n) in outs {
             output.write_all(&o)?;

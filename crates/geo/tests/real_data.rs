@@ -737,7 +737,9 @@ fn bulk_annotate_in_parallel_writes_the_same() {
         let mut general = Vec::new();
         let a = anchornet_geo::bulk::annotate(index(), &input[..], &mut general, column).unwrap();
         let mut parallel = Vec::new();
-        let b = anchornet_geo::bulk::annotate_bytes(index(), input, &mut parallel, column).unwrap();
+        let b = anchornet_geo::bulk::annotate_fast(index(), input, &mut parallel, column)
+            .expect("the parallel path reads it")
+            .unwrap();
         assert_eq!(a, b);
         assert!(a.rows > 300, "{a:?}");
         assert!(general == parallel, "outputs differ for column {column}");
