@@ -135,35 +135,7 @@ pub fn annotate(
         s.rows += 1;
         let raw = rec.get(col).unwrap_or(b"");
         cells.clear();
-        if raw.trim_ascii().is_empty() {
-            s.empty += 1;
-            cells.push("empty".into());
-            cells.push("no postcode in this row".into());
-        } else {
-            match Postcode::parse_bytes(raw) {
-                Err(e) => {
-                    s.invalid += 1;
-                    cells.push("invalid".into());
-                    cells.push(e.to_string());
-                }
-                Ok(p) => match index.lookup(&p) {
-                    None => {
-                        s.unknown += 1;
-                        cells.push("unknown".into());
-                        cells.push(index.why_unknown(&p).into());
-                        cells.push(p.to_string());
-                    }
-                    Some(loc) => {
-                        if loc.terminated.is_some() {
-                            s.terminated += 1;
-                        } else {
-                            s.live += 1;
-                        }
-                        location_cells(&loc, &mut cells);
-                    }
-                },
-            }
-        }
+        answer(index, raw, &mut s, &mut |c: &str| cells.push(c.to_string()));
         let mut out = rec.clone();
         // A short row (fewer cells than the header) is padded so the added columns line up.
         while out.len() < headers.len() {
@@ -177,6 +149,40 @@ pub fn annotate(
     }
     wtr.flush()?;
     Ok(s)
+}
+
+/// The [`COLUMNS`] cells for the postcode cell `raw` (as many as apply; the rest are blank),
+/// each handed to `cell`, and the row counted in `s`.
+fn answer(index: &GeoIndex, raw: &[u8], s: &mut BulkSummary, cell: &mut dyn FnMut(&str)) {
+    if raw.trim_ascii().is_empty() {
+        s.empty += 1;
+        cell("empty");
+        cell("no postcode in this row");
+        return;
+    }
+    match Postcode::parse_bytes(raw) {
+        Err(e) => {
+            s.invalid += 1;
+            cell("invalid");
+            cell(&e.to_string());
+        }
+        Ok(p) => match index.lookup(&p) {
+            None => {
+                s.unknown += 1;
+                cell("unknown");
+                cell(index.why_unknown(&p));
+                cell(p.as_str());
+            }
+            Some(loc) => {
+                if loc.terminated.is_some() {
+                    s.terminated += 1;
+                } else {
+                    s.live += 1;
+                }
+                location_fields(&loc, cell);
+            }
+        },
+    }
 }
 
 /// The [`COLUMNS`] cells of a found postcode.
@@ -315,7 +321,9 @@ pub fn annotate_fast(
     if !regular {
         return None;
     }
-    Some(answer_pieces(index, &reader, input, body, &header, &ranges, output, column))
+    Some(answer_pieces(
+        index, &reader, input, body, &header, &ranges, output, column,
+    ))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -435,9 +443,10 @@ fn annotate_piece(
                 put(&mut out, f.raw(b));
             }
         }
-        for _ in fields.len()..width {
-            out.push(b',');
-        }
+        out.extend(std::iter::repeat_n(
+            b',',
+            width.saturating_sub(fields.len()),
+        ));
         let raw: &[u8] = match fields.get(col) {
             Some(f) if f.escaped => {
                 pcbuf = unescape(b, f);
@@ -451,39 +460,10 @@ fn annotate_piece(
             put(&mut out, c.as_bytes());
         };
         let mut n = 0;
-        let mut counted = |c: &str| {
+        answer(index, raw, &mut s, &mut |c: &str| {
             n += 1;
             cell(c)
-        };
-        if raw.trim_ascii().is_empty() {
-            s.empty += 1;
-            counted("empty");
-            counted("no postcode in this row");
-        } else {
-            match Postcode::parse_bytes(raw) {
-                Err(e) => {
-                    s.invalid += 1;
-                    counted("invalid");
-                    counted(&e.to_string());
-                }
-                Ok(p) => match index.lookup(&p) {
-                    None => {
-                        s.unknown += 1;
-                        counted("unknown");
-                        counted(index.why_unknown(&p));
-                        counted(p.as_str());
-                    }
-                    Some(loc) => {
-                        if loc.terminated.is_some() {
-                            s.terminated += 1;
-                        } else {
-                            s.live += 1;
-                        }
-                        location_fields(&loc, &mut counted);
-                    }
-                },
-            }
-        }
+        });
         for _ in n..COLUMNS.len() {
             cell("");
         }

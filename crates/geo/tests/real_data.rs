@@ -711,8 +711,8 @@ fn b2_answers_in_input_order() {
 /// short and long rows, CRLF and blank lines.
 #[test]
 fn bulk_annotate_in_parallel_writes_the_same() {
-    let register = std::fs::read(shared().join("procurement/salford_contracts_register_2022.csv"))
-        .unwrap();
+    let register =
+        std::fs::read(shared().join("procurement/salford_contracts_register_2022.csv")).unwrap();
     let register = register
         .strip_prefix(b"\xEF\xBB\xBF")
         .unwrap_or(&register)
@@ -730,10 +730,7 @@ fn bulk_annotate_in_parallel_writes_the_same() {
         };
         synthetic.extend_from_slice(row.as_bytes());
     }
-    for (input, column) in [
-        (&register, "Supplier Postcode"),
-        (&synthetic, "post, code"),
-    ] {
+    for (input, column) in [(&register, "Supplier Postcode"), (&synthetic, "post, code")] {
         let mut general = Vec::new();
         let a = anchornet_geo::bulk::annotate(index(), &input[..], &mut general, column).unwrap();
         let mut parallel = Vec::new();

@@ -43,7 +43,12 @@ struct Key([u32; 4]);
 
 impl Key {
     fn of(k: u128) -> Key {
-        Key([k as u32, (k >> 32) as u32, (k >> 64) as u32, (k >> 96) as u32])
+        Key([
+            k as u32,
+            (k >> 32) as u32,
+            (k >> 64) as u32,
+            (k >> 96) as u32,
+        ])
     }
     fn shard(&self) -> usize {
         (self.0[3] >> 24) as usize % SHARDS

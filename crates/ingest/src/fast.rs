@@ -127,9 +127,7 @@ fn fill(row: &mut Row, buf: &[u8], fields: &[Field]) {
 
 /// Plan the fast path for `source`, or `None` when it must take the general path.
 pub(crate) fn plan<'s>(ing: &Ingest, source: &'s Source) -> Option<Plan<'s>> {
-    if ing.mapping.is_some()
-        || format::xlsx::Xlsx.detect(source)
-        || format::ods::Ods.detect(source)
+    if ing.mapping.is_some() || format::xlsx::Xlsx.detect(source) || format::ods::Ods.detect(source)
     {
         return None;
     }
@@ -231,7 +229,10 @@ pub(crate) fn plan<'s>(ing: &Ingest, source: &'s Source) -> Option<Plan<'s>> {
     }
 
     // The sample detection sees: the same rows as the general path's.
-    let nonblank: Vec<usize> = scans.iter().flat_map(|s| s.nonblank.iter().copied()).collect();
+    let nonblank: Vec<usize> = scans
+        .iter()
+        .flat_map(|s| s.nonblank.iter().copied())
+        .collect();
     let n = nonblank.len();
     let mut sample = Vec::with_capacity(n.min(detect::SAMPLE_ROWS));
     for i in 0..n.min(detect::SAMPLE_ROWS) {
@@ -268,7 +269,14 @@ pub(crate) fn plan<'s>(ing: &Ingest, source: &'s Source) -> Option<Plan<'s>> {
     })
 }
 
-fn convert(ctx: &FileCtx, body: &[u8], delim: u8, range: &Range<usize>, base: u64, keyed: bool) -> Vec<Converted> {
+fn convert(
+    ctx: &FileCtx,
+    body: &[u8],
+    delim: u8,
+    range: &Range<usize>,
+    base: u64,
+    keyed: bool,
+) -> Vec<Converted> {
     let rc = RowContext {
         det: &ctx.det,
         file: &ctx.name,
@@ -331,16 +339,17 @@ pub(crate) fn run(
     let (body, delim) = (plan.body, plan.delim);
     let mut begin = true;
     for window in plan.pieces.chunks(WINDOW) {
-        let outs: Vec<ChunkOut> = pending.while_draining(ing, reports, dedupe, sink, issues, || {
-            window
-                .par_iter()
-                .map(|(r, base)| ChunkOut {
-                    ctx: ctx.clone(),
-                    begin: false,
-                    rows: convert(&ctx, body, delim, r, *base, keyed),
-                })
-                .collect()
-        });
+        let outs: Vec<ChunkOut> =
+            pending.while_draining(ing, reports, dedupe, sink, issues, || {
+                window
+                    .par_iter()
+                    .map(|(r, base)| ChunkOut {
+                        ctx: ctx.clone(),
+                        begin: false,
+                        rows: convert(&ctx, body, delim, r, *base, keyed),
+                    })
+                    .collect()
+            });
         pending.outs = outs;
         if begin {
             if let Some(o) = pending.outs.first_mut() {

@@ -179,7 +179,13 @@ impl Ingest {
                             &mut dedupe,
                             &mut sink,
                             &mut issues,
-                            || if fast { crate::fast::plan(self, &s) } else { None },
+                            || {
+                                if fast {
+                                    crate::fast::plan(self, &s)
+                                } else {
+                                    None
+                                }
+                            },
                         );
                         match plan {
                             Some(plan) => crate::fast::run(

@@ -81,7 +81,11 @@ fn every_original_layout_reads_the_same_on_both_paths() {
         .flat_map(|p| input::open(p).unwrap())
         .filter(|s| ing.reads_fast(s))
         .count();
-    assert!(fast * 2 > paths.len(), "{fast} of {} files fast", paths.len());
+    assert!(
+        fast * 2 > paths.len(),
+        "{fast} of {} files fast",
+        paths.len()
+    );
 }
 
 #[test]

@@ -234,8 +234,18 @@ fn run_bulk(ix: &GeoIndex, input: &Path, column: &str, out: &Path) -> anyhow::Re
         Some(std::fs::read(input).with_context(|| format!("cannot read {}", input.display()))?)
     };
     let answer = |w: &mut dyn Write| match &bytes {
-        Some(b) => bulk::annotate_bytes(ix, b, &mut std::io::BufWriter::with_capacity(1 << 20, w), column),
-        None => bulk::annotate(ix, std::io::stdin().lock(), std::io::BufWriter::new(w), column),
+        Some(b) => bulk::annotate_bytes(
+            ix,
+            b,
+            &mut std::io::BufWriter::with_capacity(1 << 20, w),
+            column,
+        ),
+        None => bulk::annotate(
+            ix,
+            std::io::stdin().lock(),
+            std::io::BufWriter::new(w),
+            column,
+        ),
     };
     let s = if out == Path::new("-") {
         answer(&mut std::io::stdout().lock())
