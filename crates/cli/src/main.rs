@@ -10,6 +10,11 @@ use clap::{Parser, Subcommand};
 
 mod cmd;
 
+/// Payments are built on worker threads and freed on the writer's: mimalloc does that
+/// cheaply where glibc's arenas contend (docs/benchmarks.md, B1).
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Anchornet — community wealth building analysis for anchor institution networks.
 ///
 /// Reads councils', NHS trusts' and universities' payment files in any layout,

@@ -135,35 +135,7 @@ pub fn annotate(
         s.rows += 1;
         let raw = rec.get(col).unwrap_or(b"");
         cells.clear();
-        if raw.trim_ascii().is_empty() {
-            s.empty += 1;
-            cells.push("empty".into());
-            cells.push("no postcode in this row".into());
-        } else {
-            match Postcode::parse_bytes(raw) {
-                Err(e) => {
-                    s.invalid += 1;
-                    cells.push("invalid".into());
-                    cells.push(e.to_string());
-                }
-                Ok(p) => match index.lookup(&p) {
-                    None => {
-                        s.unknown += 1;
-                        cells.push("unknown".into());
-                        cells.push(index.why_unknown(&p).into());
-                        cells.push(p.to_string());
-                    }
-                    Some(loc) => {
-                        if loc.terminated.is_some() {
-                            s.terminated += 1;
-                        } else {
-                            s.live += 1;
-                        }
-                        location_cells(&loc, &mut cells);
-                    }
-                },
-            }
-        }
+        answer(index, raw, &mut s, &mut |c: &str| cells.push(c.to_string()));
         let mut out = rec.clone();
         // A short row (fewer cells than the header) is padded so the added columns line up.
         while out.len() < headers.len() {
@@ -179,45 +151,92 @@ pub fn annotate(
     Ok(s)
 }
 
+/// The [`COLUMNS`] cells for the postcode cell `raw` (as many as apply; the rest are blank),
+/// each handed to `cell`, and the row counted in `s`.
+fn answer(index: &GeoIndex, raw: &[u8], s: &mut BulkSummary, cell: &mut dyn FnMut(&str)) {
+    if raw.trim_ascii().is_empty() {
+        s.empty += 1;
+        cell("empty");
+        cell("no postcode in this row");
+        return;
+    }
+    match Postcode::parse_bytes(raw) {
+        Err(e) => {
+            s.invalid += 1;
+            cell("invalid");
+            cell(&e.to_string());
+        }
+        Ok(p) => match index.lookup(&p) {
+            None => {
+                s.unknown += 1;
+                cell("unknown");
+                cell(index.why_unknown(&p));
+                cell(p.as_str());
+            }
+            Some(loc) => {
+                if loc.terminated.is_some() {
+                    s.terminated += 1;
+                } else {
+                    s.live += 1;
+                }
+                location_fields(&loc, cell);
+            }
+        },
+    }
+}
+
 /// The [`COLUMNS`] cells of a found postcode.
 pub fn location_cells(loc: &Location, cells: &mut Vec<String>) {
-    let opt = |v: Option<&str>| v.unwrap_or("").to_string();
-    let num = |v: Option<u32>| v.map(|x| x.to_string()).unwrap_or_default();
-    cells.push(if loc.terminated.is_some() {
-        "terminated".into()
+    location_fields(loc, &mut |c: &str| cells.push(c.to_string()));
+}
+
+/// The [`COLUMNS`] cells of a found postcode, each handed to `cell` in order.
+pub fn location_fields(loc: &Location, cell: &mut dyn FnMut(&str)) {
+    fn opt(v: Option<&str>) -> &str {
+        v.unwrap_or("")
+    }
+    let num = |v: Option<u32>, cell: &mut dyn FnMut(&str)| match v {
+        Some(x) => cell(itoa(x, &mut [0u8; 10])),
+        None => cell(""),
+    };
+    cell(if loc.terminated.is_some() {
+        "terminated"
     } else {
-        "live".into()
+        "live"
     });
-    cells.push(match loc.terminated {
-        Some(t) => format!("terminated {t}: still locates the supplier"),
-        None => String::new(),
-    });
-    cells.push(loc.postcode.to_string());
-    cells.push(num(loc.terminated));
-    cells.push(loc.country.name().into());
-    cells.push(opt(loc.oa11));
-    cells.push(opt(loc.lsoa11.map(|a| a.code)));
-    cells.push(opt(loc.lsoa11.and_then(|a| a.name)));
-    cells.push(opt(loc.msoa11.map(|a| a.code)));
-    cells.push(opt(loc.lsoa21.map(|a| a.code)));
-    cells.push(opt(loc.lsoa21.and_then(|a| a.name)));
-    cells.push(loc.lsoa21_route.as_str().into());
-    cells.push(opt(loc.ward.map(|a| a.code)));
-    cells.push(opt(loc.ward.and_then(|a| a.name)));
-    cells.push(loc.lad.map(|d| d.code.to_string()).unwrap_or_default());
-    cells.push(opt(loc.lad.and_then(|d| d.name)));
-    cells.push(opt(loc.region.map(|a| a.code)));
-    cells.push(opt(loc.region.and_then(|a| a.name)));
-    cells.push(opt(loc.combined_authority.map(|a| a.code)));
-    cells.push(opt(loc.combined_authority.and_then(|a| a.name)));
-    cells.push(loc.lat.map(|v| format!("{v:.6}")).unwrap_or_default());
-    cells.push(loc.long.map(|v| format!("{v:.6}")).unwrap_or_default());
-    cells.push(num(loc.imd2019.as_ref().map(|d| u32::from(d.decile))));
-    cells.push(num(loc.imd2019.as_ref().map(|d| d.rank)));
-    cells.push(num(loc.iod2025.as_ref().map(|d| u32::from(d.decile))));
-    cells.push(num(loc.iod2025.as_ref().map(|d| d.rank)));
-    cells.push(
-        loc.iod2025
+    match loc.terminated {
+        Some(t) => cell(&format!("terminated {t}: still locates the supplier")),
+        None => cell(""),
+    }
+    cell(loc.postcode.as_str());
+    num(loc.terminated, cell);
+    cell(loc.country.name());
+    cell(opt(loc.oa11));
+    cell(opt(loc.lsoa11.map(|a| a.code)));
+    cell(opt(loc.lsoa11.and_then(|a| a.name)));
+    cell(opt(loc.msoa11.map(|a| a.code)));
+    cell(opt(loc.lsoa21.map(|a| a.code)));
+    cell(opt(loc.lsoa21.and_then(|a| a.name)));
+    cell(loc.lsoa21_route.as_str());
+    cell(opt(loc.ward.map(|a| a.code)));
+    cell(opt(loc.ward.and_then(|a| a.name)));
+    match loc.lad {
+        Some(d) => cell(&d.code.to_string()),
+        None => cell(""),
+    }
+    cell(opt(loc.lad.and_then(|d| d.name)));
+    cell(opt(loc.region.map(|a| a.code)));
+    cell(opt(loc.region.and_then(|a| a.name)));
+    cell(opt(loc.combined_authority.map(|a| a.code)));
+    cell(opt(loc.combined_authority.and_then(|a| a.name)));
+    cell(&loc.lat.map(|v| format!("{v:.6}")).unwrap_or_default());
+    cell(&loc.long.map(|v| format!("{v:.6}")).unwrap_or_default());
+    num(loc.imd2019.as_ref().map(|d| u32::from(d.decile)), cell);
+    num(loc.imd2019.as_ref().map(|d| d.rank), cell);
+    num(loc.iod2025.as_ref().map(|d| u32::from(d.decile)), cell);
+    num(loc.iod2025.as_ref().map(|d| d.rank), cell);
+    cell(
+        &loc.iod2025
             .as_ref()
             .and_then(|d| d.score)
             .map(|v| format!("{v}"))
@@ -232,7 +251,225 @@ pub fn location_cells(loc: &Location, cells: &mut Vec<String>) {
             notes.push(format!("IoD 2025: {n}"));
         }
     }
-    cells.push(notes.join("; "));
+    cell(&notes.join("; "));
+}
+
+/// `x` in decimal, in `buf`.
+fn itoa(mut x: u32, buf: &mut [u8; 10]) -> &str {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (x % 10) as u8;
+        x /= 10;
+        if x == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&buf[i..]).unwrap_or("")
+}
+
+/// Bytes of input converted and written as one task by [`annotate_bytes`].
+const PIECE: usize = 512 << 10;
+
+/// [`annotate`] of an input held in memory, in parallel: the input is cut into pieces at
+/// record ends ([`anchornet_ingest::csvfast`]), pieces are answered on every core, and
+/// their output is written in input order. The output is byte for byte [`annotate`]'s
+/// (cells re-quoted by the same rule as the `csv` writer: only when they hold a comma, a
+/// quote or a line end). An input the fast reader does not read exactly as the `csv` crate
+/// (a quote inside a field, a byte order mark) is handed to [`annotate`].
+pub fn annotate_bytes(
+    index: &GeoIndex,
+    input: &[u8],
+    output: &mut impl Write,
+    column: &str,
+) -> Result<BulkSummary, BulkError> {
+    match annotate_fast(index, input, output, column) {
+        Some(r) => r,
+        None => annotate(index, input, output, column),
+    }
+}
+
+/// [`annotate_bytes`]'s parallel path: `None` (nothing written) when the input is not one
+/// the fast reader reads exactly as the `csv` crate.
+pub fn annotate_fast(
+    index: &GeoIndex,
+    input: &[u8],
+    output: &mut impl Write,
+    column: &str,
+) -> Option<Result<BulkSummary, BulkError>> {
+    use anchornet_ingest::csvfast::{pieces, Reader};
+    let reader = Reader::new(b',');
+    let mut fields = Vec::new();
+    let mut pos = 0;
+    let header = match reader.record(input, &mut pos, &mut fields) {
+        Ok(Some(_)) if !input.starts_with(b"\xEF\xBB\xBF") => fields.clone(),
+        _ => return None,
+    };
+    let body = &input[pos..];
+    let ranges = pieces(body, PIECE);
+    let regular = ranges.par_iter().all(|r| {
+        let b = &body[r.clone()];
+        let (mut p, mut f) = (0, Vec::new());
+        loop {
+            match reader.record(b, &mut p, &mut f) {
+                Ok(Some(_)) => {}
+                Ok(None) => return true,
+                Err(_) => return false,
+            }
+        }
+    });
+    if !regular {
+        return None;
+    }
+    Some(answer_pieces(
+        index, &reader, input, body, &header, &ranges, output, column,
+    ))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn answer_pieces(
+    index: &GeoIndex,
+    reader: &anchornet_ingest::csvfast::Reader,
+    input: &[u8],
+    body: &[u8],
+    header: &[anchornet_ingest::csvfast::Field],
+    ranges: &[std::ops::Range<usize>],
+    output: &mut impl Write,
+    column: &str,
+) -> Result<BulkSummary, BulkError> {
+    let norm = |b: &[u8]| {
+        String::from_utf8_lossy(b)
+            .trim()
+            .trim_start_matches('\u{feff}')
+            .to_lowercase()
+    };
+    let cells: Vec<Vec<u8>> = header.iter().map(|f| unescape(input, f)).collect();
+    let want = column.trim().to_lowercase();
+    let col = cells
+        .iter()
+        .position(|h| norm(h) == want)
+        .ok_or_else(|| BulkError::NoColumn {
+            column: column.to_string(),
+            headers: cells.iter().map(|h| norm(h)).collect::<Vec<_>>().join(", "),
+        })?;
+    let width = cells.len();
+    let mut out = Vec::new();
+    for (i, c) in cells.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        put(&mut out, c);
+    }
+    for c in COLUMNS {
+        out.push(b',');
+        put(&mut out, c.as_bytes());
+    }
+    out.push(b'\n');
+    output.write_all(&out)?;
+    let mut s = BulkSummary::default();
+    let threads = rayon::current_num_threads().max(1);
+    for window in ranges.chunks(threads * 4) {
+        let outs: Vec<(Vec<u8>, BulkSummary)> = window
+            .par_iter()
+            .map(|r| annotate_piece(index, reader, &body[r.clone()], col, width))
+            .collect();
+        for (o, n) in outs {
+            output.write_all(&o)?;
+            s.rows += n.rows;
+            s.live += n.live;
+            s.terminated += n.terminated;
+            s.unknown += n.unknown;
+            s.invalid += n.invalid;
+            s.empty += n.empty;
+        }
+    }
+    output.flush()?;
+    Ok(s)
+}
+
+/// A field's value: the bytes inside its quotes with `""` un-doubled.
+fn unescape(buf: &[u8], f: &anchornet_ingest::csvfast::Field) -> Vec<u8> {
+    let raw = f.raw(buf);
+    if !f.escaped {
+        return raw.to_vec();
+    }
+    let mut v = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        v.push(raw[i]);
+        i += if raw[i] == b'"' { 2 } else { 1 };
+    }
+    v
+}
+
+/// Write a cell as the `csv` writer does: quoted (quotes doubled) only when it holds a
+/// comma, a quote or a line end.
+fn put(out: &mut Vec<u8>, c: &[u8]) {
+    if c.iter().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+        out.push(b'"');
+        for &b in c {
+            if b == b'"' {
+                out.push(b'"');
+            }
+            out.push(b);
+        }
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(c);
+    }
+}
+
+fn annotate_piece(
+    index: &GeoIndex,
+    reader: &anchornet_ingest::csvfast::Reader,
+    b: &[u8],
+    col: usize,
+    width: usize,
+) -> (Vec<u8>, BulkSummary) {
+    let mut out = Vec::with_capacity(b.len() * 6);
+    let mut s = BulkSummary::default();
+    let mut fields = Vec::new();
+    let mut pos = 0;
+    let mut pcbuf: Vec<u8>;
+    while let Ok(Some(_)) = reader.record(b, &mut pos, &mut fields) {
+        s.rows += 1;
+        for (i, f) in fields.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            if f.escaped {
+                put(&mut out, &unescape(b, f));
+            } else {
+                put(&mut out, f.raw(b));
+            }
+        }
+        out.extend(std::iter::repeat_n(
+            b',',
+            width.saturating_sub(fields.len()),
+        ));
+        let raw: &[u8] = match fields.get(col) {
+            Some(f) if f.escaped => {
+                pcbuf = unescape(b, f);
+                &pcbuf
+            }
+            Some(f) => f.raw(b),
+            None => b"",
+        };
+        let mut cell = |c: &str| {
+            out.push(b',');
+            put(&mut out, c.as_bytes());
+        };
+        let mut n = 0;
+        answer(index, raw, &mut s, &mut |c: &str| {
+            n += 1;
+            cell(c)
+        });
+        for _ in n..COLUMNS.len() {
+            cell("");
+        }
+        out.push(b'\n');
+    }
+    (out, s)
 }
 
 /// Benchmark B2 (BENCHMARKS.md): one answer line per input line, in input order:

@@ -704,3 +704,41 @@ fn b2_answers_in_input_order() {
     assert_eq!(lines[7], "GIR 0AA,,,,0");
     assert_eq!(lines.len(), 8);
 }
+
+/// `bulk::annotate_bytes` (parallel pieces, what `anchornet geo bulk` runs on a file) writes
+/// byte for byte what `bulk::annotate` (one `csv` record at a time) writes: on Salford's
+/// contracts register (real, OGL v3.0; quoted names with commas) and on rows with quotes,
+/// short and long rows, CRLF and blank lines.
+#[test]
+fn bulk_annotate_in_parallel_writes_the_same() {
+    let register =
+        std::fs::read(shared().join("procurement/salford_contracts_register_2022.csv")).unwrap();
+    let register = register
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(&register)
+        .to_vec();
+    let mut synthetic = b"name,\"Post, Code\",x\r\n".to_vec();
+    for i in 0..20_000 {
+        let row = match i % 7 {
+            0 => format!("\"A \"\"{i}\"\" Ltd\",m5 4wt,\"1,2\"\r\n"),
+            1 => format!("B{i},Various\r\n"),
+            2 => format!("C{i},,,,extra\r\n"),
+            3 => "\r\n".to_string(),
+            4 => format!("\"D\n{i}\",\"SN5 6NS\",y\n"),
+            5 => format!("E{i},bl49lw,\"\"\n"),
+            _ => format!("F{i}\n"),
+        };
+        synthetic.extend_from_slice(row.as_bytes());
+    }
+    for (input, column) in [(&register, "Supplier Postcode"), (&synthetic, "post, code")] {
+        let mut general = Vec::new();
+        let a = anchornet_geo::bulk::annotate(index(), &input[..], &mut general, column).unwrap();
+        let mut parallel = Vec::new();
+        let b = anchornet_geo::bulk::annotate_fast(index(), input, &mut parallel, column)
+            .expect("the parallel path reads it")
+            .unwrap();
+        assert_eq!(a, b);
+        assert!(a.rows > 300, "{a:?}");
+        assert!(general == parallel, "outputs differ for column {column}");
+    }
+}

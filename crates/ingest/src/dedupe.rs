@@ -14,16 +14,93 @@ use std::hash::{Hash, Hasher};
 use anchornet_core::Payment;
 
 /// Remembers transactions already seen in earlier files.
-#[derive(Default)]
+///
+/// Memory is one 28-byte entry per distinct transaction, in 256 maps chosen by the key, so
+/// that no single map's growth holds two large tables at once.
 pub struct Deduper {
-    /// key → (most copies in any one earlier file, where the first was seen).
-    seen: HashMap<u128, (u32, u32, u64)>,
+    /// key → where it was first seen and the most copies in any one earlier file.
+    seen: Vec<HashMap<Key, Seen, KeyHash>>,
     /// copies in the current file so far.
-    current: HashMap<u128, u32>,
+    current: HashMap<Key, u32, KeyHash>,
     file_names: Vec<String>,
 }
 
-fn key(p: &Payment) -> u128 {
+impl Default for Deduper {
+    fn default() -> Self {
+        Deduper {
+            seen: (0..SHARDS).map(|_| HashMap::default()).collect(),
+            current: HashMap::default(),
+            file_names: Vec::new(),
+        }
+    }
+}
+
+const SHARDS: usize = 256;
+
+/// A 128-bit key stored with 4-byte alignment (a `u128` would pad each entry to 32 bytes).
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Key([u32; 4]);
+
+impl Key {
+    fn of(k: u128) -> Key {
+        Key([
+            k as u32,
+            (k >> 32) as u32,
+            (k >> 64) as u32,
+            (k >> 96) as u32,
+        ])
+    }
+    fn shard(&self) -> usize {
+        (self.0[3] >> 24) as usize % SHARDS
+    }
+}
+
+impl Hash for Key {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        h.write_u64(u64::from(self.0[0]) | u64::from(self.0[1]) << 32);
+    }
+}
+
+/// Where a transaction was first seen, and the most copies of it in any one earlier file.
+#[derive(Clone, Copy)]
+struct Seen {
+    max: u32,
+    file: u32,
+    /// The line (saturating at `u32::MAX`; 0 = not yet known).
+    line: u32,
+}
+
+/// The maps' hasher: a key is already a SipHash output, so its low 64 bits are the hash.
+#[derive(Default, Clone, Copy)]
+struct KeyHash;
+
+impl std::hash::BuildHasher for KeyHash {
+    type Hasher = KeyHasher;
+    fn build_hasher(&self) -> KeyHasher {
+        KeyHasher(0)
+    }
+}
+
+/// See [`KeyHash`].
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, k: u64) {
+        self.0 = k;
+    }
+}
+
+/// The transaction key of a payment: 128 bits over every field read from its row (not its
+/// file or line). Pure, so it can be computed where the row is converted.
+pub fn key(p: &Payment) -> u128 {
     // 128 bits from two independent SipHash runs: collisions are negligible at 10^8 rows.
     let mut a = std::collections::hash_map::DefaultHasher::new();
     let mut b = std::collections::hash_map::DefaultHasher::new();
@@ -69,9 +146,13 @@ impl Deduper {
     fn finish_file(&mut self) {
         let idx = self.file_names.len().saturating_sub(1) as u32;
         for (k, n) in self.current.drain() {
-            let e = self.seen.entry(k).or_insert((0, idx, 0));
-            if n > e.0 {
-                e.0 = n;
+            let e = self.seen[k.shard()].entry(k).or_insert(Seen {
+                max: 0,
+                file: idx,
+                line: 0,
+            });
+            if n > e.max {
+                e.max = n;
             }
         }
     }
@@ -79,21 +160,37 @@ impl Deduper {
     /// Check a payment of the current file: `Some("file line N")` if it duplicates an
     /// earlier file's row, else `None` (and it is remembered).
     pub fn check(&mut self, p: &Payment) -> Option<String> {
-        let k = key(p);
+        self.check_key(key(p), p.line)
+    }
+
+    /// [`Deduper::check`] of a payment on `line` whose [`key`] is `k`.
+    pub fn check_key(&mut self, k: u128, line: u64) -> Option<String> {
+        let k = Key::of(k);
         let n = self.current.entry(k).or_insert(0);
         *n += 1;
+        let n = *n;
         let this_idx = self.file_names.len().saturating_sub(1) as u32;
-        match self.seen.get_mut(&k) {
-            Some((max, file, line)) if *file != this_idx && *n <= *max => {
-                Some(format!("{} line {}", self.file_names[*file as usize], line))
-            }
-            Some((_, file, line)) if *file == this_idx && *line == 0 => {
-                *line = p.line;
+        let line = u32::try_from(line).unwrap_or(u32::MAX);
+        let shard = &mut self.seen[k.shard()];
+        match shard.get_mut(&k) {
+            Some(e) if e.file != this_idx && n <= e.max => Some(format!(
+                "{} line {}",
+                self.file_names[e.file as usize], e.line
+            )),
+            Some(e) if e.file == this_idx && e.line == 0 => {
+                e.line = line;
                 None
             }
             Some(_) => None,
             None => {
-                self.seen.insert(k, (0, this_idx, p.line));
+                shard.insert(
+                    k,
+                    Seen {
+                        max: 0,
+                        file: this_idx,
+                        line,
+                    },
+                );
                 None
             }
         }

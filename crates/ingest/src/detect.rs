@@ -236,8 +236,7 @@ fn sample_rows(rows: &[Row], start: usize, n: usize) -> Vec<&Row> {
     if data.len() <= n {
         return data;
     }
-    let step = data.len() as f64 / n as f64;
-    (0..n).map(|i| data[(i as f64 * step) as usize]).collect()
+    (0..n).map(|i| data[sample_index(i, data.len())]).collect()
 }
 
 /// Value-based multiplier for a header-suggested role; `None` vetoes the pair.
@@ -484,6 +483,36 @@ pub fn detect(table: &Table, mapping: Option<&Mapping>) -> Result<Detection, Det
         None => find_header(rows),
     };
     let width = rows.iter().map(|r| r.cells.len()).max().unwrap_or(0);
+    let start = header_index.map_or(0, |h| h + 1);
+    let sample = sample_rows(rows, start, SAMPLE_ROWS);
+    detect_parts(rows, header_index, width, &sample, mapping)
+}
+
+/// Rows of a table that detection looks at: [`SAMPLE_ROWS`] non-blank data rows spread evenly
+/// over the whole table (all of them when there are fewer).
+pub const SAMPLE_ROWS: usize = 2000;
+
+/// The index of row `i` of [`SAMPLE_ROWS`] among `n` non-blank data rows, as [`detect`]
+/// samples them (every row when `n` is at most [`SAMPLE_ROWS`]).
+pub fn sample_index(i: usize, n: usize) -> usize {
+    if n <= SAMPLE_ROWS {
+        return i;
+    }
+    let step = n as f64 / SAMPLE_ROWS as f64;
+    (i as f64 * step) as usize
+}
+
+/// [`detect`] from its parts, for a reader that does not hold the whole table: `head` holds
+/// the rows up to the header row (`header_index` into it, as [`find_header`] found it),
+/// `width` the most cells of any row of the table, `sample` the sampled data rows
+/// ([`sample_index`]).
+pub fn detect_parts(
+    rows: &[Row],
+    header_index: Option<usize>,
+    width: usize,
+    sample: &[&Row],
+    mapping: Option<&Mapping>,
+) -> Result<Detection, DetectError> {
     let headers: Vec<String> = (0..width)
         .map(|i| {
             let h = header_index
@@ -496,8 +525,6 @@ pub fn detect(table: &Table, mapping: Option<&Mapping>) -> Result<Detection, Det
             }
         })
         .collect();
-    let start = header_index.map_or(0, |h| h + 1);
-    let sample = sample_rows(rows, start, 2000);
     let profiles: Vec<Profile> = (0..width)
         .map(|i| Profile::of(sample.iter().map(|r| r.cell(i))))
         .collect();

@@ -23,8 +23,10 @@
 //! The entry point is [`Ingest`].
 #![deny(missing_docs)]
 
+pub mod csvfast;
 pub mod dedupe;
 pub mod detect;
+mod fast;
 pub mod format;
 pub mod input;
 pub mod limits;

@@ -132,6 +132,26 @@ fn is_total_cell(c: &str) -> bool {
     {
         return false;
     }
+    // Every label below, letters and digits only, starts with one of these (normalising
+    // keeps letters and digits, lower-cased, in order): the rest are not totals.
+    let mut letters = c
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase);
+    let mut lead = [' '; 12];
+    for l in lead.iter_mut() {
+        match letters.next() {
+            Some(x) => *l = x,
+            None => break,
+        }
+    }
+    let lead: String = lead.iter().collect();
+    if !["total", "grandtotal", "subtotal", "overalltotal"]
+        .iter()
+        .any(|p| lead.starts_with(p))
+    {
+        return false;
+    }
     // Only short labels: "Total", "Grand Total", "Totals for May 2022" — never a supplier
     // whose name starts with the word (TOTAL PARTITION SALES LTD).
     let n = vocab::normalise(c);
@@ -159,7 +179,34 @@ fn is_total_cell(c: &str) -> bool {
 fn opt(row: &Row, col: Option<usize>) -> Option<String> {
     col.map(|c| row.cell(c).trim())
         .filter(|v| !v.is_empty())
-        .map(|v| v.split_whitespace().collect::<Vec<_>>().join(" "))
+        .map(single_spaced)
+}
+
+/// White space runs as one space (`v` already trimmed), allocating once.
+fn single_spaced(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for (i, w) in v.split_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+/// Whether `cell`'s letters and digits, lower-cased, are `header`'s non-space characters:
+/// true whenever `vocab::normalise(cell) == header` (normalising keeps letters and digits in
+/// order, lower-cased, and turns everything else into single spaces).
+fn same_letters(cell: &str, header: &str) -> bool {
+    let mut h = header.chars().filter(|c| *c != ' ');
+    for c in cell.chars().filter(|c| c.is_alphanumeric()) {
+        for l in c.to_lowercase() {
+            if h.next() != Some(l) {
+                return false;
+            }
+        }
+    }
+    h.next().is_none()
 }
 
 /// Parse an identifier cell, treating placeholders as absent.
@@ -229,7 +276,44 @@ fn evidence_date_column(header_norm: &[String]) -> Option<usize> {
         .map(|(_, i)| i)
 }
 
+/// A converted row on its way to the report, the de-duplicator and the sinks.
+#[derive(Debug)]
+pub struct Converted {
+    /// The row's physical line.
+    pub line: u64,
+    /// What became of it.
+    pub outcome: RowOutcome,
+    /// Values kept but not fully used.
+    pub warnings: Vec<Warning>,
+    /// The de-duplication key of a payment ([`crate::dedupe::key`]); 0 otherwise.
+    pub key: u128,
+    /// The row's text, for the issues report of a skipped row; empty otherwise.
+    pub text: String,
+}
+
 impl RowContext<'_> {
+    /// Convert one row with everything the consumer needs: its outcome, warnings, the
+    /// payment's de-duplication key (when `keyed`) and, for a skipped row, its text.
+    pub fn converted(&self, row: &Row, keyed: bool) -> Converted {
+        let mut warnings = Vec::new();
+        let outcome = self.convert(row, &mut warnings);
+        let key = match &outcome {
+            RowOutcome::Payment(p) if keyed => crate::dedupe::key(p),
+            _ => 0,
+        };
+        let text = match &outcome {
+            RowOutcome::Skip(_) => crate::run::row_text(row),
+            _ => String::new(),
+        };
+        Converted {
+            line: row.line,
+            outcome,
+            warnings,
+            key,
+            text,
+        }
+    }
+
     fn repeated_header(&self, row: &Row) -> bool {
         // Cheap pre-check: the first non-empty header cell must reappear in place.
         let first = self.header_norm.iter().position(|h| !h.is_empty());
@@ -241,15 +325,21 @@ impl RowContext<'_> {
                 return false;
             }
         }
+        // A cell normalises to nothing exactly when it has no letter or digit, and to a
+        // header cell only if its letters and digits, lower-cased, are the header's (less
+        // its spaces): both are checked before normalising.
         let mut same = 0;
         let mut nonempty = 0;
         for (i, c) in row.cells.iter().enumerate() {
-            let n = vocab::normalise(c);
-            if n.is_empty() {
+            if !c.chars().any(char::is_alphanumeric) {
                 continue;
             }
             nonempty += 1;
-            if self.header_norm.get(i).is_some_and(|h| *h == n) {
+            if self
+                .header_norm
+                .get(i)
+                .is_some_and(|h| same_letters(c, h) && vocab::normalise(c) == *h)
+            {
                 same += 1;
             }
         }
@@ -366,10 +456,7 @@ impl RowContext<'_> {
             supplier_name: if redacted {
                 String::new()
             } else {
-                supplier_raw
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ")
+                single_spaced(supplier_raw)
             },
             redacted,
             supplier_id: ident(row, det.column(Role::SupplierId)),

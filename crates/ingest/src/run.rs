@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anchornet_core::{Payment, Pence};
+use anchornet_core::Payment;
 
 use crate::dedupe::Deduper;
 use crate::detect::{self, DetectError, Detection, InputKind};
@@ -10,7 +10,7 @@ use crate::format::{self, Table};
 use crate::input::{self, Source};
 use crate::mapping::Mapping;
 use crate::report::{FileReport, Issue, Outcome};
-use crate::rows::{RowContext, RowOutcome, SupplierRecord};
+use crate::rows::{Converted, RowContext, RowOutcome, SupplierRecord};
 use crate::vocab;
 
 /// An accepted record.
@@ -103,8 +103,42 @@ impl Ingest {
 
     /// Ingest the given paths (files, directories, globs, `-`), in order.
     /// `on_file` is called before each source with (index, count, name) for progress.
+    ///
+    /// Delimited text in UTF-8 takes the fast path ([`crate::fast`]): its layout is detected
+    /// on the same sample as always, then its rows are converted in parallel pieces while the
+    /// previous piece's records go to `sink` in file order. Everything else, and any file the
+    /// fast reader does not read exactly as the general one, is read whole as before.
     pub fn paths(
         &self,
+        args: &[String],
+        on_file: impl FnMut(usize, usize, &str),
+        sink: impl FnMut(Record),
+        issues: impl FnMut(Issue),
+    ) -> Result<Vec<FileReport>, IngestError> {
+        self.paths_by(true, args, on_file, sink, issues)
+    }
+
+    /// [`Ingest::paths`] with every file read whole by the general reader (no fast path):
+    /// what the fast path is tested against.
+    pub fn paths_general(
+        &self,
+        args: &[String],
+        on_file: impl FnMut(usize, usize, &str),
+        sink: impl FnMut(Record),
+        issues: impl FnMut(Issue),
+    ) -> Result<Vec<FileReport>, IngestError> {
+        self.paths_by(false, args, on_file, sink, issues)
+    }
+
+    /// Whether `source` takes the fast path (delimited UTF-8 text the fast reader reads
+    /// exactly as the general one).
+    pub fn reads_fast(&self, source: &Source) -> bool {
+        crate::fast::plan(self, source).is_some()
+    }
+
+    fn paths_by(
+        &self,
+        fast: bool,
         args: &[String],
         mut on_file: impl FnMut(usize, usize, &str),
         mut sink: impl FnMut(Record),
@@ -113,12 +147,14 @@ impl Ingest {
         let paths: Vec<PathBuf> = input::expand(args)?;
         let mut dedupe = Deduper::default();
         let mut reports = Vec::new();
+        let mut pending = crate::fast::Pending::default();
         let n = paths.len();
         for (i, p) in paths.iter().enumerate() {
             let name = p.to_string_lossy().to_string();
             on_file(i, n, &name);
             match input::open(p) {
                 Err(e) => {
+                    pending.drain(self, &mut reports, &mut dedupe, &mut sink, &mut issues);
                     let r = FileReport {
                         file: name.clone(),
                         error: Some(e.message.clone()),
@@ -137,11 +173,46 @@ impl Ingest {
                 }
                 Ok(sources) => {
                     for s in sources {
-                        reports.extend(self.source(&s, &mut dedupe, &mut sink, &mut issues));
+                        let plan = pending.while_draining(
+                            self,
+                            &mut reports,
+                            &mut dedupe,
+                            &mut sink,
+                            &mut issues,
+                            || {
+                                if fast {
+                                    crate::fast::plan(self, &s)
+                                } else {
+                                    None
+                                }
+                            },
+                        );
+                        match plan {
+                            Some(plan) => crate::fast::run(
+                                self,
+                                plan,
+                                &mut pending,
+                                &mut reports,
+                                &mut dedupe,
+                                &mut sink,
+                                &mut issues,
+                            ),
+                            None => {
+                                pending.drain(
+                                    self,
+                                    &mut reports,
+                                    &mut dedupe,
+                                    &mut sink,
+                                    &mut issues,
+                                );
+                                reports.extend(self.source(&s, &mut dedupe, &mut sink, &mut issues))
+                            }
+                        }
                     }
                 }
             }
         }
+        pending.drain(self, &mut reports, &mut dedupe, &mut sink, &mut issues);
         Ok(reports)
     }
 
@@ -232,126 +303,115 @@ impl Ingest {
                 return rep;
             }
         };
-        let anchor = self
-            .anchor
-            .clone()
-            .or_else(|| self.mapping.as_ref().and_then(|m| m.anchor.clone()))
-            .unwrap_or_else(|| default_anchor(file));
-        let force =
-            self.anchor.is_some() || self.mapping.as_ref().is_some_and(|m| m.anchor.is_some());
+        let (anchor, force) = self.anchor_for(file);
         rep.anchor = anchor.clone();
-        rep.kind = match det.kind {
-            InputKind::Payments => "payments".into(),
-            InputKind::Suppliers => "suppliers".into(),
-        };
-        rep.layout = match det.header_line {
-            Some(l) => format!("header line {l}; {}", det.summary()),
-            None => format!("no header; {}", det.summary()),
-        };
-        let header_norm = det
-            .header_index
-            .map(|h| {
-                t.rows[h]
-                    .cells
-                    .iter()
-                    .map(|c| vocab::normalise(c))
-                    .collect()
-            })
-            .unwrap_or_default();
+        describe_layout(&det, &mut rep);
         let ctx = RowContext {
             det: &det,
             file,
             anchor: &anchor,
             force_anchor: force,
-            header_norm,
+            header_norm: header_norm(&det, &t.rows),
         };
         dedupe.begin_file(file);
         let start = det.header_index.map_or(0, |h| h + 1);
-        let mut warnings = Vec::new();
-        let mut total = Pence::ZERO;
         for row in &t.rows[start..] {
-            rep.rows_read += 1;
-            let outcome = ctx.convert(row, &mut warnings);
-            for w in warnings.drain(..) {
+            let c = ctx.converted(row, !self.keep_duplicates);
+            self.consume(file, &det, c, &mut rep, dedupe, sink, issues);
+        }
+        rep
+    }
+
+    /// Count a converted row in `rep` and pass it on: a payment to the de-duplicator and
+    /// then `sink`, a skip or rejection to `issues` with its reason.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn consume(
+        &self,
+        file: &str,
+        det: &Detection,
+        c: Converted,
+        rep: &mut FileReport,
+        dedupe: &mut Deduper,
+        sink: &mut dyn FnMut(Record),
+        issues: &mut dyn FnMut(Issue),
+    ) {
+        rep.rows_read += 1;
+        for w in c.warnings {
+            issues(Issue {
+                file: file.into(),
+                line: c.line,
+                column: det.header(w.column),
+                value: w.value,
+                problem: w.problem,
+                outcome: Outcome::Warning,
+            });
+        }
+        match c.outcome {
+            RowOutcome::Payment(p) => {
+                if !self.keep_duplicates {
+                    if let Some(orig) = dedupe.check_key(c.key, c.line) {
+                        rep.skipped += 1;
+                        rep.duplicates += 1;
+                        *rep.reasons
+                            .entry("duplicate of a row in an earlier file".into())
+                            .or_default() += 1;
+                        issues(Issue {
+                            file: file.into(),
+                            line: c.line,
+                            column: String::new(),
+                            value: String::new(),
+                            problem: format!("duplicate of {orig}"),
+                            outcome: Outcome::Skipped,
+                        });
+                        return;
+                    }
+                }
+                rep.accepted += 1;
+                rep.total += p.amount;
+                if p.redacted {
+                    rep.redacted += 1;
+                }
+                rep.first_date = Some(rep.first_date.map_or(p.date, |d| d.min(p.date)));
+                rep.last_date = Some(rep.last_date.map_or(p.date, |d| d.max(p.date)));
+                sink(Record::Payment(p));
+            }
+            RowOutcome::Supplier(s) => {
+                rep.accepted += 1;
+                if let Some(v) = s.value {
+                    rep.total += v;
+                }
+                sink(Record::Supplier(s));
+            }
+            RowOutcome::Skip(reason) => {
+                rep.skipped += 1;
                 issues(Issue {
                     file: file.into(),
-                    line: row.line,
-                    column: det.header(w.column),
-                    value: w.value,
-                    problem: w.problem,
-                    outcome: Outcome::Warning,
+                    line: c.line,
+                    column: String::new(),
+                    value: truncate(&c.text, 200),
+                    problem: reason.clone(),
+                    outcome: Outcome::Skipped,
                 });
+                *rep.reasons.entry(reason).or_default() += 1;
             }
-            match outcome {
-                RowOutcome::Payment(p) => {
-                    if !self.keep_duplicates {
-                        if let Some(orig) = dedupe.check(&p) {
-                            rep.skipped += 1;
-                            rep.duplicates += 1;
-                            *rep.reasons
-                                .entry("duplicate of a row in an earlier file".into())
-                                .or_default() += 1;
-                            issues(Issue {
-                                file: file.into(),
-                                line: row.line,
-                                column: String::new(),
-                                value: String::new(),
-                                problem: format!("duplicate of {orig}"),
-                                outcome: Outcome::Skipped,
-                            });
-                            continue;
-                        }
-                    }
-                    rep.accepted += 1;
-                    total += p.amount;
-                    if p.redacted {
-                        rep.redacted += 1;
-                    }
-                    rep.first_date = Some(rep.first_date.map_or(p.date, |d| d.min(p.date)));
-                    rep.last_date = Some(rep.last_date.map_or(p.date, |d| d.max(p.date)));
-                    sink(Record::Payment(p));
-                }
-                RowOutcome::Supplier(s) => {
-                    rep.accepted += 1;
-                    if let Some(v) = s.value {
-                        total += v;
-                    }
-                    sink(Record::Supplier(s));
-                }
-                RowOutcome::Skip(reason) => {
-                    rep.skipped += 1;
-                    let value = row_text(row);
-                    issues(Issue {
-                        file: file.into(),
-                        line: row.line,
-                        column: String::new(),
-                        value: truncate(&value, 200),
-                        problem: reason.clone(),
-                        outcome: Outcome::Skipped,
-                    });
-                    *rep.reasons.entry(reason).or_default() += 1;
-                }
-                RowOutcome::Reject {
-                    column,
+            RowOutcome::Reject {
+                column,
+                value,
+                problem,
+            } => {
+                rep.rejected += 1;
+                let key = problem.split(':').take(2).collect::<Vec<_>>().join(":");
+                *rep.reasons.entry(key).or_default() += 1;
+                issues(Issue {
+                    file: file.into(),
+                    line: c.line,
+                    column: det.header(column),
                     value,
                     problem,
-                } => {
-                    rep.rejected += 1;
-                    let key = problem.split(':').take(2).collect::<Vec<_>>().join(":");
-                    *rep.reasons.entry(key).or_default() += 1;
-                    issues(Issue {
-                        file: file.into(),
-                        line: row.line,
-                        column: det.header(column),
-                        value,
-                        problem,
-                        outcome: Outcome::Rejected,
-                    });
-                }
+                    outcome: Outcome::Rejected,
+                });
             }
         }
-        rep.total = total;
-        rep
     }
 }
 
@@ -434,6 +494,39 @@ impl Ingest {
     }
 }
 
+impl Ingest {
+    /// The anchor for a file's rows, and whether it overrides a body column.
+    pub(crate) fn anchor_for(&self, file: &str) -> (String, bool) {
+        let anchor = self
+            .anchor
+            .clone()
+            .or_else(|| self.mapping.as_ref().and_then(|m| m.anchor.clone()))
+            .unwrap_or_else(|| default_anchor(file));
+        let force =
+            self.anchor.is_some() || self.mapping.as_ref().is_some_and(|m| m.anchor.is_some());
+        (anchor, force)
+    }
+}
+
+/// The report's kind and layout lines for a detected layout.
+pub(crate) fn describe_layout(det: &Detection, rep: &mut FileReport) {
+    rep.kind = match det.kind {
+        InputKind::Payments => "payments".into(),
+        InputKind::Suppliers => "suppliers".into(),
+    };
+    rep.layout = match det.header_line {
+        Some(l) => format!("header line {l}; {}", det.summary()),
+        None => format!("no header; {}", det.summary()),
+    };
+}
+
+/// The header row's cells normalised (`rows` holds the header row at `det.header_index`).
+pub(crate) fn header_norm(det: &Detection, rows: &[crate::format::Row]) -> Vec<String> {
+    det.header_index
+        .map(|h| rows[h].cells.iter().map(|c| vocab::normalise(c)).collect())
+        .unwrap_or_default()
+}
+
 fn find_start(t: &Table) -> usize {
     detect::find_header(&t.rows).map_or(0, |h| h + 1)
 }
@@ -447,7 +540,7 @@ fn truncate(s: &str, n: usize) -> String {
 }
 
 /// A row's non-blank cells joined, for the issues report's value of a row-level problem.
-fn row_text(row: &crate::format::Row) -> String {
+pub(crate) fn row_text(row: &crate::format::Row) -> String {
     row.cells
         .iter()
         .map(|c| c.trim())

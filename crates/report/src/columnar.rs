@@ -181,7 +181,13 @@ impl<W: Write + Send> ParquetTable<W> {
         }
         for (c, cell) in self.columns.iter_mut().zip(cells) {
             let present = match (&mut c.values, *cell) {
-                (Buf::Str(v), Cell::Str(x)) => x.map(|s| v.push(ByteArray::from(s))).is_some(),
+                (Buf::Str(v), Cell::Str(x)) => x
+                    .map(|s| {
+                        // Runs of one value (anchor, file, year) share one buffer.
+                        let same = v.last().filter(|l| l.data() == s.as_bytes()).cloned();
+                        v.push(same.unwrap_or_else(|| ByteArray::from(s)))
+                    })
+                    .is_some(),
                 (Buf::I64(v), Cell::I64(x)) => x.map(|n| v.push(n)).is_some(),
                 (Buf::Date(v), Cell::Date(x)) => x.map(|d| v.push(epoch_days(d))).is_some(),
                 (Buf::Bool(v), Cell::Bool(x)) => x.map(|b| v.push(b)).is_some(),

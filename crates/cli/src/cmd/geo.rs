@@ -1,7 +1,7 @@
 //! `anchornet geo`: postcodes to neighbourhoods, wards, districts and deprivation deciles,
 //! offline. Glue only: the work is in the `anchornet-geo` crate.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -227,31 +227,34 @@ fn table(w: &mut impl Write, l: &Location) -> std::io::Result<()> {
 
 fn run_bulk(ix: &GeoIndex, input: &Path, column: &str, out: &Path) -> anyhow::Result<u8> {
     let t = Instant::now();
-    let reader: Box<dyn Read> = if input == Path::new("-") {
-        Box::new(std::io::stdin().lock())
+    // A file is read whole and answered in parallel pieces; stdin is streamed.
+    let bytes = if input == Path::new("-") {
+        None
     } else {
-        let f = std::fs::File::open(input)
-            .with_context(|| format!("cannot read {}", input.display()))?;
-        Box::new(std::io::BufReader::with_capacity(1 << 16, f))
+        Some(std::fs::read(input).with_context(|| format!("cannot read {}", input.display()))?)
+    };
+    let answer = |w: &mut dyn Write| match &bytes {
+        Some(b) => bulk::annotate_bytes(
+            ix,
+            b,
+            &mut std::io::BufWriter::with_capacity(1 << 20, w),
+            column,
+        ),
+        None => bulk::annotate(
+            ix,
+            std::io::stdin().lock(),
+            std::io::BufWriter::new(w),
+            column,
+        ),
     };
     let s = if out == Path::new("-") {
-        bulk::annotate(
-            ix,
-            reader,
-            std::io::BufWriter::new(std::io::stdout().lock()),
-            column,
-        )
+        answer(&mut std::io::stdout().lock())
     } else {
         // Written beside the target, then renamed: no half-written output on failure.
         let tmp = out.with_extension("csv.part");
-        let f = std::fs::File::create(&tmp)
+        let mut f = std::fs::File::create(&tmp)
             .with_context(|| format!("cannot create {}", tmp.display()))?;
-        let r = bulk::annotate(
-            ix,
-            reader,
-            std::io::BufWriter::with_capacity(1 << 16, f),
-            column,
-        );
+        let r = answer(&mut f);
         match &r {
             Ok(_) => std::fs::rename(&tmp, out)
                 .with_context(|| format!("cannot write {}", out.display()))?,

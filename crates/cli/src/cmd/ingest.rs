@@ -60,13 +60,36 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         return explain(&ing, &a);
     }
     let stdout_out = a.out.as_deref().is_some_and(|p| p.as_os_str() == "-");
-    let mut outs = Outputs::open(&a, stdout_out)?;
-    let outs_cell = std::cell::RefCell::new(&mut outs);
+    let outs = Outputs::open(&a, stdout_out)?;
     let bar = ProgressBar::new(0);
     bar.set_style(
         ProgressStyle::with_template("{bar:30} {pos}/{len} files {wide_msg}")
             .expect("valid template"),
     );
+    // The writers run on their own thread, fed batches in order, while ingest reads,
+    // converts and de-duplicates.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Item>>(8);
+    let writer = std::thread::spawn(move || {
+        let mut outs = outs;
+        for batch in rx {
+            for it in batch {
+                match it {
+                    Item::Record(r) => outs.record(&r),
+                    Item::Issue(i) => outs.issue(&i),
+                }
+            }
+        }
+        outs
+    });
+    let batch = std::cell::RefCell::new(Vec::with_capacity(BATCH));
+    let push = |it: Item| {
+        let mut b = batch.borrow_mut();
+        b.push(it);
+        if b.len() >= BATCH {
+            // A closed channel means the writer thread is gone; its panic is reported below.
+            let _ = tx.send(std::mem::replace(&mut *b, Vec::with_capacity(BATCH)));
+        }
+    };
     let reports = ing.paths(
         &a.inputs,
         |i, n, name| {
@@ -74,9 +97,15 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
             bar.set_position(i as u64);
             bar.set_message(name.to_string());
         },
-        |rec| outs_cell.borrow_mut().record(&rec),
-        |issue| outs_cell.borrow_mut().issue(&issue),
-    )?;
+        |rec| push(Item::Record(rec)),
+        |issue| push(Item::Issue(issue)),
+    );
+    let _ = tx.send(batch.into_inner());
+    drop(tx);
+    let outs = writer
+        .join()
+        .map_err(|_| anyhow::anyhow!("the output writer failed"))?;
+    let reports = reports?;
     bar.finish_and_clear();
     let issue_count = outs.row_issues;
     outs.commit()?;
@@ -98,11 +127,20 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     })
 }
 
+/// Records and issues go to the writer thread in batches of this many.
+const BATCH: usize = 4096;
+
+/// What the writer thread writes.
+enum Item {
+    Record(Record),
+    Issue(anchornet_ingest::Issue),
+}
+
 /// The run's output files, each written atomically.
 struct Outputs {
     payments: Option<PaymentSink<BufWriter<File>>>,
     payments_pending: Option<Pending>,
-    stdout: Option<RecordWriter<std::io::StdoutLock<'static>>>,
+    stdout: Option<RecordWriter<BufWriter<std::io::Stdout>>>,
     suppliers_path: Option<PathBuf>,
     suppliers: Option<RecordWriter<BufWriter<File>>>,
     suppliers_pending: Option<Pending>,
@@ -135,7 +173,10 @@ impl Outputs {
             o.suppliers_path = Some(p.with_extension("suppliers.csv"));
         }
         if stdout_out {
-            o.stdout = Some(RecordWriter::new(std::io::stdout().lock(), OutFormat::Csv));
+            o.stdout = Some(RecordWriter::new(
+                BufWriter::new(std::io::stdout()),
+                OutFormat::Csv,
+            ));
         }
         if let Some(p) = &a.issues {
             let (w, pend) = atomic(p).with_context(|| format!("cannot create {}", p.display()))?;
