@@ -19,6 +19,7 @@ use crate::total::Total;
 use crate::vcse_share::VcseShare;
 use crate::wider_share::WiderShare;
 use crate::yoy::{changes, Change};
+use crate::ScopeName;
 
 /// Which payments a set of figures covers.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -85,8 +86,8 @@ impl Figures {
 /// Figures with the scope they describe.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScopedFigures {
-    /// `network` or an anchor's name.
-    pub scope: String,
+    /// The network or an anchor.
+    pub scope: ScopeName,
     /// The financial year, or `None` for all years together.
     #[serde(with = "fy_opt")]
     pub fy: Option<FinancialYear>,
@@ -97,8 +98,8 @@ pub struct ScopedFigures {
 /// One category's figures within a scope and year.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CategoryFigures {
-    /// `network` or an anchor's name.
-    pub scope: String,
+    /// The network or an anchor.
+    pub scope: ScopeName,
     /// Financial year.
     #[serde(with = "fy_opt")]
     pub fy: Option<FinancialYear>,
@@ -190,12 +191,12 @@ pub fn analyse(ds: &Dataset, only_year: Option<FinancialYear>) -> Analysis {
         .map(|t| t.fy)
         .filter(|f| only_year.is_none_or(|y| y == *f))
         .collect();
-    let scopes: Vec<(String, Option<u16>)> = std::iter::once((crate::NETWORK.to_string(), None))
+    let scopes: Vec<(ScopeName, Option<u16>)> = std::iter::once((ScopeName::Network, None))
         .chain(
             ds.anchors
                 .iter()
                 .enumerate()
-                .map(|(i, a)| (a.name.clone(), Some(i as u16))),
+                .map(|(i, a)| (ScopeName::Anchor(a.name.clone()), Some(i as u16))),
         )
         .collect();
 
@@ -305,7 +306,7 @@ fn reconcile(
         .sum();
     let net_total: i64 = figures
         .iter()
-        .filter(|f| f.scope == crate::NETWORK)
+        .filter(|f| f.scope.is_network())
         .map(|f| f.figures.total.pence)
         .sum();
     checks.push(Check {
@@ -322,10 +323,10 @@ fn reconcile(
             what: format!("{} {fy}: influenceable + excluded = total", f.scope),
             ok: inf.pence + excluded == f.figures.total.pence,
         });
-        if f.scope == crate::NETWORK {
+        if f.scope.is_network() {
             let anchors: Vec<&ScopedFigures> = figures
                 .iter()
-                .filter(|g| g.scope != crate::NETWORK && g.fy == f.fy)
+                .filter(|g| !g.scope.is_network() && g.fy == f.fy)
                 .collect();
             let sum = |get: &dyn Fn(&Figures) -> i64| {
                 anchors.iter().map(|g| get(&g.figures)).sum::<i64>()
@@ -340,7 +341,7 @@ fn reconcile(
             });
             let cats: i64 = categories
                 .iter()
-                .filter(|c| c.scope == crate::NETWORK && c.fy == f.fy)
+                .filter(|c| c.scope.is_network() && c.fy == f.fy)
                 .map(|c| c.figures.total.pence)
                 .sum();
             checks.push(Check {

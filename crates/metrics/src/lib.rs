@@ -45,6 +45,7 @@ pub mod wider_share;
 pub mod yoy;
 
 pub use analysis::{analyse, Analysis, Figures, Scope};
+
 pub use metric::Metric;
 pub use model::{AnchorInfo, Dataset, Location, NetworkInfo, RuleInfo, SupplierInfo, Txn};
 pub use share::Share;
@@ -52,3 +53,69 @@ pub use share::Share;
 /// The scope name the analysis gives the whole network (each anchor's scope is its name):
 /// the one place the word is written.
 pub const NETWORK: &str = "network";
+
+/// Whose figures: the whole network, or one anchor (by its name). Written as `network` or
+/// the anchor's name in JSON and tables; typed everywhere else, so an anchor is never taken
+/// for the network by a string comparison.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ScopeName {
+    /// The whole network.
+    Network,
+    /// One anchor.
+    Anchor(String),
+}
+
+impl ScopeName {
+    /// Whether it is the whole network.
+    pub fn is_network(&self) -> bool {
+        matches!(self, ScopeName::Network)
+    }
+
+    /// As written: `network` or the anchor's name.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ScopeName::Network => NETWORK,
+            ScopeName::Anchor(a) => a,
+        }
+    }
+
+    /// The scope a written name means.
+    pub fn parse(s: &str) -> ScopeName {
+        if s == NETWORK {
+            ScopeName::Network
+        } else {
+            ScopeName::Anchor(s.to_string())
+        }
+    }
+}
+
+impl std::fmt::Display for ScopeName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<str> for ScopeName {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for ScopeName {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl serde::Serialize for ScopeName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ScopeName {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Ok(ScopeName::parse(&s))
+    }
+}

@@ -9,8 +9,8 @@ use crate::analysis::ScopedFigures;
 /// Change between two financial years for one scope.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Change {
-    /// `network` or the anchor's name.
-    pub scope: String,
+    /// The network or an anchor.
+    pub scope: crate::ScopeName,
     /// Earlier year.
     pub from: String,
     /// Later year.
@@ -45,7 +45,7 @@ pub fn changes(figures: &[ScopedFigures], anchors_of: impl Fn(&str) -> Vec<Strin
             continue;
         }
         let coverage_changed =
-            a.scope == crate::NETWORK && anchors_of(&fa.to_string()) != anchors_of(&fb.to_string());
+            a.scope.is_network() && anchors_of(&fa.to_string()) != anchors_of(&fb.to_string());
         out.push(Change {
             scope: a.scope.clone(),
             from: fa.to_string(),

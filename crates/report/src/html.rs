@@ -381,7 +381,7 @@ fn shares(s: &mut String, a: &Analysis) {
         let mut rows = Vec::new();
         for sf in &a.figures {
             let fy = sf.fy.map(|y| y.to_string()).unwrap_or_default();
-            let label = if sf.scope == NETWORK {
+            let label = if sf.scope.is_network() {
                 format!("Network {fy}")
             } else {
                 format!("{} {fy}", sf.scope)
@@ -419,7 +419,7 @@ fn deprivation(s: &mut String, a: &Analysis) {
     );
     for sf in &a.figures {
         let fy = sf.fy.map(|y| y.to_string()).unwrap_or_default();
-        let label = format!("{} {fy}", scope_label(&sf.scope));
+        let label = format!("{} {fy}", scope_label(sf.scope.as_str()));
         w!(
             s,
             "<figure>{}<figcaption>{}: {} in deciles 1–2 of located spend, {} of all; coverage {}</figcaption></figure>",
@@ -541,7 +541,7 @@ fn categories(s: &mut String, a: &Analysis) {
         let mut cats: Vec<_> = a
             .categories
             .iter()
-            .filter(|c| c.scope == NETWORK && c.fy.is_some_and(|f| f.to_string() == y.fy))
+            .filter(|c| c.scope.is_network() && c.fy.is_some_and(|f| f.to_string() == y.fy))
             .collect();
         if cats.is_empty() {
             continue;
@@ -691,7 +691,7 @@ fn changes(s: &mut String, a: &Analysis) {
         w!(
             s,
             r#"<tr><td>{}</td><td>{} → {}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td>{}</td></tr>"#,
-            esc(&scope_label(&c.scope)),
+            esc(&scope_label(c.scope.as_str())),
             esc(&c.from),
             esc(&c.to),
             esc(&money(c.influenceable.0)),

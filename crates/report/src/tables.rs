@@ -8,7 +8,6 @@ use anchornet_metrics::{Analysis, Figures, Share};
 use crate::definitions::METRICS;
 use crate::fmt::months;
 use crate::input::ReportInput;
-use crate::NETWORK;
 
 /// One value of a table.
 #[derive(Debug, Clone, PartialEq)]
@@ -239,7 +238,7 @@ pub fn headline(a: &Analysis) -> Table {
         let f = &sf.figures;
         let fy = fy_str(&sf.fy);
         let cov = a.years.iter().find(|y| y.fy == fy);
-        let covers = if sf.scope == NETWORK {
+        let covers = if sf.scope.is_network() {
             cov.map(|y| {
                 y.anchors
                     .iter()
@@ -248,12 +247,12 @@ pub fn headline(a: &Analysis) -> Table {
                     .join("; ")
             })
         } else {
-            cov.and_then(|y| y.anchors.iter().find(|x| x.anchor == sf.scope))
+            cov.and_then(|y| y.anchors.iter().find(|x| sf.scope == x.anchor.as_str()))
                 .map(|x| months(&x.months))
         };
         let excluded: i64 = f.influenceable.removed.iter().map(|r| r.pence).sum();
         let mut row = vec![
-            t(sf.scope.clone()),
+            t(sf.scope.to_string()),
             t(fy),
             t(covers.unwrap_or_default()),
             Cell::Int(f.total.rows as i64),
@@ -347,7 +346,7 @@ pub fn categories(a: &Analysis) -> Table {
     for c in &a.categories {
         let f = &c.figures;
         let mut row = vec![
-            t(c.scope.clone()),
+            t(c.scope.to_string()),
             t(fy_str(&c.fy)),
             t(c.category.clone()),
             Cell::Int(f.total.rows as i64),
@@ -391,7 +390,7 @@ pub fn deciles(a: &Analysis) -> Table {
         let fy = fy_str(&sf.fy);
         for (i, p) in d.by_decile.iter().enumerate() {
             tb.rows.push(vec![
-                t(sf.scope.clone()),
+                t(sf.scope.to_string()),
                 t(fy.clone()),
                 t((i + 1).to_string()),
                 Cell::Money(*p),
@@ -399,7 +398,7 @@ pub fn deciles(a: &Analysis) -> Table {
             ]);
         }
         tb.rows.push(vec![
-            t(sf.scope.clone()),
+            t(sf.scope.to_string()),
             t(fy),
             t("unknown"),
             Cell::Money(d.unknown),
@@ -499,7 +498,7 @@ pub fn exclusions(a: &Analysis) -> Table {
     for sf in &a.figures {
         for r in &sf.figures.influenceable.removed {
             tb.rows.push(vec![
-                t(sf.scope.clone()),
+                t(sf.scope.to_string()),
                 t(fy_str(&sf.fy)),
                 t(r.rule.clone()),
                 t(r.reason.clone()),
@@ -556,7 +555,7 @@ pub fn top_suppliers(a: &Analysis) -> Table {
         let base = sf.figures.influenceable.pence;
         for (i, s) in sf.figures.concentration.top.iter().enumerate() {
             tb.rows.push(vec![
-                t(sf.scope.clone()),
+                t(sf.scope.to_string()),
                 t(fy_str(&sf.fy)),
                 Cell::Int(i as i64 + 1),
                 t(s.name.clone()),
@@ -614,7 +613,7 @@ pub fn year_on_year(a: &Analysis) -> Table {
     );
     for c in &a.changes {
         tb.rows.push(vec![
-            t(c.scope.clone()),
+            t(c.scope.to_string()),
             t(c.from.clone()),
             t(c.to.clone()),
             Cell::Money(c.influenceable.0),

@@ -158,7 +158,7 @@ fn csv_set_holds_the_analysis_and_reconciles() {
         let fy = sf.fy.unwrap().to_string();
         let removed: i64 = rows
             .iter()
-            .filter(|r| r[h["scope"]] == sf.scope && r[h["financial_year"]] == fy)
+            .filter(|r| sf.scope == r[h["scope"]].as_str() && r[h["financial_year"]] == fy)
             .map(|r| p(&r[h["removed_gbp"]]))
             .sum();
         assert_eq!(

@@ -135,8 +135,8 @@ pub async fn show(
         .analysis
         .figures
         .iter()
-        .filter(|x| &x.scope == name)
-        .map(|x| (x.scope.clone(), super::year_text(x.fy), &x.figures))
+        .filter(|x| x.scope == name.as_str())
+        .map(|x| (x.scope.to_string(), super::year_text(x.fy), &x.figures))
         .collect();
     let figs = figures_table(&rows);
     let latest = snap
@@ -159,7 +159,7 @@ pub async fn show(
         .analysis
         .categories
         .iter()
-        .filter(|c| &c.scope == name && c.fy == latest)
+        .filter(|c| c.scope == name.as_str() && c.fy == latest)
         .collect();
     cs.sort_by(|a, b| {
         b.figures

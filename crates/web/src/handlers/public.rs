@@ -127,7 +127,7 @@ pub async fn categories(
         .analysis
         .categories
         .iter()
-        .filter(|c| c.scope == anchornet_metrics::NETWORK && c.fy == year)
+        .filter(|c| c.scope.is_network() && c.fy == year)
         .collect();
     cs.sort_by(|a, b| {
         b.figures

@@ -24,8 +24,8 @@ pub async fn categories(
     let ds = &snap.prepared.dataset;
     let year = f.year_or_latest(&snap)?;
     let scope = match f.anchor(&snap)? {
-        Some((_, i)) => ds.anchors[i as usize].name.clone(),
-        None => anchornet_report::NETWORK.to_string(),
+        Some((_, i)) => anchornet_metrics::ScopeName::Anchor(ds.anchors[i as usize].name.clone()),
+        None => anchornet_metrics::ScopeName::Network,
     };
     let mut t = table(
         "categories",
@@ -84,7 +84,7 @@ pub async fn categories(
             (select("anchor", "Anchor", &anchor_options(&snap), f.anchor.as_deref()))
             button type="submit" { "Show" }
         }
-        p { (scope) ", " (year_text(year)) ": " (cs.len()) " categories." }
+        p { (scope.as_str()) ", " (year_text(year)) ": " (cs.len()) " categories." }
         (table_html(&t, Some("/categories"), &|i| Some(format!("/overview?category={}{}", crate::page::urlencode(&cs[i].category), year.map(|y| format!("&year={}", crate::page::urlencode(&y.to_string()))).unwrap_or_default()))))
     };
     Ok(Page {
