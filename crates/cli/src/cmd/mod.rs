@@ -3,6 +3,7 @@
 pub mod analyse;
 pub mod demo;
 pub mod geo;
+pub mod hub;
 pub mod import;
 pub mod ingest;
 pub mod init;
