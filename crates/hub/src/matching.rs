@@ -228,7 +228,7 @@ impl<'a> Index<'a> {
                 if cat != u32::MAX && fit > 0.0 {
                     reasons.push(format!(
                         "the network pays it {} under \"{}\" (shared words: {})",
-                        Pence(pence),
+                        Pence(pence).to_pounds_string(),
                         self.ds.categories[cat as usize],
                         shared.join(", ")
                     ));

@@ -230,8 +230,14 @@ pub fn read_bytes(name: &str, bytes: &[u8], limits: &Limits, out: &mut OcdsRead)
     while start < bytes.len() {
         let mut stream = serde_json::Deserializer::from_slice(&bytes[start..]).into_iter::<Value>();
         let mut failed = None;
+        let mut failed_at;
         loop {
             let before = start + stream.byte_offset();
+            failed_at = before
+                + bytes[before..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_whitespace())
+                    .count();
             let Some(item) = stream.next() else { break };
             match item {
                 Ok(v) => {
@@ -255,28 +261,32 @@ pub fn read_bytes(name: &str, bytes: &[u8], limits: &Limits, out: &mut OcdsRead)
                 }
             }
         }
-        let consumed = stream.byte_offset();
+        drop(stream);
         let Some(e) = failed else { break };
-        // The error's line, counted in the whole file.
+        // The error's place, counted in the whole file, and the line the failed text began.
         let first_line = line_of(bytes, start) as usize;
         let line = first_line + e.line().saturating_sub(1);
+        let text_line = line_of(bytes, failed_at);
         report.unreadable += 1;
         let problem = if e.to_string().contains("recursion limit") {
-            "JSON nested deeper than 128 levels (the reader's nesting limit); the rest of this text is not read".to_string()
+            "JSON nested deeper than 128 levels (the reader's nesting limit); this text is not read".to_string()
+        } else if text_line as usize != line {
+            format!("not JSON: the text starting on this line: {e} (line {line} of the file)")
         } else {
             format!("not JSON: {e}")
         };
         out.issues.push(Issue {
             file: name.to_string(),
-            line: line as u64,
+            line: text_line,
             column: format!("column {}", e.column()),
-            value: snippet(bytes, start + consumed),
+            value: snippet(bytes, failed_at),
             problem,
             outcome: Outcome::Rejected,
         });
-        // Resume at the next line (after the error) that starts a JSON object or array, so
-        // that one bad line of JSON Lines does not lose the rest of the file.
-        match next_text_start(bytes, line_start_after(bytes, line)) {
+        // Resume at the next line after the start of the failed text that starts a JSON
+        // object or array in its first column, so that one bad line of JSON Lines does not
+        // lose the rest of the file (an indented document has no such line inside it).
+        match next_text_start(bytes, line_start_after(bytes, text_line as usize)) {
             Some(s) => start = s,
             None => break,
         }
