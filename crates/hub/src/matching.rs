@@ -14,8 +14,8 @@
 //! records), and the register holds no SIC codes, so the category link is the overlap of
 //! words between CPV labels and the anchors' own spend categories. It is shown as such.
 //!
-//! Score = category fit (share of the opportunity's words found in the best category,
-//! 0–1) × 10 + 3 for a past award in the division + 1 if the opportunity is suitable for
+//! Score = category fit (cosine of the opportunity's and the best category's words, each
+//! weighted by its rarity among the network's categories, 0–1) × 10 + 3 for a past award in the division + 1 if the opportunity is suitable for
 //! SMEs and the supplier is one + 1 likewise for VCSEs + log10 of the spend in the fitting
 //! categories / 10. The ranking is a shortlist to invite, not a judgement of capability.
 
@@ -161,6 +161,14 @@ impl<'a> Index<'a> {
         Index { ds, cat_words, by_word, paid, by_name }
     }
 
+    /// A word's weight: ln(1 + categories / categories containing it); a word in no
+    /// category weighs as one in a single category.
+    fn idf(&self, w: &str) -> f64 {
+        let n = self.cat_words.len().max(1) as f64;
+        let df = self.by_word.get(w).map_or(1, Vec::len).max(1) as f64;
+        (1.0 + n / df).ln()
+    }
+
     /// The local suppliers who won earlier opportunities, by CPV division.
     pub fn past_awards(&self, ops: &[Opportunity]) -> HashMap<u32, Vec<(u8, String)>> {
         let mut out: HashMap<u32, Vec<(u8, String)>> = HashMap::new();
@@ -198,7 +206,13 @@ impl<'a> Index<'a> {
                 .filter(|w| wset.contains(w.as_str()))
                 .cloned()
                 .collect();
-            let fit = shared.len() as f64 / words.len().min(self.cat_words[c as usize].len()).max(1) as f64;
+            // Cosine of the two word sets, each word weighted by its rarity among the
+            // network's categories (idf), so that a word shared by many categories
+            // ("management", "building") counts for less than a telling one ("arboricultural").
+            let sq = |ws: &mut dyn Iterator<Item = &String>| ws.map(|w| self.idf(w).powi(2)).sum::<f64>();
+            let num = sq(&mut shared.iter());
+            let den = (sq(&mut words.iter()) * sq(&mut self.cat_words[c as usize].iter())).sqrt();
+            let fit = if den > 0.0 { num / den } else { 0.0 };
             for (&s, &p) in &self.paid[c as usize] {
                 let e = best.entry(s).or_insert((0.0, c, Vec::new(), 0));
                 e.3 += p;
