@@ -35,10 +35,11 @@ pub fn link(ops: &mut [Opportunity], anchors: &[Anchor]) -> usize {
     let mut n = 0;
     for o in ops.iter_mut() {
         if o.buyer.is_empty() {
-            if let Some(a) = anchors
-                .iter()
-                .find(|a| o.files.iter().any(|f| a.files.iter().any(|p| same_file(f, p))))
-            {
+            if let Some(a) = anchors.iter().find(|a| {
+                o.files
+                    .iter()
+                    .any(|f| a.files.iter().any(|p| same_file(f, p)))
+            }) {
                 o.buyer = a.name.clone();
             }
         }

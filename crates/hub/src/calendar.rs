@@ -38,7 +38,8 @@ pub fn today() -> NaiveDate {
 
 /// A `YYYY-MM-DD` date.
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| format!("`{s}` is not a date YYYY-MM-DD"))
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("`{s}` is not a date YYYY-MM-DD"))
 }
 
 /// Lead times by value band: `(lower bound, months)`, ascending by bound.
@@ -136,17 +137,29 @@ impl Filter {
             return false;
         }
         if let Some(a) = &self.anchor {
-            if !o.anchor.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(a)) {
+            if !o
+                .anchor
+                .as_deref()
+                .is_some_and(|x| x.eq_ignore_ascii_case(a))
+            {
                 return false;
             }
         }
-        if !self.divisions.is_empty() && !o.cpv.iter().any(|c| self.divisions.contains(&c.division())) {
+        if !self.divisions.is_empty()
+            && !o.cpv.iter().any(|c| self.divisions.contains(&c.division()))
+        {
             return false;
         }
-        if self.min_value.is_some_and(|m| o.value.is_none_or(|v| v < m)) {
+        if self
+            .min_value
+            .is_some_and(|m| o.value.is_none_or(|v| v < m))
+        {
             return false;
         }
-        if self.max_value.is_some_and(|m| o.value.is_none_or(|v| v > m)) {
+        if self
+            .max_value
+            .is_some_and(|m| o.value.is_none_or(|v| v > m))
+        {
             return false;
         }
         true
@@ -170,8 +183,16 @@ pub struct Entry {
 
 /// The calendar from `from` for `months` months, sorted by the date to act (window
 /// opening, or the event's date).
-pub fn calendar(ops: &[Opportunity], from: NaiveDate, months: u32, bands: &Bands, filter: &Filter) -> Vec<Entry> {
-    let until = from.checked_add_months(Months::new(months)).unwrap_or(NaiveDate::MAX);
+pub fn calendar(
+    ops: &[Opportunity],
+    from: NaiveDate,
+    months: u32,
+    bands: &Bands,
+    filter: &Filter,
+) -> Vec<Entry> {
+    let until = from
+        .checked_add_months(Months::new(months))
+        .unwrap_or(NaiveDate::MAX);
     let within = |d: NaiveDate| d >= from && d <= until;
     let mut out = Vec::new();
     for (i, o) in ops.iter().enumerate() {
@@ -193,9 +214,21 @@ pub fn calendar(ops: &[Opportunity], from: NaiveDate, months: u32, bands: &Bands
             }
         }
         if let Some(d) = o.to_market.filter(|d| within(*d)) {
-            out.push(Entry { opportunity: i, event: Event::ComesToMarket, date: d, lead_months: None, window_opens: None });
+            out.push(Entry {
+                opportunity: i,
+                event: Event::ComesToMarket,
+                date: d,
+                lead_months: None,
+                window_opens: None,
+            });
         } else if let Some(d) = o.tender_end.filter(|d| within(*d)) {
-            out.push(Entry { opportunity: i, event: Event::TenderCloses, date: d, lead_months: None, window_opens: None });
+            out.push(Entry {
+                opportunity: i,
+                event: Event::TenderCloses,
+                date: d,
+                lead_months: None,
+                window_opens: None,
+            });
         }
     }
     out.sort_by_key(|e| (e.window_opens.unwrap_or(e.date), e.date, e.opportunity));
@@ -221,11 +254,20 @@ mod tests {
         assert_eq!(b.lead(Some(Pence(3_000_000))), 6);
         assert_eq!(b.lead(Some(Pence(21_490_400))), 9);
         assert_eq!(b.lead(None), 3);
-        assert_eq!(Bands::parse("0:2, 100000:12").unwrap().lead(Some(Pence(10_000_000))), 12);
+        assert_eq!(
+            Bands::parse("0:2, 100000:12")
+                .unwrap()
+                .lead(Some(Pence(10_000_000))),
+            12
+        );
         assert!(Bands::parse("0-3").is_err());
         let from = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
         // A £6m contract ending 2026-06-30 opens its window 2025-06-30: inside 12 months.
-        let ops = vec![op("2026-06-30", 6_000_000), op("2026-06-30", 10_000), op("2024-12-31", 10)];
+        let ops = vec![
+            op("2026-06-30", 6_000_000),
+            op("2026-06-30", 10_000),
+            op("2024-12-31", 10),
+        ];
         let c = calendar(&ops, from, 12, &b, &Filter::default());
         assert_eq!(c.len(), 1);
         assert_eq!(c[0].opportunity, 0);

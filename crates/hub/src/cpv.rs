@@ -30,7 +30,9 @@ pub enum CpvError {
     Unknown,
     /// Seven digits that read as a CPV 2008 code both with a leading zero restored and
     /// with a last zero restored.
-    #[error("seven digits: a CPV 2008 code both with a leading zero and with a trailing zero restored")]
+    #[error(
+        "seven digits: a CPV 2008 code both with a leading zero and with a trailing zero restored"
+    )]
     Ambiguous,
 }
 
@@ -126,11 +128,9 @@ impl Vocabulary {
             let mut codes = HashMap::new();
             let mut r = csv::Reader::from_reader(text.as_bytes());
             for rec in r.records().map_while(Result::ok) {
-                let (Some(Ok(code)), Some(kind), Some(name)) = (
-                    rec.get(0).map(CpvCode::parse_shape),
-                    rec.get(1),
-                    rec.get(2),
-                ) else {
+                let (Some(Ok(code)), Some(kind), Some(name)) =
+                    (rec.get(0).map(CpvCode::parse_shape), rec.get(1), rec.get(2))
+                else {
                     continue;
                 };
                 codes.insert(code.0, (kind.parse().unwrap_or(0), name.to_string()));

@@ -32,11 +32,52 @@ use crate::opportunity::Opportunity;
 /// Words too general to show a fit (English function words and the generic words of CPV
 /// labels and spend categories: "services", "works", "supplies", "general", "other"…).
 const STOP: &[&str] = &[
-    "a", "an", "and", "the", "of", "for", "to", "in", "on", "with", "by", "at", "or", "from",
-    "services", "service", "works", "work", "supplies", "supply", "products", "general",
-    "other", "related", "various", "equipment", "costs", "cost", "contract", "contracts",
-    "provision", "council", "framework", "lot", "expenses", "expenditure", "payments", "fees",
-    "charges", "misc", "miscellaneous", "city", "non", "external", "internal", "etc",
+    "a",
+    "an",
+    "and",
+    "the",
+    "of",
+    "for",
+    "to",
+    "in",
+    "on",
+    "with",
+    "by",
+    "at",
+    "or",
+    "from",
+    "services",
+    "service",
+    "works",
+    "work",
+    "supplies",
+    "supply",
+    "products",
+    "general",
+    "other",
+    "related",
+    "various",
+    "equipment",
+    "costs",
+    "cost",
+    "contract",
+    "contracts",
+    "provision",
+    "council",
+    "framework",
+    "lot",
+    "expenses",
+    "expenditure",
+    "payments",
+    "fees",
+    "charges",
+    "misc",
+    "miscellaneous",
+    "city",
+    "non",
+    "external",
+    "internal",
+    "etc",
 ];
 
 /// Content words of a text, lower case, lightly stemmed (plural `s` dropped).
@@ -46,7 +87,11 @@ pub fn content_words(s: &str) -> Vec<String> {
         if w.len() < 3 || w.chars().all(|c| c.is_ascii_digit()) || STOP.contains(&w.as_str()) {
             continue;
         }
-        let w = if w.len() > 4 && w.ends_with('s') && !w.ends_with("ss") { w[..w.len() - 1].to_string() } else { w };
+        let w = if w.len() > 4 && w.ends_with('s') && !w.ends_with("ss") {
+            w[..w.len() - 1].to_string()
+        } else {
+            w
+        };
         if !STOP.contains(&w.as_str()) && !out.contains(&w) {
             out.push(w);
         }
@@ -158,7 +203,13 @@ impl<'a> Index<'a> {
             .filter(|&i| cand[i])
             .map(|i| (name_words(&ds.suppliers[i].name), i as u32))
             .collect();
-        Index { ds, cat_words, by_word, paid, by_name }
+        Index {
+            ds,
+            cat_words,
+            by_word,
+            paid,
+            by_name,
+        }
     }
 
     /// A word's weight: ln(1 + categories / categories containing it); a word in no
@@ -185,7 +236,12 @@ impl<'a> Index<'a> {
     }
 
     /// The ranked shortlist for one opportunity (at most `top`).
-    pub fn matches(&self, o: &Opportunity, past: &HashMap<u32, Vec<(u8, String)>>, top: usize) -> Vec<Match> {
+    pub fn matches(
+        &self,
+        o: &Opportunity,
+        past: &HashMap<u32, Vec<(u8, String)>>,
+        top: usize,
+    ) -> Vec<Match> {
         let words = opportunity_words(o);
         if words.is_empty() {
             return Vec::new();
@@ -209,7 +265,9 @@ impl<'a> Index<'a> {
             // Cosine of the two word sets, each word weighted by its rarity among the
             // network's categories (idf), so that a word shared by many categories
             // ("management", "building") counts for less than a telling one ("arboricultural").
-            let sq = |ws: &mut dyn Iterator<Item = &String>| ws.map(|w| self.idf(w).powi(2)).sum::<f64>();
+            let sq = |ws: &mut dyn Iterator<Item = &String>| {
+                ws.map(|w| self.idf(w).powi(2)).sum::<f64>()
+            };
             let num = sq(&mut shared.iter());
             let den = (sq(&mut words.iter()) * sq(&mut self.cat_words[c as usize].iter())).sqrt();
             let fit = if den > 0.0 { num / den } else { 0.0 };
@@ -225,18 +283,24 @@ impl<'a> Index<'a> {
         }
         let divisions: HashSet<u8> = o.cpv.iter().map(|c| c.division()).collect();
         for (&s, wins) in past {
-            if wins.iter().any(|(d, id)| divisions.contains(d) && *id != o.id) {
+            if wins
+                .iter()
+                .any(|(d, id)| divisions.contains(d) && *id != o.id)
+            {
                 best.entry(s).or_insert((0.0, u32::MAX, Vec::new(), 0));
             }
         }
-        let incumbents: HashSet<Vec<String>> = o.incumbents.iter().map(|i| name_words(&i.name)).collect();
+        let incumbents: HashSet<Vec<String>> =
+            o.incumbents.iter().map(|i| name_words(&i.name)).collect();
         let mut out: Vec<Match> = best
             .into_iter()
             .map(|(s, (fit, cat, shared, pence))| {
                 let info = &self.ds.suppliers[s as usize];
                 let mut reasons = Vec::new();
                 let loc = info.location.as_ref();
-                let location = loc.map(|l| format!("{} ({})", l.postcode, l.lad_name)).unwrap_or_default();
+                let location = loc
+                    .map(|l| format!("{} ({})", l.postcode, l.lad_name))
+                    .unwrap_or_default();
                 reasons.push(format!("located in the place: {location}"));
                 let mut score = fit * 10.0;
                 if cat != u32::MAX && fit > 0.0 {
@@ -256,7 +320,11 @@ impl<'a> Index<'a> {
                         .collect();
                     if !same.is_empty() {
                         score += 3.0;
-                        reasons.push(format!("won {} earlier contract(s) in the same CPV division ({})", same.len(), same.join(", ")));
+                        reasons.push(format!(
+                            "won {} earlier contract(s) in the same CPV division ({})",
+                            same.len(),
+                            same.join(", ")
+                        ));
                     }
                 }
                 if o.sme_suitable == Some(true) && info.sme == Some(true) {
@@ -285,7 +353,11 @@ impl<'a> Index<'a> {
                 }
             })
             .collect();
-        out.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.name.cmp(&b.name)));
+        out.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.name.cmp(&b.name))
+        });
         out.truncate(top);
         out
     }
@@ -297,7 +369,10 @@ mod tests {
 
     #[test]
     fn words_and_lineage() {
-        assert_eq!(content_words("Building repair and maintenance services"), vec!["building", "repair", "maintenance"]);
+        assert_eq!(
+            content_words("Building repair and maintenance services"),
+            vec!["building", "repair", "maintenance"]
+        );
         let c = CpvCode::parse("45261210").unwrap();
         let l: Vec<String> = lineage(c).iter().map(|x| x.to_string()).collect();
         assert_eq!(l[0], "45261210");

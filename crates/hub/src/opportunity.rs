@@ -175,7 +175,10 @@ impl Opportunity {
             tender.insert("additionalClassifications".into(), Value::Array(extra));
         }
         if let Some(v) = self.value {
-            tender.insert("value".into(), json!({"amount": money(v), "currency": "GBP"}));
+            tender.insert(
+                "value".into(),
+                json!({"amount": money(v), "currency": "GBP"}),
+            );
         }
         if let Some(p) = &self.procedure {
             tender.insert("procurementMethodDetails".into(), json!(p));
@@ -208,7 +211,9 @@ impl Opportunity {
         let mut parties = vec![json!({"id": "buyer", "name": self.buyer, "roles": ["buyer"]})];
         let mut suppliers = Vec::new();
         for (i, s) in self.incumbents.iter().enumerate() {
-            let id = s.id.clone().unwrap_or_else(|| format!("supplier-{}", i + 1));
+            let id =
+                s.id.clone()
+                    .unwrap_or_else(|| format!("supplier-{}", i + 1));
             let mut p = json!({"id": id, "name": s.name, "roles": ["supplier"]});
             if let Some(pc) = &s.postcode {
                 p["address"] = json!({"postalCode": pc});

@@ -25,10 +25,32 @@ fn flag(x: Option<bool>) -> String {
 
 /// The pipeline: one row per opportunity.
 pub const OPPORTUNITY_COLUMNS: [&str; 26] = [
-    "ocid", "buyer", "title", "cpv", "value_pence", "status", "tender_end", "contract_start",
-    "contract_end", "sme_suitable", "vcse_suitable", "incumbent", "anchor", "source", "stage",
-    "cpv_labels", "category", "value_basis", "procedure", "to_market", "max_extent", "renewal",
-    "lots", "incumbent_postcode", "url", "files",
+    "ocid",
+    "buyer",
+    "title",
+    "cpv",
+    "value_pence",
+    "status",
+    "tender_end",
+    "contract_start",
+    "contract_end",
+    "sme_suitable",
+    "vcse_suitable",
+    "incumbent",
+    "anchor",
+    "source",
+    "stage",
+    "cpv_labels",
+    "category",
+    "value_basis",
+    "procedure",
+    "to_market",
+    "max_extent",
+    "renewal",
+    "lots",
+    "incumbent_postcode",
+    "url",
+    "files",
 ];
 
 /// One opportunity's cells, in [`OPPORTUNITY_COLUMNS`] order.
@@ -59,7 +81,11 @@ pub fn opportunity_cells(o: &Opportunity) -> Vec<String> {
         opt(&o.max_extent),
         opt(&o.renewal),
         o.lots.join("; "),
-        o.incumbents.iter().filter_map(|i| i.postcode.clone()).collect::<Vec<_>>().join("; "),
+        o.incumbents
+            .iter()
+            .filter_map(|i| i.postcode.clone())
+            .collect::<Vec<_>>()
+            .join("; "),
         opt(&o.url),
         o.files.join("; "),
     ]
@@ -67,7 +93,10 @@ pub fn opportunity_cells(o: &Opportunity) -> Vec<String> {
 
 /// Every opportunity.
 pub fn opportunities(ops: &[Opportunity]) -> Rows {
-    (OPPORTUNITY_COLUMNS.to_vec(), ops.iter().map(opportunity_cells).collect())
+    (
+        OPPORTUNITY_COLUMNS.to_vec(),
+        ops.iter().map(opportunity_cells).collect(),
+    )
 }
 
 /// The issues report.
@@ -83,7 +112,10 @@ pub fn issues(issues: &[Issue]) -> Rows {
                     i.column.clone(),
                     i.value.clone(),
                     i.problem.clone(),
-                    serde_json::to_value(i.outcome).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+                    serde_json::to_value(i.outcome)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default(),
                 ]
             })
             .collect(),
@@ -113,8 +145,20 @@ pub fn calendar(ops: &[Opportunity], entries: &[Entry]) -> Rows {
 /// Matches: one row per (opportunity, supplier).
 pub fn matches(ops: &[Opportunity], m: &[(usize, Vec<Match>)]) -> Rows {
     let head = vec![
-        "ocid", "buyer", "anchor", "title", "cpv", "value_pence", "contract_end", "rank",
-        "supplier", "score", "location", "sme", "vcse", "reasons",
+        "ocid",
+        "buyer",
+        "anchor",
+        "title",
+        "cpv",
+        "value_pence",
+        "contract_end",
+        "rank",
+        "supplier",
+        "score",
+        "location",
+        "sme",
+        "vcse",
+        "reasons",
     ];
     let mut rows = Vec::new();
     for (i, ms) in m {
@@ -125,7 +169,11 @@ pub fn matches(ops: &[Opportunity], m: &[(usize, Vec<Match>)]) -> Rows {
                 o.buyer.clone(),
                 opt(&o.anchor),
                 o.title.clone(),
-                o.cpv.iter().map(ToString::to_string).collect::<Vec<_>>().join(";"),
+                o.cpv
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(";"),
                 o.value.map(|p| p.0.to_string()).unwrap_or_default(),
                 opt(&o.contract_end),
                 (k + 1).to_string(),
@@ -143,7 +191,11 @@ pub fn matches(ops: &[Opportunity], m: &[(usize, Vec<Match>)]) -> Rows {
 
 /// The opportunities as an OCDS record package: OCDS opportunities carry their own
 /// compiled release (`compiled`, by ocid), the others [`Opportunity::to_ocds`].
-pub fn record_package(ops: &[Opportunity], compiled: &std::collections::HashMap<String, Value>, published: &str) -> Value {
+pub fn record_package(
+    ops: &[Opportunity],
+    compiled: &std::collections::HashMap<String, Value>,
+    published: &str,
+) -> Value {
     let records: Vec<Value> = ops
         .iter()
         .map(|o| {

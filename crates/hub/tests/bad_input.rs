@@ -31,8 +31,16 @@ fn invalid_json_is_reported_with_line_and_column() {
     assert!(i.problem.starts_with("not JSON"), "{}", i.problem);
     // The file was cut half way: one text, starting on line 1, broken at the file's end.
     assert_eq!(i.line, 1);
-    let lines = std::fs::read_to_string(fixture("bad/invalid_json.json")).unwrap().lines().count();
-    assert!(i.problem.contains(&format!("line {lines}")) || i.problem.contains(&format!("line {}", lines + 1)), "{} ({lines} lines)", i.problem);
+    let lines = std::fs::read_to_string(fixture("bad/invalid_json.json"))
+        .unwrap()
+        .lines()
+        .count();
+    assert!(
+        i.problem.contains(&format!("line {lines}"))
+            || i.problem.contains(&format!("line {}", lines + 1)),
+        "{} ({lines} lines)",
+        i.problem
+    );
 }
 
 #[test]
@@ -43,7 +51,10 @@ fn a_release_without_an_ocid_is_rejected_and_the_others_kept() {
     let i = find(&p, "/releases/1/ocid");
     assert_eq!(i.outcome, Outcome::Rejected);
     assert_eq!(i.problem, "release without an ocid");
-    assert_eq!(p.opportunities[0].id, "ocds-b5fd17-09a309a3-8541-48b9-91c4-411c52e5bd34");
+    assert_eq!(
+        p.opportunities[0].id,
+        "ocds-b5fd17-09a309a3-8541-48b9-91c4-411c52e5bd34"
+    );
 }
 
 #[test]
@@ -78,7 +89,11 @@ fn a_broken_line_of_json_lines_does_not_lose_the_rest() {
     let p = read("jsonl_bad_line.jsonl");
     let r = &p.reports[0];
     assert_eq!((r.read, r.used, r.rejected), (2, 2, 0));
-    let bad: Vec<&Issue> = p.issues.iter().filter(|i| i.problem.starts_with("not JSON")).collect();
+    let bad: Vec<&Issue> = p
+        .issues
+        .iter()
+        .filter(|i| i.problem.starts_with("not JSON"))
+        .collect();
     assert_eq!(bad.len(), 1);
     assert_eq!(bad[0].line, 2);
     assert_eq!(p.opportunities.len(), 2);
@@ -101,8 +116,22 @@ fn json_nested_too_deep_is_refused_not_a_crash() {
     let dir = std::env::temp_dir().join(format!("hub-deep-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let f = dir.join("deep.json");
-    std::fs::write(&f, format!("{{\"releases\":{}{}}}", "[".repeat(50_000), "]".repeat(50_000))).unwrap();
+    std::fs::write(
+        &f,
+        format!(
+            "{{\"releases\":{}{}}}",
+            "[".repeat(50_000),
+            "]".repeat(50_000)
+        ),
+    )
+    .unwrap();
     let p = sources::read(std::slice::from_ref(&f), &Limits::default());
-    assert!(p.issues.iter().any(|i| i.problem.contains("nested deeper than 128")), "{:?}", p.issues);
+    assert!(
+        p.issues
+            .iter()
+            .any(|i| i.problem.contains("nested deeper than 128")),
+        "{:?}",
+        p.issues
+    );
     std::fs::remove_dir_all(&dir).ok();
 }

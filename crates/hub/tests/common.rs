@@ -8,7 +8,11 @@ pub fn shared() -> PathBuf {
     let p = std::env::var_os("ANCHORNET_SHARED_DATA")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
-    assert!(p.is_dir(), "real data not found at {} (set ANCHORNET_SHARED_DATA)", p.display());
+    assert!(
+        p.is_dir(),
+        "real data not found at {} (set ANCHORNET_SHARED_DATA)",
+        p.display()
+    );
     p
 }
 
@@ -17,5 +21,7 @@ pub fn procurement(rel: &str) -> PathBuf {
 }
 
 pub fn fixture(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel)
 }

@@ -46,7 +46,10 @@ fn key_fields(r: &Value) -> Value {
 
 #[test]
 fn contracts_finder_2025_every_release_accounted_and_merged_as_ocdskit_does() {
-    let read = ocds::read_paths(&[procurement("contracts_finder_ocds_2025")], &Limits::default());
+    let read = ocds::read_paths(
+        &[procurement("contracts_finder_ocds_2025")],
+        &Limits::default(),
+    );
     // counts.py ocds contracts_finder_ocds_2025 → total files=200 releases=200 accepted=200 rejected=0 ocids=190
     assert_eq!(read.files.len(), 200);
     assert_eq!(read.releases_read(), 200);
@@ -58,11 +61,16 @@ fn contracts_finder_2025_every_release_accounted_and_merged_as_ocdskit_does() {
 
     let mut ours: Vec<Value> = compiled.iter().map(|c| key_fields(&c.json)).collect();
     ours.sort_by(|a, b| a["ocid"].as_str().cmp(&b["ocid"].as_str()));
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/hub/ocdskit_2025_keyfields.json");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../bench/hub/ocdskit_2025_keyfields.json");
     let kit: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     assert_eq!(kit.len(), 190);
     for (a, b) in ours.iter().zip(&kit) {
-        assert_eq!(a, b, "compiled release of {} differs from ocdskit's", b["ocid"]);
+        assert_eq!(
+            a, b,
+            "compiled release of {} differs from ocdskit's",
+            b["ocid"]
+        );
     }
     // The procurements with several releases really merged (10 ocids have 2 or more).
     assert_eq!(compiled.iter().filter(|c| c.releases.len() > 1).count(), 10);
@@ -70,7 +78,10 @@ fn contracts_finder_2025_every_release_accounted_and_merged_as_ocdskit_does() {
 
 #[test]
 fn contracts_finder_2019_2020_every_release_accounted() {
-    let read = ocds::read_paths(&[procurement("contracts_finder_ocds_2019_2020")], &Limits::default());
+    let read = ocds::read_paths(
+        &[procurement("contracts_finder_ocds_2019_2020")],
+        &Limits::default(),
+    );
     // counts.py ocds contracts_finder_ocds_2019_2020 → total files=173 releases=173 accepted=173 rejected=0 ocids=173
     assert_eq!(read.files.len(), 173);
     assert_eq!(read.releases_read(), 173);
@@ -83,7 +94,11 @@ fn report_and_values(file: &str) -> (sources::SourceReport, i64, usize) {
     assert_eq!(p.reports.len(), 1, "{:?}", p.reports);
     let r = p.reports[0].clone();
     assert!(r.reconciles());
-    let valued: Vec<i64> = p.opportunities.iter().filter_map(|o| o.value.map(|v| v.0)).collect();
+    let valued: Vec<i64> = p
+        .opportunities
+        .iter()
+        .filter_map(|o| o.value.map(|v| v.0))
+        .collect();
     (r, valued.iter().sum(), valued.len())
 }
 
@@ -92,7 +107,10 @@ fn salford_contracts_register_one_opportunity_per_contract() {
     let (r, pence, valued) = report_and_values("salford_contracts_register_2022.csv");
     assert_eq!(r.kind, "contracts register");
     // counts.py table salford_contracts_register_2022.csv "Contract Reference|Contract Title" "Total Contract Value (including extensions),Annual Value" → rows=360 keys=300 value_pence=104171597023 valued=293
-    assert_eq!((r.read, r.used, r.rejected, r.opportunities), (360, 360, 0, 300));
+    assert_eq!(
+        (r.read, r.used, r.rejected, r.opportunities),
+        (360, 360, 0, 300)
+    );
     assert_eq!((pence, valued), (104_171_597_023, 293));
 }
 
@@ -111,6 +129,9 @@ fn contracts_finder_forward_plans_valued_by_their_spend_profile() {
     let (r, pence, valued) = report_and_values("cf_pipeline_notices_2013.csv.xz");
     assert_eq!(r.kind, "forward plan");
     // counts.py table cf_pipeline_notices_2013.csv.xz "NoticeID" "SpendFinancial2012_13+SpendFinancial2013_14+SpendFinancial2014_15+SpendFinancial2015_16+SpendFinancial2016_17+SpendFinancial2017_18+SpendFinancial2018_19" → rows=671 keys=671 value_pence=5847256557433 valued=610
-    assert_eq!((r.read, r.used, r.rejected, r.opportunities), (671, 671, 0, 671));
+    assert_eq!(
+        (r.read, r.used, r.rejected, r.opportunities),
+        (671, 671, 0, 671)
+    );
     assert_eq!((pence, valued), (5_847_256_557_433, 610));
 }

@@ -149,7 +149,10 @@ pub fn is_json_file(p: &Path) -> bool {
         .unwrap_or("")
         .to_ascii_lowercase();
     let s = input::strip_compression(&name);
-    s.ends_with(".json") || s.ends_with(".jsonl") || s.ends_with(".ndjson") || name.ends_with(".zip")
+    s.ends_with(".json")
+        || s.ends_with(".jsonl")
+        || s.ends_with(".ndjson")
+        || name.ends_with(".zip")
 }
 
 /// The files a path stands for: the file itself, or every JSON file under a directory
@@ -248,7 +251,9 @@ pub fn read_bytes(name: &str, bytes: &[u8], limits: &Limits, out: &mut OcdsRead)
                             .take_while(|b| b.is_ascii_whitespace())
                             .count();
                     // Lines are named only where a file holds several texts.
-                    let several = texts > 1 || start > 0 || !only_whitespace(&bytes[start + stream.byte_offset()..]);
+                    let several = texts > 1
+                        || start > 0
+                        || !only_whitespace(&bytes[start + stream.byte_offset()..]);
                     let line = several.then(|| line_of(bytes, at));
                     let kind = walk_document(name, line, &v, limits, &mut report, out);
                     if !kinds.contains(&kind) {
@@ -269,7 +274,8 @@ pub fn read_bytes(name: &str, bytes: &[u8], limits: &Limits, out: &mut OcdsRead)
         let text_line = line_of(bytes, failed_at);
         report.unreadable += 1;
         let problem = if e.to_string().contains("recursion limit") {
-            "JSON nested deeper than 128 levels (the reader's nesting limit); this text is not read".to_string()
+            "JSON nested deeper than 128 levels (the reader's nesting limit); this text is not read"
+                .to_string()
         } else if text_line as usize != line {
             format!("not JSON: the text starting on this line: {e} (line {line} of the file)")
         } else {
@@ -579,7 +585,10 @@ pub fn compile(releases: &[&Release]) -> Value {
             Value::String(format!("{}-{}", last.ocid, date_text)),
         );
         out.insert("date".into(), date);
-        out.insert("tag".into(), Value::Array(vec![Value::String("compiled".into())]));
+        out.insert(
+            "tag".into(),
+            Value::Array(vec![Value::String("compiled".into())]),
+        );
     }
     Value::Object(out)
 }
@@ -589,7 +598,12 @@ fn whole_list(path: &[String]) -> bool {
     WHOLE_LIST_MERGE.contains(&dotted.as_str())
 }
 
-fn merge_object(out: &mut Map<String, Value>, input: &Map<String, Value>, path: &mut Vec<String>, top: bool) {
+fn merge_object(
+    out: &mut Map<String, Value>,
+    input: &Map<String, Value>,
+    path: &mut Vec<String>,
+    top: bool,
+) {
     for (k, v) in input {
         // `omitWhenMerged`: the release's own metadata.
         if top && matches!(k.as_str(), "id" | "date" | "tag") {
@@ -602,7 +616,9 @@ fn merge_object(out: &mut Map<String, Value>, input: &Map<String, Value>, path: 
             }
             Value::Object(m) => {
                 if !m.is_empty() {
-                    let slot = out.entry(k.clone()).or_insert_with(|| Value::Object(Map::new()));
+                    let slot = out
+                        .entry(k.clone())
+                        .or_insert_with(|| Value::Object(Map::new()));
                     if !slot.is_object() {
                         *slot = Value::Object(Map::new());
                     }
@@ -615,8 +631,13 @@ fn merge_object(out: &mut Map<String, Value>, input: &Map<String, Value>, path: 
                 if whole_list(path) || items.iter().any(|x| !x.is_object()) {
                     out.insert(k.clone(), v.clone());
                 } else if !items.is_empty() {
-                    let slot = out.entry(k.clone()).or_insert_with(|| Value::Array(Vec::new()));
-                    if !slot.as_array().is_some_and(|a| a.iter().all(Value::is_object)) {
+                    let slot = out
+                        .entry(k.clone())
+                        .or_insert_with(|| Value::Array(Vec::new()));
+                    if !slot
+                        .as_array()
+                        .is_some_and(|a| a.iter().all(Value::is_object))
+                    {
                         *slot = Value::Array(Vec::new());
                     }
                     if let Value::Array(sa) = slot {
@@ -697,7 +718,10 @@ mod tests {
         assert!(j["tender"].get("value").is_none());
         assert_eq!(j["tender"]["status"], json!("active"));
         // Identifier merge: a1 merged field by field, a2 appended.
-        assert_eq!(j["awards"][0], json!({"id":"a1","status":"active","date":"2020-01-01"}));
+        assert_eq!(
+            j["awards"][0],
+            json!({"id":"a1","status":"active","date":"2020-01-01"})
+        );
         assert_eq!(j["awards"][1]["id"], json!("a2"));
         // Arrays of strings are replaced whole.
         assert_eq!(j["parties"][0]["roles"], json!(["supplier"]));
@@ -711,7 +735,9 @@ mod tests {
         assert_eq!(read(rel).releases.len(), 1);
         let lines = format!("{rel}\n{rel}\n");
         assert_eq!(read(&lines).releases.len(), 2);
-        let rec = format!(r#"{{"records":[{{"ocid":"o","releases":[{rel}],"compiledRelease":{rel}}},{{"ocid":"p","compiledRelease":{rel}}}]}}"#);
+        let rec = format!(
+            r#"{{"records":[{{"ocid":"o","releases":[{rel}],"compiledRelease":{rel}}},{{"ocid":"p","compiledRelease":{rel}}}]}}"#
+        );
         assert_eq!(read(&rec).releases.len(), 2);
         let list = format!("[{rel},{{\"releases\":[{rel}]}}]");
         assert_eq!(read(&list).releases.len(), 2);
@@ -723,11 +749,20 @@ mod tests {
         let r = read(text);
         assert_eq!(r.releases.len(), 2, "{:?}", r.issues);
         let f = &r.files[0];
-        assert_eq!((f.releases_read, f.accepted, f.rejected, f.unreadable), (4, 2, 2, 1));
+        assert_eq!(
+            (f.releases_read, f.accepted, f.rejected, f.unreadable),
+            (4, 2, 2, 1)
+        );
         assert!(f.reconciles());
-        assert!(r.issues.iter().any(|i| i.line == 2 && i.problem.starts_with("not JSON")));
+        assert!(r
+            .issues
+            .iter()
+            .any(|i| i.line == 2 && i.problem.starts_with("not JSON")));
         assert!(r.issues.iter().any(|i| i.column == "line 3:/ocid"));
-        assert!(r.issues.iter().any(|i| i.column == "line 4:/date" && i.value == "01/02/2020"));
+        assert!(r
+            .issues
+            .iter()
+            .any(|i| i.column == "line 4:/date" && i.value == "01/02/2020"));
     }
 
     #[test]

@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use anchornet_core::Pence;
 use anchornet_hub::anchors::Anchor;
 use anchornet_hub::calendar::{self, Bands, Filter};
@@ -14,6 +13,7 @@ use anchornet_hub::output::{self, Rows};
 use anchornet_hub::sources::{self, Pipeline};
 use anchornet_network::NetworkConfig;
 use anchornet_report::tables::{Cell, Column, Table};
+use anyhow::Context;
 
 /// The supply chain hub: the anchors' pooled pipeline of contracts (OCDS notices in any
 /// packaging, contracts registers, notices tables, forward plans), one opportunity per
@@ -151,14 +151,21 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
 }
 
 fn load(src: &SourceArgs) -> anyhow::Result<(Pipeline, Option<NetworkConfig>)> {
-    let cfg = src.network.as_deref().map(NetworkConfig::load).transpose()?;
+    let cfg = src
+        .network
+        .as_deref()
+        .map(NetworkConfig::load)
+        .transpose()?;
     let mut paths = src.sources.clone();
     let mut anchors = Vec::new();
     if let Some(cfg) = &cfg {
         for a in &cfg.anchors {
             let files: Vec<PathBuf> = a.registers.iter().map(|r| cfg.path(r)).collect();
             paths.extend(files.iter().cloned());
-            anchors.push(Anchor { name: a.name.clone(), files });
+            anchors.push(Anchor {
+                name: a.name.clone(),
+                files,
+            });
         }
     }
     anyhow::ensure!(!paths.is_empty(), "give pipeline sources (OCDS JSON, registers, notices, forward plans), or --network with anchors' registers");
@@ -178,7 +185,11 @@ fn summary(p: &Pipeline, json: bool) -> anyhow::Result<()> {
     let read: u64 = p.reports.iter().map(|r| r.read).sum();
     let used: u64 = p.reports.iter().map(|r| r.used).sum();
     let rejected: u64 = p.reports.iter().map(|r| r.rejected).sum();
-    let anchors = p.opportunities.iter().filter(|o| o.anchor.is_some()).count();
+    let anchors = p
+        .opportunities
+        .iter()
+        .filter(|o| o.anchor.is_some())
+        .count();
     if json {
         let v = serde_json::json!({
             "read": read, "used": used, "rejected": rejected,
@@ -201,7 +212,10 @@ fn summary(p: &Pipeline, json: bool) -> anyhow::Result<()> {
             r.used,
             r.rejected,
             r.opportunities,
-            r.error.as_deref().map(|x| format!(" ({x})")).unwrap_or_default()
+            r.error
+                .as_deref()
+                .map(|x| format!(" ({x})"))
+                .unwrap_or_default()
         )?;
     }
     writeln!(
@@ -220,9 +234,16 @@ fn write_rows(path: &Path, what: &'static str, (head, rows): Rows) -> anyhow::Re
         about: what,
         columns: head
             .iter()
-            .map(|h| Column { name: h.to_string(), title: h.to_string(), meaning: String::new() })
+            .map(|h| Column {
+                name: h.to_string(),
+                title: h.to_string(),
+                meaning: String::new(),
+            })
             .collect(),
-        rows: rows.into_iter().map(|r| r.into_iter().map(Cell::Text).collect()).collect(),
+        rows: rows
+            .into_iter()
+            .map(|r| r.into_iter().map(Cell::Text).collect())
+            .collect(),
     };
     let bytes = anchornet_report::csv_set::to_bytes(&t);
     if path.as_os_str() == "-" {
@@ -235,10 +256,17 @@ fn write_rows(path: &Path, what: &'static str, (head, rows): Rows) -> anyhow::Re
 
 fn pipeline(a: PipelineArgs) -> anyhow::Result<u8> {
     let (p, _) = load(&a.src)?;
-    write_rows(&a.out, "opportunities", output::opportunities(&p.opportunities))?;
+    write_rows(
+        &a.out,
+        "opportunities",
+        output::opportunities(&p.opportunities),
+    )?;
     if let Some(path) = &a.ocds {
-        let compiled: HashMap<String, serde_json::Value> =
-            p.compiled.iter().map(|c| (c.ocid.clone(), c.json.clone())).collect();
+        let compiled: HashMap<String, serde_json::Value> = p
+            .compiled
+            .iter()
+            .map(|c| (c.ocid.clone(), c.json.clone()))
+            .collect();
         let now = format!("{}T00:00:00Z", calendar::today());
         let pkg = output::record_package(&p.opportunities, &compiled, &now);
         let text = serde_json::to_string_pretty(&pkg)?;
@@ -263,13 +291,24 @@ fn run_calendar(a: CalendarArgs) -> anyhow::Result<u8> {
         None => calendar::today(),
     };
     let entries = calendar::calendar(&p.opportunities, from, a.months, &bands, &filter);
-    eprintln!("calendar from {from} for {} months: {} entries", a.months, entries.len());
-    write_rows(&a.out, "calendar", output::calendar(&p.opportunities, &entries))?;
+    eprintln!(
+        "calendar from {from} for {} months: {} entries",
+        a.months,
+        entries.len()
+    );
+    write_rows(
+        &a.out,
+        "calendar",
+        output::calendar(&p.opportunities, &entries),
+    )?;
     Ok(0)
 }
 
 fn run_match(a: MatchArgs) -> anyhow::Result<u8> {
-    anyhow::ensure!(a.src.network.is_some(), "hub match needs --network (its payments and registers make the supplier register)");
+    anyhow::ensure!(
+        a.src.network.is_some(),
+        "hub match needs --network (its payments and registers make the supplier register)"
+    );
     let filter = a.filter.filter()?;
     let (p, cfg) = load(&a.src)?;
     let cfg = cfg.context("network")?;
@@ -295,7 +334,10 @@ fn run_match(a: MatchArgs) -> anyhow::Result<u8> {
         all.push((i, m));
     }
     let pairs: usize = all.iter().map(|x| x.1.len()).sum();
-    eprintln!("{} opportunities matched; {with} with at least one local supplier; {pairs} matches", all.len());
+    eprintln!(
+        "{} opportunities matched; {with} with at least one local supplier; {pairs} matches",
+        all.len()
+    );
     write_rows(&a.out, "matches", output::matches(&p.opportunities, &all))?;
     Ok(0)
 }

@@ -36,19 +36,36 @@ impl Importer for ForwardPlan {
         let mut seen = HashSet::new();
         for row in &s.rows {
             rep.read += 1;
-            let mut c = Cells { sheet: s, row, issues };
-            let Some(key) = c.text(Col::NoticeId).or_else(|| c.text(Col::Reference)).or_else(|| c.text(Col::Title)) else {
+            let mut c = Cells {
+                sheet: s,
+                row,
+                issues,
+            };
+            let Some(key) = c
+                .text(Col::NoticeId)
+                .or_else(|| c.text(Col::Reference))
+                .or_else(|| c.text(Col::Title))
+            else {
                 rep.rejected += 1;
-                issues.push(rejected(s, row.line, "pipeline notice with neither an id nor a title"));
+                issues.push(rejected(
+                    s,
+                    row.line,
+                    "pipeline notice with neither an id nor a title",
+                ));
                 continue;
             };
             if !seen.insert(key.clone()) {
                 rep.rejected += 1;
-                issues.push(rejected(s, row.line, &format!("pipeline notice {key} listed twice; the first row is used")));
+                issues.push(rejected(
+                    s,
+                    row.line,
+                    &format!("pipeline notice {key} listed twice; the first row is used"),
+                ));
                 continue;
             }
             rep.used += 1;
-            let mut o = Opportunity::new(format!("pipeline:{key}"), SourceKind::ForwardPlan, &s.file);
+            let mut o =
+                Opportunity::new(format!("pipeline:{key}"), SourceKind::ForwardPlan, &s.file);
             o.buyer = c.text(Col::Buyer).unwrap_or_default();
             o.title = c.text(Col::Title).unwrap_or_default();
             o.description = c.text(Col::Description);

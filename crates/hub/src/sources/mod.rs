@@ -49,7 +49,11 @@ pub trait Importer {
     /// Whether a table with these column meanings is this importer's kind.
     fn detect(&self, sheet: &table::Sheet) -> bool;
     /// Read the rows into opportunities; every row is used or rejected with an issue.
-    fn read(&self, sheet: &table::Sheet, issues: &mut Vec<Issue>) -> (Vec<Opportunity>, SourceReport);
+    fn read(
+        &self,
+        sheet: &table::Sheet,
+        issues: &mut Vec<Issue>,
+    ) -> (Vec<Opportunity>, SourceReport);
 }
 
 /// The tabular importers, most specific first.
@@ -87,7 +91,8 @@ fn is_ocds(p: &Path) -> bool {
 /// given to the first importer that recognises its columns.
 pub fn read(paths: &[PathBuf], limits: &Limits) -> Pipeline {
     let mut out = Pipeline::default();
-    let (json, tables): (Vec<PathBuf>, Vec<PathBuf>) = paths.iter().cloned().partition(|p| is_ocds(p));
+    let (json, tables): (Vec<PathBuf>, Vec<PathBuf>) =
+        paths.iter().cloned().partition(|p| is_ocds(p));
     if !json.is_empty() {
         let read = anchornet_ingest::ocds::read_paths(&json, limits);
         let compiled = anchornet_ingest::ocds::compile_all(&read.releases);

@@ -32,17 +32,29 @@ impl Importer for Notices {
         let mut seen = HashSet::new();
         for row in &s.rows {
             rep.read += 1;
-            let mut c = Cells { sheet: s, row, issues };
+            let mut c = Cells {
+                sheet: s,
+                row,
+                issues,
+            };
             let id = c.text(Col::NoticeId).or_else(|| c.text(Col::Reference));
             let title = c.text(Col::Title);
             let Some(key) = id.clone().or_else(|| title.clone()) else {
                 rep.rejected += 1;
-                issues.push(rejected(s, row.line, "notice with neither an id nor a title"));
+                issues.push(rejected(
+                    s,
+                    row.line,
+                    "notice with neither an id nor a title",
+                ));
                 continue;
             };
             if !seen.insert(key.clone()) {
                 rep.rejected += 1;
-                issues.push(rejected(s, row.line, &format!("notice {key} listed twice; the first row is used")));
+                issues.push(rejected(
+                    s,
+                    row.line,
+                    &format!("notice {key} listed twice; the first row is used"),
+                ));
                 continue;
             }
             rep.used += 1;
@@ -74,9 +86,17 @@ impl Importer for Notices {
             o.vcse_suitable = c.flag(Col::VcseSuitable);
             if let Some(name) = c.text(Col::Supplier) {
                 let sme = c.flag(Col::SupplierSme);
-                o.incumbents.push(Incumbent { name, sme, ..Incumbent::default() });
+                o.incumbents.push(Incumbent {
+                    name,
+                    sme,
+                    ..Incumbent::default()
+                });
             }
-            o.stage = if !o.incumbents.is_empty() || awarded.is_some() { "award" } else { "tender" };
+            o.stage = if !o.incumbents.is_empty() || awarded.is_some() {
+                "award"
+            } else {
+                "tender"
+            };
             o.url = c.text(Col::Url);
             ops.push(o);
         }

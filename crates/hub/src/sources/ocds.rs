@@ -31,12 +31,20 @@ use crate::cpv::{CpvCode, CpvError};
 use crate::opportunity::{Incumbent, Opportunity, SourceKind};
 
 /// The opportunities of compiled releases, with the issues their fields raised.
-pub fn opportunities(read: &OcdsRead, compiled: &[Compiled], issues: &mut Vec<Issue>) -> Vec<Opportunity> {
+pub fn opportunities(
+    read: &OcdsRead,
+    compiled: &[Compiled],
+    issues: &mut Vec<Issue>,
+) -> Vec<Opportunity> {
     compiled
         .iter()
         .map(|c| {
             let files: Vec<String> = {
-                let mut f: Vec<String> = c.releases.iter().map(|&i| read.releases[i].file.clone()).collect();
+                let mut f: Vec<String> = c
+                    .releases
+                    .iter()
+                    .map(|&i| read.releases[i].file.clone())
+                    .collect();
                 f.dedup();
                 f
             };
@@ -86,11 +94,19 @@ impl Ctx<'_> {
 
     fn amount(&mut self, v: &Value, path: &str) -> Option<Pence> {
         let val = v.pointer(path)?;
-        let ocid = v.get("ocid").and_then(Value::as_str).unwrap_or("").to_string();
+        let ocid = v
+            .get("ocid")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
         let cur = val.get("currency").and_then(Value::as_str).unwrap_or("GBP");
         let amount = val.get("amount")?;
         if cur != "GBP" {
-            self.warn(&format!("{ocid}{path}/currency"), cur, "amount not in GBP; left out");
+            self.warn(
+                &format!("{ocid}{path}/currency"),
+                cur,
+                "amount not in GBP; left out",
+            );
             return None;
         }
         let text = match amount {
@@ -101,7 +117,11 @@ impl Ctx<'_> {
         match Pence::parse(&text) {
             Ok(p) => Some(p),
             Err(e) => {
-                self.warn(&format!("{ocid}{path}/amount"), &text, format!("{e}; left out"));
+                self.warn(
+                    &format!("{ocid}{path}/amount"),
+                    &text,
+                    format!("{e}; left out"),
+                );
                 None
             }
         }
@@ -149,7 +169,10 @@ pub fn from_compiled(v: &Value, file: &str, issues: &mut Vec<Issue>) -> Opportun
     if let Some(c) = v.pointer("/tender/classification") {
         cls.push(("/tender/classification".into(), c));
     }
-    for (i, c) in array(v, "/tender/additionalClassifications").iter().enumerate() {
+    for (i, c) in array(v, "/tender/additionalClassifications")
+        .iter()
+        .enumerate()
+    {
         cls.push((format!("/tender/additionalClassifications/{i}"), c));
     }
     for (i, it) in array(v, "/tender/items").iter().enumerate() {
@@ -157,7 +180,10 @@ pub fn from_compiled(v: &Value, file: &str, issues: &mut Vec<Issue>) -> Opportun
             cls.push((format!("/tender/items/{i}/classification"), c));
         }
         for (j, c) in array(it, "/additionalClassifications").iter().enumerate() {
-            cls.push((format!("/tender/items/{i}/additionalClassifications/{j}"), c));
+            cls.push((
+                format!("/tender/items/{i}/additionalClassifications/{j}"),
+                c,
+            ));
         }
     }
     for (path, c) in cls {
@@ -165,16 +191,20 @@ pub fn from_compiled(v: &Value, file: &str, issues: &mut Vec<Issue>) -> Opportun
         if !scheme.eq_ignore_ascii_case("CPV") {
             continue;
         }
-        let Some(code) = c.get("id").and_then(id_text) else { continue };
+        let Some(code) = c.get("id").and_then(id_text) else {
+            continue;
+        };
         match CpvCode::parse(&code) {
             Ok(k) => {
                 if !o.cpv.contains(&k) {
                     o.cpv.push(k);
                 }
             }
-            Err(CpvError::Unknown) => {
-                cx.warn(&format!("{ocid}{path}/id"), &code, "CPV code not in CPV 2008; left out")
-            }
+            Err(CpvError::Unknown) => cx.warn(
+                &format!("{ocid}{path}/id"),
+                &code,
+                "CPV code not in CPV 2008; left out",
+            ),
             Err(CpvError::Ambiguous) => cx.warn(
                 &format!("{ocid}{path}/id"),
                 &code,
@@ -214,7 +244,8 @@ pub fn from_compiled(v: &Value, file: &str, issues: &mut Vec<Issue>) -> Opportun
             o.value_basis = Some("tender minimum value");
         }
     }
-    o.procedure = text(v, "/tender/procurementMethodDetails").or_else(|| text(v, "/tender/procurementMethod"));
+    o.procedure = text(v, "/tender/procurementMethodDetails")
+        .or_else(|| text(v, "/tender/procurementMethod"));
     o.status = text(v, "/tender/status");
     o.stage = if !array(v, "/contracts").is_empty() {
         "contract"
@@ -254,7 +285,9 @@ pub fn from_compiled(v: &Value, file: &str, issues: &mut Vec<Issue>) -> Opportun
 
     let mut renewal: Vec<String> = Vec::new();
     if v.pointer("/tender/hasRenewal").and_then(Value::as_bool) == Some(true) {
-        renewal.push(text(v, "/tender/renewal/description").unwrap_or_else(|| "renewal allowed".into()));
+        renewal.push(
+            text(v, "/tender/renewal/description").unwrap_or_else(|| "renewal allowed".into()),
+        );
     }
     for l in array(v, "/tender/lots") {
         o.lots.push(
@@ -263,17 +296,27 @@ pub fn from_compiled(v: &Value, file: &str, issues: &mut Vec<Issue>) -> Opportun
                 .unwrap_or_default(),
         );
         if l.get("hasRenewal").and_then(Value::as_bool) == Some(true) {
-            renewal.push(text(l, "/renewal/description").unwrap_or_else(|| "renewal allowed".into()));
+            renewal
+                .push(text(l, "/renewal/description").unwrap_or_else(|| "renewal allowed".into()));
         }
     }
     if !renewal.is_empty() {
         o.renewal = Some(renewal.join("; "));
     }
-    o.sme_suitable = v.pointer("/tender/suitability/sme").and_then(Value::as_bool);
-    o.vcse_suitable = v.pointer("/tender/suitability/vcse").and_then(Value::as_bool);
+    o.sme_suitable = v
+        .pointer("/tender/suitability/sme")
+        .and_then(Value::as_bool);
+    o.vcse_suitable = v
+        .pointer("/tender/suitability/vcse")
+        .and_then(Value::as_bool);
 
     for a in &awards {
-        for s in a.get("suppliers").and_then(Value::as_array).into_iter().flatten() {
+        for s in a
+            .get("suppliers")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             let id = s.get("id").and_then(id_text);
             let party = id.as_ref().and_then(|i| party_by_id.get(i)).copied();
             let name = text(s, "/name")
@@ -287,7 +330,11 @@ pub fn from_compiled(v: &Value, file: &str, issues: &mut Vec<Issue>) -> Opportun
     }
     o.url = array(v, "/tender/documents")
         .iter()
-        .chain(array(v, "/awards").iter().flat_map(|a| array(a, "/documents")))
+        .chain(
+            array(v, "/awards")
+                .iter()
+                .flat_map(|a| array(a, "/documents")),
+        )
         .find_map(|d| text(d, "/url"));
     o
 }
@@ -303,7 +350,10 @@ fn incumbent(name: String, id: Option<String>, party: Option<&Value>) -> Incumbe
     }
     if let Some(p) = party {
         if p.pointer("/identifier/scheme").and_then(Value::as_str) == Some("GB-COH") {
-            inc.company_number = p.pointer("/identifier/id").and_then(id_text).or(inc.company_number);
+            inc.company_number = p
+                .pointer("/identifier/id")
+                .and_then(id_text)
+                .or(inc.company_number);
         }
         let addr = p.get("address");
         inc.postcode = addr
@@ -314,9 +364,17 @@ fn incumbent(name: String, id: Option<String>, party: Option<&Value>) -> Incumbe
             .or_else(|| {
                 // Contracts Finder often puts the whole address, postcode included, in
                 // `streetAddress`: the last two words that parse as a postcode.
-                let street = addr.and_then(|a| a.get("streetAddress")).and_then(Value::as_str)?;
-                let words: Vec<&str> = street.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()).collect();
-                (1..words.len()).rev().find_map(|i| Postcode::parse(&format!("{} {}", words[i - 1], words[i])).ok()).map(|p| p.to_string())
+                let street = addr
+                    .and_then(|a| a.get("streetAddress"))
+                    .and_then(Value::as_str)?;
+                let words: Vec<&str> = street
+                    .split(|c: char| c.is_whitespace() || c == ',')
+                    .filter(|w| !w.is_empty())
+                    .collect();
+                (1..words.len())
+                    .rev()
+                    .find_map(|i| Postcode::parse(&format!("{} {}", words[i - 1], words[i])).ok())
+                    .map(|p| p.to_string())
             });
         inc.sme = match p.pointer("/details/scale").and_then(Value::as_str) {
             Some("sme" | "micro" | "small" | "medium") => Some(true),

@@ -40,12 +40,20 @@ impl Importer for Register {
         let mut by_ref: HashMap<String, usize> = HashMap::new();
         for row in &s.rows {
             rep.read += 1;
-            let mut c = Cells { sheet: s, row, issues };
+            let mut c = Cells {
+                sheet: s,
+                row,
+                issues,
+            };
             let reference = c.text(Col::Reference);
             let title = c.text(Col::Title).or_else(|| c.text(Col::Description));
             let Some(key) = reference.clone().or_else(|| title.clone()) else {
                 rep.rejected += 1;
-                issues.push(rejected(s, row.line, "register row with neither a contract reference nor a title"));
+                issues.push(rejected(
+                    s,
+                    row.line,
+                    "register row with neither a contract reference nor a title",
+                ));
                 continue;
             };
             rep.used += 1;
@@ -53,7 +61,10 @@ impl Importer for Register {
                 name,
                 id: None,
                 company_number: c.text(Col::CompanyNumber),
-                postcode: c.text(Col::SupplierPostcode).and_then(|p| Postcode::parse(&p).ok()).map(|p| p.to_string()),
+                postcode: c
+                    .text(Col::SupplierPostcode)
+                    .and_then(|p| Postcode::parse(&p).ok())
+                    .map(|p| p.to_string()),
                 sme: c.flag(Col::SupplierSme),
             });
             if let Some(&i) = by_ref.get(&key) {
@@ -66,7 +77,11 @@ impl Importer for Register {
                 }
                 continue;
             }
-            let mut o = Opportunity::new(format!("register:{stem}:{key}"), SourceKind::Register, &s.file);
+            let mut o = Opportunity::new(
+                format!("register:{stem}:{key}"),
+                SourceKind::Register,
+                &s.file,
+            );
             o.buyer = c.text(Col::Buyer).unwrap_or_default();
             o.title = title.unwrap_or_default();
             o.description = c.text(Col::Description);

@@ -12,7 +12,7 @@
 //! SME, suitable for SME/VCSE, CPV codes); and its pipeline report (approach to market,
 //! approach date, spend by financial year, total capital cost).
 
-use anchornet_core::{Pence, PaymentDate};
+use anchornet_core::{PaymentDate, Pence};
 use anchornet_ingest::format::{self, Row};
 use anchornet_ingest::input;
 use anchornet_ingest::{Issue, Limits, Outcome};
@@ -201,7 +201,9 @@ pub struct Sheet {
 impl Sheet {
     /// Columns with meaning `c`, in order.
     pub fn all(&self, c: Col) -> Vec<usize> {
-        (0..self.cols.len()).filter(|&i| self.cols[i] == Some(c)).collect()
+        (0..self.cols.len())
+            .filter(|&i| self.cols[i] == Some(c))
+            .collect()
     }
 
     /// The first column with meaning `c`.
@@ -240,17 +242,32 @@ pub fn read(path: &Path, limits: &Limits, issues: &mut Vec<Issue>) -> Vec<Sheet>
                 Some(sh) => format!("{}!{sh}", s.name),
                 None => s.name.clone(),
             };
-            let head = t.rows.iter().take(10).position(|r| {
-                r.cells.iter().filter(|c| meaning(c).is_some()).count() >= 3
-            });
+            let head = t
+                .rows
+                .iter()
+                .take(10)
+                .position(|r| r.cells.iter().filter(|c| meaning(c).is_some()).count() >= 3);
             let Some(h) = head else {
                 issues.push(file_issue(&file, "no header row with three columns of known meaning (title, supplier, value, dates…) in the first ten rows".into()));
                 continue;
             };
-            let headers: Vec<String> = t.rows[h].cells.iter().map(|c| c.trim().trim_start_matches('\u{feff}').to_string()).collect();
+            let headers: Vec<String> = t.rows[h]
+                .cells
+                .iter()
+                .map(|c| c.trim().trim_start_matches('\u{feff}').to_string())
+                .collect();
             let cols = headers.iter().map(|c| meaning(c)).collect();
-            let rows = t.rows[h + 1..].iter().filter(|r| !r.is_blank()).cloned().collect();
-            out.push(Sheet { file, headers, cols, rows });
+            let rows = t.rows[h + 1..]
+                .iter()
+                .filter(|r| !r.is_blank())
+                .cloned()
+                .collect();
+            out.push(Sheet {
+                file,
+                headers,
+                cols,
+                rows,
+            });
         }
     }
     out
@@ -282,7 +299,12 @@ impl Cells<'_> {
         self.issues.push(Issue {
             file: self.sheet.file.clone(),
             line: self.row.line,
-            column: self.sheet.headers.get(i).cloned().unwrap_or_else(|| format!("column {}", i + 1)),
+            column: self
+                .sheet
+                .headers
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| format!("column {}", i + 1)),
             value: value.to_string(),
             problem: problem.into(),
             outcome: Outcome::Warning,
@@ -343,10 +365,16 @@ impl Cells<'_> {
 
     /// CPV codes of the first CPV column (separated by `|`, `,`, `;` or spaces).
     pub fn cpv(&mut self) -> Vec<crate::cpv::CpvCode> {
-        let Some(i) = self.sheet.col(Col::Cpv) else { return Vec::new() };
+        let Some(i) = self.sheet.col(Col::Cpv) else {
+            return Vec::new();
+        };
         let raw = self.row.cell(i).to_string();
         let mut out = Vec::new();
-        for part in raw.split(['|', ',', ';', ' ']).map(str::trim).filter(|s| !s.is_empty()) {
+        for part in raw
+            .split(['|', ',', ';', ' '])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             match crate::cpv::CpvCode::parse(part) {
                 Ok(c) => {
                     if !out.contains(&c) {
@@ -367,7 +395,8 @@ pub fn parse_day(raw: &str) -> Result<NaiveDate, anchornet_core::DateError> {
         Ok(d) => Ok(d.naive()),
         Err(e) => {
             let words: Vec<&str> = raw.split_whitespace().collect();
-            let is_time = |w: &str| w.contains(':') && w.chars().all(|c| c.is_ascii_digit() || c == ':');
+            let is_time =
+                |w: &str| w.contains(':') && w.chars().all(|c| c.is_ascii_digit() || c == ':');
             let date_part: Vec<&str> = words.iter().copied().filter(|w| !is_time(w)).collect();
             let text = date_part.join(" ");
             PaymentDate::parse(&text)
@@ -382,7 +411,12 @@ pub fn parse_day(raw: &str) -> Result<NaiveDate, anchornet_core::DateError> {
 /// Cell text, or `None` for empty and the placeholders registers use for "none".
 pub fn clean(s: &str) -> Option<String> {
     let t = s.trim();
-    if t.is_empty() || matches!(t.to_ascii_lowercase().as_str(), "n/a" | "na" | "-" | "none" | "null") {
+    if t.is_empty()
+        || matches!(
+            t.to_ascii_lowercase().as_str(),
+            "n/a" | "na" | "-" | "none" | "null"
+        )
+    {
         None
     } else {
         Some(decode_entities(t))
@@ -440,7 +474,10 @@ mod tests {
         assert_eq!(meaning("Supplier Company Name"), Some(Col::Supplier));
         assert_eq!(meaning("awarded_supplier"), Some(Col::Supplier));
         assert_eq!(meaning("Supplier Postcode"), Some(Col::SupplierPostcode));
-        assert_eq!(meaning("Total Contract Value (including extensions)"), Some(Col::TotalValue));
+        assert_eq!(
+            meaning("Total Contract Value (including extensions)"),
+            Some(Col::TotalValue)
+        );
         assert_eq!(meaning("Annual Value"), Some(Col::AnnualValue));
         assert_eq!(meaning("Current Expiry Date"), Some(Col::CurrentExpiry));
         assert_eq!(meaning("SME Supplier?"), Some(Col::SupplierSme));
