@@ -10,7 +10,7 @@ use anchornet_core::Pence;
 use anchornet_ingest::Issue;
 
 use super::table::{Cells, Col, Sheet};
-use super::{rejected, Importer, SourceReport};
+use super::{notice_key, Importer, SourceReport};
 use crate::opportunity::{Opportunity, SourceKind};
 
 /// The forward-plan importer.
@@ -41,29 +41,9 @@ impl Importer for ForwardPlan {
                 row,
                 issues,
             };
-            let Some(key) = c
-                .text(Col::NoticeId)
-                .or_else(|| c.text(Col::Reference))
-                .or_else(|| c.text(Col::Title))
-            else {
-                rep.rejected += 1;
-                issues.push(rejected(
-                    s,
-                    row.line,
-                    "pipeline notice with neither an id nor a title",
-                ));
+            let Some(key) = notice_key(&mut c, &mut seen, &mut rep, "pipeline notice") else {
                 continue;
             };
-            if !seen.insert(key.clone()) {
-                rep.rejected += 1;
-                issues.push(rejected(
-                    s,
-                    row.line,
-                    &format!("pipeline notice {key} listed twice; the first row is used"),
-                ));
-                continue;
-            }
-            rep.used += 1;
             let mut o =
                 Opportunity::new(format!("pipeline:{key}"), SourceKind::ForwardPlan, &s.file);
             o.buyer = c.text(Col::Buyer).unwrap_or_default();

@@ -158,6 +158,35 @@ pub fn read(paths: &[PathBuf], limits: &Limits) -> Pipeline {
     out
 }
 
+/// A notice's key — its notice id, else reference, else title — once per table. A row with
+/// none of them, or with a key seen before (the first row is used), is rejected with the
+/// reason; otherwise it is counted as used.
+pub fn notice_key(
+    c: &mut table::Cells,
+    seen: &mut std::collections::HashSet<String>,
+    rep: &mut SourceReport,
+    what: &str,
+) -> Option<String> {
+    use table::Col;
+    let key = c
+        .text(Col::NoticeId)
+        .or_else(|| c.text(Col::Reference))
+        .or_else(|| c.text(Col::Title));
+    let problem = match &key {
+        None => format!("{what} with neither an id nor a title"),
+        Some(k) if !seen.insert(k.clone()) => {
+            format!("{what} {k} listed twice; the first row is used")
+        }
+        Some(_) => {
+            rep.used += 1;
+            return key;
+        }
+    };
+    rep.rejected += 1;
+    c.issues.push(rejected(c.sheet, c.row.line, &problem));
+    None
+}
+
 /// A rejected row's issue.
 pub fn rejected(sheet: &table::Sheet, line: u64, problem: &str) -> Issue {
     Issue {

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use anchornet_ingest::Issue;
 
 use super::table::{Cells, Col, Sheet};
-use super::{rejected, Importer, SourceReport};
+use super::{notice_key, Importer, SourceReport};
 use crate::opportunity::{Incumbent, Opportunity, SourceKind};
 
 /// The notices importer.
@@ -37,30 +37,12 @@ impl Importer for Notices {
                 row,
                 issues,
             };
-            let id = c.text(Col::NoticeId).or_else(|| c.text(Col::Reference));
-            let title = c.text(Col::Title);
-            let Some(key) = id.clone().or_else(|| title.clone()) else {
-                rep.rejected += 1;
-                issues.push(rejected(
-                    s,
-                    row.line,
-                    "notice with neither an id nor a title",
-                ));
+            let Some(key) = notice_key(&mut c, &mut seen, &mut rep, "notice") else {
                 continue;
             };
-            if !seen.insert(key.clone()) {
-                rep.rejected += 1;
-                issues.push(rejected(
-                    s,
-                    row.line,
-                    &format!("notice {key} listed twice; the first row is used"),
-                ));
-                continue;
-            }
-            rep.used += 1;
             let mut o = Opportunity::new(format!("notice:{key}"), SourceKind::Notices, &s.file);
             o.buyer = c.text(Col::Buyer).unwrap_or_default();
-            o.title = title.unwrap_or_default();
+            o.title = c.text(Col::Title).unwrap_or_default();
             o.description = c.text(Col::Description);
             o.cpv = c.cpv();
             o.category = c.text(Col::Category);
