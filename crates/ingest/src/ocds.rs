@@ -230,6 +230,8 @@ pub fn read_bytes(name: &str, bytes: &[u8], limits: &Limits, out: &mut OcdsRead)
     let mut kinds: Vec<&'static str> = Vec::new();
     let mut start = 0usize;
     let mut texts = 0u64;
+    // Lines are counted forward once, not from the start of the file for every text.
+    let mut lines = LineCounter::default();
     while start < bytes.len() {
         let mut stream = serde_json::Deserializer::from_slice(&bytes[start..]).into_iter::<Value>();
         let mut failed = None;
@@ -254,7 +256,7 @@ pub fn read_bytes(name: &str, bytes: &[u8], limits: &Limits, out: &mut OcdsRead)
                     let several = texts > 1
                         || start > 0
                         || !only_whitespace(&bytes[start + stream.byte_offset()..]);
-                    let line = several.then(|| line_of(bytes, at));
+                    let line = several.then(|| lines.line_at(bytes, at));
                     let kind = walk_document(name, line, &v, limits, &mut report, out);
                     if !kinds.contains(&kind) {
                         kinds.push(kind);
@@ -269,9 +271,9 @@ pub fn read_bytes(name: &str, bytes: &[u8], limits: &Limits, out: &mut OcdsRead)
         drop(stream);
         let Some(e) = failed else { break };
         // The error's place, counted in the whole file, and the line the failed text began.
-        let first_line = line_of(bytes, start) as usize;
+        let first_line = lines.line_at(bytes, start) as usize;
         let line = first_line + e.line().saturating_sub(1);
-        let text_line = line_of(bytes, failed_at);
+        let text_line = lines.line_at(bytes, failed_at);
         report.unreadable += 1;
         let problem = if e.to_string().contains("recursion limit") {
             "JSON nested deeper than 128 levels (the reader's nesting limit); this text is not read"
@@ -292,7 +294,11 @@ pub fn read_bytes(name: &str, bytes: &[u8], limits: &Limits, out: &mut OcdsRead)
         // Resume at the next line after the start of the failed text that starts a JSON
         // object or array in its first column, so that one bad line of JSON Lines does not
         // lose the rest of the file (an indented document has no such line inside it).
-        match next_text_start(bytes, line_start_after(bytes, text_line as usize)) {
+        let next_line = bytes[failed_at..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |k| failed_at + k + 1);
+        match next_text_start(bytes, next_line) {
             Some(s) => start = s,
             None => break,
         }
@@ -308,26 +314,24 @@ fn only_whitespace(b: &[u8]) -> bool {
     b.iter().all(|c| c.is_ascii_whitespace())
 }
 
-/// 1-based line number of byte `at`.
-fn line_of(bytes: &[u8], at: usize) -> u64 {
-    1 + bytes[..at.min(bytes.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count() as u64
+/// 1-based line numbers of byte offsets asked in increasing order.
+#[derive(Default)]
+struct LineCounter {
+    pos: usize,
+    line: u64,
 }
 
-/// Byte offset of the start of the line after 1-based `line`.
-fn line_start_after(bytes: &[u8], line: usize) -> usize {
-    let mut seen = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if b == b'\n' {
-            seen += 1;
-            if seen == line {
-                return i + 1;
-            }
+impl LineCounter {
+    fn line_at(&mut self, bytes: &[u8], at: usize) -> u64 {
+        let at = at.min(bytes.len());
+        if at < self.pos {
+            self.pos = 0;
+            self.line = 0;
         }
+        self.line += bytes[self.pos..at].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.pos = at;
+        self.line + 1
     }
-    bytes.len()
 }
 
 /// The first line at or after `from` whose first non-blank byte is `{` in column 1.

@@ -97,11 +97,22 @@ pub fn read(paths: &[PathBuf], limits: &Limits) -> Pipeline {
         let read = anchornet_ingest::ocds::read_paths(&json, limits);
         let compiled = anchornet_ingest::ocds::compile_all(&read.releases);
         let mut ops = ocds::opportunities(&read, &compiled, &mut out.issues);
-        for f in &read.files {
-            let opportunities = compiled
+        // Opportunities each file contributed to, counted once per file.
+        let mut per_file: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
+        for c in &compiled {
+            let mut files: Vec<&str> = c
+                .releases
                 .iter()
-                .filter(|c| c.releases.iter().any(|&i| read.releases[i].file == f.file))
-                .count() as u64;
+                .map(|&i| read.releases[i].file.as_str())
+                .collect();
+            files.sort_unstable();
+            files.dedup();
+            for f in files {
+                *per_file.entry(f).or_default() += 1;
+            }
+        }
+        for f in &read.files {
+            let opportunities = per_file.get(f.file.as_str()).copied().unwrap_or(0);
             out.reports.push(SourceReport {
                 file: f.file.clone(),
                 kind: format!("ocds ({})", f.packaging),
