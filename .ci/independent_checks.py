@@ -29,6 +29,13 @@ the product's own output. The checks:
   postcode, against `anchornet assets` on the same file; eric_totals.py — NHS estates
   2016/17 trusts, land owned and land not delivering services, against
   `anchornet assets --estates`.
+* crates/hub/tests/reference/counts.py — every `counts.py ocds|table … → …` citation in
+  crates/hub/tests/real_data.rs is rerun; its output must equal the cited figures and
+  `anchornet hub pipeline --json` on the same file (releases or rows read, accepted,
+  rejected, opportunities; pence from the opportunities CSV). And bench/hub/keyfields.py on
+  the compiled releases `anchornet hub pipeline --ocds` writes for the 2025 OCDS set must
+  equal bench/hub/ocdskit_2025_keyfields.json (ocdskit compile's, committed by
+  bench/hub/ocdskit_check.sh).
 
 usage: .ci/independent_checks.py [SHARED_DATA_DIR]   (default: ../shared/data beside the clone)
 """
@@ -344,6 +351,75 @@ def check_eric():
         ok(script, "ERIC 2016/17", want + " = anchornet assets --estates")
 
 
+# --- hub: counts.py and ocdskit key fields --------------------------------------------------
+
+HUB_CITE = re.compile(r"counts\.py (?P<mode>ocds|table) (?P<args>.+?) → (?P<out>.+)")
+
+
+def hub_pipeline(path, tmp, extra=()):
+    out = os.path.join(tmp, "opportunities.csv")
+    r = run([BIN, "hub", "pipeline", path, "--json", "--out", out, *extra])
+    if r.returncode != 0:
+        return None, r.stderr.strip()[-300:]
+    summary = json.loads(r.stdout)
+    rows = list(csv.DictReader(open(out, encoding="utf-8-sig")))
+    return (summary, rows), None
+
+
+def check_hub():
+    script = "crates/hub/tests/reference/counts.py"
+    text = open(os.path.join(ROOT, "crates/hub/tests/real_data.rs"), encoding="utf-8").read()
+    n = 0
+    for m in HUB_CITE.finditer(text):
+        n += 1
+        args = shlex.split(m.group("args"))
+        path = os.path.join(SHARED, "procurement", args[0])
+        case = f"{m.group('mode')} {args[0]}"
+        r = run(["python3", os.path.join(ROOT, script), m.group("mode"), path, *args[1:]])
+        last = r.stdout.strip().splitlines()[-1] if r.stdout.strip() else ""
+        got = last.replace(path + "/", "").strip()
+        if r.returncode != 0 or got != m.group("out").strip():
+            fail(script, case, f"script gives {got!r}, the test cites {m.group('out')!r} {r.stderr.strip()[-200:]}")
+            continue
+        figs = dict(kv.split("=") for kv in got.split() if "=" in kv)
+        with tempfile.TemporaryDirectory() as tmp:
+            prod, err = hub_pipeline(path, tmp)
+        if prod is None:
+            fail(script, case, f"anchornet hub pipeline failed: {err}")
+            continue
+        summary, rows = prod
+        if m.group("mode") == "ocds":
+            want = (int(figs["releases"]), int(figs["accepted"]), int(figs["rejected"]), int(figs["ocids"]))
+            have = (summary["read"], summary["used"], summary["rejected"], summary["opportunities"])
+        else:
+            valued = [int(x["value_pence"]) for x in rows if x["value_pence"]]
+            want = (int(figs["rows"]), int(figs["keys"]), int(figs["value_pence"]), int(figs["valued"]))
+            have = (summary["read"], summary["opportunities"], sum(valued), len(valued))
+        if want != have:
+            fail(script, case, f"script {want}, anchornet hub pipeline {have}")
+        else:
+            ok(script, case, f"{got} = anchornet hub pipeline")
+    if n == 0:
+        fail(script, "(citations)", "no citation found in crates/hub/tests/real_data.rs")
+
+    script = "bench/hub/keyfields.py"
+    committed = os.path.join(ROOT, "bench/hub/ocdskit_2025_keyfields.json")
+    with tempfile.TemporaryDirectory() as tmp:
+        pkg = os.path.join(tmp, "records.json")
+        prod, err = hub_pipeline(os.path.join(SHARED, "procurement/contracts_finder_ocds_2025"), tmp, ["--ocds", pkg])
+        if prod is None:
+            fail(script, "ocds 2025", f"anchornet hub pipeline failed: {err}")
+            return
+        lines = "".join(json.dumps(rec["compiledRelease"]) + "\n" for rec in json.load(open(pkg))["records"])
+        r = subprocess.run(["python3", os.path.join(ROOT, script)], input=lines, capture_output=True, text=True)
+    if r.returncode != 0:
+        fail(script, "ocds 2025", f"did not run: {r.stderr.strip()[-300:]}")
+    elif json.loads(r.stdout) != json.load(open(committed, encoding="utf-8")):
+        fail(script, "ocds 2025", "key fields of anchornet's compiled releases differ from ocdskit compile's")
+    else:
+        ok(script, "ocds 2025", f"{len(json.loads(r.stdout))} compiled releases = ocdskit compile (committed key fields)")
+
+
 for f in (BIN, B1):
     if not os.path.exists(f):
         sys.exit(f"{f} not built: run `cargo test --workspace` (or cargo build) first")
@@ -354,6 +430,7 @@ check_golden()
 check_workforce()
 check_assets()
 check_eric()
+check_hub()
 if failures:
     print(f"{len(failures)} independent check(s) failed: {', '.join(failures)}")
     sys.exit(1)

@@ -31,6 +31,7 @@ pub mod format;
 pub mod input;
 pub mod limits;
 pub mod mapping;
+pub mod ocds;
 pub mod profile;
 pub mod report;
 pub mod rows;

@@ -4,6 +4,7 @@ pub mod analyse;
 pub mod assets;
 pub mod demo;
 pub mod geo;
+pub mod hub;
 pub mod import;
 pub mod ingest;
 pub mod init;

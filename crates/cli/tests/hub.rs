@@ -1,0 +1,264 @@
+//! `anchornet hub` through the real binary on the demo network (`data/demo/anchornet.toml`,
+//! whose Salford anchor lists Salford's contracts register) and the real Contracts Finder
+//! notices of 2025 (`../shared/data/procurement/contracts_finder_ocds_2025`). Expected values
+//! are read from the raw files here with the csv and serde_json crates, not from the code
+//! under test.
+
+use std::collections::{HashMap, HashSet};
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
+}
+
+fn scratch(test: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("anchornet-hub-{test}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn notices() -> PathBuf {
+    root().join("../shared/data/procurement/contracts_finder_ocds_2025")
+}
+
+/// The demo register's rows as header → value maps.
+fn register() -> Vec<HashMap<String, String>> {
+    let mut s = String::new();
+    xz2::read::XzDecoder::new(
+        std::fs::File::open(
+            root().join("data/demo/registers/salford_contracts_register_2022.csv.xz"),
+        )
+        .unwrap(),
+    )
+    .read_to_string(&mut s)
+    .unwrap();
+    let mut r = csv::Reader::from_reader(s.trim_start_matches('\u{feff}').as_bytes());
+    let h: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    r.records()
+        .map(|x| {
+            h.iter()
+                .cloned()
+                .zip(x.unwrap().iter().map(|v| v.trim().to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+fn words(s: &str) -> Vec<String> {
+    s.replace('&', " and ")
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+fn csv_rows(p: &std::path::Path) -> Vec<HashMap<String, String>> {
+    let mut r = csv::Reader::from_path(p).unwrap();
+    let h: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    r.records()
+        .map(|x| {
+            h.iter()
+                .cloned()
+                .zip(x.unwrap().iter().map(str::to_string))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn hub_pipeline_on_the_demo_network_with_real_notices() {
+    let d = scratch("pipeline");
+    let out = d.join("opportunities.csv");
+    let run = Command::new(env!("CARGO_BIN_EXE_anchornet"))
+        .args([
+            "hub",
+            "pipeline",
+            "--network",
+            "data/demo/anchornet.toml",
+            "--json",
+            "--out",
+        ])
+        .arg(&out)
+        .arg(notices())
+        .arg("--issues")
+        .arg(d.join("issues.csv"))
+        .arg("--ocds")
+        .arg(d.join("opportunities.json"))
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let summary: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+
+    // Expected, from the raw files: one opportunity per register contract (its reference,
+    // else its title) and per ocid; anchors are the buyers whose name words equal an anchor's.
+    let anchors = [
+        "Salford City Council",
+        "Manchester City Council",
+        "Trafford Council",
+    ]
+    .map(words);
+    let reg = register();
+    let mut keys = HashSet::new();
+    let mut anchor_keys = 0;
+    for r in &reg {
+        let k = if r["Contract Reference"].is_empty() {
+            &r["Contract Title"]
+        } else {
+            &r["Contract Reference"]
+        };
+        if keys.insert(k.clone()) && anchors.contains(&words(&r["Purchasing Body"])) {
+            anchor_keys += 1;
+        }
+    }
+    let mut ocids = HashMap::new();
+    for e in std::fs::read_dir(notices()).unwrap() {
+        let v: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(e.unwrap().path()).unwrap()).unwrap();
+        ocids.insert(
+            v["ocid"].as_str().unwrap().to_string(),
+            v["buyer"]["name"].as_str().unwrap_or("").to_string(),
+        );
+    }
+    let anchor_ocids = ocids
+        .values()
+        .filter(|b| anchors.contains(&words(b)))
+        .count();
+    assert_eq!(summary["read"], reg.len() as u64 + 200);
+    assert_eq!(summary["rejected"], 0);
+    assert_eq!(summary["opportunities"], (keys.len() + ocids.len()) as u64);
+    assert_eq!(
+        summary["anchor_opportunities"],
+        (anchor_keys + anchor_ocids) as u64
+    );
+
+    let rows = csv_rows(&out);
+    assert_eq!(rows.len(), keys.len() + ocids.len());
+    for c in [
+        "ocid",
+        "buyer",
+        "title",
+        "cpv",
+        "value_pence",
+        "status",
+        "tender_end",
+        "contract_start",
+        "contract_end",
+        "sme_suitable",
+        "vcse_suitable",
+        "incumbent",
+    ] {
+        assert!(rows[0].contains_key(c), "column {c} missing");
+    }
+    // A register row read by meaning: S1417, £5,015.20, Underwater Diving Services Ltd.
+    let s = rows
+        .iter()
+        .find(|r| r["ocid"] == "register:salford_contracts_register_2022:S1417")
+        .unwrap();
+    let raw = reg
+        .iter()
+        .find(|r| r["Contract Reference"] == "S1417")
+        .unwrap();
+    assert_eq!(s["incumbent"], raw["Supplier Company Name"]);
+    assert_eq!(s["contract_end"], raw["Current Expiry Date"]);
+    assert_eq!(s["anchor"], "Salford City Council");
+    assert_eq!(
+        s["value_pence"],
+        raw["Total Contract Value (including extensions)"].replace('.', "")
+    );
+    // The OCDS twin: one record per opportunity.
+    let pkg: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d.join("opportunities.json")).unwrap()).unwrap();
+    assert_eq!(pkg["records"].as_array().unwrap().len(), rows.len());
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn hub_calendar_windows_on_the_salford_register() {
+    let d = scratch("calendar");
+    let out = d.join("calendar.csv");
+    let run = Command::new(env!("CARGO_BIN_EXE_anchornet"))
+        .args([
+            "hub",
+            "calendar",
+            "--network",
+            "data/demo/anchornet.toml",
+            "--anchor",
+            "Salford City Council",
+        ])
+        .args(["--from", "2022-07-01", "--months", "6", "--out"])
+        .arg(&out)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    // Expected, from the raw register: contracts (first row of each) of Salford City Council
+    // whose current expiry (else end) falls from 2022-07-01 to 2023-01-01, or whose window
+    // (expiry minus 3, 6, 9 or 12 months by total value, else annual value: £30,000,
+    // £214,904, £5,372,609) opens then.
+    let day = |s: &str| -> Option<(i32, u32, u32)> {
+        let p: Vec<&str> = s.split('-').collect();
+        (p.len() == 3)
+            .then(|| Some((p[0].parse().ok()?, p[1].parse().ok()?, p[2].parse().ok()?)))
+            .flatten()
+    };
+    let minus = |(y, m, dd): (i32, u32, u32), k: u32| {
+        let t = y * 12 + m as i32 - 1 - k as i32;
+        (t.div_euclid(12), t.rem_euclid(12) as u32 + 1, dd)
+    };
+    let (from, until) = ((2022, 7, 1), (2023, 1, 1));
+    let inside = |x: (i32, u32, u32)| x >= from && x <= until;
+    let mut seen = HashSet::new();
+    let mut want = 0;
+    for r in register() {
+        let k = if r["Contract Reference"].is_empty() {
+            r["Contract Title"].clone()
+        } else {
+            r["Contract Reference"].clone()
+        };
+        if !seen.insert(k) || words(&r["Purchasing Body"]) != words("Salford City Council") {
+            continue;
+        }
+        let end = day(&r["Current Expiry Date"]).or_else(|| day(&r["End Date"]));
+        let Some(end) = end else { continue };
+        let v: f64 = r["Total Contract Value (including extensions)"]
+            .parse()
+            .ok()
+            .filter(|v| *v != 0.0)
+            .or_else(|| r["Annual Value"].parse().ok())
+            .unwrap_or(0.0);
+        let lead = if v >= 5_372_609.0 {
+            12
+        } else if v >= 214_904.0 {
+            9
+        } else if v >= 30_000.0 {
+            6
+        } else {
+            3
+        };
+        if inside(end) || inside(minus(end, lead)) {
+            want += 1;
+        }
+    }
+    let rows = csv_rows(&out);
+    assert!(want > 0);
+    assert_eq!(rows.len(), want);
+    assert!(rows
+        .iter()
+        .all(|r| r["event"] == "contract ends" && r["anchor"] == "Salford City Council"));
+    let _ = std::fs::remove_dir_all(&d);
+}
