@@ -57,8 +57,14 @@ fn readme_console_blocks_run() {
             .iter()
             .enumerate()
             .map(|(i, &a)| {
-                // An output directory named after `--out` goes to the scratch folder too.
-                if i > 0 && words[i - 1] == "--out" && !a.contains('/') && !a.contains('.') {
+                // An output directory named after `--out` goes to the scratch folder too
+                // (`-` is standard output).
+                if i > 0
+                    && words[i - 1] == "--out"
+                    && a != "-"
+                    && !a.contains('/')
+                    && !a.contains('.')
+                {
                     return tmp.join(a).display().to_string();
                 }
                 // Outputs go to a scratch folder; inputs are read from the repository.
