@@ -370,6 +370,35 @@ impl std::fmt::Display for SourceKind {
     }
 }
 
+/// The supplier register's columns, one row per supplier: what `anchornet suppliers --out`
+/// writes (where the LSOA column is named for its vintage, `lsoa21` or `lsoa11`) and what a
+/// workspace persists (where it is `lsoa`).
+pub const REGISTER_COLUMNS: [&str; 23] = [
+    "entity_id",
+    "key",
+    "canonical_name",
+    "names",
+    "identifiers",
+    "spend_pence",
+    "kind",
+    "sme",
+    "vcse",
+    "postcode",
+    "lad",
+    "lad_name",
+    "lsoa",
+    "deprivation_decile",
+    "local",
+    "wider",
+    "location_kind",
+    "location_source",
+    "location_file",
+    "location_line",
+    "location_date",
+    "confidence",
+    "locations",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -277,13 +277,13 @@ fn convert(
     base: u64,
     keyed: bool,
 ) -> Vec<Converted> {
-    let rc = RowContext {
-        det: &ctx.det,
-        file: &ctx.name,
-        anchor: &ctx.anchor,
-        force_anchor: ctx.force,
-        header_norm: ctx.header_norm.clone(),
-    };
+    let rc = RowContext::new(
+        &ctx.det,
+        &ctx.name,
+        &ctx.anchor,
+        ctx.force,
+        ctx.header_norm.clone(),
+    );
     let reader = Reader::new(delim);
     let b = &body[range.clone()];
     let mut out = Vec::with_capacity(b.len() / 64);

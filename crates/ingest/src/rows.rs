@@ -88,6 +88,29 @@ pub struct RowContext<'a> {
     pub force_anchor: bool,
     /// Normalised header cells, for spotting repeated headers.
     pub header_norm: Vec<String>,
+    /// The column dating a supplier-side row's facts ([`evidence_date_column`]), found once
+    /// per file.
+    pub evidence_date: Option<usize>,
+}
+
+impl<'a> RowContext<'a> {
+    /// The context for one file's rows: the evidence-date column is found here, once.
+    pub fn new(
+        det: &'a Detection,
+        file: &'a str,
+        anchor: &'a str,
+        force_anchor: bool,
+        header_norm: Vec<String>,
+    ) -> RowContext<'a> {
+        RowContext {
+            det,
+            file,
+            anchor,
+            force_anchor,
+            evidence_date: evidence_date_column(&header_norm),
+            header_norm,
+        }
+    }
 }
 
 /// Markers that publishers put in place of a supplier name withheld as personal data.
@@ -414,7 +437,8 @@ impl RowContext<'_> {
                 category: opt(row, det.column(Role::ProcurementCategory))
                     .or(opt(row, det.column(Role::ExpenseType))),
                 description: opt(row, det.column(Role::Description)),
-                date: evidence_date_column(&self.header_norm)
+                date: self
+                    .evidence_date
                     .or(date_col)
                     .and_then(|c| PaymentDate::parse(row.cell(c)).ok()),
             }));

@@ -306,13 +306,7 @@ impl Ingest {
         let (anchor, force) = self.anchor_for(file);
         rep.anchor = anchor.clone();
         describe_layout(&det, &mut rep);
-        let ctx = RowContext {
-            det: &det,
-            file,
-            anchor: &anchor,
-            force_anchor: force,
-            header_norm: header_norm(&det, &t.rows),
-        };
+        let ctx = RowContext::new(&det, file, &anchor, force, header_norm(&det, &t.rows));
         dedupe.begin_file(file);
         let start = det.header_index.map_or(0, |h| h + 1);
         for row in &t.rows[start..] {

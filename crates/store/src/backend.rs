@@ -120,34 +120,6 @@ pub(crate) fn supplier_from(
     }
 }
 
-/// The supplier register's columns in the store, in the order of
-/// `anchornet_suppliers::table::header` (whose LSOA column is named for its vintage).
-pub const REGISTER_COLUMNS: [&str; 23] = [
-    "entity_id",
-    "key",
-    "canonical_name",
-    "names",
-    "identifiers",
-    "spend_pence",
-    "kind",
-    "sme",
-    "vcse",
-    "postcode",
-    "lad",
-    "lad_name",
-    "lsoa",
-    "deprivation_decile",
-    "local",
-    "wider",
-    "location_kind",
-    "location_source",
-    "location_file",
-    "location_line",
-    "location_date",
-    "confidence",
-    "locations",
-];
-
 /// Whether an error is a unique-constraint violation (a concurrent import of the same bytes).
 pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
@@ -740,7 +712,7 @@ macro_rules! store_impl {
             }
 
             async fn replace_register(&self, rows: &[Vec<String>], built_at: i64) -> $crate::Result<()> {
-                let cols = $crate::backend::REGISTER_COLUMNS;
+                let cols = anchornet_core::supplier::REGISTER_COLUMNS;
                 if let Some(r) = rows.iter().find(|r| r.len() != cols.len()) {
                     return Err($crate::StoreError::Invalid(format!(
                         "a register row has {} cells, the register {} columns",
@@ -777,7 +749,7 @@ macro_rules! store_impl {
 
             async fn register(&self) -> $crate::Result<Vec<Vec<String>>> {
                 use sqlx::Row;
-                let cols = $crate::backend::REGISTER_COLUMNS;
+                let cols = anchornet_core::supplier::REGISTER_COLUMNS;
                 let rows = sqlx::query::<$db>(&format!(
                     "SELECT {} FROM supplier_register ORDER BY position",
                     cols.join(", ")

@@ -34,7 +34,7 @@ pub mod postgres;
 pub mod read;
 pub mod sqlite;
 
-pub use backend::REGISTER_COLUMNS;
+pub use anchornet_core::supplier::REGISTER_COLUMNS;
 pub use model::{
     now, Anchor, AuditEntry, Batch, FileSummary, Imported, IssueRow, NewBatch, Override, Role,
     Session, SupplierRow, User, Username,

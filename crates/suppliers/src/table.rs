@@ -4,36 +4,17 @@ use anchornet_geo::Deprivation;
 
 use crate::register::Register;
 
-/// The column names, for a deprivation edition (its LSOA vintage names the LSOA column).
+/// The column names ([`anchornet_core::supplier::REGISTER_COLUMNS`]), the LSOA column named
+/// for the deprivation edition's LSOA vintage.
 pub fn header(dep: Deprivation) -> Vec<&'static str> {
-    vec![
-        "entity_id",
-        "key",
-        "canonical_name",
-        "names",
-        "identifiers",
-        "spend_pence",
-        "kind",
-        "sme",
-        "vcse",
-        "postcode",
-        "lad",
-        "lad_name",
-        match dep {
-            Deprivation::Iod2025 => "lsoa21",
-            Deprivation::Imd2019 => "lsoa11",
-        },
-        "deprivation_decile",
-        "local",
-        "wider",
-        "location_kind",
-        "location_source",
-        "location_file",
-        "location_line",
-        "location_date",
-        "confidence",
-        "locations",
-    ]
+    anchornet_core::supplier::REGISTER_COLUMNS
+        .iter()
+        .map(|&c| match (c, dep) {
+            ("lsoa", Deprivation::Iod2025) => "lsoa21",
+            ("lsoa", Deprivation::Imd2019) => "lsoa11",
+            (c, _) => c,
+        })
+        .collect()
 }
 
 /// One row per supplier, in register order, parallel to [`header`].

@@ -87,9 +87,12 @@ pub struct Worklist {
 /// kind is a review question) and so are suppliers a person marked national. `top` is the
 /// size of the head the coverage reports (CLES: 300).
 pub fn worklist(register: &Register, influenceable: &[i64], top: usize) -> Worklist {
+    // Spend beyond the register (a dataset's pseudo-supplier for redacted recipients) is no
+    // supplier's to complete.
     let mut ranked: Vec<(usize, i64)> = influenceable
         .iter()
         .copied()
+        .take(register.suppliers.len())
         .enumerate()
         .filter(|&(_, p)| p > 0)
         .collect();

@@ -234,6 +234,14 @@ impl Snapshot {
             m.add_spend(ds, None, |l| l.lsoa.clone());
             m
         });
+        let worklist = anchornet_suppliers::worklist::worklist(
+            &prepared.register,
+            &suppliers
+                .iter()
+                .map(|s| s.influenceable)
+                .collect::<Vec<_>>(),
+            TOP,
+        );
         Ok(Snapshot {
             anchors: src.anchors,
             analysis,
@@ -243,11 +251,7 @@ impl Snapshot {
             txns_of,
             map,
             questions: prepared.questions(),
-            worklist: anchornet_suppliers::worklist::worklist(
-                &prepared.register,
-                &prepared.influenceable_by_supplier(),
-                TOP,
-            ),
+            worklist,
             overrides: src.overrides,
             fingerprint: src.fingerprint,
             prepared,

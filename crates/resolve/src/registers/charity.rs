@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use super::open::each_stream;
+use super::open::load_records;
 use super::{NameFilter, RegisterError, RegisterIssue, RegisterKind, RegisterRecord, Registers};
 use crate::ids;
 use crate::kind::Kind;
@@ -16,10 +16,7 @@ pub fn load(
     regs: &mut Registers,
     filter: Option<&NameFilter>,
 ) -> Result<(), RegisterError> {
-    let pname = path.to_string_lossy().to_string();
-    let mut out = Vec::new();
-    let mut issues = Vec::new();
-    each_stream(path, |member, r| {
+    load_records(path, regs, |member, r, out, issues| {
         let mut buf = std::io::BufReader::new(r);
         let mut first = String::new();
         std::io::BufRead::read_line(&mut buf, &mut first)?;
@@ -100,11 +97,7 @@ pub fn load(
                 name: n,
                 charity_number: number,
                 company_number: comp,
-                postcode: get(postcode).and_then(|p| {
-                    anchornet_core::Postcode::parse(&p)
-                        .ok()
-                        .map(|p| p.to_string())
-                }),
+                postcode: get(postcode).and_then(|p| super::postcode(&p)),
                 kind: Some(if is_cio { Kind::Cio } else { Kind::Charity }),
                 legal_form: Some(match (&t, is_cio) {
                     (_, true) => "Charitable incorporated organisation".to_string(),
@@ -117,13 +110,6 @@ pub fn load(
         }
         Ok(())
     })
-    .map_err(|e| RegisterError::Open {
-        path: pname,
-        message: e.to_string(),
-    })?;
-    regs.records.extend(out);
-    regs.issues.extend(issues);
-    Ok(())
 }
 
 #[cfg(test)]

@@ -218,11 +218,7 @@ fn bulk_row(
         name,
         previous_names: previous,
         company_number: number,
-        postcode: field(r, c.postcode).and_then(|p| {
-            anchornet_core::Postcode::parse(&p)
-                .ok()
-                .map(|p| p.to_string())
-        }),
+        postcode: field(r, c.postcode).and_then(|p| super::postcode(&p)),
         sic: c
             .sic
             .iter()

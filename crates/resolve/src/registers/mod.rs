@@ -364,6 +364,13 @@ impl Registers {
     }
 }
 
+/// A register cell's postcode, canonical (`m54bd` → `M5 4BD`), or `None` when it is not one.
+pub fn postcode(cell: &str) -> Option<String> {
+    anchornet_core::Postcode::parse(cell)
+        .ok()
+        .map(|p| p.to_string())
+}
+
 /// The first postcode in an address text (`5 London Road Rainham ME8 7RG United Kingdom`,
 /// `Waverley Street\nHU1 2SH\nGB`).
 pub fn postcode_in(text: &str) -> Option<String> {

@@ -172,11 +172,7 @@ fn parties(file: &str, v: &Value, regs: &mut Registers, filter: Option<&NameFilt
             let postcode = addr
                 .and_then(|a| a.get("postalCode"))
                 .and_then(Value::as_str)
-                .and_then(|s| {
-                    anchornet_core::Postcode::parse(s)
-                        .ok()
-                        .map(|p| p.to_string())
-                })
+                .and_then(super::postcode)
                 .or_else(|| {
                     let text: Vec<&str> = ["streetAddress", "locality", "region"]
                         .iter()

@@ -5,6 +5,8 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
 
+use super::{RegisterError, RegisterIssue, RegisterRecord, Registers};
+
 /// Call `f` with a reader over the (decompressed) content of each data file in `path`:
 /// the file itself, or each member of a zip archive.
 pub fn each_stream(
@@ -58,4 +60,29 @@ pub fn head(path: &Path) -> std::io::Result<String> {
         Ok(())
     })?;
     Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// Read a register file stream by stream: `f` gets each stream's name and reader and pushes
+/// records and issues; they join `regs` only when the whole file was read.
+pub fn load_records(
+    path: &Path,
+    regs: &mut Registers,
+    mut f: impl FnMut(
+        &str,
+        &mut dyn Read,
+        &mut Vec<RegisterRecord>,
+        &mut Vec<RegisterIssue>,
+    ) -> std::io::Result<()>,
+) -> Result<(), RegisterError> {
+    let mut out = Vec::new();
+    let mut issues = Vec::new();
+    each_stream(path, |member, r| f(member, r, &mut out, &mut issues)).map_err(|e| {
+        RegisterError::Open {
+            path: path.to_string_lossy().to_string(),
+            message: e.to_string(),
+        }
+    })?;
+    regs.records.extend(out);
+    regs.issues.extend(issues);
+    Ok(())
 }

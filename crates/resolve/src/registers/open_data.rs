@@ -15,7 +15,7 @@
 
 use std::path::Path;
 
-use super::open::each_stream;
+use super::open::load_records;
 use super::{NameFilter, RegisterError, RegisterIssue, RegisterKind, RegisterRecord, Registers};
 use crate::ids;
 use crate::kind::Kind;
@@ -43,10 +43,7 @@ pub fn load(
     filter: Option<&NameFilter>,
     kind: RegisterKind,
 ) -> Result<(), RegisterError> {
-    let pname = path.to_string_lossy().to_string();
-    let mut out = Vec::new();
-    let mut issues = Vec::new();
-    each_stream(path, |member, r| {
+    load_records(path, regs, |member, r, out, issues| {
         let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(r);
         let headers: Vec<String> = rdr
             .headers()
@@ -161,11 +158,7 @@ pub fn load(
                 name,
                 company_number: company,
                 charity_number: charity,
-                postcode: get(c.postcode).and_then(|p| {
-                    anchornet_core::Postcode::parse(&p)
-                        .ok()
-                        .map(|p| p.to_string())
-                }),
+                postcode: get(c.postcode).and_then(|p| super::postcode(&p)),
                 sic: get(c.sic)
                     .filter(|s| s.len() == 5 && s.bytes().all(|b| b.is_ascii_digit()))
                     .into_iter()
@@ -180,13 +173,6 @@ pub fn load(
         }
         Ok(())
     })
-    .map_err(|e| RegisterError::Open {
-        path: pname,
-        message: e.to_string(),
-    })?;
-    regs.records.extend(out);
-    regs.issues.extend(issues);
-    Ok(())
 }
 
 /// The columns of one layout.

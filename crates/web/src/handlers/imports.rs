@@ -138,44 +138,13 @@ pub async fn upload(
     mut mp: Multipart,
 ) -> AppResult<Response> {
     require_rows(&v)?;
-    let (mut csrf, mut anchor, mut file) = (String::new(), String::new(), None);
-    while let Some(field) = mp
-        .next_field()
-        .await
-        .map_err(|e| AppError::bad_request(format!("upload: {e}")))?
-    {
-        match field.name().unwrap_or("") {
-            "csrf" => {
-                csrf = field
-                    .text()
-                    .await
-                    .map_err(|e| AppError::bad_request(e.to_string()))?
-            }
-            "anchor" => {
-                anchor = field
-                    .text()
-                    .await
-                    .map_err(|e| AppError::bad_request(e.to_string()))?
-            }
-            "file" => {
-                // The token comes first in the form: check it before reading the file.
-                v.check_csrf(&csrf)?;
-                let name = field.file_name().unwrap_or("upload").to_string();
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|e| AppError::bad_request(format!("upload: {e}")))?;
-                file = Some((name, bytes.to_vec()));
-            }
-            _ => {}
-        }
-    }
-    v.check_csrf(&csrf)?;
+    let (fields, file) = super::read_upload(&mut mp, &v, "upload").await?;
+    let anchor = fields.get("anchor").cloned().unwrap_or_default();
     let (name, bytes) = file.ok_or_else(|| AppError::bad_request("choose a file to upload"))?;
     if bytes.is_empty() {
         return Err(AppError::bad_request("the file is empty"));
     }
-    let id = start(&st, &v, &anchor, &name, bytes).await?;
+    let id = start(&st, &v, &anchor, &name, bytes.to_vec()).await?;
     Ok((
         StatusCode::SEE_OTHER,
         [(header::LOCATION, format!("/imports/jobs/{id}"))],

@@ -23,6 +23,49 @@ use crate::error::AppError;
 use crate::page::{table, txt};
 use crate::snapshot::Snapshot;
 
+/// An upload form read: its text fields by name, and the file (its name and bytes). The
+/// form's `csrf` field must come before the file and is checked before the file is read, so
+/// no unauthenticated body is buffered; it is checked again at the end (a form without a
+/// file).
+pub async fn read_upload(
+    mp: &mut axum::extract::Multipart,
+    v: &crate::auth::Viewer,
+    default_name: &str,
+) -> Result<
+    (
+        std::collections::HashMap<String, String>,
+        Option<(String, axum::body::Bytes)>,
+    ),
+    AppError,
+> {
+    let mut fields = std::collections::HashMap::new();
+    let mut file = None;
+    while let Some(field) = mp
+        .next_field()
+        .await
+        .map_err(|e| AppError::bad_request(format!("upload: {e}")))?
+    {
+        let name = field.name().unwrap_or("").to_string();
+        if name == "file" {
+            v.check_csrf(fields.get("csrf").map_or("", String::as_str))?;
+            let file_name = field.file_name().unwrap_or(default_name).to_string();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| AppError::bad_request(format!("upload: {e}")))?;
+            file = Some((file_name, bytes));
+        } else if !name.is_empty() {
+            let text = field
+                .text()
+                .await
+                .map_err(|e| AppError::bad_request(e.to_string()))?;
+            fields.insert(name, text);
+        }
+    }
+    v.check_csrf(fields.get("csrf").map_or("", String::as_str))?;
+    Ok((fields, file))
+}
+
 /// The filters the analysis pages take.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Filter {

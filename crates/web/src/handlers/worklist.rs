@@ -55,9 +55,10 @@ pub async fn list(
     let w = &snap.worklist;
     let cols: Vec<(&str, &str)> = Worklist::HEADER.iter().copied().zip(MEANINGS).collect();
     let mut t = table("worklist", "Worklist", "supplier to complete", &cols);
-    t.rows = w
-        .rows(reg)
-        .map(|r| r.into_iter().map(txt).collect())
+    let rows: Vec<Vec<String>> = w.rows(reg).collect();
+    t.rows = rows
+        .iter()
+        .map(|r| r.iter().map(|c| txt(c.clone())).collect())
         .collect();
     let body = html! {
         p { (w.coverage.sentence()) "." }
@@ -67,7 +68,7 @@ pub async fn list(
             code { "accept" } " to take the suggestion), and upload it below." }
         table data-table="worklist" {
             thead { tr { th { "Supplier" } th.n { "£" } th { "Missing" } th { "Evidence" } th { "Decision" } } }
-            tbody { @for (it, row) in w.items.iter().zip(w.rows(reg)).take(100) { tr {
+            tbody { @for (it, row) in w.items.iter().zip(&rows).take(100) { tr {
                 td { a href=(format!("/suppliers/{}", row[5])) { (row[1]) } }
                 td.n { (anchornet_report::fmt::money(it.pence)) }
                 td { (row[7]) }
@@ -172,32 +173,7 @@ pub async fn import(
     mut mp: Multipart,
 ) -> AppResult<Response> {
     v.require_admin()?;
-    let (mut csrf, mut file) = (String::new(), None);
-    while let Some(field) = mp
-        .next_field()
-        .await
-        .map_err(|e| AppError::bad_request(format!("upload: {e}")))?
-    {
-        match field.name().unwrap_or("") {
-            "csrf" => {
-                csrf = field
-                    .text()
-                    .await
-                    .map_err(|e| AppError::bad_request(e.to_string()))?
-            }
-            "file" => {
-                v.check_csrf(&csrf)?;
-                let name = field.file_name().unwrap_or("worklist.csv").to_string();
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|e| AppError::bad_request(format!("upload: {e}")))?;
-                file = Some((name, bytes));
-            }
-            _ => {}
-        }
-    }
-    v.check_csrf(&csrf)?;
+    let (_, file) = super::read_upload(&mut mp, &v, "worklist.csv").await?;
     let (name, bytes) = file.ok_or_else(|| AppError::bad_request("choose a file to upload"))?;
     let text = std::str::from_utf8(&bytes)
         .map_err(|e| AppError::bad_request(format!("{name}: not UTF-8 text ({e})")))?;
