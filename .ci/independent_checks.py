@@ -37,6 +37,10 @@ the product's own output. The checks:
   equal bench/hub/ocdskit_2025_keyfields.json (ocdskit compile's, committed by
   bench/hub/ocdskit_check.sh).
 
+* bench/coverage_baseline.py — exact normalised-name matching of three councils' spend to
+  their place's register: every `coverage_baseline.py SPEND REGISTER → share …%` citation in
+  crates/cli/tests/suppliers.rs (the baselines the supplier register must beat) is rerun.
+
 usage: .ci/independent_checks.py [SHARED_DATA_DIR]   (default: ../shared/data beside the clone)
 """
 import csv
@@ -419,6 +423,27 @@ def check_hub():
     else:
         ok(script, "ocds 2025", f"{len(json.loads(r.stdout))} compiled releases = ocdskit compile (committed key fields)")
 
+# --- suppliers: the exact-name baseline of issue 15's coverage table -----------------------
+
+COV_CITE = re.compile(r"coverage_baseline\.py\s+(?P<args>\S+\s+\S+)\s*→\s*share (?P<share>[\d.]+)%")
+
+
+def check_coverage_baseline():
+    script = "bench/coverage_baseline.py"
+    text = open(os.path.join(ROOT, "crates/cli/tests/suppliers.rs"), encoding="utf-8").read()
+    n = 0
+    for m in COV_CITE.finditer(text):
+        n += 1
+        spend, register = m.group("args").split()
+        r = run(["python3", os.path.join(ROOT, script), os.path.join(SHARED, spend), os.path.join(SHARED, register)])
+        last = r.stdout.strip().splitlines()[-1] if r.stdout.strip() else ""
+        if r.returncode != 0 or last != f"share {m.group('share')}%":
+            fail(script, spend, f"script gives {last!r}, the test cites share {m.group('share')}% {r.stderr.strip()[-200:]}")
+        else:
+            ok(script, spend, f"{last} with {os.path.basename(register)} = the test's baseline")
+    if n == 0:
+        fail(script, "(citations)", "no citation found in crates/cli/tests/suppliers.rs")
+
 
 for f in (BIN, B1):
     if not os.path.exists(f):
@@ -431,6 +456,7 @@ check_workforce()
 check_assets()
 check_eric()
 check_hub()
+check_coverage_baseline()
 if failures:
     print(f"{len(failures)} independent check(s) failed: {', '.join(failures)}")
     sys.exit(1)

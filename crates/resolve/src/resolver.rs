@@ -719,7 +719,15 @@ impl Resolver {
                     (j, i)
                 };
                 match p {
-                    Pair::Link(l) if l.score >= self.config.link_threshold => {
+                    Pair::Link(l)
+                        if l.score >= self.config.link_threshold
+                            && specific_register_link(
+                                &v,
+                                &items[r as usize],
+                                &items[nm as usize],
+                                l.reason,
+                            ) =>
+                    {
                         reg_cands.push((r, nm, l.score, l.reason))
                     }
                     Pair::Link(l) if l.score >= self.config.review_near => {
@@ -1169,6 +1177,66 @@ fn item_ids(it: &Item) -> Identifiers {
         vat_numbers: it.vat.clone(),
         supplier_ids: it.supplier_ids.clone(),
     }
+}
+
+/// Whether a name link to a register record is specific enough to place a supplier. A name
+/// link puts a supplier in a town on the strength of its name alone, so precision comes
+/// first; a link that is not specific stays a suggestion for a person (the worklist):
+/// - numbers in the registered name are part of it: a registered name with a number the
+///   payee's name lacks is another body of those words (a numbered company of a common name);
+/// - outside the paying anchor's own lists, a one-word name links only when both names are
+///   that one word and nothing else (beside a legal form and `the`: no title, initial or word
+///   the parser set aside), spelt the same, of five letters or more, rare among the payees' names and not a place (as a one-word
+///   trading name must be, [`crate::judge`]): a short or common one-word name is shared by
+///   many registered bodies.
+fn specific_register_link(v: &Vocab, reg: &Item, payee: &Item, reason: Reason) -> bool {
+    if reason == Reason::SameIdentifier {
+        return true;
+    }
+    let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+    if !digits(&payee.name).contains(&digits(&reg.name)) {
+        return false;
+    }
+    let (a, b) = (&payee.rec.main, &reg.rec.main);
+    // The paying anchor's own list (its contracts register or vendor master) names the bodies
+    // it contracts with: a one-word name there is that body.
+    let own_list = reg
+        .anchors
+        .iter()
+        .any(|x| payee.anchors.binary_search(x).is_ok());
+    if own_list || (a.toks.len() > 1 && b.toks.len() > 1) {
+        return true;
+    }
+    let word = |t: u32| {
+        (
+            &*v.text[t as usize],
+            v.weight[t as usize],
+            v.class[t as usize],
+        )
+    };
+    reason == Reason::SameWords
+        && bare_words(&payee.name) == 1
+        && bare_words(&reg.name) == 1
+        && a.toks.iter().chain(&b.toks).all(|&t| {
+            let (text, weight, class) = word(t);
+            text.chars().count() >= 5 && weight >= 7.5 && class & crate::model::C_PLACE == 0
+        })
+}
+
+/// The words of a name beside its legal form and `the` (an apostrophe joins: `Nando's`).
+fn bare_words(name: &str) -> usize {
+    let legal: FxHashSet<&str> = crate::words::LEGAL_PHRASES
+        .iter()
+        .flat_map(|(p, _)| p.iter().copied())
+        .collect();
+    anchornet_core::supplier::name_words(&name.replace(['\'', '\u{2019}'], ""))
+        .iter()
+        .filter(|w| {
+            w.as_str() != "the"
+                && crate::words::legal_word(w).is_none()
+                && !legal.contains(w.as_str())
+        })
+        .count()
 }
 
 /// Link each register record to one entity: the best of its links (identifier before

@@ -85,7 +85,13 @@ pub fn load(
                 None => ids::charity_number(&base),
             };
             let comp = get(company).and_then(|c| ids::company_number(&c));
-            if filter.is_some_and(|f| !f.keep(&n, comp.as_deref(), number.as_deref())) {
+            if filter.is_some_and(|f| {
+                !f.keep_national(
+                    std::iter::once(n.as_str()),
+                    comp.as_deref(),
+                    number.as_deref(),
+                )
+            }) {
                 continue;
             }
             let is_cio = get(cio).is_some_and(|v| v.eq_ignore_ascii_case("true") || v == "1");

@@ -197,9 +197,10 @@ fn bulk_row(
         .filter_map(|&i| field(r, Some(i)))
         .collect();
     if let Some(f) = filter {
-        let keep = f.keep_any(
+        let keep = f.keep_national(
             std::iter::once(name.as_str()).chain(previous.iter().map(String::as_str)),
             number.as_deref(),
+            None,
         );
         if !keep {
             return None;
@@ -296,7 +297,9 @@ pub fn load_search(
                 continue;
             };
             let num = field(&rec, Some(number)).and_then(|x| ids::company_number(&x));
-            if filter.is_some_and(|f| !f.keep(&n, num.as_deref(), None)) {
+            if filter.is_some_and(|f| {
+                !f.keep_national(std::iter::once(n.as_str()), num.as_deref(), None)
+            }) {
                 continue;
             }
             let t = field(&rec, ctype);

@@ -181,6 +181,9 @@ pub enum RegisterError {
 #[derive(Debug, Clone, Default)]
 pub struct NameFilter {
     words: FxHashSet<String>,
+    /// The input names' words run together (main and trading names): a national register's
+    /// rows are kept by these, not by a shared word.
+    squashed: FxHashSet<String>,
     company: FxHashSet<String>,
     charity: FxHashSet<String>,
     /// Rows left out so far: about no supplier of the input (the reconciliation counts them).
@@ -202,6 +205,9 @@ impl NameFilter {
         for n in names {
             let p = parse(n);
             for form in std::iter::once(&p.main).chain(p.alias.as_ref()) {
+                if !form.toks.is_empty() {
+                    f.squashed.insert(form.squashed());
+                }
                 let mut toks: Vec<&str> = form
                     .toks
                     .iter()
@@ -248,15 +254,26 @@ impl NameFilter {
         keep
     }
 
-    /// Whether a register row known under any of these names (its name and previous names)
-    /// and this company number may match; counted once when left out.
-    pub fn keep_any<'a>(
+    /// Whether a row of a national register (Companies House, the co-operative, charity and
+    /// grant registers) known under any of these names may match: by its identifiers, or by a
+    /// name whose words run together equal an input name's. A national register holds
+    /// millions of names, and one that merely shares a word with a payee is not evidence of
+    /// where the payee is (precision first, DESIGN.md): only the same name, written with any
+    /// spacing, punctuation or legal form, is considered. Counted once when left out.
+    pub fn keep_national<'a>(
         &self,
         mut names: impl Iterator<Item = &'a str>,
         company: Option<&str>,
+        charity: Option<&str>,
     ) -> bool {
-        let first = names.next().unwrap_or("");
-        let keep = self.keeps(first, company, None) || names.any(|n| self.keeps(n, None, None));
+        let keep = company.is_some_and(|c| self.company.contains(c))
+            || charity.is_some_and(|c| self.charity.contains(c))
+            || names.any(|n| {
+                let p = parse(n);
+                std::iter::once(&p.main)
+                    .chain(p.alias.as_ref())
+                    .any(|f| !f.toks.is_empty() && self.squashed.contains(&f.squashed()))
+            });
         if !keep {
             self.dropped
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);

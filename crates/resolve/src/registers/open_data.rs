@@ -141,7 +141,13 @@ pub fn load(
             let charity = get(c.charity)
                 .or_else(|| from_id("GB-CHC-"))
                 .and_then(|v| ids::charity_number(&v));
-            if filter.is_some_and(|f| !f.keep(&name, company.as_deref(), charity.as_deref())) {
+            if filter.is_some_and(|f| {
+                !f.keep_national(
+                    std::iter::once(name.as_str()),
+                    company.as_deref(),
+                    charity.as_deref(),
+                )
+            }) {
                 continue;
             }
             let legal_form = get(c.legal_form);

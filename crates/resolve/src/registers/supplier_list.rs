@@ -118,7 +118,9 @@ pub fn record_of(s: &SupplierRecord, kind: RegisterKind) -> RegisterRecord {
         register: Some(kind),
         file: s.source_file.clone(),
         line: s.line,
-        anchor: Some(s.anchor.clone()).filter(|a| !a.is_empty()),
+        // A ratepayer list is the billing authority's list of occupiers, not an anchor's list
+        // of its payees: the publisher ingest guesses for it is no anchor.
+        anchor: Some(s.anchor.clone()).filter(|a| !a.is_empty() && !rates),
         name: s.name.clone(),
         company_number: s.company_number.as_deref().and_then(ids::company_number),
         charity_number: s.charity_number.as_deref().and_then(ids::charity_number),
