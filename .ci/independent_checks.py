@@ -374,7 +374,9 @@ def check_total_place():
             rows = list(csv.DictReader(open(os.path.join(tmp, "place-summary.csv"), encoding="utf-8")))
         got = {}
         for x in rows:
-            got.setdefault(x["stream"], {})[x["year"]] = {"pence": int(Decimal(x["amount_gbp"]) * 100), "count": int(x["rows"])}
+            e = got.setdefault(x["stream"], {}).setdefault(x["year"], {"pence": 0, "count": 0})
+            e["pence"] += int(Decimal(x["amount_gbp"]) * 100)
+            e["count"] += int(x["rows"])
         return got, ""
 
     preston, err = summary(["--place", "Preston",

@@ -72,7 +72,11 @@ target = {{ indicator = "vacant_assets", at_most = 150, baseline = 187, baseline
     // target), not worse than the baseline 187 → at risk.
     let out = plan(&tmp, "2026-01-01T00:00:00Z");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(stdout.contains("P8   at risk"), "{stdout}");
     assert!(stdout.contains("P9   at risk"), "{stdout}");
     assert!(stdout.contains("187 in 2025/26"), "{stdout}");
@@ -87,7 +91,11 @@ target = {{ indicator = "vacant_assets", at_most = 150, baseline = 187, baseline
     .unwrap();
     let out = plan(&tmp, "2026-02-01T00:00:00Z");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(stdout.contains("P8   on track"), "{stdout}");
     // A third run with nothing changed adds nothing to the log.
     let out = plan(&tmp, "2026-03-01T00:00:00Z");
@@ -95,18 +103,34 @@ target = {{ indicator = "vacant_assets", at_most = 150, baseline = 187, baseline
 
     let log = std::fs::read_to_string(tmp.join("out/plan-history.csv")).unwrap();
     assert!(log.starts_with("at,action,field,from,to\n"), "{log}");
-    assert!(log.contains("2026-01-01T00:00:00Z,P8,status,,at risk\n"), "{log}");
-    assert!(log.contains("2026-02-01T00:00:00Z,P8,status,at risk,on track\n"), "{log}");
-    assert!(log.contains("2026-02-01T00:00:00Z,P8,current,1 (2025/26),4 (2025/26)\n"), "{log}");
+    assert!(
+        log.contains("2026-01-01T00:00:00Z,P8,status,,at risk\n"),
+        "{log}"
+    );
+    assert!(
+        log.contains("2026-02-01T00:00:00Z,P8,status,at risk,on track\n"),
+        "{log}"
+    );
+    assert!(
+        log.contains("2026-02-01T00:00:00Z,P8,current,1 (2025/26),4 (2025/26)\n"),
+        "{log}"
+    );
     assert!(!log.contains("2026-03-01"), "{log}");
     assert!(!log.contains("2026-02-01T00:00:00Z,P9"), "{log}");
     // The outputs.
     let html = std::fs::read_to_string(tmp.join("out/plan.html")).unwrap();
     assert!(html.contains("Content-Security-Policy"));
     assert!(!html.contains("<script"));
-    assert!(html.contains("from &quot;at risk&quot; to &quot;on track&quot;") || html.contains("at risk"));
+    assert!(
+        html.contains("from &quot;at risk&quot; to &quot;on track&quot;")
+            || html.contains("at risk")
+    );
     let csv = std::fs::read_to_string(tmp.join("out/plan.csv")).unwrap();
-    assert!(csv.lines().next().unwrap().starts_with("id,title,owner,anchors,pillar,deadline,indicator"));
+    assert!(csv
+        .lines()
+        .next()
+        .unwrap()
+        .starts_with("id,title,owner,anchors,pillar,deadline,indicator"));
     assert!(tmp.join("out/plan.xlsx").is_file());
     std::fs::remove_dir_all(&tmp).unwrap();
 }

@@ -359,7 +359,11 @@ impl Plan {
             let (direction, value) = match (t.at_least, t.at_most) {
                 (Some(v), None) => (Direction::AtLeast, v),
                 (None, Some(v)) => (Direction::AtMost, v),
-                _ => return Err(at("the target needs exactly one of at_least, at_most".into())),
+                _ => {
+                    return Err(at(
+                        "the target needs exactly one of at_least, at_most".into()
+                    ))
+                }
             };
             if !value.is_finite() {
                 return Err(at(format!("target value {value} is not a number")));
@@ -434,7 +438,9 @@ impl Plan {
 
     /// Whether any target reads this source.
     pub fn uses(&self, s: Source) -> bool {
-        self.actions.iter().any(|a| a.target.indicator.source() == s)
+        self.actions
+            .iter()
+            .any(|a| a.target.indicator.source() == s)
     }
 }
 
@@ -468,20 +474,36 @@ target = { indicator = "vacant_assets_in_community_use", at_least = 10, baseline
     #[test]
     fn errors_name_the_file_line_and_value() {
         let bad = ONE.replace("vacant_assets_in_community_use", "vacancies");
-        let e = Plan::parse("p.toml", &bad, Path::new("")).unwrap_err().to_string();
+        let e = Plan::parse("p.toml", &bad, Path::new(""))
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("p.toml: line 10, column "), "{e}");
         assert!(e.contains("unknown indicator \"vacancies\""), "{e}");
         let bad = ONE.replace("land and property", "housing");
-        let e = Plan::parse("p.toml", &bad, Path::new("")).unwrap_err().to_string();
-        assert!(e.contains("line 3: action \"A\": unknown pillar \"housing\""), "{e}");
+        let e = Plan::parse("p.toml", &bad, Path::new(""))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("line 3: action \"A\": unknown pillar \"housing\""),
+            "{e}"
+        );
         let bad = ONE.replace("at_least = 10", "at_least = 10, at_most = 3");
-        let e = Plan::parse("p.toml", &bad, Path::new("")).unwrap_err().to_string();
+        let e = Plan::parse("p.toml", &bad, Path::new(""))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("exactly one of at_least, at_most"), "{e}");
         let bad = ONE.replace("owner", "ownr");
-        let e = Plan::parse("p.toml", &bad, Path::new("")).unwrap_err().to_string();
+        let e = Plan::parse("p.toml", &bad, Path::new(""))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("unknown field `ownr`"), "{e}");
         let bad = ONE.replace("baseline = 0, ", "");
-        let e = Plan::parse("p.toml", &bad, Path::new("")).unwrap_err().to_string();
-        assert!(e.contains("give baseline and baseline_year together"), "{e}");
+        let e = Plan::parse("p.toml", &bad, Path::new(""))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("give baseline and baseline_year together"),
+            "{e}"
+        );
     }
 }

@@ -310,7 +310,9 @@ impl Assessments {
                 ));
                 continue;
             };
-            let Some(q) = QUESTIONS.iter().position(|q| q.id == get(2).to_ascii_lowercase())
+            let Some(q) = QUESTIONS
+                .iter()
+                .position(|q| q.id == get(2).to_ascii_lowercase())
             else {
                 self.problems.push(prob(
                     line,
@@ -376,7 +378,12 @@ impl Assessments {
                 continue;
             };
             let series = facts.series(id, &ScopeName::Anchor(a.anchor.clone()));
-            if let Some(r) = series.iter().rev().find(|r| r.fy <= a.year).or(series.last()) {
+            if let Some(r) = series
+                .iter()
+                .rev()
+                .find(|r| r.fy <= a.year)
+                .or(series.last())
+            {
                 self.measured.insert(
                     (a.anchor.clone(), a.year, a.question),
                     (r.fy, id.unit().show(r.value)),
@@ -456,8 +463,16 @@ pub fn answers_table(s: &Assessments) -> Table {
             col("level_name", "Level name", "the level's name"),
             col("change", "Change", "level change from the year before"),
             col("evidence", "Evidence", "the evidence given"),
-            col("indicator", "Indicator", "measured indicator shown beside the score"),
-            col("measured", "Measured", "the indicator's figure for the anchor"),
+            col(
+                "indicator",
+                "Indicator",
+                "measured indicator shown beside the score",
+            ),
+            col(
+                "measured",
+                "Measured",
+                "the indicator's figure for the anchor",
+            ),
             col("measured_year", "Measured year", "the year of that figure"),
         ],
         rows,

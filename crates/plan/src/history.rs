@@ -83,7 +83,11 @@ pub fn read(path: &Path) -> Result<Vec<Change>, HistoryError> {
         return Err(HistoryError::Row {
             file,
             line: 1,
-            problem: format!("expected the header {}, found {}", HEADER.join(","), header.join(",")),
+            problem: format!(
+                "expected the header {}, found {}",
+                HEADER.join(","),
+                header.join(",")
+            ),
         });
     }
     let mut out = Vec::new();
@@ -169,7 +173,9 @@ pub fn append(path: &Path, changes: &[Change]) -> Result<(), HistoryError> {
         file: path.display().to_string(),
         source,
     };
-    let fresh = std::fs::metadata(path).map(|m| m.len() == 0).unwrap_or(true);
+    let fresh = std::fs::metadata(path)
+        .map(|m| m.len() == 0)
+        .unwrap_or(true);
     let f = std::fs::OpenOptions::new()
         .create(true)
         .append(true)

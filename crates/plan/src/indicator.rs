@@ -53,8 +53,15 @@ impl Unit {
     /// A value in this unit as shown (`25.0%`, `£1,234`, `10`).
     pub fn show(self, v: f64) -> String {
         match self {
+            // Two decimals under 1%, so a small share's change is seen.
+            Unit::Percent if v.abs() < 1.0 => format!("{v:.2}%"),
             Unit::Percent => format!("{v:.1}%"),
-            Unit::Pounds => format!("£{}", anchornet_report::fmt::group(v.round().max(0.0) as u64)),
+            Unit::Pounds => format!(
+                "£{}",
+                anchornet_report::fmt::group(v.round().max(0.0) as u64)
+            ),
+            // A milestone between whole counts is shown as it is (3.3, not 3).
+            Unit::Count if v.fract() != 0.0 => format!("{v:.1}"),
             Unit::Count => format!("{}", v.round() as i64),
         }
     }
@@ -296,7 +303,10 @@ impl Facts {
                     IndicatorId::AssetsLocatedShare => ratio_pct(c.located, c.assets, 1),
                     _ => None,
                 };
-                value.map(|value| Reading { fy, value }).into_iter().collect()
+                value
+                    .map(|value| Reading { fy, value })
+                    .into_iter()
+                    .collect()
             }
             Source::Workforce => {
                 let Some((fy, scopes)) = &self.workforce else {
@@ -377,7 +387,12 @@ mod tests {
             "Local-Share-of-Located".parse::<IndicatorId>(),
             Ok(IndicatorId::LocalShareOfLocated)
         );
-        let e = "local_share".parse::<IndicatorId>().unwrap_err().to_string();
-        assert!(e.starts_with("unknown indicator \"local_share\"; known: local_share_of_located, local_share_of_all"));
+        let e = "local_share"
+            .parse::<IndicatorId>()
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with(
+            "unknown indicator \"local_share\"; known: local_share_of_located, local_share_of_all"
+        ));
     }
 }

@@ -64,7 +64,12 @@ impl Evaluated {
             Status::OffTrack,
             Status::NoData,
         ]
-        .map(|s| (s, self.actions.iter().filter(|(_, x)| x.status == s).count()))
+        .map(|s| {
+            (
+                s,
+                self.actions.iter().filter(|(_, x)| x.status == s).count(),
+            )
+        })
     }
 
     /// The state the change log records for this run.

@@ -44,7 +44,11 @@ pub fn actions_table(e: &Evaluated) -> Table {
         col("owner", "Owner", "who answers for it"),
         col("anchors", "Anchors", "the anchors taking part"),
         col("pillar", "Pillar", "community wealth building pillar"),
-        col("deadline", "Deadline", "financial year by which the target is to be met"),
+        col(
+            "deadline",
+            "Deadline",
+            "financial year by which the target is to be met",
+        ),
         col("indicator", "Indicator", "the measured indicator's id"),
         col("scope", "Scope", "whose figure: network or an anchor"),
         col("direction", "Direction", "at_least or at_most"),
@@ -54,8 +58,16 @@ pub fn actions_table(e: &Evaluated) -> Table {
         col("baseline", "Baseline", "value the path starts from"),
         col("current_year", "Current year", "latest year with a figure"),
         col("current", "Current", "latest figure"),
-        col("milestone", "Milestone", "the straight path's value in the current year"),
-        col("status", "Status", "on track, at risk, off track or no data (docs/methodology/plan-status.md)"),
+        col(
+            "milestone",
+            "Milestone",
+            "the straight path's value in the current year",
+        ),
+        col(
+            "status",
+            "Status",
+            "on track, at risk, off track or no data (docs/methodology/plan-status.md)",
+        ),
         col("reason", "Reason", "why, with the figures"),
         col("source", "Source", "where the figure comes from"),
     ];

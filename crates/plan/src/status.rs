@@ -117,12 +117,7 @@ pub fn assess(a: &Action, facts: &Facts) -> Assessed {
         (Some(v), Some(fy)) => Reading { fy, value: v },
         (_, Some(fy)) => match series.iter().find(|r| r.fy == fy) {
             Some(r) => *r,
-            None => {
-                return none(
-                    format!("no figure for the baseline year {fy}"),
-                    series,
-                )
-            }
+            None => return none(format!("no figure for the baseline year {fy}"), series),
         },
         (_, None) => series[0],
     };
@@ -220,8 +215,17 @@ mod tests {
             value: 10.0,
         };
         // 10 → 30 over 2021/22 … 2025/26: 5 points a year.
-        assert_eq!(milestone(b, FinancialYear(2025), 30.0, FinancialYear(2021)), 10.0);
-        assert_eq!(milestone(b, FinancialYear(2025), 30.0, FinancialYear(2023)), 20.0);
-        assert_eq!(milestone(b, FinancialYear(2025), 30.0, FinancialYear(2030)), 30.0);
+        assert_eq!(
+            milestone(b, FinancialYear(2025), 30.0, FinancialYear(2021)),
+            10.0
+        );
+        assert_eq!(
+            milestone(b, FinancialYear(2025), 30.0, FinancialYear(2023)),
+            20.0
+        );
+        assert_eq!(
+            milestone(b, FinancialYear(2025), 30.0, FinancialYear(2030)),
+            30.0
+        );
     }
 }

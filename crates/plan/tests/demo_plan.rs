@@ -122,7 +122,10 @@ fn statuses_follow_the_data() {
     for f in std::fs::read_dir(root().join("data/demo/spend/salford")).unwrap() {
         let p = f.unwrap().path();
         let name = p.file_name().unwrap().to_string_lossy().to_string();
-        if !name.starts_with("2022-04") && !name.starts_with("2022-05") && !name.starts_with("2022-06") {
+        if !name.starts_with("2022-04")
+            && !name.starts_with("2022-05")
+            && !name.starts_with("2022-06")
+        {
             std::fs::copy(&p, dir.join(&name)).unwrap();
         }
     }
@@ -142,9 +145,10 @@ fn statuses_follow_the_data() {
     );
     // The change log records the status change of P1 and nothing for P2's status.
     let log = anchornet_plan::history::diff(&e.state(), &e2.state(), "t");
-    assert!(log
-        .iter()
-        .any(|c| c.action == "P1" && c.field == "status" && c.from == "off track" && c.to == "at risk"));
+    assert!(log.iter().any(|c| c.action == "P1"
+        && c.field == "status"
+        && c.from == "off track"
+        && c.to == "at risk"));
     assert!(!log.iter().any(|c| c.action == "P2" && c.field == "status"));
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -75,7 +75,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         };
         let prepared = anchornet_network::pipeline::prepare(cfg, &geo, None, &progress);
         bar.finish_and_clear();
-        tp.add_spend(&prepared?.dataset, &cfg.name);
+        tp.add_spend(&prepared?.dataset, &place, &cfg.name);
     }
     if !a.grants.is_empty() {
         let paths: Vec<&std::path::Path> = a.grants.iter().map(PathBuf::as_path).collect();
@@ -129,19 +129,27 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "{}: Total Place", tp.place)?;
     for s in &tp.sources {
-        writeln!(out, "  {}: {} ({}); {}", s.stream.id(), s.years, s.source, s.note)?;
+        writeln!(
+            out,
+            "  {}: {} ({}); {}",
+            s.stream.id(),
+            s.years,
+            s.source,
+            s.note
+        )?;
     }
     for r in &tp.summary_table().rows {
         writeln!(
             out,
-            "  {:<16} {:<8} {:>20} {:>8} rows",
+            "  {:<16} {:<8} {:>20} {:>8} rows  {}",
             r[0].csv(),
-            r[1].csv(),
-            match r[2] {
+            r[2].csv(),
+            match r[3] {
                 anchornet_report::tables::Cell::Money(p) => anchornet_report::fmt::money(p),
                 _ => String::new(),
             },
-            r[3].csv()
+            r[4].csv(),
+            r[1].csv()
         )?;
     }
     writeln!(

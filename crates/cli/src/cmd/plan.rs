@@ -50,7 +50,8 @@ pub struct Args {
 pub fn run(a: Args) -> anyhow::Result<u8> {
     let plan = Plan::load(&a.actions)?;
     let mut facts = Facts::default();
-    let needs_geo = plan.uses(Source::Assets) || plan.uses(Source::Workforce) || a.network.is_some();
+    let needs_geo =
+        plan.uses(Source::Assets) || plan.uses(Source::Workforce) || a.network.is_some();
     let geo = if needs_geo {
         Some(anchornet_geo::GeoIndex::open_default().context("geography index")?)
     } else {
@@ -85,12 +86,21 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     });
     if !plan.assets.is_empty() && plan.uses(Source::Assets) {
         let geo = geo.as_ref().expect("opened for assets");
-        let points = anchornet_geo::PointIndex::open_reference(&anchornet_geo::default_reference_dir())
-            .context("LSOA boundaries")?;
-        let locator = anchornet_assets::Locator { geo, points: &points };
+        let points =
+            anchornet_geo::PointIndex::open_reference(&anchornet_geo::default_reference_dir())
+                .context("LSOA boundaries")?;
+        let locator = anchornet_assets::Locator {
+            geo,
+            points: &points,
+        };
         for input in &plan.assets {
-            let files: Vec<String> = input.registers.iter().map(|p| p.display().to_string()).collect();
-            let register = anchornet_assets::Register::read(&files, &anchornet_ingest::Limits::process());
+            let files: Vec<String> = input
+                .registers
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect();
+            let register =
+                anchornet_assets::Register::read(&files, &anchornet_ingest::Limits::process());
             for p in &register.problems {
                 eprintln!("{}: {}", p.file, p.problem);
             }
@@ -102,7 +112,10 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
                 .context("asset decisions")?;
             let located = anchornet_assets::Located::build(register, &locator, decisions);
             for p in &located.decision_problems {
-                eprintln!("{}:{}: {} = {:?}: {}", p.file, p.line, p.column, p.value, p.problem);
+                eprintln!(
+                    "{}:{}: {} = {:?}: {}",
+                    p.file, p.line, p.column, p.value, p.problem
+                );
             }
             let c = AssetCounts::of(&located);
             let e = facts.assets.entry(input.anchor.clone()).or_default();
@@ -122,7 +135,10 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
                 let mut posts = Vec::new();
                 for p in &w.extracts {
                     let (ps, _, reports) = extract::read(p);
-                    for r in reports.iter().filter_map(|r| r.error.as_ref().map(|e| (r, e))) {
+                    for r in reports
+                        .iter()
+                        .filter_map(|r| r.error.as_ref().map(|e| (r, e)))
+                    {
                         eprintln!("{}: {}", r.0.file, r.1);
                     }
                     posts.extend(ps);
@@ -157,7 +173,10 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
             s.parse(&f.display().to_string(), &text);
         }
         for p in &s.problems {
-            eprintln!("{}:{}: {} = {:?}: {}", p.file, p.line, p.column, p.value, p.problem);
+            eprintln!(
+                "{}:{}: {} = {:?}: {}",
+                p.file, p.line, p.column, p.value, p.problem
+            );
         }
         s.measure(&facts);
         Some(s)
@@ -165,7 +184,10 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
 
     let evaluated = Evaluated::new(plan, &facts);
     std::fs::create_dir_all(&a.out).with_context(|| a.out.display().to_string())?;
-    let log_path = a.history.clone().unwrap_or_else(|| a.out.join("plan-history.csv"));
+    let log_path = a
+        .history
+        .clone()
+        .unwrap_or_else(|| a.out.join("plan-history.csv"));
     let before = history::read(&log_path)?;
     let at = a.at.clone().unwrap_or_else(now);
     let changes = history::diff(&history::replay(&before), &evaluated.state(), &at);
@@ -174,7 +196,13 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     let written = render::write(&a.out, &evaluated, &log, assessments.as_ref())?;
 
     for (act, x) in &evaluated.actions {
-        println!("{:<4} {:<9}  {}: {}", act.id, x.status.as_str(), act.target.describe(act.deadline), x.reason);
+        println!(
+            "{:<4} {:<9}  {}: {}",
+            act.id,
+            x.status.as_str(),
+            act.target.describe(act.deadline),
+            x.reason
+        );
     }
     let counts = evaluated
         .counts()
@@ -182,7 +210,11 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         .map(|(s, n)| format!("{n} {s}"))
         .collect::<Vec<_>>()
         .join(", ");
-    println!("{} actions: {counts}; {} changes logged", evaluated.actions.len(), changes.len());
+    println!(
+        "{} actions: {counts}; {} changes logged",
+        evaluated.actions.len(),
+        changes.len()
+    );
     for w in written {
         eprintln!("wrote {}", w.display());
     }

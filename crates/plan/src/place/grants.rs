@@ -90,7 +90,11 @@ fn date(s: &str) -> Option<PaymentDate> {
     // ISO 8601 date or date-time, as the standard requires.
     let d = s.trim().get(..10)?;
     let mut it = d.split('-');
-    let (y, m, dd) = (it.next()?.parse().ok()?, it.next()?.parse().ok()?, it.next()?.parse().ok()?);
+    let (y, m, dd) = (
+        it.next()?.parse().ok()?,
+        it.next()?.parse().ok()?,
+        it.next()?.parse().ok()?,
+    );
     PaymentDate::from_ymd(y, m, dd)
 }
 

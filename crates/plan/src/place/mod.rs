@@ -197,7 +197,13 @@ impl TotalPlace {
 
     /// Councils' service lines: those of councils in the place, and of `also` (GSS codes of
     /// councils serving it, such as its county council).
-    pub fn add_outturn(&mut self, o: &outturn::Outturn, place: &Place, also: &[String], source: &str) {
+    pub fn add_outturn(
+        &mut self,
+        o: &outturn::Outturn,
+        place: &Place,
+        also: &[String],
+        source: &str,
+    ) {
         let mut acc: BTreeMap<Key, (i64, u64)> = BTreeMap::new();
         let mut ys = Vec::new();
         let mut councils: Vec<String> = Vec::new();
@@ -207,12 +213,26 @@ impl TotalPlace {
                 continue;
             }
             ys.push(l.year);
-            let name = format!("{} ({})", l.authority, if inside { "in the place" } else { "serving the place" });
+            let name = format!(
+                "{} ({})",
+                l.authority,
+                if inside {
+                    "in the place"
+                } else {
+                    "serving the place"
+                }
+            );
             if !councils.contains(&name) {
                 councils.push(name.clone());
             }
             let e = acc
-                .entry((Stream::CouncilRevenue, Some(l.year), l.service.clone(), l.code.clone(), name))
+                .entry((
+                    Stream::CouncilRevenue,
+                    Some(l.year),
+                    l.service.clone(),
+                    l.code.clone(),
+                    name,
+                ))
                 .or_default();
             e.0 += l.pence;
             e.1 += 1;
@@ -224,7 +244,11 @@ impl TotalPlace {
                     line: 0,
                     column: "TOTAL SERVICE EXPENDITURE".into(),
                     value: format!("{c} {y}"),
-                    problem: format!("service lines sum to {} but the total line says {}", anchornet_core::Pence(s), anchornet_core::Pence(t)),
+                    problem: format!(
+                        "service lines sum to {} but the total line says {}",
+                        anchornet_core::Pence(s),
+                        anchornet_core::Pence(t)
+                    ),
                 });
             }
         }
@@ -237,14 +261,19 @@ impl TotalPlace {
                 "{} rows read, {} of other forms or measures; councils: {}",
                 o.read,
                 o.other,
-                if councils.is_empty() { "none in the place".to_string() } else { councils.join(", ") }
+                if councils.is_empty() {
+                    "none in the place".to_string()
+                } else {
+                    councils.join(", ")
+                }
             ),
         });
         self.push_all(acc);
     }
 
-    /// The anchors' influenceable payments, by category and by the supplier's ward.
-    pub fn add_spend(&mut self, ds: &anchornet_metrics::Dataset, source: &str) {
+    /// The anchors' influenceable payments, by category and by the supplier's ward when the
+    /// supplier's district is one of the place's.
+    pub fn add_spend(&mut self, ds: &anchornet_metrics::Dataset, place: &Place, source: &str) {
         let mut acc: BTreeMap<Key, (i64, u64)> = BTreeMap::new();
         let mut ys = Vec::new();
         let (mut used, mut excluded) = (0u64, 0u64);
@@ -256,15 +285,23 @@ impl TotalPlace {
             used += 1;
             ys.push(t.fy);
             let (area, name) = match ds.location(t) {
-                Some(l) if l.local => (
+                Some(l) if GssCode::parse(&l.lad).is_ok_and(|c| place.contains_district(&c)) => (
                     l.ward.clone().unwrap_or_default(),
-                    l.ward_name.clone().unwrap_or_else(|| format!("{} (ward unknown)", l.lad_name)),
+                    l.ward_name
+                        .clone()
+                        .unwrap_or_else(|| format!("{} (ward unknown)", l.lad_name)),
                 ),
                 Some(_) => (String::new(), "outside the place".to_string()),
                 None => (String::new(), "supplier not located".to_string()),
             };
-            let cat = ds.categories.get(t.category as usize).cloned().unwrap_or_default();
-            let e = acc.entry((Stream::AnchorSpend, Some(t.fy), cat, area, name)).or_default();
+            let cat = ds
+                .categories
+                .get(t.category as usize)
+                .cloned()
+                .unwrap_or_default();
+            let e = acc
+                .entry((Stream::AnchorSpend, Some(t.fy), cat, area, name))
+                .or_default();
             e.0 += t.pence;
             e.1 += 1;
         }
@@ -287,7 +324,9 @@ impl TotalPlace {
         let mut ys = Vec::new();
         let (mut inside, mut outside) = (0u64, 0u64);
         for x in &g.grants {
-            let loc = Postcode::parse(&x.postcode).ok().and_then(|p| geo.lookup(&p));
+            let loc = Postcode::parse(&x.postcode)
+                .ok()
+                .and_then(|p| geo.lookup(&p));
             let benefit = x
                 .beneficiary_codes
                 .iter()
@@ -316,7 +355,15 @@ impl TotalPlace {
             };
             inside += 1;
             ys.push(x.year);
-            let e = acc.entry((Stream::Grants, Some(x.year), x.programme.clone(), code, name)).or_default();
+            let e = acc
+                .entry((
+                    Stream::Grants,
+                    Some(x.year),
+                    x.programme.clone(),
+                    code,
+                    name,
+                ))
+                .or_default();
             e.0 += x.pence;
             e.1 += 1;
         }
@@ -325,7 +372,11 @@ impl TotalPlace {
             stream: Stream::Grants,
             source: format!("{source} (360Giving)"),
             years: years_of(ys),
-            note: format!("{} grants read, {inside} in the place, {outside} not, {} rows rejected", g.read, g.problems.len()),
+            note: format!(
+                "{} grants read, {inside} in the place, {outside} not, {} rows rejected",
+                g.read,
+                g.problems.len()
+            ),
         });
         self.push_all(acc);
     }
@@ -344,7 +395,11 @@ impl TotalPlace {
             let d = o.contract_start.or(o.to_market).or(o.tender_end);
             let year = d.map(|d| {
                 use chrono::Datelike;
-                FinancialYear(if d.month() >= 4 { d.year() } else { d.year() - 1 })
+                FinancialYear(if d.month() >= 4 {
+                    d.year()
+                } else {
+                    d.year() - 1
+                })
             });
             n += 1;
             if let Some(y) = year {
@@ -355,13 +410,21 @@ impl TotalPlace {
                 .clone()
                 .filter(|c| !c.trim().is_empty())
                 .or_else(|| {
-                    o.cpv
-                        .first()
-                        .map(|c| format!("{c} {}", c.label().unwrap_or("")).trim().to_string())
+                    o.cpv.first().map(|c| {
+                        format!("{c} {}", c.label().unwrap_or(""))
+                            .trim()
+                            .to_string()
+                    })
                 })
                 .unwrap_or_else(|| "(no category)".into());
             let e = acc
-                .entry((Stream::Notices, year, service, String::new(), o.buyer.clone()))
+                .entry((
+                    Stream::Notices,
+                    year,
+                    service,
+                    String::new(),
+                    o.buyer.clone(),
+                ))
                 .or_default();
             e.0 += o.value.map_or(0, |v| v.0);
             e.1 += 1;
@@ -388,8 +451,14 @@ impl TotalPlace {
                 (None, Some(_)) => (String::new(), "ward unknown".into()),
                 (None, None) => (String::new(), "not located".into()),
             };
-            let service = if vacant { "vacant" } else { "in use or not stated" };
-            acc.entry((Stream::Assets, None, service.into(), code, name)).or_default().1 += 1;
+            let service = if vacant {
+                "vacant"
+            } else {
+                "in use or not stated"
+            };
+            acc.entry((Stream::Assets, None, service.into(), code, name))
+                .or_default()
+                .1 += 1;
         }
         self.sources.push(SourceNote {
             stream: Stream::Assets,
@@ -402,9 +471,15 @@ impl TotalPlace {
 
     /// Per stream and year: money and rows.
     pub fn summary_table(&self) -> Table {
-        let mut acc: BTreeMap<(Stream, Option<FinancialYear>), (i64, u64)> = BTreeMap::new();
+        // Councils are kept apart: a county's figures are county-wide, not the place's share.
+        let mut acc: BTreeMap<(Stream, String, Option<FinancialYear>), (i64, u64)> =
+            BTreeMap::new();
         for r in &self.rows {
-            let e = acc.entry((r.stream, r.year)).or_default();
+            let body = match r.stream {
+                Stream::CouncilRevenue => r.area_name.clone(),
+                _ => String::new(),
+            };
+            let e = acc.entry((r.stream, body, r.year)).or_default();
             e.0 += r.pence;
             e.1 += r.count;
         }
@@ -414,15 +489,25 @@ impl TotalPlace {
             about: "one row per stream and financial year",
             columns: vec![
                 col("stream", "Stream", "what the money is"),
+                col(
+                    "body",
+                    "Body",
+                    "for council spending, the council (county councils' figures are county-wide)",
+                ),
                 col("year", "Year", "financial year"),
                 col("amount_gbp", "Amount £", "money in the stream and year"),
-                col("rows", "Rows", "payments, service lines, grants, notices or assets behind it"),
+                col(
+                    "rows",
+                    "Rows",
+                    "payments, service lines, grants, notices or assets behind it",
+                ),
             ],
             rows: acc
                 .into_iter()
-                .map(|((s, y), (p, n))| {
+                .map(|((s, b, y), (p, n))| {
                     vec![
                         Cell::Text(s.id().into()),
+                        Cell::Text(b),
                         Cell::Text(y.map(|y| y.to_string()).unwrap_or_default()),
                         Cell::Money(p),
                         Cell::Int(n as i64),
@@ -434,9 +519,14 @@ impl TotalPlace {
 
     /// Per stream, year and service.
     pub fn services_table(&self) -> Table {
-        let mut acc: BTreeMap<(Stream, Option<FinancialYear>, String), (i64, u64)> = BTreeMap::new();
+        let mut acc: BTreeMap<(Stream, Option<FinancialYear>, String), (i64, u64)> =
+            BTreeMap::new();
         for r in &self.rows {
-            let e = acc.entry((r.stream, r.year, r.service.clone())).or_default();
+            let service = match r.stream {
+                Stream::CouncilRevenue => format!("{} — {}", r.service, r.area_name),
+                _ => r.service.clone(),
+            };
+            let e = acc.entry((r.stream, r.year, service)).or_default();
             e.0 += r.pence;
             e.1 += r.count;
         }
@@ -447,7 +537,11 @@ impl TotalPlace {
             columns: vec![
                 col("stream", "Stream", "what the money is"),
                 col("year", "Year", "financial year"),
-                col("service", "Service", "service line, spend category, grant programme or CPV"),
+                col(
+                    "service",
+                    "Service",
+                    "service line, spend category, grant programme or CPV",
+                ),
                 col("amount_gbp", "Amount £", "money"),
                 col("rows", "Rows", "rows behind it"),
             ],
@@ -470,7 +564,9 @@ impl TotalPlace {
     pub fn areas_table(&self) -> Table {
         let mut acc: BTreeMap<(String, String, Stream), (i64, u64)> = BTreeMap::new();
         for r in &self.rows {
-            let e = acc.entry((r.area.clone(), r.area_name.clone(), r.stream)).or_default();
+            let e = acc
+                .entry((r.area.clone(), r.area_name.clone(), r.stream))
+                .or_default();
             e.0 += r.pence;
             e.1 += r.count;
         }
@@ -488,7 +584,13 @@ impl TotalPlace {
             rows: acc
                 .into_iter()
                 .map(|((a, n, s), (p, c))| {
-                    vec![Cell::Text(a), Cell::Text(n), Cell::Text(s.id().into()), Cell::Money(p), Cell::Int(c as i64)]
+                    vec![
+                        Cell::Text(a),
+                        Cell::Text(n),
+                        Cell::Text(s.id().into()),
+                        Cell::Money(p),
+                        Cell::Int(c as i64),
+                    ]
                 })
                 .collect(),
         }
@@ -523,7 +625,12 @@ impl TotalPlace {
 
     /// Every table.
     pub fn tables(&self) -> Vec<Table> {
-        vec![self.sources_table(), self.summary_table(), self.services_table(), self.areas_table()]
+        vec![
+            self.sources_table(),
+            self.summary_table(),
+            self.services_table(),
+            self.areas_table(),
+        ]
     }
 
     /// The view as one self-contained HTML document.
@@ -553,7 +660,11 @@ impl TotalPlace {
                 let mut shown = Vec::new();
                 let mut n = 0;
                 for (i, r) in v.iter().enumerate() {
-                    n = if i > 0 && v[i - 1][1] == r[1] { n + 1 } else { 0 };
+                    n = if i > 0 && v[i - 1][1] == r[1] {
+                        n + 1
+                    } else {
+                        0
+                    };
                     if n < 15 {
                         shown.push(*r);
                     }
@@ -582,8 +693,8 @@ impl TotalPlace {
                         }
                         h2 { "Each stream by year" }
                         table {
-                            tr { th { "Stream" } th { "Year" } th class="n" { "Amount" } th class="n" { "Rows" } }
-                            @for r in &summary.rows { tr { td { (cell(&r[0])) } td { (cell(&r[1])) } td class="n" { (cell(&r[2])) } td class="n" { (cell(&r[3])) } } }
+                            tr { th { "Stream" } th { "Body" } th { "Year" } th class="n" { "Amount" } th class="n" { "Rows" } }
+                            @for r in &summary.rows { tr { td { (cell(&r[0])) } td { (cell(&r[1])) } td { (cell(&r[2])) } td class="n" { (cell(&r[3])) } td class="n" { (cell(&r[4])) } } }
                         }
                         h2 { "By service" }
                         @for (s, mine, all) in &by_stream {

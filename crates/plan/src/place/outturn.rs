@@ -74,7 +74,12 @@ fn columns(header: &[String]) -> Cols {
                 *slot = Some(i);
             }
         };
-        if has("gss") || has("ons") || n == "ecode" || n == "e code" || (has("code") && (has("council") || has("authority") || has("la"))) {
+        if has("gss")
+            || has("ons")
+            || n == "ecode"
+            || n == "e code"
+            || (has("code") && (has("council") || has("authority") || has("la")))
+        {
             set(&mut c.code);
         } else if has("council") || has("authority") || n == "la name" || has("organisation") {
             set(&mut c.authority);
@@ -103,7 +108,11 @@ fn is_total(s: &str) -> bool {
 
 /// Parse a money cell in the file's unit into pence.
 fn pence(s: &str, thousands: bool) -> Option<i64> {
-    let t: String = s.trim().chars().filter(|c| *c != ',' && *c != '£').collect();
+    let t: String = s
+        .trim()
+        .chars()
+        .filter(|c| *c != ',' && *c != '£')
+        .collect();
     let (neg, t) = match t.strip_prefix('(').and_then(|x| x.strip_suffix(')')) {
         Some(x) => (true, x.to_string()),
         None => (false, t),
@@ -164,11 +173,16 @@ pub fn read(paths: &[&Path], limits: &Limits) -> Outturn {
                     problem: problem.to_string(),
                 };
                 let Ok(year) = get(Some(yv)).parse::<FinancialYear>() else {
-                    out.problems.push(prob(&t.rows[h].cells[yv], get(Some(yv)), "not a financial year"));
+                    out.problems.push(prob(
+                        &t.rows[h].cells[yv],
+                        get(Some(yv)),
+                        "not a financial year",
+                    ));
                     continue;
                 };
                 let Some(p) = pence(get(Some(vv)), c.thousands) else {
-                    out.problems.push(prob(&t.rows[h].cells[vv], get(Some(vv)), "not an amount"));
+                    out.problems
+                        .push(prob(&t.rows[h].cells[vv], get(Some(vv)), "not an amount"));
                     continue;
                 };
                 let service = get(Some(sv)).to_string();
@@ -214,15 +228,54 @@ mod tests {
 
     #[test]
     fn columns_are_found_by_meaning_and_units_by_the_header() {
-        let h: Vec<String> = ["council", "council_gss_code", "year", "form", "line_code", "line_name", "measure", "value_thousands"]
-            .map(String::from)
-            .to_vec();
+        let h: Vec<String> = [
+            "council",
+            "council_gss_code",
+            "year",
+            "form",
+            "line_code",
+            "line_name",
+            "measure",
+            "value_thousands",
+        ]
+        .map(String::from)
+        .to_vec();
         let c = columns(&h);
-        assert_eq!((c.authority, c.code, c.year, c.form, c.service, c.measure, c.value), (Some(0), Some(1), Some(2), Some(3), Some(5), Some(6), Some(7)));
+        assert_eq!(
+            (
+                c.authority,
+                c.code,
+                c.year,
+                c.form,
+                c.service,
+                c.measure,
+                c.value
+            ),
+            (
+                Some(0),
+                Some(1),
+                Some(2),
+                Some(3),
+                Some(5),
+                Some(6),
+                Some(7)
+            )
+        );
         assert!(c.thousands);
-        let h: Vec<String> = ["LA Name", "E-code", "Financial Year", "Service", "Net current expenditure (£)"].map(String::from).to_vec();
+        let h: Vec<String> = [
+            "LA Name",
+            "E-code",
+            "Financial Year",
+            "Service",
+            "Net current expenditure (£)",
+        ]
+        .map(String::from)
+        .to_vec();
         let c = columns(&h);
-        assert_eq!((c.authority, c.code, c.year, c.service, c.value), (Some(0), Some(1), Some(2), Some(3), Some(4)));
+        assert_eq!(
+            (c.authority, c.code, c.year, c.service, c.value),
+            (Some(0), Some(1), Some(2), Some(3), Some(4))
+        );
         assert!(!c.thousands);
         assert_eq!(pence("-290", true), Some(-29_000_000));
         assert_eq!(pence("(1,234.5)", false), Some(-123_450));

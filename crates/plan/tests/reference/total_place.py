@@ -13,7 +13,7 @@ Prints JSON:
 * preston_notices: the Lancashire Contracts Finder notices whose organisation contains
   "Preston": count, and per financial year of the deadline date (the notice's tender
   deadline), the count and the value: awarded value, else the high estimate, else the low
-  estimate (the first non-empty of them, as a number), in pence.
+  estimate (the first of them above zero: Contracts Finder writes 0 for "not given"), in pence.
 """
 import csv
 import io
@@ -73,7 +73,7 @@ def main(shared):
             y = fy(r["deadline_date"]) if r["deadline_date"] else ""
             v = 0
             for k in ("awarded_value", "value_high", "value_low"):
-                if r[k].strip():
+                if r[k].strip() and Decimal(r[k]) > 0:
                     v = pence(r[k])
                     break
             e = n.setdefault(y, {"pence": 0, "count": 0})
