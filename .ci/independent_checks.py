@@ -36,6 +36,10 @@ the product's own output. The checks:
   the compiled releases `anchornet hub pipeline --ocds` writes for the 2025 OCDS set must
   equal bench/hub/ocdskit_2025_keyfields.json (ocdskit compile's, committed by
   bench/hub/ocdskit_check.sh).
+* crates/plan/tests/reference/total_place.py — Total Place: Preston's RS service
+  expenditure per year (and its total line), the Trafford 360Giving grants per financial
+  year, and Preston's Contracts Finder notices per year, against `anchornet place`'s
+  place-summary.csv for Preston and for Trafford.
 
 * bench/coverage_baseline.py — exact normalised-name matching of three councils' spend to
   their place's register: every `coverage_baseline.py SPEND REGISTER → share …%` citation in
@@ -355,6 +359,54 @@ def check_eric():
         ok(script, "ERIC 2016/17", want + " = anchornet assets --estates")
 
 
+# --- plan: total_place.py -----------------------------------------------------------------
+
+
+def check_total_place():
+    script = "crates/plan/tests/reference/total_place.py"
+    r = run(["python3", os.path.join(ROOT, script), SHARED])
+    if r.returncode != 0:
+        fail(script, "total place", f"did not run: {r.stderr.strip()[-300:]}")
+        return
+    want = json.loads(r.stdout)
+
+    def summary(args):
+        with tempfile.TemporaryDirectory() as tmp:
+            p = run([BIN, "place", *args, "--out", tmp])
+            if p.returncode != 0:
+                return None, p.stderr.strip()[-300:]
+            rows = list(csv.DictReader(open(os.path.join(tmp, "place-summary.csv"), encoding="utf-8")))
+        got = {}
+        for x in rows:
+            e = got.setdefault(x["stream"], {}).setdefault(x["year"], {"pence": 0, "count": 0})
+            e["pence"] += int(Decimal(x["amount_gbp"]) * 100)
+            e["count"] += int(x["rows"])
+        return got, ""
+
+    preston, err = summary(["--place", "Preston",
+                            "--outturn", os.path.join(SHARED, "finance/revenue_outturn_lancashire_2021-25.csv.xz"),
+                            "--notices", os.path.join(SHARED, "procurement/lancashire_contracts_finder_notices.csv")])
+    if preston is None:
+        fail(script, "Preston", f"anchornet place failed: {err}")
+    else:
+        o = {y: {"pence": v["pence"], "count": v["lines"]} for y, v in want["preston_outturn"].items()}
+        n = want["preston_notices"]["by_year"]
+        bad = [k for k, a, b in (("outturn", o, preston.get("council_revenue")), ("notices", n, preston.get("notices"))) if a != b]
+        if bad or any(v["pence"] != v["total_line"] for v in want["preston_outturn"].values()):
+            fail(script, "Preston", f"differs on {bad}: script {o} {n}, product {preston}")
+        else:
+            ok(script, "Preston", f"RS service expenditure {len(o)} years (= the total lines) and {want['preston_notices']['count']} notices by year = anchornet place")
+    trafford, err = summary(["--place", "Trafford",
+                             "--grants", os.path.join(SHARED, "procurement/trafford_council_vcse_grants_360giving.csv")])
+    if trafford is None:
+        fail(script, "Trafford", f"anchornet place failed: {err}")
+    elif trafford.get("grants") != want["trafford_grants"]:
+        fail(script, "Trafford", f"grants differ: script {want['trafford_grants']}, product {trafford.get('grants')}")
+    else:
+        g = want["trafford_grants"]
+        ok(script, "Trafford", f"{sum(v['count'] for v in g.values())} grants, {len(g)} years, pence per year = anchornet place")
+
+
 # --- hub: counts.py and ocdskit key fields --------------------------------------------------
 
 HUB_CITE = re.compile(r"counts\.py (?P<mode>ocds|table) (?P<args>.+?) → (?P<out>.+)")
@@ -457,6 +509,7 @@ check_assets()
 check_eric()
 check_hub()
 check_coverage_baseline()
+check_total_place()
 if failures:
     print(f"{len(failures)} independent check(s) failed: {', '.join(failures)}")
     sys.exit(1)

@@ -43,6 +43,8 @@ enum Command {
     Anchor(cmd::user::AnchorArgs),
     Serve(cmd::serve::Args),
     Workforce(cmd::workforce::Args),
+    Plan(cmd::plan::Args),
+    Place(cmd::place::Args),
 }
 
 fn main() -> ExitCode {
@@ -74,6 +76,8 @@ fn main() -> ExitCode {
         Command::Anchor(a) => cmd::user::run_anchor(a),
         Command::Serve(a) => cmd::serve::run(a),
         Command::Workforce(a) => cmd::workforce::run(a),
+        Command::Plan(a) => cmd::plan::run(a),
+        Command::Place(a) => cmd::place::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

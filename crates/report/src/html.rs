@@ -29,7 +29,8 @@ macro_rules! w {
     ($s:expr, $($t:tt)*) => {{ let _ = write!($s, $($t)*); }};
 }
 
-const STYLE: &str = r#"
+/// The report's stylesheet (inline; other self-contained documents, such as the plan, reuse it).
+pub const STYLE: &str = r#"
 :root{--ink:#1d2733;--muted:#5b6675;--rule:#d9dee5;--band:#f5f7fa;--accent:#1f5f8b}
 *{box-sizing:border-box}
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--ink);margin:0;background:#fff}

@@ -95,9 +95,15 @@ fn sheet(wb: &mut Workbook, t: &Table) -> Result<(), XlsxError> {
 
 /// The workbook as bytes.
 pub fn to_bytes(input: &ReportInput) -> std::io::Result<Vec<u8>> {
+    tables_to_bytes(&tables::all(input))
+}
+
+/// A workbook of any tables, one sheet each, written as the report's is (formats,
+/// formula-safe text, cut cells): other documents, such as the plan, use it.
+pub fn tables_to_bytes(tables: &[Table]) -> std::io::Result<Vec<u8>> {
     let mut wb = Workbook::new();
-    for t in tables::all(input) {
-        sheet(&mut wb, &t).map_err(io)?;
+    for t in tables {
+        sheet(&mut wb, t).map_err(io)?;
     }
     wb.save_to_buffer().map_err(io)
 }

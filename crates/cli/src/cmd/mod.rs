@@ -9,6 +9,8 @@ pub mod import;
 pub mod ingest;
 pub mod init;
 pub mod jobs;
+pub mod place;
+pub mod plan;
 pub mod resolve;
 pub mod serve;
 pub mod suppliers;
