@@ -88,7 +88,7 @@ fn statuses_follow_the_data() {
     // Salford alone (the demo network's figures for Salford, 32.1% and 16.6%, come from the
     // three councils resolved together; alone its suppliers resolve slightly differently).
     // Readings of this run (printed above), to one decimal:
-    //   local_share_of_located  2021/22 32.4   2022/23 16.6
+    //   local_share_of_located  2021/22 32.4   2022/23 16.7
     //   location_coverage       2021/22 37.8   2022/23 37.4
     //   top10_supplier_share    2021/22 35.7   2022/23 40.5
     let one = |id| {
@@ -97,14 +97,14 @@ fn statuses_follow_the_data() {
             .map(|r| format!("{:.1}", r.value))
             .collect::<Vec<_>>()
     };
-    assert_eq!(one(IndicatorId::LocalShareOfLocated), ["32.4", "16.6"]);
+    assert_eq!(one(IndicatorId::LocalShareOfLocated), ["32.4", "16.7"]);
     assert_eq!(one(IndicatorId::LocationCoverage), ["37.8", "37.4"]);
     assert_eq!(one(IndicatorId::Top10Share), ["35.7", "40.5"]);
     let e = Evaluated::new(plan.clone(), &all);
     let got: Vec<Status> = e.actions.iter().map(|(_, x)| x.status).collect();
     // By hand (docs/methodology/plan-status.md); the path runs 2021/22 → 2026/27, so 2022/23
     // is 1/5 of the way:
-    // P1 (≥ 40): milestone 32.4 + (40 − 32.4)/5 = 33.9; 16.6 is below it and below the
+    // P1 (≥ 40): milestone 32.4 + (40 − 32.4)/5 = 33.9; 16.7 is below it and below the
     //     baseline 32.4 → off track.
     // P2 (≥ 36): 37.4 meets the target → on track.
     // P3 (≤ 30): milestone 35.7 + (30 − 35.7)/5 = 34.6; 40.5 is above it and above (worse
