@@ -106,3 +106,54 @@ fn giving360_recipients() {
         );
     }
 }
+
+/// The Charity Commission register extract in its published layout (the hand-made, real-shaped
+/// fixture described in `tests/fixtures/NOTICE.md`): every row is a record with the values
+/// written in the fixture, a linked charity is numbered `N-L`, a CIO is a CIO, `NULL` is empty,
+/// and a payee named as a charity in it links to it by name and gets its postcode.
+#[test]
+fn charity_commission_extract() {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/charity_commission_extract_sample.txt");
+    let mut regs = Registers::new();
+    assert_eq!(regs.load(&p, None).unwrap(), 6, "{:?}", regs.issues);
+    let r = &regs.records;
+    assert!(r
+        .iter()
+        .all(|x| x.register == Some(RegisterKind::CharityCommission)));
+    let by = |n: &str| r.iter().find(|x| x.name == n).unwrap();
+    let cyril = by("Cyril Flint Befrienders");
+    assert_eq!(cyril.charity_number.as_deref(), Some("1146179"));
+    assert_eq!(cyril.company_number.as_deref(), Some("07962245"));
+    assert_eq!(cyril.postcode.as_deref(), Some("M32 0TH"));
+    assert_eq!(cyril.line, 2);
+    assert_eq!(by("Art with a Heart").kind, Some(Kind::Cio));
+    assert_eq!(by("G-Force").kind, Some(Kind::Charity));
+    assert_eq!(by("G-Force").company_number, None);
+    assert_eq!(
+        by("Sale Moor Community Partnership Trading")
+            .charity_number
+            .as_deref(),
+        Some("1113664-1")
+    );
+    let tlc = by("TLC: Talk, Listen, Change");
+    assert_eq!(tlc.status.as_deref(), Some("Removed"));
+    assert_eq!(tlc.postcode, None);
+    // A payee of the same name links to it (a national register: the same name only).
+    let res = anchornet_resolve::Resolver::default()
+        .with_registers(regs)
+        .resolve(&[
+            anchornet_resolve::NameInput::new("CYRIL FLINT BEFRIENDERS"),
+            anchornet_resolve::NameInput::new("Cyril Flint Befriending Service"),
+        ]);
+    let e = res
+        .entities
+        .iter()
+        .find(|e| {
+            e.canonical_name
+                .eq_ignore_ascii_case("CYRIL FLINT BEFRIENDERS")
+        })
+        .unwrap();
+    assert_eq!(e.facts.postcode.as_ref().unwrap().value, "M32 0TH");
+    assert_eq!(e.facts.charity_number.as_ref().unwrap().value, "1146179");
+}
