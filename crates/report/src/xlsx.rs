@@ -95,9 +95,15 @@ fn sheet(wb: &mut Workbook, t: &Table) -> Result<(), XlsxError> {
 
 /// The workbook as bytes.
 pub fn to_bytes(input: &ReportInput) -> std::io::Result<Vec<u8>> {
+    tables_to_bytes(&tables::all(input))
+}
+
+/// Any tables as a workbook, one sheet each, written as the report's are (formula-safe
+/// text, money in pounds, shares as percentages): for other outputs built as [`Table`]s.
+pub fn tables_to_bytes(ts: &[Table]) -> std::io::Result<Vec<u8>> {
     let mut wb = Workbook::new();
-    for t in tables::all(input) {
-        sheet(&mut wb, &t).map_err(io)?;
+    for t in ts {
+        sheet(&mut wb, t).map_err(io)?;
     }
     wb.save_to_buffer().map_err(io)
 }
