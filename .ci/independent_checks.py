@@ -438,7 +438,7 @@ def check_hub_demand():
         if ref.returncode != 0 or prod.returncode != 0:
             fail(script, "demo", f"did not run: {ref.stderr.strip()[-200:]} {prod.stderr.strip()[-200:]}")
             return
-        cols = ["key", "anchors", "leaked_pence", "influenceable_pence", "local_pence", "lots_small", "lots_micro"]
+        cols = ["key", "anchors", "leaked_pence", "influenceable_pence", "local_pence", "pooled_pence", "lots_small", "lots_micro"]
         want = [tuple(r[c] for c in cols) for r in csv.DictReader(io.StringIO(ref.stdout))]
         have = [tuple(r[c] for c in cols) for r in csv.DictReader(open(out, encoding="utf-8-sig"))]
     if not want or want != have:

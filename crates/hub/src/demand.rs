@@ -28,6 +28,10 @@
 //! joint procurement would have to start by the first end less the lead time of the
 //! combined value's band ([`crate::calendar::Bands`]).
 //!
+//! **Unlocated spend.** Where the network's suppliers are not located (no register gives
+//! their postcodes), no leak can be measured; `with_unlocated` pools the spend whose
+//! supplier is not known to be local (leaked + not located) instead, and says so.
+//!
 //! **Lots sized for smaller businesses.** The lot ceiling for a business of turnover `T` is
 //! `T / 2`, from the rule that a buyer may not ask for a minimum yearly turnover above twice
 //! the contract's value (Directive 2014/24/EU art. 58(3), transposed as Public Contracts
@@ -35,7 +39,7 @@
 //! turnover requirement it can always meet. The turnover ceilings are the Companies Act 2006
 //! size thresholds as amended from 6 April 2025 (SI 2024/1303): a **small** company has a
 //! turnover of at most £15m (s.382), a **micro** entity at most £1m (s.384A). The suggestion
-//! is the fewest equal lots each within that ceiling for one year of combined leaked demand.
+//! is the fewest equal lots each within that ceiling for one year of the pooled demand.
 //! The Procurement Act 2023 s.18 requires a contracting authority to consider lots for a
 //! public contract (above the threshold) and to say why if it does not lot. All three numbers
 //! are parameters ([`LotRule`]).
@@ -108,6 +112,8 @@ pub struct AnchorDemand {
     pub leaked: i64,
     /// Pence with local suppliers.
     pub local: i64,
+    /// Pence with suppliers not located.
+    pub unlocated: i64,
     /// Suppliers paid in the category.
     pub suppliers: u64,
 }
@@ -140,6 +146,10 @@ pub struct DemandRow {
     pub influenceable: i64,
     /// Combined local pence.
     pub local: i64,
+    /// Combined pence with suppliers not located.
+    pub unlocated: i64,
+    /// The demand pooled and lotted: leaked pence, plus unlocated pence when asked.
+    pub pooled: i64,
     /// The anchors' contracts in the category ending on or after `from`, soonest first.
     pub ends: Vec<ContractEnd>,
     /// When a joint procurement should start: the first end less the lead time of the
@@ -154,10 +164,10 @@ pub struct DemandRow {
 impl DemandRow {
     /// The suggestion in words.
     pub fn suggestion(&self, rule: &LotRule) -> String {
-        let v = Pence(self.leaked);
+        let v = Pence(self.pooled);
         let small = rule.ceiling(rule.small_turnover);
         let micro = rule.ceiling(rule.micro_turnover);
-        let each = |n: u64| Pence(self.leaked / n.max(1) as i64).to_pounds_string();
+        let each = |n: u64| Pence(self.pooled / n.max(1) as i64).to_pounds_string();
         if v <= micro {
             format!(
                 "one lot of {}: within a micro business's reach (≤ {})",
@@ -215,7 +225,9 @@ pub fn demand(
     bands: &Bands,
     rule: &LotRule,
     min_anchors: usize,
+    with_unlocated: bool,
 ) -> Vec<DemandRow> {
+    let pooled = |d: &AnchorDemand| d.leaked + if with_unlocated { d.unlocated } else { 0 };
     let years = years_taken(a);
     let mut by_key: BTreeMap<String, Vec<AnchorDemand>> = BTreeMap::new();
     for c in &a.categories {
@@ -223,7 +235,7 @@ pub fn demand(
             continue;
         };
         let k = key(&c.category);
-        if k.is_empty() || c.category == UNCATEGORISED || d.leaked <= 0 {
+        if k.is_empty() || c.category == UNCATEGORISED || pooled(&d) <= 0 {
             continue;
         }
         by_key.entry(k).or_default().push(d);
@@ -245,6 +257,7 @@ pub fn demand(
                         m.influenceable += p.influenceable;
                         m.leaked += p.leaked;
                         m.local += p.local;
+                        m.unlocated += p.unlocated;
                         m.suppliers += p.suppliers;
                     }
                     _ => merged.push(p),
@@ -253,8 +266,9 @@ pub fn demand(
             if merged.len() < min_anchors.max(1) {
                 return None;
             }
-            merged.sort_by(|x, y| y.leaked.cmp(&x.leaked).then(x.anchor.cmp(&y.anchor)));
+            merged.sort_by(|x, y| pooled(y).cmp(&pooled(x)).then(x.anchor.cmp(&y.anchor)));
             let leaked: i64 = merged.iter().map(|p| p.leaked).sum();
+            let total: i64 = merged.iter().map(pooled).sum();
             let words: Vec<&str> = key.split(' ').collect();
             let names: HashSet<&str> = merged.iter().map(|p| p.anchor.as_str()).collect();
             let mut ends: Vec<ContractEnd> = ops
@@ -277,7 +291,7 @@ pub fn demand(
             ends.sort_by(|x, y| x.end.cmp(&y.end).then(x.id.cmp(&y.id)));
             let start_by = ends.first().and_then(|e| {
                 e.end
-                    .checked_sub_months(Months::new(bands.lead(Some(Pence(leaked)))))
+                    .checked_sub_months(Months::new(bands.lead(Some(Pence(total)))))
             });
             Some(DemandRow {
                 category: merged[0].category.clone(),
@@ -285,15 +299,17 @@ pub fn demand(
                 leaked,
                 influenceable: merged.iter().map(|p| p.influenceable).sum(),
                 local: merged.iter().map(|p| p.local).sum(),
-                lots_small: LotRule::lots(Pence(leaked), rule.ceiling(rule.small_turnover)),
-                lots_micro: LotRule::lots(Pence(leaked), rule.ceiling(rule.micro_turnover)),
+                unlocated: merged.iter().map(|p| p.unlocated).sum(),
+                pooled: total,
+                lots_small: LotRule::lots(Pence(total), rule.ceiling(rule.small_turnover)),
+                lots_micro: LotRule::lots(Pence(total), rule.ceiling(rule.micro_turnover)),
                 anchors: merged,
                 ends,
                 start_by,
             })
         })
         .collect();
-    rows.sort_by(|x, y| y.leaked.cmp(&x.leaked).then(x.key.cmp(&y.key)));
+    rows.sort_by(|x, y| y.pooled.cmp(&x.pooled).then(x.key.cmp(&y.key)));
     rows
 }
 
@@ -315,6 +331,7 @@ fn anchor_part(c: &CategoryFigures, years: &BTreeMap<String, String>) -> Option<
         influenceable: s.base,
         leaked: s.known - s.matched,
         local: s.matched,
+        unlocated: s.base - s.known,
         suppliers: c.figures.concentration.suppliers,
     })
 }

@@ -209,6 +209,8 @@ pub fn demand(rows: &[DemandRow], rule: &LotRule) -> Rows {
         "leaked_pence",
         "influenceable_pence",
         "local_pence",
+        "unlocated_pence",
+        "pooled_pence",
         "by_anchor",
         "contracts_ending",
         "first_end",
@@ -230,15 +232,18 @@ pub fn demand(rows: &[DemandRow], rule: &LotRule) -> Rows {
                 r.leaked.to_string(),
                 r.influenceable.to_string(),
                 r.local.to_string(),
+                r.unlocated.to_string(),
+                r.pooled.to_string(),
                 r.anchors
                     .iter()
                     .map(|a| {
                         format!(
-                            "{} {} \"{}\": {} leaked of {} ({} suppliers)",
+                            "{} {} \"{}\": {} leaked, {} not located, of {} ({} suppliers)",
                             a.anchor,
                             a.fy,
                             a.category,
                             Pence(a.leaked).to_pounds_string(),
+                            Pence(a.unlocated).to_pounds_string(),
                             Pence(a.influenceable).to_pounds_string(),
                             a.suppliers
                         )

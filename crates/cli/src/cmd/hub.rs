@@ -166,6 +166,10 @@ struct DemandArgs {
     /// At least this many anchors leaking spend in the category.
     #[arg(long, default_value_t = 2)]
     min_anchors: usize,
+    /// Pool the spend whose supplier is not located too (leaked + not located), for
+    /// networks whose suppliers are not located (no register gives their postcodes).
+    #[arg(long)]
+    with_unlocated: bool,
     /// Turnover ceiling of a small business, pounds (Companies Act 2006 s.382 from April 2025).
     #[arg(long, default_value = "15000000")]
     small_turnover: String,
@@ -175,6 +179,10 @@ struct DemandArgs {
     /// Only the first N candidates (0: all).
     #[arg(long, default_value_t = 0)]
     top: usize,
+    /// Read the spend analysis from this `analysis.json` (what `anchornet analyse --out`
+    /// wrote for the same network) instead of preparing the network again.
+    #[arg(long, value_name = "FILE")]
+    analysis: Option<PathBuf>,
     /// The candidates as CSV (`-` for stdout).
     #[arg(long, default_value = "demand.csv")]
     out: PathBuf,
@@ -206,6 +214,10 @@ struct TargetsArgs {
     /// The network file.
     #[arg(long)]
     network: PathBuf,
+    /// Read the spend analysis from this `analysis.json` (what `anchornet analyse --out`
+    /// wrote for the same network) instead of preparing the network again.
+    #[arg(long, value_name = "FILE")]
+    analysis: Option<PathBuf>,
     /// The shares and verdicts as CSV (`-` for stdout).
     #[arg(long, default_value = "targets.csv")]
     out: PathBuf,
@@ -223,6 +235,12 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
 }
 
 fn load(src: &SourceArgs) -> anyhow::Result<(Pipeline, Option<NetworkConfig>)> {
+    load_sources(src, true)
+}
+
+/// The sources (required unless `need` is false: aggregated demand reads the pipeline
+/// only for contract ends, where known).
+fn load_sources(src: &SourceArgs, need: bool) -> anyhow::Result<(Pipeline, Option<NetworkConfig>)> {
     let cfg = src
         .network
         .as_deref()
@@ -240,7 +258,7 @@ fn load(src: &SourceArgs) -> anyhow::Result<(Pipeline, Option<NetworkConfig>)> {
             });
         }
     }
-    anyhow::ensure!(!paths.is_empty(), "give pipeline sources (OCDS JSON, registers, notices, forward plans), or --network with anchors' registers");
+    anyhow::ensure!(!need || !paths.is_empty(), "give pipeline sources (OCDS JSON, registers, notices, forward plans), or --network with anchors' registers");
     for p in &paths {
         anyhow::ensure!(p.exists(), "{}: no such file or directory", p.display());
     }
@@ -423,6 +441,29 @@ fn shortlists(
     Ok((p, all))
 }
 
+/// The network's spend analysis: read from a saved `analysis.json`, else computed (the
+/// network prepared and analysed as `anchornet analyse` does).
+fn analysis_of(
+    cfg: &NetworkConfig,
+    saved: Option<&Path>,
+) -> anyhow::Result<anchornet_metrics::Analysis> {
+    if let Some(path) = saved {
+        let text = std::fs::read_to_string(path).with_context(|| format!("{}", path.display()))?;
+        let a: anchornet_metrics::Analysis = serde_json::from_str(&text)
+            .with_context(|| format!("{}: not an analysis.json", path.display()))?;
+        anyhow::ensure!(
+            a.network.name == cfg.name,
+            "{}: the analysis of `{}`, not of this network (`{}`)",
+            path.display(),
+            a.network.name,
+            cfg.name
+        );
+        return Ok(a);
+    }
+    let prepared = prepare(cfg)?;
+    Ok(anchornet_metrics::analyse(&prepared.dataset, None))
+}
+
 fn run_match(a: MatchArgs) -> anyhow::Result<u8> {
     let filter = a.filter.filter()?;
     let (p, all) = shortlists(&a.src, &filter, a.top, "match")?;
@@ -500,10 +541,9 @@ fn run_demand(a: DemandArgs) -> anyhow::Result<u8> {
         Some(s) => calendar::parse_date(s).map_err(|e| anyhow::anyhow!("--from: {e}"))?,
         None => calendar::today(),
     };
-    let (p, cfg) = load(&a.src)?;
+    let (p, cfg) = load_sources(&a.src, false)?;
     let cfg = cfg.context("network")?;
-    let prepared = prepare(&cfg)?;
-    let analysis = anchornet_metrics::analyse(&prepared.dataset, None);
+    let analysis = analysis_of(&cfg, a.analysis.as_deref())?;
     let years = demand::years_taken(&analysis);
     let mut rows = demand::demand(
         &analysis,
@@ -512,9 +552,10 @@ fn run_demand(a: DemandArgs) -> anyhow::Result<u8> {
         &bands,
         &rule,
         a.min_anchors,
+        a.with_unlocated,
     );
     let total = rows.len();
-    let leaked: i64 = rows.iter().map(|r| r.leaked).sum();
+    let pooled: i64 = rows.iter().map(|r| r.pooled).sum();
     if a.top > 0 {
         rows.truncate(a.top);
     }
@@ -527,9 +568,10 @@ fn run_demand(a: DemandArgs) -> anyhow::Result<u8> {
             .join(", ")
     );
     eprintln!(
-        "{total} categories in which {}+ anchors leak spend; {} leaked in them; {} with a contract ending from {from}",
+        "{total} categories in which {}+ anchors {}; {} in them; {} with a contract ending from {from}",
         a.min_anchors,
-        Pence(leaked).to_pounds_string(),
+        if a.with_unlocated { "pay suppliers not known to be local" } else { "leak spend" },
+        Pence(pooled).to_pounds_string(),
         rows.iter().filter(|r| !r.ends.is_empty()).count()
     );
     write_rows(&a.out, "demand", output::demand(&rows, &rule))?;
@@ -542,8 +584,7 @@ fn run_targets(a: TargetsArgs) -> anyhow::Result<u8> {
         sme: cfg.targets.sme,
         vcse: cfg.targets.vcse,
     };
-    let prepared = prepare(&cfg)?;
-    let analysis = anchornet_metrics::analyse(&prepared.dataset, None);
+    let analysis = analysis_of(&cfg, a.analysis.as_deref())?;
     let rows = targets::targets(&analysis, &t);
     let show = |x: Option<f64>| x.map_or("none".to_string(), |v| format!("{:.1}%", v * 100.0));
     eprintln!(

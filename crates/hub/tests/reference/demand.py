@@ -9,7 +9,8 @@ with the most months of payments, the latest on a tie), its categories' leaked p
 kept where at least MIN_ANCHORS anchors leak spend, and the lots for small (turnover
 £15m / 2) and micro (£1m / 2) businesses.
 
-usage: demand.py analysis.json [MIN_ANCHORS]
+usage: demand.py analysis.json [MIN_ANCHORS] [--with-unlocated]
+(--with-unlocated: pool leaked + not-located pence, `base - known`, instead of leaked)
 prints CSV: key,anchors,leaked_pence,influenceable_pence,local_pence,lots_small,lots_micro
 largest leak first (ties by key).
 """
@@ -62,7 +63,9 @@ def fy_start(fy):
 
 def main():
     a = json.load(open(sys.argv[1], encoding="utf-8"))
-    min_anchors = int(sys.argv[2]) if len(sys.argv) > 2 else 2
+    args = [x for x in sys.argv[2:] if x != "--with-unlocated"]
+    unlocated = "--with-unlocated" in sys.argv[2:]
+    min_anchors = int(args[0]) if args else 2
     best = {}
     for y in a["years"]:
         for ay in y["anchors"]:
@@ -78,19 +81,22 @@ def main():
         key = " ".join(sorted(content_words(c["category"])))
         loc = c["figures"]["local"]
         leaked = loc["known"] - loc["matched"]
-        if not key or leaked <= 0:
+        pooled = leaked + (loc["base"] - loc["known"] if unlocated else 0)
+        if not key or pooled <= 0:
             continue
         g = groups.setdefault(key, {})
-        p = g.setdefault(scope, [0, 0, 0])
+        p = g.setdefault(scope, [0, 0, 0, 0])
         p[0] += leaked
         p[1] += loc["base"]
         p[2] += loc["matched"]
+        p[3] += pooled
     rows = []
     for key, g in groups.items():
         if len(g) < max(min_anchors, 1):
             continue
         leaked = sum(p[0] for p in g.values())
-        lots = lambda ceiling: max(1, -(-leaked // ceiling)) if leaked > 0 else 1
+        pooled = sum(p[3] for p in g.values())
+        lots = lambda ceiling: max(1, -(-pooled // ceiling)) if pooled > 0 else 1
         rows.append(
             (
                 key,
@@ -98,13 +104,14 @@ def main():
                 leaked,
                 sum(p[1] for p in g.values()),
                 sum(p[2] for p in g.values()),
+                pooled,
                 lots(SMALL_CEILING),
                 lots(MICRO_CEILING),
             )
         )
-    rows.sort(key=lambda r: (-r[2], r[0]))
+    rows.sort(key=lambda r: (-r[5], r[0]))
     w = csv.writer(sys.stdout, lineterminator="\n")
-    w.writerow(["key", "anchors", "leaked_pence", "influenceable_pence", "local_pence", "lots_small", "lots_micro"])
+    w.writerow(["key", "anchors", "leaked_pence", "influenceable_pence", "local_pence", "pooled_pence", "lots_small", "lots_micro"])
     w.writerows(rows)
 
 
