@@ -216,6 +216,24 @@ mod tests {
     }
 
     #[test]
+    fn targets_are_fractions_and_their_keys_checked() {
+        let net = |t: &str| {
+            NetworkConfig::parse(
+                &format!("name = \"n\"\nlocal_place = \"S\"\nwider_place = \"G\"\n{t}\n[[anchor]]\nname = \"a\"\nkind = \"council\"\npayments = [\"x\"]\n"),
+                "t.toml",
+                Path::new("."),
+            )
+        };
+        let c = net("[targets]\nsme = 0.3").unwrap();
+        assert_eq!((c.targets.sme, c.targets.vcse), (Some(0.3), None));
+        assert_eq!(net("").unwrap().targets, TargetsConfig::default());
+        let e = net("[targets]\nsme = 30").unwrap_err().to_string();
+        assert!(e.contains("targets.sme = 30"), "{e}");
+        let e = net("[targets]\nsmes = 0.3").unwrap_err().to_string();
+        assert!(e.contains("smes"), "{e}");
+    }
+
+    #[test]
     fn paths_resolve_against_the_file() {
         let c = NetworkConfig::parse(
             "name = \"n\"\nlocal_place = \"S\"\nwider_place = \"G\"\ndeprivation = \"imd2019\"\n[[anchor]]\nname = \"a\"\nkind = \"nhs_trust\"\npayments = [\"spend/*.csv\"]\n",
