@@ -44,6 +44,9 @@ the product's own output. The checks:
 * bench/coverage_baseline.py — exact normalised-name matching of three councils' spend to
   their place's register: every `coverage_baseline.py SPEND REGISTER → share …%` citation in
   crates/cli/tests/suppliers.rs (the baselines the supplier register must beat) is rerun.
+* crates/hub/tests/reference/demand.py — the collaboration candidates recomputed from the demo
+  network's analysis.json (`anchornet analyse`) by docs/hub.md's rules, against
+  `anchornet hub demand` on the same network: keys, anchor counts, pence and lot counts.
 
 usage: .ci/independent_checks.py [SHARED_DATA_DIR]   (default: ../shared/data beside the clone)
 """
@@ -497,6 +500,30 @@ def check_coverage_baseline():
         fail(script, "(citations)", "no citation found in crates/cli/tests/suppliers.rs")
 
 
+def check_hub_demand():
+    """demand.py on the demo network's analysis.json against `anchornet hub demand`."""
+    script = "crates/hub/tests/reference/demand.py"
+    net = os.path.join(ROOT, "data/demo/anchornet.toml")
+    with tempfile.TemporaryDirectory() as tmp:
+        r = run([BIN, "analyse", "--network", net, "--out", os.path.join(tmp, "a")])
+        if r.returncode != 0:
+            fail(script, "demo", f"anchornet analyse failed: {r.stderr.strip()[-300:]}")
+            return
+        ref = run(["python3", os.path.join(ROOT, script), os.path.join(tmp, "a", "analysis.json")])
+        out = os.path.join(tmp, "demand.csv")
+        prod = run([BIN, "hub", "demand", "--network", net, "--out", out])
+        if ref.returncode != 0 or prod.returncode != 0:
+            fail(script, "demo", f"did not run: {ref.stderr.strip()[-200:]} {prod.stderr.strip()[-200:]}")
+            return
+        cols = ["key", "anchors", "leaked_pence", "influenceable_pence", "local_pence", "pooled_pence", "lots_small", "lots_micro"]
+        want = [tuple(r[c] for c in cols) for r in csv.DictReader(io.StringIO(ref.stdout))]
+        have = [tuple(r[c] for c in cols) for r in csv.DictReader(open(out, encoding="utf-8-sig"))]
+    if not want or want != have:
+        fail(script, "demo", f"script {want[:3]}…, anchornet hub demand {have[:3]}…")
+    else:
+        ok(script, "demo", f"{len(want)} collaboration candidates (keys, anchors, pence, lots) = anchornet hub demand")
+
+
 for f in (BIN, B1):
     if not os.path.exists(f):
         sys.exit(f"{f} not built: run `cargo test --workspace` (or cargo build) first")
@@ -510,6 +537,7 @@ check_eric()
 check_hub()
 check_coverage_baseline()
 check_total_place()
+check_hub_demand()
 if failures:
     print(f"{len(failures)} independent check(s) failed: {', '.join(failures)}")
     sys.exit(1)

@@ -262,3 +262,106 @@ fn hub_calendar_windows_on_the_salford_register() {
         .all(|r| r["event"] == "contract ends" && r["anchor"] == "Salford City Council"));
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// Aggregated demand and SME/VCSE targets on the demo network, the
+/// network prepared once (`anchornet analyse`) and its `analysis.json` read by each.
+///
+/// Expected candidates: `crates/hub/tests/reference/demand.py analysis.json` (standard
+/// library, the rules of docs/hub.md, not the code under test) on the demo's analysis gives
+/// contractor 2 421105254, building 2 92464331, postage 2 30757221, security 2 29528544,
+/// gas 2 6642353, cleaning material 2 1042027 (key, anchors, leaked pence);
+/// `.ci/independent_checks.py` reruns it against the product.
+#[test]
+fn hub_demand_and_targets_on_the_demo_network() {
+    let d = scratch("demand");
+    let bin = env!("CARGO_BIN_EXE_anchornet");
+    let run = |args: &[&str]| {
+        let o = Command::new(bin)
+            .args(args)
+            .current_dir(root())
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        o
+    };
+    let a = d.join("a");
+    run(&[
+        "analyse",
+        "--network",
+        "data/demo/anchornet.toml",
+        "--out",
+        a.to_str().unwrap(),
+    ]);
+    let analysis = a.join("analysis.json");
+    let out = d.join("demand.csv");
+    run(&[
+        "hub",
+        "demand",
+        "--network",
+        "data/demo/anchornet.toml",
+        "--analysis",
+        analysis.to_str().unwrap(),
+        "--from",
+        "2022-04-01",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let rows = csv_rows(&out);
+    let got: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["key"].as_str(),
+                r["anchors"].as_str(),
+                r["leaked_pence"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("contractor", "2", "421105254"),
+            ("building", "2", "92464331"),
+            ("postage", "2", "30757221"),
+            ("security", "2", "29528544"),
+            ("gas", "2", "6642353"),
+            ("cleaning material", "2", "1042027"),
+        ]
+    );
+    // Lots by hand: £4,211,052.54 ÷ £7,500,000 → 1 lot for small businesses, ÷ £500,000 → 9
+    // for micro businesses.
+    assert_eq!(
+        (&*rows[0]["lots_small"], &*rows[0]["lots_micro"]),
+        ("1", "9")
+    );
+    // Salford's register: "Security staffing and associated vehicle hire" (S1101) ends
+    // 2023-03-31; £295,285.44 is in the £214,904 – £5,372,609 band: 9 months' lead.
+    assert_eq!(rows[3]["first_end"], "2023-03-31");
+    assert_eq!(rows[3]["start_by"], "2022-06-30");
+
+    // Targets: one row per scope and year, no verdict without [targets].
+    let t = d.join("targets.csv");
+    run(&[
+        "hub",
+        "targets",
+        "--network",
+        "data/demo/anchornet.toml",
+        "--analysis",
+        analysis.to_str().unwrap(),
+        "--out",
+        t.to_str().unwrap(),
+    ]);
+    let trows = csv_rows(&t);
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&analysis).unwrap()).unwrap();
+    assert_eq!(trows.len(), json["figures"].as_array().unwrap().len());
+    assert!(trows.iter().all(|r| r["sme_verdict"].is_empty()));
+    for (r, f) in trows.iter().zip(json["figures"].as_array().unwrap()) {
+        assert_eq!(r["scope"], f["scope"].as_str().unwrap());
+        assert_eq!(r["sme_pence"], f["figures"]["sme"]["matched"].to_string());
+        assert_eq!(
+            r["vcse_known_pence"],
+            f["figures"]["vcse"]["known"].to_string()
+        );
+    }
+}

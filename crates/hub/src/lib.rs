@@ -21,15 +21,20 @@
 //! * [`calendar`]: contracts ending or coming to market in the next N months, with the
 //!   re-procurement window by value band.
 //! * [`matching`]: the local suppliers for each opportunity.
+//! * [`demand`]: categories several anchors buy from outside the place, with lots sized for
+//!   small and micro businesses.
+//! * [`targets`]: SME and VCSE shares of spend against the network's targets.
 #![deny(missing_docs)]
 
 pub mod anchors;
 pub mod calendar;
 pub mod cpv;
+pub mod demand;
 pub mod matching;
 pub mod opportunity;
 pub mod output;
 pub mod sources;
+pub mod targets;
 
 pub use cpv::CpvCode;
 pub use opportunity::{Incumbent, Opportunity, SourceKind};

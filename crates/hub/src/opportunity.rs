@@ -80,7 +80,7 @@ pub struct Opportunity {
     pub procedure: Option<String>,
     /// Status as published (OCDS tender status, a notice's status).
     pub status: Option<String>,
-    /// Stage reached: planning, tender, award, contract.
+    /// Stage reached: planning, tender, award, contract, terminated.
     pub stage: &'static str,
     /// When it comes to market: the tender period's start, or the date a forward plan
     /// says the buyer will approach the market.
@@ -105,6 +105,12 @@ pub struct Opportunity {
     pub incumbents: Vec<Incumbent>,
     /// Link to the notice.
     pub url: Option<String>,
+    /// The signed contracts' status (OCDS: pending, active, terminated), where published.
+    pub contract_status: Option<String>,
+    /// Payments made under the contracts (implementation transactions), where published.
+    pub paid: Option<Pence>,
+    /// The notice types published for it (UK profile `noticeType`: `UK1` … `UK17`).
+    pub notices: Vec<String>,
 }
 
 impl Opportunity {
@@ -137,6 +143,9 @@ impl Opportunity {
             vcse_suitable: None,
             incumbents: Vec::new(),
             url: None,
+            contract_status: None,
+            paid: None,
+            notices: Vec::new(),
         }
     }
 

@@ -4,9 +4,13 @@
 use anchornet_ingest::Issue;
 use serde_json::{json, Value};
 
+use anchornet_core::Pence;
+
 use crate::calendar::Entry;
+use crate::demand::{DemandRow, LotRule};
 use crate::matching::Match;
 use crate::opportunity::{Opportunity, SourceKind};
+use crate::targets::{TargetRow, Targets};
 
 /// A table: header and rows of text.
 pub type Rows = (Vec<&'static str>, Vec<Vec<String>>);
@@ -24,7 +28,7 @@ fn flag(x: Option<bool>) -> String {
 }
 
 /// The pipeline: one row per opportunity.
-pub const OPPORTUNITY_COLUMNS: [&str; 26] = [
+pub const OPPORTUNITY_COLUMNS: [&str; 29] = [
     "ocid",
     "buyer",
     "title",
@@ -51,6 +55,9 @@ pub const OPPORTUNITY_COLUMNS: [&str; 26] = [
     "incumbent_postcode",
     "url",
     "files",
+    "contract_status",
+    "paid_pence",
+    "notices",
 ];
 
 /// One opportunity's cells, in [`OPPORTUNITY_COLUMNS`] order.
@@ -88,6 +95,9 @@ pub fn opportunity_cells(o: &Opportunity) -> Vec<String> {
             .join("; "),
         opt(&o.url),
         o.files.join("; "),
+        opt(&o.contract_status),
+        o.paid.map(|p| p.0.to_string()).unwrap_or_default(),
+        o.notices.join(";"),
     ]
 }
 
@@ -187,6 +197,224 @@ pub fn matches(ops: &[Opportunity], m: &[(usize, Vec<Match>)]) -> Rows {
         }
     }
     (head, rows)
+}
+
+/// Aggregated demand: one row per collaboration candidate.
+pub fn demand(rows: &[DemandRow], rule: &LotRule) -> Rows {
+    let head = vec![
+        "rank",
+        "category",
+        "key",
+        "anchors",
+        "leaked_pence",
+        "influenceable_pence",
+        "local_pence",
+        "unlocated_pence",
+        "pooled_pence",
+        "by_anchor",
+        "contracts_ending",
+        "first_end",
+        "last_end",
+        "start_by",
+        "lots_small",
+        "lots_micro",
+        "suggestion",
+    ];
+    let rows = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            vec![
+                (i + 1).to_string(),
+                r.category.clone(),
+                r.key.clone(),
+                r.anchors.len().to_string(),
+                r.leaked.to_string(),
+                r.influenceable.to_string(),
+                r.local.to_string(),
+                r.unlocated.to_string(),
+                r.pooled.to_string(),
+                r.anchors
+                    .iter()
+                    .map(|a| {
+                        format!(
+                            "{} {} \"{}\": {} leaked, {} not located, of {} ({} suppliers)",
+                            a.anchor,
+                            a.fy,
+                            a.category,
+                            Pence(a.leaked).to_pounds_string(),
+                            Pence(a.unlocated).to_pounds_string(),
+                            Pence(a.influenceable).to_pounds_string(),
+                            a.suppliers
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" | "),
+                r.ends
+                    .iter()
+                    .map(|e| format!("{} {} ({}: {})", e.anchor, e.end, e.id, e.title))
+                    .collect::<Vec<_>>()
+                    .join(" | "),
+                r.ends
+                    .first()
+                    .map(|e| e.end.to_string())
+                    .unwrap_or_default(),
+                r.ends.last().map(|e| e.end.to_string()).unwrap_or_default(),
+                opt(&r.start_by),
+                r.lots_small.to_string(),
+                r.lots_micro.to_string(),
+                r.suggestion(rule),
+            ]
+        })
+        .collect();
+    (head, rows)
+}
+
+/// SME and VCSE shares against the targets: one row per scope and year.
+pub fn targets(rows: &[TargetRow], t: &Targets) -> Rows {
+    let head = vec![
+        "scope",
+        "fy",
+        "influenceable_pence",
+        "sme_pence",
+        "sme_known_pence",
+        "sme_share_of_all",
+        "sme_share_of_known",
+        "sme_coverage",
+        "sme_target",
+        "sme_verdict",
+        "vcse_pence",
+        "vcse_known_pence",
+        "vcse_share_of_all",
+        "vcse_share_of_known",
+        "vcse_coverage",
+        "vcse_target",
+        "vcse_verdict",
+    ];
+    let f = |x: Option<f64>| x.map(|v| format!("{v:.4}")).unwrap_or_default();
+    let rows = rows
+        .iter()
+        .map(|r| {
+            let mut v = vec![r.scope.clone(), r.fy.clone(), r.sme.base.to_string()];
+            for (s, target, verdict) in [
+                (&r.sme, t.sme, r.sme_verdict),
+                (&r.vcse, t.vcse, r.vcse_verdict),
+            ] {
+                v.extend([
+                    s.matched.to_string(),
+                    s.known.to_string(),
+                    f(s.of_all()),
+                    f(s.of_known()),
+                    f(s.coverage()),
+                    f(target),
+                    verdict.map(|x| x.label().to_string()).unwrap_or_default(),
+                ]);
+            }
+            v
+        })
+        .collect();
+    (head, rows)
+}
+
+/// The "meet the buyer" pack: the opportunities with the local suppliers to invite, the
+/// suppliers with the opportunities that fit them, and every match with its reasons.
+pub fn pack(ops: &[Opportunity], m: &[(usize, Vec<Match>)]) -> Vec<(&'static str, Rows)> {
+    let opp_head = vec![
+        "ocid",
+        "anchor",
+        "buyer",
+        "title",
+        "cpv_labels",
+        "value_pence",
+        "stage",
+        "status",
+        "to_market",
+        "tender_end",
+        "contract_end",
+        "sme_suitable",
+        "vcse_suitable",
+        "incumbent",
+        "suppliers_to_invite",
+        "url",
+    ];
+    let opp_rows = m
+        .iter()
+        .map(|(i, ms)| {
+            let o = &ops[*i];
+            vec![
+                o.id.clone(),
+                opt(&o.anchor),
+                o.buyer.clone(),
+                o.title.clone(),
+                o.cpv
+                    .iter()
+                    .filter_map(|c| c.label())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                o.value.map(|p| p.0.to_string()).unwrap_or_default(),
+                o.stage.into(),
+                opt(&o.status),
+                opt(&o.to_market),
+                opt(&o.tender_end),
+                opt(&o.contract_end),
+                flag(o.sme_suitable),
+                flag(o.vcse_suitable),
+                o.incumbent_names(),
+                ms.iter()
+                    .map(|x| x.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                opt(&o.url),
+            ]
+        })
+        .collect();
+    // Supplier → (its first match, the opportunities it fits).
+    let mut by_supplier: std::collections::BTreeMap<&str, (&Match, Vec<&Opportunity>)> =
+        std::collections::BTreeMap::new();
+    for (i, ms) in m {
+        for x in ms {
+            let e = by_supplier
+                .entry(x.name.as_str())
+                .or_insert((x, Vec::new()));
+            if x.score > e.0.score {
+                e.0 = x;
+            }
+            e.1.push(&ops[*i]);
+        }
+    }
+    let sup_head = vec![
+        "supplier",
+        "location",
+        "sme",
+        "vcse",
+        "opportunities",
+        "fits",
+        "best_score",
+        "reasons_for_best",
+    ];
+    let sup_rows = by_supplier
+        .into_iter()
+        .map(|(name, (best, fits))| {
+            vec![
+                name.to_string(),
+                best.location.clone(),
+                flag(best.sme),
+                flag(best.vcse),
+                fits.len().to_string(),
+                fits.iter()
+                    .map(|o| format!("{} ({})", o.title, o.id))
+                    .collect::<Vec<_>>()
+                    .join(" | "),
+                format!("{:.2}", best.score),
+                best.reasons.join(" | "),
+            ]
+        })
+        .collect();
+    vec![
+        ("Opportunities", (opp_head, opp_rows)),
+        ("Suppliers to invite", (sup_head, sup_rows)),
+        ("Matches", matches(ops, m)),
+    ]
 }
 
 /// The opportunities as an OCDS record package: OCDS opportunities carry their own

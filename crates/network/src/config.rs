@@ -67,6 +67,16 @@ pub struct AnchorConfig {
     pub mapping: Option<String>,
 }
 
+/// The network's SME and VCSE spend targets, fractions of influenceable spend (0–1).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetsConfig {
+    /// SME share target.
+    pub sme: Option<f64>,
+    /// VCSE share target.
+    pub vcse: Option<f64>,
+}
+
 /// The network file.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -94,6 +104,10 @@ pub struct NetworkConfig {
     /// How suppliers are counted local (`[suppliers] branch_is_local = true`).
     #[serde(default)]
     pub suppliers: anchornet_suppliers::Policy,
+    /// SME and VCSE spend targets (`[targets] sme = 0.3`): fractions of influenceable spend.
+    /// None by default: PPN 001 asks each body to set its own and sets no figure.
+    #[serde(default)]
+    pub targets: TargetsConfig,
     /// Anchors.
     #[serde(rename = "anchor")]
     pub anchors: Vec<AnchorConfig>,
@@ -142,6 +156,15 @@ impl NetworkConfig {
         };
         let mut c: NetworkConfig = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
         c.base = base.to_path_buf();
+        for (key, v) in [("sme", c.targets.sme), ("vcse", c.targets.vcse)] {
+            if let Some(x) = v {
+                if !(0.0..=1.0).contains(&x) {
+                    return Err(invalid(format!(
+                        "targets.{key} = {x}: a target is a fraction of spend between 0 and 1"
+                    )));
+                }
+            }
+        }
         if c.anchors.is_empty() {
             return Err(invalid("the network has no [[anchor]]".into()));
         }
@@ -190,6 +213,24 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(e.contains("bank"), "{e}");
+    }
+
+    #[test]
+    fn targets_are_fractions_and_their_keys_checked() {
+        let net = |t: &str| {
+            NetworkConfig::parse(
+                &format!("name = \"n\"\nlocal_place = \"S\"\nwider_place = \"G\"\n{t}\n[[anchor]]\nname = \"a\"\nkind = \"council\"\npayments = [\"x\"]\n"),
+                "t.toml",
+                Path::new("."),
+            )
+        };
+        let c = net("[targets]\nsme = 0.3").unwrap();
+        assert_eq!((c.targets.sme, c.targets.vcse), (Some(0.3), None));
+        assert_eq!(net("").unwrap().targets, TargetsConfig::default());
+        let e = net("[targets]\nsme = 30").unwrap_err().to_string();
+        assert!(e.contains("targets.sme = 30"), "{e}");
+        let e = net("[targets]\nsmes = 0.3").unwrap_err().to_string();
+        assert!(e.contains("smes"), "{e}");
     }
 
     #[test]

@@ -248,6 +248,7 @@ impl WorkspaceConfig {
             registers: self.registers.clone(),
             overrides: self.overrides.clone(),
             suppliers: self.suppliers,
+            targets: Default::default(),
             anchors: anchors
                 .iter()
                 .map(|a| AnchorConfig {

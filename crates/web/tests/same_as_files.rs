@@ -32,6 +32,7 @@ async fn workspace_figures_equal_the_file_pipelines() {
         registers: Vec::new(),
         overrides: None,
         suppliers: Default::default(),
+        targets: Default::default(),
         anchors: vec![
             anchor(
                 "Salford City Council",

@@ -100,6 +100,7 @@ impl NetworkArgs {
                     registers: Vec::new(),
                     overrides: None,
                     suppliers: Default::default(),
+                    targets: Default::default(),
                     anchors: a
                         .files
                         .iter()

@@ -8,9 +8,11 @@ use std::path::{Path, PathBuf};
 use anchornet_core::Pence;
 use anchornet_hub::anchors::Anchor;
 use anchornet_hub::calendar::{self, Bands, Filter};
+use anchornet_hub::demand::{self, LotRule};
 use anchornet_hub::matching::Index;
 use anchornet_hub::output::{self, Rows};
 use anchornet_hub::sources::{self, Pipeline};
+use anchornet_hub::targets::{self, Targets};
 use anchornet_network::NetworkConfig;
 use anchornet_report::tables::{Cell, Column, Table};
 use anyhow::Context;
@@ -32,6 +34,9 @@ enum Cmd {
     Pipeline(PipelineArgs),
     Calendar(CalendarArgs),
     Match(MatchArgs),
+    Demand(DemandArgs),
+    Targets(TargetsArgs),
+    Pack(PackArgs),
 }
 
 /// The sources and the network, shared by every hub command.
@@ -142,15 +147,100 @@ struct MatchArgs {
     out: PathBuf,
 }
 
+/// Aggregated demand: spend categories in which several anchors buy the same thing from
+/// suppliers outside the place (one year of each anchor, from the spend analysis), their
+/// combined value, the anchors' contract ends in the category from the pipeline, and a
+/// lotting suggestion sized for small and micro businesses (see docs/hub.md for the rule
+/// and its sources). Needs --network; SOURCES are optional pipeline sources.
+#[derive(clap::Args, Debug)]
+struct DemandArgs {
+    #[command(flatten)]
+    src: SourceArgs,
+    /// Contract ends from this date (YYYY-MM-DD; default today).
+    #[arg(long)]
+    from: Option<String>,
+    /// Lead times by value band for the joint procurement's start, `POUNDS:MONTHS,…`
+    /// (default as `hub calendar`).
+    #[arg(long)]
+    lead: Option<String>,
+    /// At least this many anchors leaking spend in the category.
+    #[arg(long, default_value_t = 2)]
+    min_anchors: usize,
+    /// Pool the spend whose supplier is not located too (leaked + not located), for
+    /// networks whose suppliers are not located (no register gives their postcodes).
+    #[arg(long)]
+    with_unlocated: bool,
+    /// Turnover ceiling of a small business, pounds (Companies Act 2006 s.382 from April 2025).
+    #[arg(long, default_value = "15000000")]
+    small_turnover: String,
+    /// Turnover ceiling of a micro business, pounds (Companies Act 2006 s.384A from April 2025).
+    #[arg(long, default_value = "1000000")]
+    micro_turnover: String,
+    /// Only the first N candidates (0: all).
+    #[arg(long, default_value_t = 0)]
+    top: usize,
+    /// Read the spend analysis from this `analysis.json` (what `anchornet analyse --out`
+    /// wrote for the same network) instead of preparing the network again.
+    #[arg(long, value_name = "FILE")]
+    analysis: Option<PathBuf>,
+    /// The candidates as CSV (`-` for stdout).
+    #[arg(long, default_value = "demand.csv")]
+    out: PathBuf,
+}
+
+/// The "meet the buyer" pack, an XLSX workbook: the opportunities that have local
+/// suppliers to invite, the suppliers with the opportunities that fit them, and every match
+/// with its reasons. Needs --network.
+#[derive(clap::Args, Debug)]
+struct PackArgs {
+    #[command(flatten)]
+    src: SourceArgs,
+    #[command(flatten)]
+    filter: FilterArgs,
+    /// Suppliers per opportunity.
+    #[arg(long, default_value_t = 5)]
+    top: usize,
+    /// The workbook.
+    #[arg(long, default_value = "pack.xlsx")]
+    out: PathBuf,
+}
+
+/// SME and VCSE shares of each anchor's (and the network's) influenceable spend, year by
+/// year, against the targets in the network file's `[targets]` (`sme = 0.3`, `vcse = 0.05`;
+/// none by default: PPN 001 asks each body to set its own). See
+/// docs/methodology/sme-vcse-targets.md.
+#[derive(clap::Args, Debug)]
+struct TargetsArgs {
+    /// The network file.
+    #[arg(long)]
+    network: PathBuf,
+    /// Read the spend analysis from this `analysis.json` (what `anchornet analyse --out`
+    /// wrote for the same network) instead of preparing the network again.
+    #[arg(long, value_name = "FILE")]
+    analysis: Option<PathBuf>,
+    /// The shares and verdicts as CSV (`-` for stdout).
+    #[arg(long, default_value = "targets.csv")]
+    out: PathBuf,
+}
+
 pub fn run(a: Args) -> anyhow::Result<u8> {
     match a.cmd {
         Cmd::Pipeline(p) => pipeline(p),
         Cmd::Calendar(c) => run_calendar(c),
         Cmd::Match(m) => run_match(m),
+        Cmd::Demand(d) => run_demand(d),
+        Cmd::Targets(t) => run_targets(t),
+        Cmd::Pack(p) => run_pack(p),
     }
 }
 
 fn load(src: &SourceArgs) -> anyhow::Result<(Pipeline, Option<NetworkConfig>)> {
+    load_sources(src, true)
+}
+
+/// The sources (required unless `need` is false: aggregated demand reads the pipeline
+/// only for contract ends, where known).
+fn load_sources(src: &SourceArgs, need: bool) -> anyhow::Result<(Pipeline, Option<NetworkConfig>)> {
     let cfg = src
         .network
         .as_deref()
@@ -168,7 +258,7 @@ fn load(src: &SourceArgs) -> anyhow::Result<(Pipeline, Option<NetworkConfig>)> {
             });
         }
     }
-    anyhow::ensure!(!paths.is_empty(), "give pipeline sources (OCDS JSON, registers, notices, forward plans), or --network with anchors' registers");
+    anyhow::ensure!(!need || !paths.is_empty(), "give pipeline sources (OCDS JSON, registers, notices, forward plans), or --network with anchors' registers");
     for p in &paths {
         anyhow::ensure!(p.exists(), "{}: no such file or directory", p.display());
     }
@@ -304,40 +394,205 @@ fn run_calendar(a: CalendarArgs) -> anyhow::Result<u8> {
     Ok(0)
 }
 
-fn run_match(a: MatchArgs) -> anyhow::Result<u8> {
-    anyhow::ensure!(
-        a.src.network.is_some(),
-        "hub match needs --network (its payments and registers make the supplier register)"
-    );
-    let filter = a.filter.filter()?;
-    let (p, cfg) = load(&a.src)?;
-    let cfg = cfg.context("network")?;
+/// The network's prepared payments and register (the same pipeline as `analyse`).
+fn prepare(cfg: &NetworkConfig) -> anyhow::Result<anchornet_network::Prepared> {
     let geo = anchornet_geo::GeoIndex::open_default().context("geography index")?;
     let bar = super::analyse::spinner();
     let progress = |stage: &str, detail: &str| {
         bar.set_prefix(stage.to_string());
         bar.set_message(detail.to_string());
     };
-    let prepared = anchornet_network::prepare(&cfg, &geo, None, &progress);
+    let prepared = anchornet_network::prepare(cfg, &geo, None, &progress);
     bar.finish_and_clear();
-    let prepared = prepared?;
+    Ok(prepared?)
+}
+
+/// Each kept opportunity (its index) with its shortlist.
+type Shortlists = Vec<(usize, Vec<anchornet_hub::matching::Match>)>;
+
+/// Each kept opportunity's shortlist of local suppliers (the network prepared once).
+fn shortlists(
+    src: &SourceArgs,
+    filter: &Filter,
+    top: usize,
+    what: &str,
+) -> anyhow::Result<(Pipeline, Shortlists)> {
+    anyhow::ensure!(
+        src.network.is_some(),
+        "hub {what} needs --network (its payments and registers make the supplier register)"
+    );
+    let (p, cfg) = load(src)?;
+    let cfg = cfg.context("network")?;
+    let prepared = prepare(&cfg)?;
     let index = Index::new(&prepared.dataset);
     let past = index.past_awards(&p.opportunities);
     let mut all = Vec::new();
-    let mut with = 0usize;
     for (i, o) in p.opportunities.iter().enumerate() {
-        if !filter.keeps(o) {
-            continue;
+        if filter.keeps(o) {
+            all.push((i, index.matches(o, &past, top)));
         }
-        let m = index.matches(o, &past, a.top);
-        with += usize::from(!m.is_empty());
-        all.push((i, m));
     }
+    let with = all.iter().filter(|x| !x.1.is_empty()).count();
     let pairs: usize = all.iter().map(|x| x.1.len()).sum();
     eprintln!(
         "{} opportunities matched; {with} with at least one local supplier; {pairs} matches",
         all.len()
     );
+    Ok((p, all))
+}
+
+/// The network's spend analysis: read from a saved `analysis.json`, else computed (the
+/// network prepared and analysed as `anchornet analyse` does).
+fn analysis_of(
+    cfg: &NetworkConfig,
+    saved: Option<&Path>,
+) -> anyhow::Result<anchornet_metrics::Analysis> {
+    if let Some(path) = saved {
+        let text = std::fs::read_to_string(path).with_context(|| format!("{}", path.display()))?;
+        let a: anchornet_metrics::Analysis = serde_json::from_str(&text)
+            .with_context(|| format!("{}: not an analysis.json", path.display()))?;
+        anyhow::ensure!(
+            a.network.name == cfg.name,
+            "{}: the analysis of `{}`, not of this network (`{}`)",
+            path.display(),
+            a.network.name,
+            cfg.name
+        );
+        return Ok(a);
+    }
+    let prepared = prepare(cfg)?;
+    Ok(anchornet_metrics::analyse(&prepared.dataset, None))
+}
+
+fn run_match(a: MatchArgs) -> anyhow::Result<u8> {
+    let filter = a.filter.filter()?;
+    let (p, all) = shortlists(&a.src, &filter, a.top, "match")?;
     write_rows(&a.out, "matches", output::matches(&p.opportunities, &all))?;
+    Ok(0)
+}
+
+fn run_pack(a: PackArgs) -> anyhow::Result<u8> {
+    let filter = a.filter.filter()?;
+    let (p, mut all) = shortlists(&a.src, &filter, a.top, "pack")?;
+    // The pack is for opportunities someone can be invited to: those with a shortlist.
+    all.retain(|x| !x.1.is_empty());
+    let tables: Vec<Table> = output::pack(&p.opportunities, &all)
+        .into_iter()
+        .map(|(sheet, (head, rows))| {
+            // Money columns (`…_pence`) as numbers in pounds; the rest as text.
+            let money: Vec<bool> = head.iter().map(|h| h.ends_with("_pence")).collect();
+            Table {
+                file: "pack",
+                sheet,
+                about: sheet,
+                columns: head
+                    .iter()
+                    .map(|h| Column {
+                        name: h.to_string(),
+                        title: h.strip_suffix("_pence").unwrap_or(h).replace('_', " "),
+                        meaning: String::new(),
+                    })
+                    .collect(),
+                rows: rows
+                    .into_iter()
+                    .map(|r| {
+                        r.into_iter()
+                            .zip(&money)
+                            .map(|(v, &m)| match v.parse::<i64>() {
+                                Ok(p) if m => Cell::Money(p),
+                                _ => Cell::Text(v),
+                            })
+                            .collect()
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let bytes = anchornet_report::xlsx::tables_to_bytes(&tables)?;
+    anchornet_report::write_atomic(&a.out, &bytes)
+        .with_context(|| format!("{}", a.out.display()))?;
+    eprintln!(
+        "{}: {} opportunities, {} suppliers to invite",
+        a.out.display(),
+        tables[0].rows.len(),
+        tables[1].rows.len()
+    );
+    Ok(0)
+}
+
+fn run_demand(a: DemandArgs) -> anyhow::Result<u8> {
+    anyhow::ensure!(
+        a.src.network.is_some(),
+        "hub demand needs --network (its spend analysis gives the categories)"
+    );
+    let bands = match &a.lead {
+        Some(s) => Bands::parse(s).map_err(|e| anyhow::anyhow!("--lead: {e}"))?,
+        None => Bands::default(),
+    };
+    let money = |s: &str, flag: &str| -> anyhow::Result<Pence> {
+        Pence::parse(s).map_err(|e| anyhow::anyhow!("{flag} {s}: {e}"))
+    };
+    let rule = LotRule {
+        small_turnover: money(&a.small_turnover, "--small-turnover")?,
+        micro_turnover: money(&a.micro_turnover, "--micro-turnover")?,
+        ..LotRule::default()
+    };
+    let from = match &a.from {
+        Some(s) => calendar::parse_date(s).map_err(|e| anyhow::anyhow!("--from: {e}"))?,
+        None => calendar::today(),
+    };
+    let (p, cfg) = load_sources(&a.src, false)?;
+    let cfg = cfg.context("network")?;
+    let analysis = analysis_of(&cfg, a.analysis.as_deref())?;
+    let years = demand::years_taken(&analysis);
+    let mut rows = demand::demand(
+        &analysis,
+        &p.opportunities,
+        from,
+        &bands,
+        &rule,
+        a.min_anchors,
+        a.with_unlocated,
+    );
+    let total = rows.len();
+    let pooled: i64 = rows.iter().map(|r| r.pooled).sum();
+    if a.top > 0 {
+        rows.truncate(a.top);
+    }
+    eprintln!(
+        "years taken: {}",
+        years
+            .iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    eprintln!(
+        "{total} categories in which {}+ anchors {}; {} in them; {} with a contract ending from {from}",
+        a.min_anchors,
+        if a.with_unlocated { "pay suppliers not known to be local" } else { "leak spend" },
+        Pence(pooled).to_pounds_string(),
+        rows.iter().filter(|r| !r.ends.is_empty()).count()
+    );
+    write_rows(&a.out, "demand", output::demand(&rows, &rule))?;
+    Ok(0)
+}
+
+fn run_targets(a: TargetsArgs) -> anyhow::Result<u8> {
+    let cfg = NetworkConfig::load(&a.network)?;
+    let t = Targets {
+        sme: cfg.targets.sme,
+        vcse: cfg.targets.vcse,
+    };
+    let analysis = analysis_of(&cfg, a.analysis.as_deref())?;
+    let rows = targets::targets(&analysis, &t);
+    let show = |x: Option<f64>| x.map_or("none".to_string(), |v| format!("{:.1}%", v * 100.0));
+    eprintln!(
+        "targets: SME {}, VCSE {}; {} scope-years",
+        show(t.sme),
+        show(t.vcse),
+        rows.len()
+    );
+    write_rows(&a.out, "targets", output::targets(&rows, &t))?;
     Ok(0)
 }

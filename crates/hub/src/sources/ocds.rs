@@ -5,15 +5,22 @@
 //! Fields (OCDS 1.1 paths; UK profile extensions where noted):
 //! buyer `buyer/name` (else the party with role `buyer`); title `tender/title` (else the
 //! release `title`); CPV `tender/classification` + `tender/additionalClassifications` +
-//! `tender/items/*/classification` with scheme CPV; value `tender/value` (GBP), else the sum
-//! of the active awards' values, else `tender/minValue`; procedure
-//! `tender/procurementMethodDetails` (else `procurementMethod`); status `tender/status`;
-//! tender end `tender/tenderPeriod/endDate`; contract period from the active awards'
-//! `contractPeriod`, else `tender/contractPeriod`, else the contracts' `period`, with
-//! `maxExtentDate` as the end with every option taken; renewal `tender/lots/*/renewal`
-//! (lots extension) or `tender/hasRenewal`/`renewal`; lots `tender/lots`; SME/VCSE
-//! suitability `tender/suitability/sme|vcse` (Contracts Finder); incumbents: the suppliers of
-//! active awards, with the matching party's address, identifier and `details/scale`.
+//! `tender/items/*/classification` with scheme CPV; value: the signed contracts' `value` (as
+//! amended), else `tender/value` (GBP), else the sum of the active awards' values, else
+//! `tender/minValue`; procedure `tender/procurementMethodDetails` (else `procurementMethod`);
+//! status `tender/status`; stage planning, tender, award (an active award, or one pending in
+//! its standstill), contract, terminated (every contract `terminated`, or the tender
+//! `cancelled` or `unsuccessful` before any contract); tender end
+//! `tender/tenderPeriod/endDate`; to market `tender/tenderPeriod/startDate`, else
+//! `tender/communication/futureNoticeDate`; contract period from the signed contracts'
+//! `period` (a terminated contract ends on `implementation/endDate`), else the active awards'
+//! `contractPeriod`, else `tender/contractPeriod`, with `maxExtentDate` as the end with every
+//! option taken; renewal `tender/lots/*/renewal` (lots extension) or
+//! `tender/hasRenewal`/`renewal`; lots `tender/lots`; SME/VCSE suitability
+//! `tender/suitability/sme|vcse` (Contracts Finder); incumbents: the suppliers of active
+//! awards, with the matching party's address, identifier and `details/scale`; payments: the
+//! contracts' `implementation/transactions`; notices: every document's `noticeType` (UK
+//! profile: `UK1` … `UK17`).
 //!
 //! Every field whose value cannot be used is reported (file, JSON path in the compiled
 //! release, value, reason): a date that is not an OCDS date-time, a CPV code not in CPV 2008,
@@ -223,7 +230,25 @@ pub fn from_compiled(v: &Value, file: &str, issues: &mut Vec<Issue>) -> Opportun
         .iter()
         .filter(|a| a.get("status").and_then(Value::as_str).unwrap_or("active") == "active")
         .collect();
-    if let Some(p) = cx.amount(v, "/tender/value") {
+    // A signed contract's value (as amended by a change notice) is what will be spent.
+    let mut signed: Option<Pence> = None;
+    for (i, c) in array(v, "/contracts").iter().enumerate() {
+        if matches!(
+            c.get("status").and_then(Value::as_str),
+            Some("cancelled" | "pending")
+        ) {
+            continue;
+        }
+        if c.get("value").is_some() {
+            if let Some(p) = cx.amount(v, &format!("/contracts/{i}/value")) {
+                signed = Some(Pence(signed.unwrap_or_default().0.saturating_add(p.0)));
+            }
+        }
+    }
+    if let Some(p) = signed {
+        o.value = Some(p);
+        o.value_basis = Some("contract value");
+    } else if let Some(p) = cx.amount(v, "/tender/value") {
         o.value = Some(p);
         o.value_basis = Some("tender value");
     } else {
@@ -247,9 +272,40 @@ pub fn from_compiled(v: &Value, file: &str, issues: &mut Vec<Issue>) -> Opportun
     o.procedure = text(v, "/tender/procurementMethodDetails")
         .or_else(|| text(v, "/tender/procurementMethod"));
     o.status = text(v, "/tender/status");
-    o.stage = if !array(v, "/contracts").is_empty() {
+    // Contracts that were signed (OCDS contract status: pending, active, cancelled,
+    // terminated); a terminated one ends the procurement's life (Procurement Act 2023 UK11).
+    let contracts: Vec<(usize, &Value)> = array(v, "/contracts")
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.get("status").and_then(Value::as_str) != Some("cancelled"))
+        .collect();
+    let statuses: Vec<&str> = contracts
+        .iter()
+        .filter_map(|(_, c)| c.get("status").and_then(Value::as_str))
+        .collect();
+    o.contract_status = if !statuses.is_empty() && statuses.iter().all(|s| *s == "terminated") {
+        Some("terminated".into())
+    } else {
+        statuses
+            .iter()
+            .find(|s| **s != "terminated")
+            .map(|s| s.to_string())
+    };
+    // An award decided but in its standstill (UK6 contract award notice: status `pending`)
+    // has reached the award stage, though its supplier is not yet the incumbent.
+    let decided = array(v, "/awards")
+        .iter()
+        .any(|a| a.get("status").and_then(Value::as_str) == Some("pending"));
+    // A procurement ended before any contract (UK12 procurement termination notice: tender
+    // status `cancelled`; or `unsuccessful`: no bid could be accepted).
+    let ended = matches!(o.status.as_deref(), Some("cancelled" | "unsuccessful"));
+    o.stage = if o.contract_status.as_deref() == Some("terminated")
+        || (ended && contracts.is_empty() && awards.is_empty())
+    {
+        "terminated"
+    } else if !contracts.is_empty() {
         "contract"
-    } else if !awards.is_empty() {
+    } else if !awards.is_empty() || decided {
         "award"
     } else if v.get("tender").is_some() && o.status.as_deref() != Some("planned") {
         "tender"
@@ -257,30 +313,86 @@ pub fn from_compiled(v: &Value, file: &str, issues: &mut Vec<Issue>) -> Opportun
         "planning"
     };
     o.tender_end = cx.date(v, "/tender/tenderPeriod/endDate");
-    o.to_market = cx.date(v, "/tender/tenderPeriod/startDate");
+    // When it comes to market: the tender period's start, else the date the buyer says it
+    // will publish the tender notice (communication extension, `futureNoticeDate`: UK1
+    // pipeline and UK3 planned procurement notices).
+    o.to_market = cx
+        .date(v, "/tender/tenderPeriod/startDate")
+        .or_else(|| cx.date(v, "/tender/communication/futureNoticeDate"));
 
-    // Contract period: the active awards', else the tender's, else the contracts'.
+    // Contract period: the signed contracts' (as amended: a UK10 change notice updates
+    // it; a terminated contract ends on its implementation's actual `endDate`, contract
+    // completion extension), else the active awards', else the tender's.
     let mut periods: Vec<String> = Vec::new();
-    for (i, a) in array(v, "/awards").iter().enumerate() {
-        if awards.iter().any(|x| std::ptr::eq(*x, a)) && a.get("contractPeriod").is_some() {
-            periods.push(format!("/awards/{i}/contractPeriod"));
+    for (i, c) in &contracts {
+        if c.get("period").is_some() {
+            periods.push(format!("/contracts/{i}/period"));
+        }
+    }
+    if periods.is_empty() {
+        for (i, a) in array(v, "/awards").iter().enumerate() {
+            if awards.iter().any(|x| std::ptr::eq(*x, a)) && a.get("contractPeriod").is_some() {
+                periods.push(format!("/awards/{i}/contractPeriod"));
+            }
         }
     }
     if periods.is_empty() && v.pointer("/tender/contractPeriod").is_some() {
         periods.push("/tender/contractPeriod".into());
     }
-    if periods.is_empty() {
-        for (i, _) in array(v, "/contracts").iter().enumerate() {
-            periods.push(format!("/contracts/{i}/period"));
-        }
-    }
     for p in periods {
         let s = cx.date(v, &format!("{p}/startDate"));
-        let e = cx.date(v, &format!("{p}/endDate"));
+        let mut e = cx.date(v, &format!("{p}/endDate"));
         let m = cx.date(v, &format!("{p}/maxExtentDate"));
+        if let Some(c) = p.strip_suffix("/period") {
+            if v.pointer(&format!("{c}/status")).and_then(Value::as_str) == Some("terminated") {
+                e = cx.date(v, &format!("{c}/implementation/endDate")).or(e);
+            }
+        }
         o.contract_start = min_opt(o.contract_start, s);
         o.contract_end = max_opt(o.contract_end, e);
         o.max_extent = max_opt(o.max_extent, m);
+    }
+
+    // Payments made under the contracts (implementation transactions: OCDS 1.1 `value`,
+    // 1.0 `amount`), in GBP.
+    for (i, c) in &contracts {
+        for (j, t) in array(c, "/implementation/transactions").iter().enumerate() {
+            let field = if t.get("value").is_some() {
+                "value"
+            } else {
+                "amount"
+            };
+            let path = format!("/contracts/{i}/implementation/transactions/{j}/{field}");
+            if let Some(p) = cx.amount(v, &path) {
+                o.paid = Some(Pence(o.paid.unwrap_or_default().0.saturating_add(p.0)));
+            }
+        }
+    }
+
+    // The notices published (UK profile: a document's `noticeType`, e.g. `UK4`), in order
+    // of publication (`datePublished`; undated ones after, in the order of the stages).
+    let mut docs: Vec<&Value> = Vec::new();
+    docs.extend(array(v, "/planning/documents"));
+    docs.extend(array(v, "/tender/documents"));
+    for a in array(v, "/awards") {
+        docs.extend(array(a, "/documents"));
+    }
+    for c in array(v, "/contracts") {
+        docs.extend(array(c, "/documents"));
+        docs.extend(array(c, "/implementation/documents"));
+    }
+    docs.sort_by_key(|d| {
+        d.get("datePublished")
+            .and_then(Value::as_str)
+            .and_then(ocds::parse_date_time)
+            .map_or((1, None), |t| (0, Some(t)))
+    });
+    for d in docs {
+        if let Some(t) = text(d, "/noticeType") {
+            if !o.notices.contains(&t) {
+                o.notices.push(t);
+            }
+        }
     }
 
     let mut renewal: Vec<String> = Vec::new();
