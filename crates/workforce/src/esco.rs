@@ -10,10 +10,11 @@
 //!
 //! * occupations: the longest run of first labels' words that the description starts with
 //!   (`kitchen porter pot and pan washer … Kitchen porters wash …` → `kitchen porter`);
-//! * skills: ESCO's alternative labels usually start or end as the preferred label does, so
-//!   the label runs to the first occurrence of the last word of all the labels, or to the
-//!   first word's next occurrence, whichever is sooner (`manage musical staff manage staff of
-//!   music … direct musical staff` → `manage musical staff`), at most 8 words.
+//! * skills: ESCO's alternative labels usually end as the preferred label does, so the label
+//!   runs to the first occurrence of the last two words of all the labels (`manage musical
+//!   staff manage staff of music … direct musical staff` → `manage musical staff`) or to
+//!   where the first word comes again, whichever is sooner; failing both, to the first
+//!   occurrence of the last word; 2 to 8 words.
 
 use std::collections::HashMap;
 
@@ -72,20 +73,25 @@ fn label_of_occupation(labels: &str, description: &str) -> String {
 fn label_of_skill(labels: &str) -> String {
     let lw: Vec<&str> = labels.split_whitespace().collect();
     let key: Vec<Vec<String>> = lw.iter().map(|w| words(w)).collect();
-    let (Some(first), Some(last)) = (key.first(), key.last()) else {
-        return String::new();
+    let n = key.len();
+    if n <= 2 {
+        return lw.join(" ");
+    }
+    // ESCO's alternative labels usually end as the preferred label does (`liaise with typists
+    // … liaise with typist`): the label ends at the first occurrence of the labels' last two
+    // words (compared as the coder's words, plurals stemmed), or the next label starts as the
+    // first does (`cook vegetable products cook vegetable dishes …`): the sooner of the two;
+    // with neither, the first occurrence of the last word.
+    let tail = &key[n - 2..];
+    let bigram = (0..n - 2).find(|&i| key[i..i + 2] == *tail).map(|i| i + 2);
+    let restart = key.iter().skip(1).position(|w| *w == key[0]).map(|p| p + 1);
+    let last = key.iter().position(|w| *w == key[n - 1]).map(|p| p + 1);
+    let end = match (bigram, restart) {
+        (Some(a), Some(b)) => a.min(b),
+        (Some(a), None) | (None, Some(a)) => a,
+        (None, None) => last.unwrap_or(n),
     };
-    // The next label often starts as the first does (`cook vegetable products cook vegetable
-    // dishes …`), and the first label ends as the last does (`liaise with typists … liaise
-    // with typist`), compared as the coder's words (plurals stemmed).
-    let restart = key
-        .iter()
-        .skip(1)
-        .position(|w| w == first)
-        .map_or(lw.len(), |p| p + 1);
-    let end = key.iter().position(|w| w == last).unwrap_or(lw.len() - 1) + 1;
-    let n = end.min(restart).clamp(2.min(lw.len()), 8);
-    lw[..n].join(" ")
+    lw[..end.clamp(2, 8)].join(" ")
 }
 
 fn read(name: &str, bytes: &[u8], kind: &str) -> Result<Vec<Concept>, String> {
