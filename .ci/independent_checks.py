@@ -24,6 +24,9 @@ the product's own output. The checks:
   GENERATED demo extract from the raw rates, postcode directory and IoD 2025 files: must
   reproduce expected_workforce_2023-24.csv (which cli/tests/workforce.rs compares with the
   product) and equal `anchornet workforce`'s workforce.csv cell for cell.
+  pathway_distances.py — every travel distance `anchornet jobs match` writes for the ten
+  hospitality profiles and the GENERATED candidates against the NHS Jobs sample, recomputed
+  from the NSPL file's postcode coordinates (sector centroids, haversine), within 0.05 km.
 * crates/assets/tests/reference/trafford_assets.py — Trafford's land and building assets:
   rows, vacant rows, and the 2021 LSOA of every row placed by its coordinates and of every
   postcode, against `anchornet assets` on the same file; eric_totals.py — NHS estates
@@ -306,6 +309,29 @@ def check_workforce():
     else:
         ok(script, case, f"{len(got.splitlines()) - 1} scopes, every cell = expected_workforce_2023-24.csv = anchornet workforce")
 
+
+
+def check_pathway_distances():
+    script = "crates/workforce/tests/reference/pathway_distances.py"
+    vac = os.path.join(SHARED, "workforce/nhs_jobs_vacancies_2020_sample.csv.xz")
+    for case, cand, extra in [
+        ("ten hospitality profiles", "data/demo/workforce/hospitality_ten_candidates.csv",
+         ["--top", "3", "--per-occupation", "1", "--max-km", "25"]),
+        ("GENERATED candidates", "data/demo/workforce/generated_candidates.csv", ["--max-km", "25"]),
+    ]:
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "matches.csv")
+            p = run([BIN, "jobs", "match", vac, cand, "--out", out] + extra)
+            if p.returncode != 0:
+                fail(script, case, f"anchornet jobs match failed: {p.stderr.strip()[-300:]}")
+                continue
+            r = run(["python3", os.path.join(ROOT, script), ROOT, cand, vac, out])
+        if r.returncode != 0:
+            fail(script, case, f"distances differ: {r.stdout.strip()} {r.stderr.strip()[-300:]}")
+        else:
+            ok(script, case, f"{r.stdout.strip()} (every distance of anchornet jobs match within 0.05 km)")
+
+
 # --- assets: trafford_assets.py ------------------------------------------------------------
 
 
@@ -532,6 +558,7 @@ check_salford()
 check_b1()
 check_golden()
 check_workforce()
+check_pathway_distances()
 check_assets()
 check_eric()
 check_hub()

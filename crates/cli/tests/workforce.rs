@@ -166,3 +166,148 @@ fn a_file_that_is_not_an_extract_is_reported_not_fatal() {
     assert_eq!(issues.len(), 1);
     assert!(issues[0]["problem"].starts_with("not a workforce extract: no column for"));
 }
+
+/// `anchornet jobs match`: the ten hospitality profiles against the real NHS Jobs sample. The
+/// expected suggestions are those judged one by one in docs/employment-pathway-hand-check.md
+/// (vacancy and unit group per rank); the distances are the independent reference
+/// `crates/workforce/tests/reference/pathway_distances.py`'s (sector centroids from the NSPL
+/// file itself), to the output's 0.1 km.
+#[test]
+fn hospitality_profiles_match_as_hand_checked() {
+    let data = shared().join("workforce/nhs_jobs_vacancies_2020_sample.csv.xz");
+    let dir = scratch("match");
+    let out = dir.join("matches.csv");
+    let issues = dir.join("issues.csv");
+    let o = anchornet(&[
+        "jobs",
+        "match",
+        data.to_str().unwrap(),
+        "data/demo/workforce/hospitality_ten_candidates.csv",
+        "--top",
+        "3",
+        "--per-occupation",
+        "1",
+        "--max-km",
+        "25",
+        "--out",
+        out.to_str().unwrap(),
+        "--issues",
+        issues.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows = read_csv(&out);
+    // (person, rank, vacancy, unit group, km) from the hand check.
+    let expected: [(&str, &str, &str, &str, &str); 30] = [
+        ("H01", "1", "916256876", "9263", "8.9"),
+        ("H01", "2", "916254835", "4215", "16.6"),
+        ("H01", "3", "916258611", "6135", "2.2"),
+        ("H02", "1", "916256876", "9263", "8.9"),
+        ("H02", "2", "916258611", "6135", "2.2"),
+        ("H02", "3", "916247882", "6136", "16.3"),
+        ("H03", "1", "916256876", "9263", "8.9"),
+        ("H03", "2", "916251372", "7132", "9.8"),
+        ("H03", "3", "916255540", "6131", "4.4"),
+        ("H04", "1", "916256876", "9263", "8.9"),
+        ("H04", "2", "916251372", "7132", "9.8"),
+        ("H04", "3", "916255540", "6131", "4.4"),
+        ("H05", "1", "916255540", "6131", "4.4"),
+        ("H05", "2", "916258611", "6135", "2.2"),
+        ("H05", "3", "916247882", "6136", "16.3"),
+        ("H06", "1", "916256876", "9263", "8.9"),
+        ("H06", "2", "916255540", "6131", "4.4"),
+        ("H06", "3", "916240922", "4211", "2.0"),
+        ("H07", "1", "916251372", "7132", "9.8"),
+        ("H07", "2", "916247882", "6136", "16.3"),
+        ("H07", "3", "916250795", "9261", "5.8"),
+        ("H08", "1", "916255828", "9223", "4.5"),
+        ("H08", "2", "916258611", "6135", "2.2"),
+        ("H08", "3", "916247882", "6136", "16.3"),
+        ("H09", "1", "916255930", "4216", "4.5"),
+        ("H09", "2", "916246145", "7212", "14.6"),
+        ("H09", "3", "916250002", "4141", "14.9"),
+        ("H10", "1", "916255540", "6131", "4.4"),
+        ("H10", "2", "916258355", "6231", "3.9"),
+        ("H10", "3", "916256876", "9263", "8.9"),
+    ];
+    let got: Vec<(&str, &str, &str, &str, &str)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["candidate_id"].as_str(),
+                r["rank"].as_str(),
+                r["vacancy_id"].as_str(),
+                r["soc2020"].as_str(),
+                r["distance_km"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(got, expected);
+    assert!(rows.iter().all(|r| r["entry_level"] == "yes"));
+    // Skills the hand check names as shared.
+    let common = |p: &str, rank: &str| {
+        rows.iter()
+            .find(|r| r["candidate_id"] == p && r["rank"] == rank)
+            .map(|r| r["skills_in_common"].clone())
+            .unwrap()
+    };
+    assert!(common("H01", "1").contains("clean kitchen"));
+    assert!(common("H05", "2").contains("serve food"));
+    assert!(common("H09", "1").contains("maintain reception"));
+}
+
+/// Hostile candidate rows are reported with line, column and value, not fatal; the counts are
+/// those of the GENERATED file's two labelled invalid rows (its `note` column).
+#[test]
+fn bad_candidate_rows_are_reported() {
+    let dir = scratch("badcand");
+    let vac = dir.join("vacancies.csv");
+    std::fs::write(
+        &vac,
+        "vacancy_id,title,employer,band,location_postcode,closing_date\n\
+         1,Catering Assistant,Trust,2,B9 5SS,2020-12-01\n\
+         2,,Trust,2,B9 5SS,2020-12-01\n\
+         3,Domestic,Trust,2,NOT A POSTCODE,31/02/2020\n",
+    )
+    .unwrap();
+    let out = dir.join("m.csv");
+    let issues = dir.join("i.csv");
+    let o = anchornet(&[
+        "jobs",
+        "match",
+        vac.to_str().unwrap(),
+        "data/demo/workforce/generated_candidates.csv",
+        "--no-distance",
+        "--out",
+        out.to_str().unwrap(),
+        "--issues",
+        issues.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let is = read_csv(&issues);
+    let find = |line: &str, col: &str| {
+        is.iter()
+            .find(|r| r["line"] == line && r["column"] == col)
+            .map(|r| (r["value"].clone(), r["outcome"].clone()))
+    };
+    assert_eq!(find("3", "title"), Some((String::new(), "rejected".into())));
+    assert_eq!(
+        find("4", "location_postcode"),
+        Some(("NOT A POSTCODE".into(), "warning".into()))
+    );
+    assert_eq!(
+        find("4", "closing_date"),
+        Some(("31/02/2020".into(), "warning".into()))
+    );
+    assert_eq!(
+        find("7", "current_occupation"),
+        Some((String::new(), "rejected".into()))
+    );
+    assert_eq!(
+        find("47", "home_sector"),
+        Some(("B99".into(), "warning".into()))
+    );
+    assert_eq!(is.len(), 5);
+    // 200 valid generated people + the one with a bad sector, two vacancies each at most.
+    let rows = read_csv(&out);
+    assert!(!rows.is_empty() && rows.len() <= 201 * 2);
+}

@@ -15,10 +15,15 @@
 //! * [`rates`] — the National Minimum/Living Wage and the Real Living Wage by year, as data.
 //! * [`extract`] — the anonymised per-post workforce layout, read by meaning and validated.
 //! * [`metrics`] — the fair-work measures per anchor and for the network, with suppression.
+//! * [`esco`] — ESCO occupations and skills (bundled) and the TF-IDF text index.
+//! * [`pathway`] — the SOC↔ESCO crosswalk, occupations' skills, vacancies and candidate
+//!   profiles, and `anchornet jobs match`.
 #![deny(missing_docs)]
 
 pub mod code_csv;
 pub mod coder;
+pub mod esco;
+pub mod pathway;
 pub mod soc;
 
 pub use coder::{Coder, Coding};
