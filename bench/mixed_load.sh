@@ -32,10 +32,10 @@ dir="$(mktemp -d /tmp/anchornet-mixed-XXXXXX)"
 export ANCHORNET_WORKSPACE="$dir" ANCHORNET_PASSWORD="load-test-password-7"
 demo="$root/data/demo/spend"
 
-"$target/anchornet" init "$dir" --place Salford >/dev/null
 if [ -n "$pg" ]; then
-    echo "database_url = \"$pg\"" >>"$dir/anchornet.toml"
+    export ANCHORNET_DATABASE_URL="$pg"
 fi
+"$target/anchornet" init "$dir" --place Salford >/dev/null
 "$target/anchornet" anchor add "Salford City Council" --kind council >/dev/null
 "$target/anchornet" anchor add "Manchester City Council" --kind council >/dev/null
 "$target/anchornet" user add admin --role admin >/dev/null
