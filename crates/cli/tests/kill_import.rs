@@ -262,3 +262,193 @@ fn killed_mid_import_leaves_no_partial_batch_and_the_import_then_succeeds() {
     server.wait().unwrap();
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A fresh workspace with Salford's July 2021 payments imported by the command line.
+fn salford_workspace(tag: &str) -> PathBuf {
+    let dir =
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = bin()
+        .args(["init", dir.to_str().unwrap(), "--place", "Salford"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    run(
+        &["anchor", "add", "Salford City Council", "--kind", "council"],
+        &dir,
+    );
+    run(&["user", "add", "admin", "--role", "admin"], &dir);
+    run(
+        &[
+            "import",
+            "--anchor",
+            "Salford City Council",
+            demo("spend/salford/2021-07.csv.xz").to_str().unwrap(),
+        ],
+        &dir,
+    );
+    dir
+}
+
+/// The figures a workspace serves: the overview (every year, and the one year), the
+/// suppliers and the categories, as JSON tables (without the snapshot's version).
+fn figures(addr: &str, session: &str) -> Vec<serde_json::Value> {
+    [
+        "/overview.json",
+        "/overview.json?year=2021/22",
+        "/suppliers.json",
+        "/categories.json",
+        "/review/overrides.csv",
+    ]
+    .iter()
+    .map(|p| {
+        let r = http(addr, "GET", p, &[("cookie", session)], b"").unwrap();
+        assert_eq!(r.status, 200, "{p}: {}", r.body);
+        if p.ends_with(".csv") {
+            // Who decided and when differ between the two runs: keep what was decided
+            // (action, name, value), in order.
+            let rows: Vec<Vec<String>> = csv::Reader::from_reader(r.body.as_bytes())
+                .records()
+                .map(|x| x.unwrap().iter().take(3).map(str::to_string).collect())
+                .collect();
+            serde_json::json!(rows)
+        } else {
+            serde_json::from_str::<serde_json::Value>(&r.body).unwrap()["tables"].clone()
+        }
+    })
+    .collect()
+}
+
+fn decide(addr: &str, session: &str, csrf: &str, subject: &str) -> std::io::Result<Resp> {
+    let enc: String = subject
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let form =
+        format!("csrf={csrf}&kind=individual&subject={enc}&decision=confirm&note=kill%20test");
+    http(
+        addr,
+        "POST",
+        "/review",
+        &[
+            ("cookie", session),
+            ("content-type", "application/x-www-form-urlencoded"),
+        ],
+        form.as_bytes(),
+    )
+}
+
+#[test]
+fn killed_during_review_decisions_keeps_every_acknowledged_one_and_figures_equal_a_fresh_run() {
+    let dir = salford_workspace("kill-override");
+    let (mut server, addr) = serve(&dir);
+    let (session, csrf) = login(&addr);
+    // Suppliers to decide about: the first 40 of the list.
+    let list = http(
+        &addr,
+        "GET",
+        "/suppliers.json",
+        &[("cookie", &session)],
+        b"",
+    )
+    .unwrap();
+    let list: serde_json::Value = serde_json::from_str(&list.body).unwrap();
+    let named: Vec<(String, String)> = list["tables"][0]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| {
+            Some((
+                r["id"].as_str()?.to_string(),
+                r["supplier"].as_str()?.to_string(),
+            ))
+        })
+        .filter(|(k, _)| !k.is_empty() && k != "redacted")
+        .take(40)
+        .collect();
+    assert_eq!(named.len(), 40);
+    let keys: Vec<String> = named.iter().map(|x| x.0.clone()).collect();
+    // Decisions from four clients at once; kill -9 once ten are acknowledged, with others
+    // in flight (each write is an override row and a rebuild).
+    let acked = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let mut clients = Vec::new();
+    for c in 0..4 {
+        let (addr, session, csrf, acked) =
+            (addr.clone(), session.clone(), csrf.clone(), acked.clone());
+        let mine: Vec<String> = keys.iter().skip(c).step_by(4).cloned().collect();
+        clients.push(std::thread::spawn(move || {
+            for k in mine {
+                match decide(&addr, &session, &csrf, &k) {
+                    Ok(r) if r.status == 303 => acked.lock().unwrap().push(k),
+                    _ => return,
+                }
+            }
+        }));
+    }
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while acked.lock().unwrap().len() < 10 {
+        assert!(Instant::now() < deadline, "decisions too slow");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    server.kill().unwrap(); // SIGKILL
+    server.wait().unwrap();
+    for c in clients {
+        c.join().unwrap();
+    }
+    let acked = acked.lock().unwrap().clone();
+    assert!(
+        acked.len() < keys.len(),
+        "every decision finished before the kill"
+    );
+
+    // After a restart: every acknowledged decision is there, each once, none half-written.
+    let (mut server, addr) = serve(&dir);
+    let (session, csrf) = login(&addr);
+    let got = figures(&addr, &session);
+    let kept: Vec<String> = got[4]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r[1].as_str().unwrap().to_string())
+        .collect();
+    assert!(kept.len() >= acked.len() && kept.len() <= keys.len());
+    for k in &acked {
+        let name = &named.iter().find(|x| &x.0 == k).unwrap().1;
+        assert_eq!(kept.iter().filter(|n| *n == name).count(), 1, "{name}");
+    }
+    let _ = csrf;
+    server.kill().unwrap();
+    server.wait().unwrap();
+
+    // A fresh run: a new workspace, the same file, the same decisions made once each in
+    // the order kept: the same figures.
+    let fresh = salford_workspace("kill-override-fresh");
+    let (mut server, addr2) = serve(&fresh);
+    let (session2, csrf2) = login(&addr2);
+    for n in &kept {
+        let r = decide(&addr2, &session2, &csrf2, n).unwrap();
+        assert_eq!(r.status, 303, "{}", r.body);
+    }
+    let again = figures(&addr2, &session2);
+    assert_eq!(got.len(), again.len());
+    for (i, (a, b)) in got.iter().zip(&again).enumerate() {
+        assert!(
+            a == b,
+            "figures {i} differ after recovery from a fresh run's"
+        );
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    std::fs::remove_dir_all(&fresh).ok();
+}

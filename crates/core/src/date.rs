@@ -222,18 +222,18 @@ impl PaymentDate {
         let (a, b, c) = (parts[0], parts[1], parts[2]);
         // ISO yyyy-mm-dd (or yyyy/mm/dd).
         if a.len() == 4 && all_digits(a) && all_digits(b) && all_digits(c) {
-            return ymd(a.parse().unwrap(), b.parse().unwrap(), c.parse().unwrap());
+            return ymd(num(a)? as i32, num(b)?, num(c)?);
         }
         // Day first: dd/mm/yyyy, dd/mm/yy.
         if all_digits(a) && all_digits(b) && all_digits(c) && a.len() <= 2 && b.len() <= 2 {
             let y = expand_year(c).ok_or(DateError::Unrecognised)?;
-            return ymd(y, b.parse().unwrap(), a.parse().unwrap());
+            return ymd(y, num(b)?, num(a)?);
         }
         // dd-Mon-yy, dd Month yyyy.
         if all_digits(a) && a.len() <= 2 && all_digits(c) {
             if let Some(m) = month_from_name(b) {
                 let y = expand_year(c).ok_or(DateError::Unrecognised)?;
-                return ymd(y, m, a.parse().unwrap());
+                return ymd(y, m, num(a)?);
             }
         }
         // Month dd yyyy.
@@ -243,9 +243,7 @@ impl PaymentDate {
                 return ymd(
                     y,
                     m,
-                    b.trim_end_matches(|ch: char| ch.is_alphabetic())
-                        .parse()
-                        .unwrap(),
+                    num(b.trim_end_matches(|ch: char| ch.is_alphabetic()))?,
                 );
             }
         }
@@ -254,11 +252,17 @@ impl PaymentDate {
         if stripped.len() < a.len() && all_digits(stripped) && all_digits(c) {
             if let Some(m) = month_from_name(b) {
                 let y = expand_year(c).ok_or(DateError::Unrecognised)?;
-                return ymd(y, m, stripped.parse().unwrap());
+                return ymd(y, m, num(stripped)?);
             }
         }
         Err(DateError::Unrecognised)
     }
+}
+
+/// A run of digits as a day, month or year: one too long for any (`2021-07-99999999999`, found
+/// by fuzzing, issue 17) is no such day, not a panic.
+fn num(p: &str) -> Result<u32, DateError> {
+    p.parse().map_err(|_| DateError::NoSuchDay)
 }
 
 fn ymd(y: i32, m: u32, d: u32) -> Result<PaymentDate, DateError> {
@@ -359,6 +363,21 @@ mod tests {
         );
         // An invoice number is not a date.
         assert!(PaymentDate::parse("1700133305").is_err());
+    }
+
+    /// Found by the `csv` fuzz target (issue 17): digits too many for a number panicked.
+    #[test]
+    fn digits_too_many_for_a_number_are_no_such_day() {
+        for s in [
+            "2021-07-99999999999",
+            "2021-99999999999-01",
+            "1/99999999999/2021",
+            "99999999999st May 2022",
+            "May 99999999999 2022",
+            "01 May 99999999999",
+        ] {
+            assert!(PaymentDate::parse(s).is_err(), "{s}");
+        }
     }
 
     #[test]

@@ -59,6 +59,10 @@ pub struct Snapshot {
     pub questions: Vec<anchornet_suppliers::review::Question>,
     /// The coverage worklist: suppliers to complete, largest first (once per rebuild).
     pub worklist: anchornet_suppliers::worklist::Worklist,
+    /// Which cells of the scope × year × category cube may be shown to whom.
+    pub published: crate::privacy::Published,
+    /// The map as anyone but an admin sees it.
+    pub public_map: Option<crate::privacy::PublicMap>,
     /// Increases with every rebuild.
     pub version: u64,
     /// The store's fingerprint when it was read.
@@ -113,6 +117,8 @@ impl Snapshot {
             overrides: Vec::new(),
             questions: Vec::new(),
             worklist: Default::default(),
+            published: Default::default(),
+            public_map: None,
             version: 0,
             fingerprint: String::new(),
             built_at: 0,
@@ -242,8 +248,14 @@ impl Snapshot {
                 .collect::<Vec<_>>(),
             TOP,
         );
+        let published = crate::privacy::Published::build(ds, cfg.web.thresholds());
+        let public_map = map.as_ref().map(|m| {
+            crate::privacy::PublicMap::build(m, ds, cfg.web.thresholds(), |l| l.lsoa.clone())
+        });
         Ok(Snapshot {
             anchors: src.anchors,
+            published,
+            public_map,
             analysis,
             all_years,
             suppliers,

@@ -65,6 +65,23 @@ pub struct WebConfig {
     /// The header a trusted proxy sets, e.g. `X-Forwarded-For` (the default).
     #[serde(default = "default_client_ip_header")]
     pub client_ip_header: String,
+    /// Fewest distinct suppliers behind a figure shown to anyone but an admin (primary
+    /// suppression; docs/security.md).
+    #[serde(default = "default_min_suppliers")]
+    pub min_suppliers: usize,
+    /// Fewest payments behind a figure shown to anyone but an admin.
+    #[serde(default = "default_min_payments")]
+    pub min_payments: u64,
+}
+
+impl WebConfig {
+    /// The thresholds of suppression.
+    pub fn thresholds(&self) -> crate::privacy::Thresholds {
+        crate::privacy::Thresholds {
+            min_suppliers: self.min_suppliers,
+            min_payments: self.min_payments,
+        }
+    }
 }
 
 fn default_bind() -> String {
@@ -78,6 +95,12 @@ fn default_upload() -> usize {
 }
 fn default_form() -> usize {
     64
+}
+fn default_min_suppliers() -> usize {
+    crate::privacy::MIN_SUPPLIERS
+}
+fn default_min_payments() -> u64 {
+    crate::privacy::MIN_PAYMENTS
 }
 fn default_client_ip_header() -> String {
     "X-Forwarded-For".into()
@@ -93,6 +116,8 @@ impl Default for WebConfig {
             max_form_kib: default_form(),
             trusted_proxies: Vec::new(),
             client_ip_header: default_client_ip_header(),
+            min_suppliers: default_min_suppliers(),
+            min_payments: default_min_payments(),
         }
     }
 }

@@ -7,10 +7,11 @@ use axum::response::Response;
 use maud::html;
 use serde_json::json;
 
-use super::{figures_table, Filter};
+use super::{category_index, figures_table, suppressed_row, Filter};
 use crate::auth::Signed;
 use crate::error::{AppError, AppResult};
 use crate::page::{strip_ext, table, table_html, txt, Fmt, Page};
+use crate::privacy::Audience;
 use crate::snapshot::Snapshot;
 use crate::state::AppState;
 
@@ -38,8 +39,16 @@ pub async fn list(
             ("local_pct", "Local share of influenceable spend."),
         ],
     );
+    let who = Audience::of(&v, &snap);
     for (i, a) in snap.anchors.iter().enumerate() {
         let fig = snap.all_years.get(i + 1).map(|x| &x.1);
+        if !snap.published.shown(who, Some(i as u16), None, None) {
+            t.rows.push(suppressed_row(
+                vec![txt(a.name.clone()), txt(a.kind.clone())],
+                6,
+            ));
+            continue;
+        }
         t.rows.push(vec![
             txt(a.name.clone()),
             txt(a.kind.clone()),
@@ -131,12 +140,20 @@ pub async fn show(
     let ds = &snap.prepared.dataset;
     let (id, i) = anchor_of(&snap, &raw)?;
     let name = &ds.anchors[i as usize].name;
-    let rows: Vec<(String, String, &anchornet_metrics::Figures)> = snap
+    let who = Audience::of(&v, &snap);
+    let rows: Vec<(String, String, Option<&anchornet_metrics::Figures>)> = snap
         .analysis
         .figures
         .iter()
         .filter(|x| x.scope == name.as_str())
-        .map(|x| (x.scope.to_string(), super::year_text(x.fy), &x.figures))
+        .map(|x| {
+            let shown = snap.published.shown(who, Some(i), x.fy, None);
+            (
+                x.scope.to_string(),
+                super::year_text(x.fy),
+                shown.then_some(&x.figures),
+            )
+        })
         .collect();
     let figs = figures_table(&rows);
     let latest = snap
@@ -161,13 +178,29 @@ pub async fn show(
         .iter()
         .filter(|c| c.scope == name.as_str() && c.fy == latest)
         .collect();
-    cs.sort_by(|a, b| {
-        b.figures
-            .influenceable
-            .pence
-            .cmp(&a.figures.influenceable.pence)
+    // Largest first; suppressed ones last, by name (their place among the others would
+    // bound their size).
+    let hidden = |c: &&anchornet_metrics::analysis::CategoryFigures| {
+        !snap
+            .published
+            .shown(who, Some(i), c.fy, category_index(&snap, &c.category))
+    };
+    cs.sort_by_cached_key(|c| {
+        let h = hidden(c);
+        (
+            h,
+            std::cmp::Reverse(if h { 0 } else { c.figures.influenceable.pence }),
+            c.category.clone(),
+        )
     });
     for c in cs.iter().take(30) {
+        if hidden(c) {
+            cats.rows.push(suppressed_row(
+                vec![txt(c.category.clone()), txt(super::year_text(c.fy))],
+                5,
+            ));
+            continue;
+        }
         cats.rows.push(vec![
             txt(c.category.clone()),
             txt(super::year_text(c.fy)),

@@ -21,6 +21,14 @@ pub async fn map(
     Query(f): Query<Filter>,
 ) -> AppResult<Response> {
     let snap = st.snap();
+    // Anyone but an admin sees the suppressed map (see `privacy::PublicMap`).
+    let public = (!v.is_admin())
+        .then_some(snap.public_map.as_ref())
+        .flatten();
+    let map = match public {
+        Some(p) => Some(&p.map),
+        None => snap.map.as_ref(),
+    };
     let mut t = table(
         "areas",
         "Areas",
@@ -35,7 +43,7 @@ pub async fn map(
             ),
         ],
     );
-    let body = match &snap.map {
+    let body = match map {
         Some(m) => {
             let mut areas: Vec<_> = m
                 .areas
@@ -51,9 +59,28 @@ pub async fn map(
                     Cell::Money(*p),
                 ]);
             }
+            let hidden = public.map_or(&[][..], |p| &p.hidden[..]);
+            for code in hidden {
+                let a = m.areas.iter().find(|a| &a.code == code);
+                t.rows.push(vec![
+                    txt(code.clone()),
+                    txt(a.map(|a| a.name.clone()).unwrap_or_default()),
+                    a.and_then(|a| a.decile)
+                        .map_or(txt(""), |d| Cell::Int(d as i64)),
+                    txt(crate::privacy::SUPPRESSED),
+                ]);
+            }
+            let shown = |hide: bool, p: i64| {
+                if hide {
+                    crate::privacy::SUPPRESSED.to_string()
+                } else {
+                    anchornet_report::fmt::money(p)
+                }
+            };
             html! {
                 figure.map { (svg(anchornet_report::map::svg(m))) }
-                p.note { "Elsewhere: " (anchornet_report::fmt::money(m.elsewhere_pence)) " · not located: " (anchornet_report::fmt::money(m.unlocated_pence)) }
+                p.note { "Elsewhere: " (shown(public.is_some_and(|p| p.elsewhere_hidden), m.elsewhere_pence)) " · not located: " (shown(public.is_some_and(|p| p.unlocated_hidden), m.unlocated_pence))
+                    @if !hidden.is_empty() { " · " (hidden.len()) " areas suppressed (fewer than " (snap.published.thresholds.min_suppliers) " suppliers or " (snap.published.thresholds.min_payments) " payments, or hidden so that such a figure cannot be worked out), drawn as without spend" } }
                 (table_html(&t, Some("/map"), &|_| None))
             }
         }

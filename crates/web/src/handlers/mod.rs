@@ -160,13 +160,17 @@ pub const FIGURE_COLUMNS: [(&str, &str); 14] = [
     ("top10_pct", "Share of influenceable spend taken by the ten largest suppliers."),
 ];
 
-/// A figures table.
-pub fn figures_table(rows: &[(String, String, &Figures)]) -> Table {
+/// A figures table; a row whose figures are `None` is suppressed (see [`crate::privacy`]).
+pub fn figures_table(rows: &[(String, String, Option<&Figures>)]) -> Table {
     let mut t = table("figures", "Figures", "scope and year", &FIGURE_COLUMNS);
     for (scope, year, f) in rows {
-        t.rows.push(vec![
-            txt(scope.clone()),
-            txt(year.clone()),
+        let first = vec![txt(scope.clone()), txt(year.clone())];
+        let Some(f) = f else {
+            t.rows.push(suppressed_row(first, FIGURE_COLUMNS.len()));
+            continue;
+        };
+        let mut r = first;
+        r.extend([
             Cell::Int(f.total.rows as i64),
             Cell::Money(f.total.pence),
             Cell::Money(f.influenceable.pence),
@@ -180,8 +184,28 @@ pub fn figures_table(rows: &[(String, String, &Figures)]) -> Table {
             Cell::Int(f.concentration.suppliers as i64),
             Cell::Pct(f.concentration.top10_share),
         ]);
+        t.rows.push(r);
     }
     t
+}
+
+/// A row of `n` cells: `first`, then "suppressed" in every other.
+pub fn suppressed_row(first: Vec<Cell>, n: usize) -> Vec<Cell> {
+    let mut r = first;
+    while r.len() < n {
+        r.push(txt(crate::privacy::SUPPRESSED));
+    }
+    r
+}
+
+/// The dataset index of a category name.
+pub fn category_index(snap: &Snapshot, name: &str) -> Option<u32> {
+    snap.prepared
+        .dataset
+        .categories
+        .iter()
+        .position(|c| c == name)
+        .map(|i| i as u32)
 }
 
 /// Year options for a filter.

@@ -1,4 +1,7 @@
 //! `/` and `/overview`: the network's figures, filterable by year, anchor and category.
+//! Outside a member's own anchor, a figure is shown only where the suppression pattern
+//! ([`crate::privacy`]) publishes it, whatever the filters: no filter narrows a figure to one
+//! supplier's payments.
 
 use anchornet_metrics::{Figures, Scope};
 use anchornet_report::svg::{share_chart, ShareRow};
@@ -11,6 +14,7 @@ use super::{anchor_options, figures_table, year_options, year_text, Filter};
 use crate::auth::{Signed, Viewer};
 use crate::error::AppResult;
 use crate::page::{select, svg, table_html, Fmt, Page};
+use crate::privacy::Audience;
 use crate::state::AppState;
 
 /// `/`: the overview for a signed-in user, the published view otherwise.
@@ -62,33 +66,41 @@ pub async fn overview(
             ),
         }
     };
-    let mut rows = Vec::new();
-    match anchor {
-        Some((_, i)) => rows.push((ds.anchors[i as usize].name.clone(), figures(Some(i)))),
-        None => {
-            rows.push((anchornet_metrics::NETWORK.to_string(), figures(None)));
-            for i in 0..ds.anchors.len() {
-                rows.push((ds.anchors[i].name.clone(), figures(Some(i as u16))));
-            }
-        }
+    let who = Audience::of(&v, &snap);
+    let shown = |a: Option<u16>| snap.published.shown(who, a, year, category);
+    let mut rows: Vec<(String, Option<Figures>)> = Vec::new();
+    let scopes: Vec<Option<u16>> = match anchor {
+        Some((_, i)) => vec![Some(i)],
+        None => std::iter::once(None)
+            .chain((0..ds.anchors.len()).map(|i| Some(i as u16)))
+            .collect(),
+    };
+    for a in scopes {
+        let name = a.map_or(anchornet_metrics::NETWORK.to_string(), |i| {
+            ds.anchors[i as usize].name.clone()
+        });
+        rows.push((name, shown(a).then(|| figures(a))));
     }
     let t = figures_table(
         &rows
             .iter()
-            .map(|(n, f)| (n.clone(), ytext.clone(), f))
+            .map(|(n, f)| (n.clone(), ytext.clone(), f.as_ref()))
             .collect::<Vec<_>>(),
     );
-    let head = &rows[0].1;
+    let head = rows[0].1.as_ref();
     let chart = share_chart(
         "Local share of influenceable spend",
         &rows
             .iter()
-            .map(|(n, f)| ShareRow {
-                label: n.clone(),
-                share: &f.local,
+            .filter_map(|(n, f)| {
+                f.as_ref().map(|f| ShareRow {
+                    label: n.clone(),
+                    share: &f.local,
+                })
             })
             .collect::<Vec<_>>(),
     );
+    let money = |f: fn(&Figures) -> String| head.map_or(crate::privacy::SUPPRESSED.to_string(), f);
     let cats: Vec<(String, String)> = ds
         .categories
         .iter()
@@ -102,15 +114,18 @@ pub async fn overview(
             button type="submit" { "Show" }
         }
         div.cards {
-            div.card { div.big { (anchornet_report::fmt::short_money(head.influenceable.pence)) } div.lab { "influenceable spend, " (ytext) } }
-            div.card { div.big { (anchornet_report::fmt::pct(head.local.of_all())) } div.lab { "local (" (snap.prepared.local.name) "), coverage " (anchornet_report::fmt::pct(head.local.coverage())) } }
-            div.card { div.big { (anchornet_report::fmt::pct(head.deprived.share.of_all())) } div.lab { "in the most deprived 20% of neighbourhoods" } }
-            div.card { div.big { (anchornet_report::fmt::group(head.total.rows)) } div.lab { "payments" } }
+            div.card { div.big { (money(|h| anchornet_report::fmt::short_money(h.influenceable.pence))) } div.lab { "influenceable spend, " (ytext) } }
+            div.card { div.big { (money(|h| anchornet_report::fmt::pct(h.local.of_all()))) } div.lab { "local (" (snap.prepared.local.name) "), coverage " (money(|h| anchornet_report::fmt::pct(h.local.coverage()))) } }
+            div.card { div.big { (money(|h| anchornet_report::fmt::pct(h.deprived.share.of_all()))) } div.lab { "in the most deprived 20% of neighbourhoods" } }
+            div.card { div.big { (money(|h| anchornet_report::fmt::group(h.total.rows))) } div.lab { "payments" } }
         }
         figure { (svg(chart)) }
         (table_html(&t, Some("/overview"), &|i| {
             match anchor { None if i > 0 => Some(format!("/anchors/{}", snap.anchors[i - 1].id)), _ => None }
         }))
+        @if rows.iter().any(|r| r.1.is_none()) {
+            p.note { "“suppressed”: made from fewer than " (snap.published.thresholds.min_suppliers) " suppliers or " (snap.published.thresholds.min_payments) " payments, or hidden so that such a figure cannot be worked out by subtraction." }
+        }
         p.note { "Analysis built from " (snap.prepared.payments.len()) " payments in live import batches (version " (snap.version) "). "
             "Shares are of all influenceable spend; unknowns count as not passing. Methodology: docs/methodology." }
     };

@@ -1,6 +1,7 @@
 //! `/public` and `/public/categories`: the published view, no sign-in. Aggregates only, each
-//! figure suppressed when it is made from fewer than five suppliers or ten payments (see
-//! [`crate::privacy`]); no supplier is named, so no individual can be.
+//! figure suppressed when it is made from fewer than five suppliers or ten payments, or when
+//! it would let a suppressed one be worked out by subtraction (see [`crate::privacy`]: the
+//! same pattern as viewers see everywhere); no supplier is named, so no individual can be.
 
 use anchornet_report::tables::{Cell, Table};
 use axum::extract::{OriginalUri, Query, State};
@@ -8,11 +9,11 @@ use axum::response::Response;
 use maud::html;
 use serde_json::json;
 
-use super::{year_options, year_text, Filter};
+use super::{category_index, suppressed_row, year_options, year_text, Filter};
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::page::{select, table, table_html, txt, Fmt, Page};
-use crate::privacy::{counts, counts_by, publishable, secondary, SUPPRESSED};
+use crate::privacy::Audience;
 use crate::state::AppState;
 
 fn published(st: &AppState) -> AppResult<()> {
@@ -39,14 +40,6 @@ const COLS: [(&str, &str); 8] = [
     ("sme_pct", "Share with SMEs."),
     ("vcse_pct", "Share with the social economy."),
 ];
-
-fn suppressed_row(first: Vec<Cell>, n: usize) -> Vec<Cell> {
-    let mut r = first;
-    while r.len() < n {
-        r.push(txt(SUPPRESSED));
-    }
-    r
-}
 
 /// `/public`.
 pub async fn overview(
@@ -78,7 +71,7 @@ pub async fn overview(
                 continue;
             };
             let first = vec![txt(name.clone()), txt(y.to_string())];
-            if !publishable(counts(ds, |t| t.fy == y && a.is_none_or(|a| a == t.anchor))) {
+            if !snap.published.shown(Audience::Public, *a, Some(y), None) {
                 t.rows.push(suppressed_row(first, COLS.len() + 1));
                 continue;
             }
@@ -99,7 +92,7 @@ pub async fn overview(
     let body = html! {
         p { "The published figures of " strong { (ds.network.name) } ": how much of the anchors' influenceable spend goes to suppliers in "
             (snap.prepared.local.name) ", in the wider place, in the most deprived neighbourhoods, to SMEs and to the social economy." }
-        p.note { "Figures made from fewer than 5 suppliers or 10 payments are shown as “suppressed”. No supplier is named here." }
+        p.note { "Figures made from fewer than " (snap.published.thresholds.min_suppliers) " suppliers or " (snap.published.thresholds.min_payments) " payments are shown as “suppressed”, and so are those that would let one be worked out by subtraction (from this or any other table). No supplier is named here." }
         (table_html(&tables[0], Some("/public"), &|_| None))
         p { a href="/public/categories" { "By category" } }
     };
@@ -121,7 +114,6 @@ pub async fn categories(
 ) -> AppResult<Response> {
     published(&st)?;
     let snap = st.snap();
-    let ds = &snap.prepared.dataset;
     let year = f.year_or_latest(&snap)?;
     let mut cs: Vec<_> = snap
         .analysis
@@ -129,33 +121,25 @@ pub async fn categories(
         .iter()
         .filter(|c| c.scope.is_network() && c.fy == year)
         .collect();
-    cs.sort_by(|a, b| {
-        b.figures
-            .influenceable
-            .pence
-            .cmp(&a.figures.influenceable.pence)
-            .then(a.category.cmp(&b.category))
+    let hidden = |c: &&anchornet_metrics::analysis::CategoryFigures| {
+        !snap.published.shown(
+            Audience::Public,
+            None,
+            year,
+            category_index(&snap, &c.category),
+        )
+    };
+    // Largest first; suppressed ones last, by name (their place among the others would
+    // bound their size).
+    cs.sort_by_cached_key(|c| {
+        let h = hidden(c);
+        (
+            h,
+            std::cmp::Reverse(if h { 0 } else { c.figures.influenceable.pence }),
+            c.category.clone(),
+        )
     });
-    let index: std::collections::HashMap<&str, u32> = ds
-        .categories
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.as_str(), i as u32))
-        .collect();
-    let by_cat = counts_by(ds, |t| year.is_none_or(|y| y == t.fy), |t| t.category);
-    let primary: Vec<bool> = cs
-        .iter()
-        .map(|c| {
-            let n = index
-                .get(c.category.as_str())
-                .and_then(|ci| by_cat.get(ci))
-                .copied()
-                .unwrap_or_default();
-            !publishable(n)
-        })
-        .collect();
-    let sizes: Vec<i64> = cs.iter().map(|c| c.figures.total.pence).collect();
-    let hide = secondary(&sizes, &primary);
+    let hide: Vec<bool> = cs.iter().map(hidden).collect();
     let mut t = table(
         "categories",
         "Categories",
@@ -194,7 +178,7 @@ pub async fn categories(
             (select("year", "Year", &year_options(&snap), year.map(|y| y.to_string()).as_deref()))
             button { "Show" }
         }
-        p.note { (hide.iter().filter(|h| **h).count()) " of " (cs.len()) " categories suppressed (fewer than 5 suppliers or 10 payments, or hidden so that one cannot be worked out from the others)." }
+        p.note { (hide.iter().filter(|h| **h).count()) " of " (cs.len()) " categories suppressed (fewer than " (snap.published.thresholds.min_suppliers) " suppliers or " (snap.published.thresholds.min_payments) " payments, or hidden so that one cannot be worked out from the others)." }
         (table_html(&t, Some("/public/categories"), &|_| None))
     };
     Ok(Page {

@@ -1,5 +1,11 @@
 //! `/suppliers` and `/suppliers/{supplier}`: supplier entities, the evidence for each one's
 //! location and classification, and its payments (only the anchors' the viewer may see).
+//!
+//! A figure about one supplier is made from one supplier, below any threshold of
+//! [`crate::privacy`]: so its payments and spend are counted only over the anchors whose
+//! rows the viewer may see (a member's own anchor; every anchor for an admin; none for a
+//! viewer). What another anchor paid a supplier — how much, how often, under which name —
+//! is never shown, nor used to order the list.
 
 use anchornet_report::tables::Cell;
 use axum::extract::{OriginalUri, Path, Query, State};
@@ -12,6 +18,7 @@ use super::Filter;
 use crate::auth::{Signed, Viewer};
 use crate::error::{AppError, AppResult};
 use crate::page::{strip_ext, table, table_html, txt, Fmt, Page};
+use crate::privacy::{Audience, SUPPRESSED};
 use crate::snapshot::Snapshot;
 use crate::state::AppState;
 
@@ -38,6 +45,28 @@ pub async fn list(
 ) -> AppResult<Response> {
     let snap = st.snap();
     let ds = &snap.prepared.dataset;
+    let who = Audience::of(&v, &snap);
+    // Payments and influenceable spend per supplier, over the anchors the viewer sees.
+    let seen: Option<Vec<(u64, i64)>> = match who {
+        Audience::Full => None,
+        _ => {
+            let mut per = vec![(0u64, 0i64); ds.suppliers.len()];
+            for t in ds.txns.iter().filter(|t| who.sees_anchor(t.anchor)) {
+                per[t.supplier as usize].0 += 1;
+                if t.excluded_by.is_none() {
+                    per[t.supplier as usize].1 += t.pence;
+                }
+            }
+            Some(per)
+        }
+    };
+    let figures = |s: u32| match &seen {
+        None => (
+            snap.suppliers[s as usize].payments,
+            snap.suppliers[s as usize].influenceable,
+        ),
+        Some(per) => per[s as usize],
+    };
     let q = f.q.clone().unwrap_or_default().to_lowercase();
     let mut order: Vec<u32> = (0..ds.suppliers.len() as u32)
         .filter(|&s| snap.suppliers[s as usize].payments > 0)
@@ -48,9 +77,11 @@ pub async fn list(
         })
         .collect();
     order.sort_by(|a, b| {
-        snap.suppliers[*b as usize]
-            .influenceable
-            .cmp(&snap.suppliers[*a as usize].influenceable)
+        figures(*b).1.cmp(&figures(*a).1).then(
+            snap.suppliers[*a as usize]
+                .key
+                .cmp(&snap.suppliers[*b as usize].key),
+        )
     });
     let fmt = Fmt::of_path(uri.path());
     let page = f.page.unwrap_or(1).max(1);
@@ -79,8 +110,14 @@ pub async fn list(
             ("local", "Located in the local place."),
             ("location_source", "Where the location comes from."),
             ("anchors", "Anchors that paid it."),
-            ("payments", "Payments."),
-            ("influenceable_gbp", "Influenceable spend, all years."),
+            (
+                "payments",
+                "Payments (by the anchors whose payments you may see).",
+            ),
+            (
+                "influenceable_gbp",
+                "Influenceable spend, all years (by the anchors whose payments you may see).",
+            ),
         ],
     );
     for &s in &shown {
@@ -96,8 +133,14 @@ pub async fn list(
             txt(l.map_or("unknown", |l| if l.local { "yes" } else { "no" })),
             txt(l.map(|l| l.source.describe()).unwrap_or_default()),
             Cell::Int(st_.anchors.len() as i64),
-            Cell::Int(st_.payments as i64),
-            Cell::Money(st_.influenceable),
+            match (who, figures(s)) {
+                (Audience::Public, _) => txt(SUPPRESSED),
+                (_, (n, _)) => Cell::Int(n as i64),
+            },
+            match (who, figures(s)) {
+                (Audience::Public, _) => txt(SUPPRESSED),
+                (_, (_, p)) => Cell::Money(p),
+            },
         ]);
     }
     let pages = order.len().div_ceil(100).max(1);
@@ -140,6 +183,7 @@ pub async fn show(
     }
     let info = &ds.suppliers[s as usize];
     let stats = &snap.suppliers[s as usize];
+    let who = Audience::of(&v, &snap);
     let mut ev = table(
         "evidence",
         "Evidence",
@@ -161,8 +205,25 @@ pub async fn show(
             ("gbp", "Paid under this name."),
         ],
     );
-    for (n, p) in &stats.names {
-        names.rows.push(vec![txt(n.clone()), Cell::Money(*p)]);
+    // The names it was paid under, and how much under each, from the payments the viewer
+    // may see (another anchor's way of writing the name, with its amount, is its payment).
+    if who == Audience::Full {
+        for (n, p) in &stats.names {
+            names.rows.push(vec![txt(n.clone()), Cell::Money(*p)]);
+        }
+    } else {
+        let mut per: std::collections::BTreeMap<&str, i64> = Default::default();
+        for &k in &snap.txns_of[s as usize] {
+            let (t, p) = (&ds.txns[k as usize], &snap.prepared.payments[k as usize]);
+            if who.sees_anchor(t.anchor) && !p.redacted {
+                *per.entry(p.supplier_name.trim()).or_default() += t.pence;
+            }
+        }
+        let mut list: Vec<(&str, i64)> = per.into_iter().collect();
+        list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        for (n, p) in list {
+            names.rows.push(vec![txt(n), Cell::Money(p)]);
+        }
     }
     let mut by_anchor = table(
         "by_anchor",
@@ -181,7 +242,13 @@ pub async fn show(
         per[t.anchor as usize].1 += t.pence;
     }
     for (i, (n, p)) in per.iter().enumerate() {
-        if *n > 0 {
+        if *n > 0 && !who.sees_anchor(i as u16) {
+            by_anchor.rows.push(vec![
+                txt(ds.anchors[i].name.clone()),
+                txt(SUPPRESSED),
+                txt(SUPPRESSED),
+            ]);
+        } else if *n > 0 {
             by_anchor.rows.push(vec![
                 txt(ds.anchors[i].name.clone()),
                 Cell::Int(*n as i64),
@@ -210,7 +277,7 @@ pub async fn show(
         h2 { "Spend by anchor" } (table_html(&by_anchor, None, &|_| None))
         h2 { "Payments" }
         @if v.sees_any_rows() {
-            p.note { "Payments of the anchors you may see (" (visible.len()) " of " (stats.payments) ")." }
+            p.note { "Payments of the anchors you may see (" (visible.len()) @if who == Audience::Full { " of " (stats.payments) } ")." }
             (table_html(&pays, Some(&format!("/suppliers/{key}")), &|_| None))
         } @else { p.note { "Payment-level data is visible to the paying anchor's members and to network admins." } }
     };

@@ -7,10 +7,11 @@ use axum::response::Response;
 use maud::html;
 use serde_json::json;
 
-use super::{anchor_options, year_options, year_text, Filter};
+use super::{anchor_options, category_index, suppressed_row, year_options, year_text, Filter};
 use crate::auth::Signed;
 use crate::error::AppResult;
 use crate::page::{select, svg, table, table_html, txt, Fmt, Page};
+use crate::privacy::Audience;
 use crate::state::AppState;
 
 /// `/categories`.
@@ -23,8 +24,10 @@ pub async fn categories(
     let snap = st.snap();
     let ds = &snap.prepared.dataset;
     let year = f.year_or_latest(&snap)?;
-    let scope = match f.anchor(&snap)? {
-        Some((_, i)) => anchornet_metrics::ScopeName::Anchor(ds.anchors[i as usize].name.clone()),
+    let who = Audience::of(&v, &snap);
+    let anchor = f.anchor(&snap)?.map(|a| a.1);
+    let scope = match anchor {
+        Some(i) => anchornet_metrics::ScopeName::Anchor(ds.anchors[i as usize].name.clone()),
         None => anchornet_metrics::ScopeName::Network,
     };
     let mut t = table(
@@ -56,15 +59,28 @@ pub async fn categories(
         .iter()
         .filter(|c| c.scope == scope && c.fy == year)
         .collect();
-    cs.sort_by(|a, b| {
-        b.figures
-            .influenceable
-            .pence
-            .cmp(&a.figures.influenceable.pence)
-            .then(a.category.cmp(&b.category))
+    let hidden = |c: &&anchornet_metrics::analysis::CategoryFigures| {
+        !snap
+            .published
+            .shown(who, anchor, year, category_index(&snap, &c.category))
+    };
+    // Largest first; suppressed ones last, by name (their place among the others would
+    // bound their size).
+    cs.sort_by_cached_key(|c| {
+        let h = hidden(c);
+        (
+            h,
+            std::cmp::Reverse(if h { 0 } else { c.figures.influenceable.pence }),
+            c.category.clone(),
+        )
     });
     for c in &cs {
         let g = &c.figures;
+        if hidden(c) {
+            t.rows
+                .push(suppressed_row(vec![txt(c.category.clone())], 10));
+            continue;
+        }
         t.rows.push(vec![
             txt(c.category.clone()),
             Cell::Int(g.total.rows as i64),
@@ -104,6 +120,7 @@ pub async fn leakage(
     Query(f): Query<Filter>,
 ) -> AppResult<Response> {
     let snap = st.snap();
+    let who = Audience::of(&v, &snap);
     let year = f.year_or_latest(&snap)?;
     let ytext = year_text(year);
     let rows = snap
@@ -113,6 +130,7 @@ pub async fn leakage(
         .find(|l| l.fy == ytext)
         .map(|l| l.rows.clone())
         .unwrap_or_default();
+    let mut hidden = Vec::new();
     let mut t = table(
         "leakage",
         "Leakage",
@@ -133,6 +151,18 @@ pub async fn leakage(
             ),
         ],
     );
+    let rows: Vec<_> = rows
+        .into_iter()
+        .filter(|r| {
+            let shown = snap
+                .published
+                .shown(who, None, year, category_index(&snap, &r.category));
+            if !shown {
+                hidden.push(r.category.clone());
+            }
+            shown
+        })
+        .collect();
     for r in &rows {
         t.rows.push(vec![
             txt(r.category.clone()),
@@ -149,6 +179,9 @@ pub async fn leakage(
                 .collect::<Vec<_>>()
                 .join("; ")),
         ]);
+    }
+    for c in &hidden {
+        t.rows.push(suppressed_row(vec![txt(c.clone())], 7));
     }
     let chart = anchornet_report::svg::leakage_chart(
         &format!("Where influenceable spend goes, {ytext}"),
