@@ -205,20 +205,7 @@ pub struct Answer {
     pub line: u64,
 }
 
-/// A row that could not be read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    /// File.
-    pub file: String,
-    /// Line.
-    pub line: u64,
-    /// Column.
-    pub column: String,
-    /// Value.
-    pub value: String,
-    /// What is wrong.
-    pub problem: String,
-}
+pub use crate::Problem;
 
 /// The answers read, with the measured figures to show beside them.
 #[derive(Debug, Clone, Default)]
@@ -422,11 +409,7 @@ impl Assessments {
 /// One row per answer, with the measured indicator beside it and the change from the
 /// anchor's answer the year before.
 pub fn answers_table(s: &Assessments) -> Table {
-    let col = |n: &str, t: &str, m: &str| Column {
-        name: n.into(),
-        title: t.into(),
-        meaning: m.into(),
-    };
+    let col = Column::new;
     let mut rows = Vec::new();
     for a in &s.answers {
         let q = &QUESTIONS[a.question];

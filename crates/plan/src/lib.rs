@@ -32,6 +32,34 @@ pub mod place;
 pub mod render;
 pub mod status;
 
+/// A row not read, or a file not readable: the plan's inputs (answers, outturn returns,
+/// grants) report their bad rows with file, line, column and value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// File.
+    pub file: String,
+    /// Line (0 for the whole file).
+    pub line: u64,
+    /// Column.
+    pub column: String,
+    /// Value.
+    pub value: String,
+    /// What is wrong.
+    pub problem: String,
+}
+
+impl Problem {
+    pub(crate) fn file(file: &str, problem: &str) -> Problem {
+        Problem {
+            file: file.to_string(),
+            line: 0,
+            column: String::new(),
+            value: String::new(),
+            problem: problem.to_string(),
+        }
+    }
+}
+
 pub use action::{Action, Direction, Pillar, Plan, PlanError, Target};
 pub use indicator::{Facts, IndicatorId, Reading};
 pub use status::{Assessed, Status};

@@ -24,14 +24,6 @@ td.lv{text-align:center;font-weight:600;min-width:44px}
 .lv1{background:#f8d3d3}.lv2{background:#fee8c8}.lv3{background:#d9ecf7}.lv4{background:#cde9c6}
 "#;
 
-fn col(name: &str, title: &str, meaning: &str) -> Column {
-    Column {
-        name: name.into(),
-        title: title.into(),
-        meaning: meaning.into(),
-    }
-}
-
 fn text(s: impl Into<String>) -> Cell {
     Cell::Text(s.into())
 }
@@ -39,37 +31,37 @@ fn text(s: impl Into<String>) -> Cell {
 /// One row per action: who, what, the target and where it stands.
 pub fn actions_table(e: &Evaluated) -> Table {
     let columns = vec![
-        col("id", "Action", "the action's id"),
-        col("title", "Title", "what will be done"),
-        col("owner", "Owner", "who answers for it"),
-        col("anchors", "Anchors", "the anchors taking part"),
-        col("pillar", "Pillar", "community wealth building pillar"),
-        col(
+        Column::new("id", "Action", "the action's id"),
+        Column::new("title", "Title", "what will be done"),
+        Column::new("owner", "Owner", "who answers for it"),
+        Column::new("anchors", "Anchors", "the anchors taking part"),
+        Column::new("pillar", "Pillar", "community wealth building pillar"),
+        Column::new(
             "deadline",
             "Deadline",
             "financial year by which the target is to be met",
         ),
-        col("indicator", "Indicator", "the measured indicator's id"),
-        col("scope", "Scope", "whose figure: network or an anchor"),
-        col("direction", "Direction", "at_least or at_most"),
-        col("target", "Target", "target value in the indicator's unit"),
-        col("unit", "Unit", "percent, pounds or count"),
-        col("baseline_year", "Baseline year", "year the path starts"),
-        col("baseline", "Baseline", "value the path starts from"),
-        col("current_year", "Current year", "latest year with a figure"),
-        col("current", "Current", "latest figure"),
-        col(
+        Column::new("indicator", "Indicator", "the measured indicator's id"),
+        Column::new("scope", "Scope", "whose figure: network or an anchor"),
+        Column::new("direction", "Direction", "at_least or at_most"),
+        Column::new("target", "Target", "target value in the indicator's unit"),
+        Column::new("unit", "Unit", "percent, pounds or count"),
+        Column::new("baseline_year", "Baseline year", "year the path starts"),
+        Column::new("baseline", "Baseline", "value the path starts from"),
+        Column::new("current_year", "Current year", "latest year with a figure"),
+        Column::new("current", "Current", "latest figure"),
+        Column::new(
             "milestone",
             "Milestone",
             "the straight path's value in the current year",
         ),
-        col(
+        Column::new(
             "status",
             "Status",
             "on track, at risk, off track or no data (docs/methodology/plan-status.md)",
         ),
-        col("reason", "Reason", "why, with the figures"),
-        col("source", "Source", "where the figure comes from"),
+        Column::new("reason", "Reason", "why, with the figures"),
+        Column::new("source", "Source", "where the figure comes from"),
     ];
     let num = |v: Option<f64>| Cell::Num(v);
     let rows = e
@@ -140,12 +132,12 @@ pub fn readings_table(e: &Evaluated) -> Table {
         sheet: "Readings",
         about: "one row per action and financial year with a figure",
         columns: vec![
-            col("action", "Action", "the action's id"),
-            col("indicator", "Indicator", "the indicator's id"),
-            col("scope", "Scope", "network or an anchor"),
-            col("year", "Year", "financial year"),
-            col("value", "Value", "the figure, in the unit"),
-            col("unit", "Unit", "percent, pounds or count"),
+            Column::new("action", "Action", "the action's id"),
+            Column::new("indicator", "Indicator", "the indicator's id"),
+            Column::new("scope", "Scope", "network or an anchor"),
+            Column::new("year", "Year", "financial year"),
+            Column::new("value", "Value", "the figure, in the unit"),
+            Column::new("unit", "Unit", "percent, pounds or count"),
         ],
         rows,
     }
@@ -159,7 +151,7 @@ pub fn history_table(log: &[Change]) -> Table {
         about: "one row per change of an action between runs",
         columns: crate::history::HEADER
             .iter()
-            .map(|h| col(h, h, "see docs/plan.md"))
+            .map(|h| Column::new(h, h, "see docs/plan.md"))
             .collect(),
         rows: log
             .iter()

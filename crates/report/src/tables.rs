@@ -50,6 +50,17 @@ pub struct Column {
     pub meaning: String,
 }
 
+impl Column {
+    /// A column by its machine name, title and meaning.
+    pub fn new(name: &str, title: &str, meaning: &str) -> Column {
+        Column {
+            name: name.to_string(),
+            title: title.to_string(),
+            meaning: meaning.to_string(),
+        }
+    }
+}
+
 /// A breakdown.
 #[derive(Debug, Clone)]
 pub struct Table {
@@ -77,11 +88,7 @@ impl Table {
     }
 
     fn col(&mut self, name: &str, title: &str, meaning: &str) {
-        self.columns.push(Column {
-            name: name.to_string(),
-            title: title.to_string(),
-            meaning: meaning.to_string(),
-        });
+        self.columns.push(Column::new(name, title, meaning));
     }
 
     /// The index of a column by machine name.

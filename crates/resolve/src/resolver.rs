@@ -1225,10 +1225,14 @@ fn specific_register_link(v: &Vocab, reg: &Item, payee: &Item, reason: Reason) -
 
 /// The words of a name beside its legal form and `the` (an apostrophe joins: `Nando's`).
 fn bare_words(name: &str) -> usize {
-    let legal: FxHashSet<&str> = crate::words::LEGAL_PHRASES
-        .iter()
-        .flat_map(|(p, _)| p.iter().copied())
-        .collect();
+    // The words of the legal-form phrases (`community interest company`), gathered once.
+    static LEGAL: std::sync::LazyLock<FxHashSet<&'static str>> = std::sync::LazyLock::new(|| {
+        crate::words::LEGAL_PHRASES
+            .iter()
+            .flat_map(|(p, _)| p.iter().copied())
+            .collect()
+    });
+    let legal = &*LEGAL;
     anchornet_core::supplier::name_words(&name.replace(['\'', '\u{2019}'], ""))
         .iter()
         .filter(|w| {

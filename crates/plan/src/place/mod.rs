@@ -28,32 +28,7 @@ use anchornet_ingest::Limits;
 use anchornet_report::tables::{Cell, Column, Table};
 use maud::{html, PreEscaped, DOCTYPE};
 
-/// A row not read, or a file not readable.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    /// File.
-    pub file: String,
-    /// Line (0 for the whole file).
-    pub line: u64,
-    /// Column.
-    pub column: String,
-    /// Value.
-    pub value: String,
-    /// What is wrong.
-    pub problem: String,
-}
-
-impl Problem {
-    fn file(file: &str, problem: &str) -> Problem {
-        Problem {
-            file: file.to_string(),
-            line: 0,
-            column: String::new(),
-            value: String::new(),
-            problem: problem.to_string(),
-        }
-    }
-}
+pub use crate::Problem;
 
 /// Open a file with ingest's openers and decode its tables (sheets).
 fn read_tables(path: &Path, limits: &Limits) -> Result<Vec<(String, RawTable)>, Problem> {
@@ -488,15 +463,15 @@ impl TotalPlace {
             sheet: "Summary",
             about: "one row per stream and financial year",
             columns: vec![
-                col("stream", "Stream", "what the money is"),
-                col(
+                Column::new("stream", "Stream", "what the money is"),
+                Column::new(
                     "body",
                     "Body",
                     "for council spending, the council (county councils' figures are county-wide)",
                 ),
-                col("year", "Year", "financial year"),
-                col("amount_gbp", "Amount £", "money in the stream and year"),
-                col(
+                Column::new("year", "Year", "financial year"),
+                Column::new("amount_gbp", "Amount £", "money in the stream and year"),
+                Column::new(
                     "rows",
                     "Rows",
                     "payments, service lines, grants, notices or assets behind it",
@@ -535,15 +510,15 @@ impl TotalPlace {
             sheet: "By service",
             about: "one row per stream, financial year and service (category, programme)",
             columns: vec![
-                col("stream", "Stream", "what the money is"),
-                col("year", "Year", "financial year"),
-                col(
+                Column::new("stream", "Stream", "what the money is"),
+                Column::new("year", "Year", "financial year"),
+                Column::new(
                     "service",
                     "Service",
                     "service line, spend category, grant programme or CPV",
                 ),
-                col("amount_gbp", "Amount £", "money"),
-                col("rows", "Rows", "rows behind it"),
+                Column::new("amount_gbp", "Amount £", "money"),
+                Column::new("rows", "Rows", "rows behind it"),
             ],
             rows: acc
                 .into_iter()
@@ -575,11 +550,11 @@ impl TotalPlace {
             sheet: "By area",
             about: "one row per area (ward or district) and stream, every year together",
             columns: vec![
-                col("area", "Area code", "ward or district GSS code"),
-                col("area_name", "Area", "its name, or what it stands for"),
-                col("stream", "Stream", "what the money is"),
-                col("amount_gbp", "Amount £", "money"),
-                col("rows", "Rows", "rows behind it"),
+                Column::new("area", "Area code", "ward or district GSS code"),
+                Column::new("area_name", "Area", "its name, or what it stands for"),
+                Column::new("stream", "Stream", "what the money is"),
+                Column::new("amount_gbp", "Amount £", "money"),
+                Column::new("rows", "Rows", "rows behind it"),
             ],
             rows: acc
                 .into_iter()
@@ -603,10 +578,10 @@ impl TotalPlace {
             sheet: "Sources",
             about: "one row per stream: its source, years and what was used",
             columns: vec![
-                col("stream", "Stream", "what the money is"),
-                col("source", "Source", "files and publisher"),
-                col("years", "Years", "financial years covered"),
-                col("note", "Note", "rows read and used"),
+                Column::new("stream", "Stream", "what the money is"),
+                Column::new("source", "Source", "files and publisher"),
+                Column::new("years", "Years", "financial years covered"),
+                Column::new("note", "Note", "rows read and used"),
             ],
             rows: self
                 .sources
@@ -723,14 +698,6 @@ impl TotalPlace {
             }
         }
         .into_string()
-    }
-}
-
-fn col(name: &str, title: &str, meaning: &str) -> Column {
-    Column {
-        name: name.into(),
-        title: title.into(),
-        meaning: meaning.into(),
     }
 }
 
