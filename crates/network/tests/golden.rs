@@ -1,8 +1,11 @@
 //! Golden test: a few hundred real Salford payments (July 2021) and the matching rows of
 //! Salford's contracts register, through the whole pipeline; every metric checked against
 //! `fixtures/golden/expected.json`, computed independently by `fixtures/golden/expected.py`
-//! (Python standard library, from the fixture and the official ONS/MHCLG files).
+//! (Python standard library, from the fixture and the official ONS/MHCLG files), with the
+//! supplier grouping and kinds of `labels.csv`, made by hand; and the resolver's own
+//! decisions checked against those labels, its known mistakes listed in `known_failures.csv`.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use anchornet_metrics::{analyse, Share};
@@ -29,21 +32,49 @@ fn share(v: &Value) -> Share {
     }
 }
 
-#[test]
-fn every_metric_matches_the_independent_script() {
-    let expected: Value =
-        serde_json::from_str(&std::fs::read_to_string(fixture("expected.json")).unwrap()).unwrap();
-    let cfg = NetworkConfig::load(&fixture("anchornet.toml")).unwrap();
+/// The hand labels (`labels.csv`): payee name → (entity, kind).
+fn labels() -> Vec<(String, String, String)> {
+    let text = std::fs::read_to_string(fixture("labels.csv")).unwrap();
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    rdr.records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[0].to_string(), r[1].to_string(), r[2].to_string())
+        })
+        .collect()
+}
+
+/// The golden network, with the hand labels given to it as people's decisions (`must-link`
+/// each name to its entity, `set-kind` its kind) when `with_labels`.
+fn run(with_labels: bool) -> anchornet_network::Prepared {
+    let mut cfg = NetworkConfig::load(&fixture("anchornet.toml")).unwrap();
+    if with_labels {
+        let dir = std::env::temp_dir().join(format!("anchornet-golden-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("labels_as_overrides.csv");
+        let mut w = csv::Writer::from_path(&path).unwrap();
+        w.write_record(["action", "name", "value", "note"]).unwrap();
+        for (name, entity, kind) in labels() {
+            if name != entity {
+                w.write_record(["must-link", &name, &entity, "golden label"])
+                    .unwrap();
+            }
+            w.write_record(["set-kind", &name, &kind, "golden label"])
+                .unwrap();
+        }
+        w.flush().unwrap();
+        cfg.overrides = Some(path.display().to_string());
+    }
     let geo = anchornet_geo::GeoIndex::open_default().unwrap();
-    let p = prepare(&cfg, &geo, None, &|_, _| {}).unwrap();
-    // The supplier grouping and kinds the script was given (labels.csv, checked by hand) are
-    // what the resolver decided.
-    let labels = std::fs::read_to_string(fixture("labels.csv")).unwrap();
-    let mut rdr = csv::Reader::from_reader(labels.as_bytes());
-    let mut checked = 0;
-    for rec in rdr.records() {
-        let rec = rec.unwrap();
-        let (name, entity, kind) = (&rec[0], &rec[1], &rec[2]);
+    prepare(&cfg, &geo, None, &|_, _| {}).unwrap()
+}
+
+/// Where the resolver, left to itself, differs from the hand labels: each payee name whose
+/// kind differs, or whose fellow payees (the labelled names of its entity) differ, with what
+/// the resolver said.
+fn resolver_differences(p: &anchornet_network::Prepared) -> BTreeMap<String, String> {
+    let labels = labels();
+    let entity_of = |name: &str| {
         let (_, t) = p
             .rows
             .iter()
@@ -51,14 +82,66 @@ fn every_metric_matches_the_independent_script() {
             .find(|(r, _)| p.strings.names.get(r.name) == Some(name))
             .unwrap_or_else(|| panic!("{name} not among the payments"));
         let s = p.dataset.supplier(t);
-        assert_eq!(
-            (s.name.as_str(), s.kind.label().as_str()),
-            (entity, kind),
-            "{name}"
-        );
-        checked += 1;
+        (s.name.clone(), s.kind.label())
+    };
+    let decided: Vec<(String, String)> = labels.iter().map(|(n, _, _)| entity_of(n)).collect();
+    let mut out = BTreeMap::new();
+    for (i, (name, entity, kind)) in labels.iter().enumerate() {
+        let fellows = |same: &dyn Fn(usize) -> bool| -> BTreeSet<&str> {
+            (0..labels.len())
+                .filter(|&j| same(j))
+                .map(|j| labels[j].0.as_str())
+                .collect()
+        };
+        let by_hand = fellows(&|j| labels[j].1 == *entity);
+        let by_resolver = fellows(&|j| decided[j].0 == decided[i].0);
+        let mut said = Vec::new();
+        if decided[i].1 != *kind {
+            said.push(format!("kind {}", decided[i].1));
+        }
+        if by_hand != by_resolver {
+            let with: Vec<&str> = by_resolver.into_iter().filter(|n| n != name).collect();
+            said.push(format!("with [{}]", with.join("; ")));
+        }
+        if !said.is_empty() {
+            out.insert(name.clone(), said.join(", "));
+        }
     }
-    assert_eq!(checked, 140);
+    out
+}
+
+/// The resolver's decisions on the 144 labelled names equal the hand labels except for the
+/// mistakes listed in `known_failures.csv`, and each listed mistake is still made as listed
+/// (a fixed one fails this test until it is removed from the list, so the list only shrinks).
+#[test]
+fn the_resolver_agrees_with_the_hand_labels_but_for_its_known_mistakes() {
+    assert_eq!(labels().len(), 144);
+    let got = resolver_differences(&run(false));
+    let text = std::fs::read_to_string(fixture("known_failures.csv")).unwrap();
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    let known: BTreeMap<String, String> = rdr
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[0].to_string(), r[1].to_string())
+        })
+        .collect();
+    assert_eq!(got, known, "the resolver's differences from labels.csv");
+}
+
+#[test]
+fn every_metric_matches_the_independent_script() {
+    let expected: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("expected.json")).unwrap()).unwrap();
+    // The script takes grouping and kind from the hand labels; the product is given the same
+    // labels as people's decisions, so that this test checks the metrics, not the resolver
+    // (which the test above checks against the same labels).
+    let p = run(true);
+    assert!(
+        resolver_differences(&p).is_empty(),
+        "{:?}",
+        resolver_differences(&p)
+    );
     let a = analyse(&p.dataset, None);
     assert!(a.checks.iter().all(|c| c.ok), "{:?}", a.checks);
     let f = a.get("network", "2021/22").expect("one year");

@@ -44,7 +44,7 @@ pub use model::{
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The database said no (connection, constraint, SQL).
-    #[error("database: {0}")]
+    #[error("database: {0}{hint}", hint = full_hint(.0))]
     Db(#[from] sqlx::Error),
     /// A value that cannot be stored (the message says which and why).
     #[error("{0}")]
@@ -58,6 +58,20 @@ pub enum StoreError {
     /// An unusable database URL.
     #[error("database URL `{0}`: use sqlite://PATH, a file path, or postgres://…")]
     Url(String),
+}
+
+/// What to do when the database is full: SQLite's `SQLITE_FULL` (13) and PostgreSQL's
+/// `disk_full` (53100) come from a full disk, and for SQLite also from the workspace's
+/// `database_max_mib` cap. The write that hit it was rolled back whole.
+fn full_hint(e: &sqlx::Error) -> &'static str {
+    let code = e.as_database_error().and_then(|d| d.code());
+    match code.as_deref() {
+        Some("13") | Some("53100") => {
+            " — the database is full (the disk, or `database_max_mib` in anchornet.toml): \
+             nothing of this write was kept; free space or raise the cap, then try again"
+        }
+        _ => "",
+    }
 }
 
 /// Result of a store operation.
@@ -176,15 +190,33 @@ pub trait Store: Send + Sync {
 /// `sqlite:PATH` or a plain path for SQLite; `postgres://…` or `postgresql://…` for
 /// PostgreSQL.
 pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
+    open_capped(url, None).await
+}
+
+/// [`open`], with a SQLite database capped at `max_mib` MiB: a write that would take it past
+/// the cap fails whole, as on a full disk, so that uploads cannot fill the machine's disk.
+/// A PostgreSQL server's space is its own administrator's to limit: a cap with a
+/// PostgreSQL URL is an error.
+pub async fn open_capped(url: &str, max_mib: Option<u64>) -> Result<Arc<dyn Store>> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        if let Some(m) = max_mib {
+            return Err(StoreError::Invalid(format!(
+                "database_max_mib = {m} applies to SQLite only; limit a PostgreSQL database's \
+                 space on its server"
+            )));
+        }
         Ok(Arc::new(postgres::PgStore::open(url).await?))
     } else if let Some(path) = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))
     {
-        Ok(Arc::new(sqlite::SqliteStore::open(path.as_ref()).await?))
+        Ok(Arc::new(
+            sqlite::SqliteStore::open_capped(path.as_ref(), max_mib).await?,
+        ))
     } else if !url.contains("://") && !url.is_empty() {
-        Ok(Arc::new(sqlite::SqliteStore::open(url.as_ref()).await?))
+        Ok(Arc::new(
+            sqlite::SqliteStore::open_capped(url.as_ref(), max_mib).await?,
+        ))
     } else {
         Err(StoreError::Url(redact_url(url)))
     }

@@ -41,8 +41,15 @@ impl SqliteStore {
     /// payments, users' password hashes and sessions. SQLite gives its `-wal` and `-shm`
     /// files the database file's permissions.
     pub async fn open(path: &Path) -> Result<SqliteStore> {
+        SqliteStore::open_capped(path, None).await
+    }
+
+    /// [`SqliteStore::open`], the file capped at `max_mib` MiB (SQLite's `max_page_count`,
+    /// set on every connection): a transaction that would grow it past the cap fails with
+    /// `SQLITE_FULL` and is rolled back, exactly as on a full disk.
+    pub async fn open_capped(path: &Path, max_mib: Option<u64>) -> Result<SqliteStore> {
         create_private(path)?;
-        let opts = SqliteConnectOptions::from_str("sqlite://")?
+        let mut opts = SqliteConnectOptions::from_str("sqlite://")?
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
@@ -50,6 +57,10 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(30));
+        if let Some(mib) = max_mib {
+            // Pages of the default size (4096 bytes; the store never changes it).
+            opts = opts.pragma("max_page_count", (mib.max(1) * 256).to_string());
+        }
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(opts)

@@ -6,7 +6,10 @@
 //! in a parameter (`/anchors/{anchor}`) the twin's extension arrives inside the parameter
 //! (`/anchors/3.json`) and the handler strips it.
 
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 
@@ -175,6 +178,26 @@ pub fn is_upload(route: &Route) -> bool {
         )
 }
 
+/// Refuses with 413, before a byte of the body is read, a request whose `Content-Length`
+/// says it is over the route's limit. A client that sent `Expect: 100-continue` is then
+/// never asked for the body; a body sent without a length is still cut off at the limit by
+/// [`DefaultBodyLimit`] as it is read.
+async fn declared_within(State(limit): State<usize>, req: Request, next: Next) -> Response {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    match declared {
+        Some(n) if n > limit as u64 => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("the request body is {n} bytes; this route takes at most {limit}"),
+        )
+            .into_response(),
+        _ => next.run(req).await,
+    }
+}
+
 /// The application: every route, error rendering, security headers, body limits: the
 /// import routes take up to `max_upload_mib`, every other route (sign-in included) at most
 /// `max_form_kib`, so that no form can make the server hold a large body.
@@ -184,7 +207,11 @@ pub fn router(state: AppState) -> Router {
     let mut app: Router<AppState> = Router::new();
     for route in routes() {
         let limit = if is_upload(&route) { upload } else { form };
-        let handler = route.handler.clone().layer(DefaultBodyLimit::max(limit));
+        let handler = route
+            .handler
+            .clone()
+            .layer(DefaultBodyLimit::max(limit))
+            .layer(axum::middleware::from_fn_with_state(limit, declared_within));
         let ends_in_param = route.path.ends_with('}');
         if route.twins && !ends_in_param {
             for p in paths_of(&route) {

@@ -7,6 +7,7 @@
 //! wider_place = "Greater Manchester"   # defaults to the local place
 //! deprivation = "iod2025"              # or "imd2019"
 //! database_url = "sqlite://anchornet.db" # the default; or postgres://…
+//! database_max_mib = 4096              # SQLite only: the file's cap (none by default)
 //!
 //! [web]
 //! bind = "127.0.0.1:8080"
@@ -137,6 +138,9 @@ pub struct WorkspaceConfig {
     pub deprivation: String,
     /// Database URL; `sqlite://anchornet.db` in the workspace directory when absent.
     pub database_url: Option<String>,
+    /// The most a SQLite database may grow to, in MiB (none when absent): an import that
+    /// would pass it fails whole, as on a full disk, so uploads cannot fill the disk.
+    pub database_max_mib: Option<u64>,
     /// A places file adding custom places (relative to the workspace).
     pub places: Option<String>,
     /// An influenceable-spend rules file (relative to the workspace).
@@ -293,7 +297,7 @@ impl WorkspaceConfig {
     pub async fn open_store(
         &self,
     ) -> Result<std::sync::Arc<dyn anchornet_store::Store>, WorkspaceError> {
-        Ok(anchornet_store::open(&self.database_url()).await?)
+        Ok(anchornet_store::open_capped(&self.database_url(), self.database_max_mib).await?)
     }
 }
 
@@ -356,7 +360,8 @@ pub async fn init(
     let text = format!(
         "# Anchornet workspace (see docs/web.md). Anchors, users and imports live in the database.\n\
          name = {}\nlocal_place = {}\n{}deprivation = \"iod2025\"\n\
-         # database_url = \"postgres://user@host/db\"  # default: sqlite://{DB_FILE} here\n\n\
+         # database_url = \"postgres://user@host/db\"  # default: sqlite://{DB_FILE} here\n\
+         # database_max_mib = 4096  # cap the SQLite file so uploads cannot fill the disk\n\n\
          [web]\nbind = \"127.0.0.1:8080\"\n\
          # Serving plain http on loopback only? Set secure_cookies = false.\n\
          secure_cookies = true\npublish = true\n\n\
@@ -411,6 +416,7 @@ pub fn write_for_network(
             Deprivation::Imd2019 => "imd2019".into(),
         },
         database_url: None,
+        database_max_mib: None,
         places: abs(&net.places),
         rules: abs(&net.rules),
         registers: net

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use super::open::load_records;
+use super::open::{load_records, record_error};
 use super::{NameFilter, RegisterError, RegisterIssue, RegisterKind, RegisterRecord, Registers};
 use crate::ids;
 use crate::kind::Kind;
@@ -62,11 +62,7 @@ pub fn load(
             let rec = match rec {
                 Ok(r) => r,
                 Err(e) => {
-                    issues.push(RegisterIssue {
-                        file: member.into(),
-                        line,
-                        problem: e.to_string(),
-                    });
+                    record_error(e, member, line, issues)?;
                     continue;
                 }
             };

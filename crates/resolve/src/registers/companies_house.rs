@@ -14,7 +14,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use super::open::each_stream;
+use super::open::{each_stream, record_error};
 use super::{
     NameFilter, RegisterError, RegisterIssue, RegisterKind, RegisterRecord, Registers, Sme,
 };
@@ -147,14 +147,7 @@ fn read_bulk(
         let more = match rdr.read_byte_record(&mut rec) {
             Ok(m) => m,
             Err(e) => {
-                issues.push(RegisterIssue {
-                    file: file.into(),
-                    line: line + 1,
-                    problem: e.to_string(),
-                });
-                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                    break;
-                }
+                record_error(e, file, line + 1, issues)?;
                 continue;
             }
         };
@@ -285,11 +278,7 @@ pub fn load_search(
             let rec = match rec {
                 Ok(r) => r,
                 Err(e) => {
-                    issues.push(RegisterIssue {
-                        file: member.into(),
-                        line,
-                        problem: e.to_string(),
-                    });
+                    record_error(e, member, line, &mut issues)?;
                     continue;
                 }
             };

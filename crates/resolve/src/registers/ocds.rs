@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::open::each_stream;
+use super::open::each_document;
 use super::{
     NameFilter, RegisterError, RegisterIssue, RegisterKind, RegisterRecord, Registers, Sme,
 };
@@ -31,7 +31,7 @@ pub fn load(
     for f in files {
         let name = f.to_string_lossy().to_string();
         let mut text = Vec::new();
-        let read = each_stream(&f, |_, r| r.read_to_end(&mut text).map(|_| ()));
+        let read = each_document(&f, |_, r| r.read_to_end(&mut text).map(|_| ()));
         if let Err(e) = read {
             regs.issues.push(RegisterIssue {
                 file: name,

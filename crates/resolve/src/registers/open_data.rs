@@ -15,7 +15,7 @@
 
 use std::path::Path;
 
-use super::open::load_records;
+use super::open::{load_records, record_error};
 use super::{NameFilter, RegisterError, RegisterIssue, RegisterKind, RegisterRecord, Registers};
 use crate::ids;
 use crate::kind::Kind;
@@ -105,11 +105,8 @@ pub fn load(
             let rec = match rec {
                 Ok(r) => r,
                 Err(e) => {
-                    issues.push(RegisterIssue {
-                        file: member.into(),
-                        line: e.position().map_or(0, |p| p.line()),
-                        problem: e.to_string(),
-                    });
+                    let line = e.position().map_or(0, |p| p.line());
+                    record_error(e, member, line, issues)?;
                     continue;
                 }
             };
