@@ -18,6 +18,7 @@
 //! This crate does no I/O.
 #![deny(missing_docs)]
 
+pub mod cache;
 pub mod cell;
 pub mod date;
 pub mod fy;

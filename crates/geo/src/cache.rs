@@ -12,25 +12,7 @@ use crate::{GeoError, Sources};
 /// holds the directory's pre-standard historic postcodes, `NPT`, `W1M`…, which v3 skipped).
 pub const INDEX_FILE: &str = "geo-index-v4.bin";
 
-/// The cache directory: `$ANCHORNET_CACHE_DIR`, else `$XDG_CACHE_HOME/anchornet`, else
-/// `~/.cache/anchornet`, else the system temporary directory's `anchornet`.
-pub fn default_cache_dir() -> PathBuf {
-    let env = |k: &str| {
-        std::env::var_os(k)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
-    if let Some(d) = env("ANCHORNET_CACHE_DIR") {
-        return d;
-    }
-    if let Some(d) = env("XDG_CACHE_HOME") {
-        return d.join("anchornet");
-    }
-    if let Some(h) = env("HOME") {
-        return h.join(".cache").join("anchornet");
-    }
-    std::env::temp_dir().join("anchornet")
-}
+pub use anchornet_core::cache::default_cache_dir;
 
 /// The bundled reference files: `$ANCHORNET_REFERENCE_DIR`, else the repository's
 /// `data/reference` (fixed when the crate is compiled).

@@ -61,15 +61,15 @@ pub fn sme_of_accounts(category: &str) -> Option<&'static str> {
     small.then_some("Companies House accounts category within the small/medium-company regime")
 }
 
-struct Cols {
-    name: usize,
-    number: usize,
-    postcode: Option<usize>,
-    category: Option<usize>,
-    status: Option<usize>,
-    accounts: Option<usize>,
-    sic: Vec<usize>,
-    previous: Vec<usize>,
+pub(super) struct Cols {
+    pub(super) name: usize,
+    pub(super) number: usize,
+    pub(super) postcode: Option<usize>,
+    pub(super) category: Option<usize>,
+    pub(super) status: Option<usize>,
+    pub(super) accounts: Option<usize>,
+    pub(super) sic: Vec<usize>,
+    pub(super) previous: Vec<usize>,
 }
 
 fn find(headers: &[String], want: &str) -> Option<usize> {
@@ -97,6 +97,25 @@ pub fn load_bulk(
     Ok(())
 }
 
+/// The columns of a BasicCompanyData header (trimmed, BOM removed), if it has a name and a
+/// number.
+pub(super) fn bulk_cols(headers: &[String]) -> Option<Cols> {
+    Some(Cols {
+        name: find(headers, "CompanyName")?,
+        number: find(headers, "CompanyNumber")?,
+        postcode: find(headers, "RegAddress.PostCode"),
+        category: find(headers, "CompanyCategory"),
+        status: find(headers, "CompanyStatus"),
+        accounts: find(headers, "Accounts.AccountCategory"),
+        sic: (1..=4)
+            .filter_map(|k| find(headers, &format!("SICCode.SicText_{k}")))
+            .collect(),
+        previous: (1..=10)
+            .filter_map(|k| find(headers, &format!("PreviousName_{k}.CompanyName")))
+            .collect(),
+    })
+}
+
 fn read_bulk(
     file: &str,
     r: &mut dyn Read,
@@ -104,41 +123,35 @@ fn read_bulk(
     out: &mut Vec<RegisterRecord>,
     issues: &mut Vec<RegisterIssue>,
 ) -> std::io::Result<()> {
+    each_bulk_batch(file, r, issues, |cols, batch| {
+        let done: Vec<RegisterRecord> = batch
+            .par_iter()
+            .filter_map(|(l, r)| bulk_row(file, *l, r, cols, filter))
+            .collect();
+        out.extend(done);
+        Ok(())
+    })
+}
+
+/// Read a BasicCompanyData stream in batches of 50,000 records (each with its line), for
+/// `f` to work on in parallel. A header without a name and a number is an issue and no rows;
+/// a record that cannot be read is an issue on its line; a stream that cannot be read on
+/// fails (see [`record_error`]).
+pub(super) fn each_bulk_batch(
+    file: &str,
+    r: &mut dyn Read,
+    issues: &mut Vec<RegisterIssue>,
+    mut f: impl FnMut(&Cols, &[(u64, csv::ByteRecord)]) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(r);
-    let headers: Vec<String> = rdr
-        .byte_headers()?
-        .iter()
-        .map(|h| {
-            String::from_utf8_lossy(h)
-                .trim()
-                .trim_start_matches('\u{feff}')
-                .to_string()
-        })
-        .collect();
-    let (Some(name), Some(number)) = (
-        find(&headers, "CompanyName"),
-        find(&headers, "CompanyNumber"),
-    ) else {
+    let headers = trimmed_headers(&mut rdr)?;
+    let Some(cols) = bulk_cols(&headers) else {
         issues.push(RegisterIssue {
             file: file.into(),
             line: 1,
             problem: "no CompanyName/CompanyNumber columns".into(),
         });
         return Ok(());
-    };
-    let cols = Cols {
-        name,
-        number,
-        postcode: find(&headers, "RegAddress.PostCode"),
-        category: find(&headers, "CompanyCategory"),
-        status: find(&headers, "CompanyStatus"),
-        accounts: find(&headers, "Accounts.AccountCategory"),
-        sic: (1..=4)
-            .filter_map(|k| find(&headers, &format!("SICCode.SicText_{k}")))
-            .collect(),
-        previous: (1..=10)
-            .filter_map(|k| find(&headers, &format!("PreviousName_{k}.CompanyName")))
-            .collect(),
     };
     let mut batch: Vec<(u64, csv::ByteRecord)> = Vec::with_capacity(50_000);
     let mut rec = csv::ByteRecord::new();
@@ -156,26 +169,35 @@ fn read_bulk(
             batch.push((line, rec.clone()));
         }
         if batch.len() >= 50_000 || (!more && !batch.is_empty()) {
-            let done: Vec<RegisterRecord> = batch
-                .par_iter()
-                .filter_map(|(l, r)| bulk_row(file, *l, r, &cols, filter))
-                .collect();
-            out.extend(done);
+            f(&cols, &batch)?;
             batch.clear();
         }
         if !more {
-            break;
+            return Ok(());
         }
     }
-    Ok(())
 }
 
-fn field(r: &csv::ByteRecord, i: Option<usize>) -> Option<String> {
+/// A CSV file's header names, trimmed, without a byte-order mark.
+pub(super) fn trimmed_headers<R: Read>(rdr: &mut csv::Reader<R>) -> std::io::Result<Vec<String>> {
+    Ok(rdr
+        .byte_headers()?
+        .iter()
+        .map(|h| {
+            String::from_utf8_lossy(h)
+                .trim()
+                .trim_start_matches('\u{feff}')
+                .to_string()
+        })
+        .collect())
+}
+
+pub(super) fn field(r: &csv::ByteRecord, i: Option<usize>) -> Option<String> {
     let v = String::from_utf8_lossy(r.get(i?)?).trim().to_string();
     (!v.is_empty()).then_some(v)
 }
 
-fn bulk_row(
+pub(super) fn bulk_row(
     file: &str,
     line: u64,
     r: &csv::ByteRecord,

@@ -16,6 +16,7 @@
 //! linked, so a report can say "local because: postcode M5 4BD from Salford's contracts
 //! register, exact name match".
 
+pub mod ch_index;
 pub mod charity;
 pub mod companies_house;
 pub mod ocds;
@@ -350,7 +351,17 @@ impl Registers {
             })?;
             let h = head.to_ascii_lowercase();
             if h.contains("companyname") && h.contains("companynumber") {
-                companies_house::load_bulk(path, self, filter)?;
+                let big =
+                    std::fs::metadata(path).is_ok_and(|m| m.len() >= ch_index::INDEX_FROM_BYTES);
+                match filter {
+                    Some(f) if big => ch_index::load_indexed(
+                        path,
+                        self,
+                        f,
+                        &anchornet_core::cache::default_cache_dir(),
+                    )?,
+                    _ => companies_house::load_bulk(path, self, filter)?,
+                }
             } else if h.contains("company_name")
                 && h.contains("company_number")
                 && h.contains("registered_office_address")
