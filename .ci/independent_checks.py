@@ -27,6 +27,10 @@ the product's own output. The checks:
   pathway_distances.py — every travel distance `anchornet jobs match` writes for the ten
   hospitality profiles and the GENERATED candidates against the NHS Jobs sample, recomputed
   from the NSPL file's postcode coordinates (sector centroids, haversine), within 0.05 km.
+  funnel_reference.py — the jobs pathway funnel on the GENERATED demo events (counts,
+  conversions, medians, suppression): must reproduce expected_funnel.csv (which
+  cli/tests/funnel.rs compares with the product) and equal `anchornet jobs funnel`'s
+  funnel.csv cell for cell, and no shown count may be under 10.
 * crates/assets/tests/reference/trafford_assets.py — Trafford's land and building assets:
   rows, vacant rows, and the 2021 LSOA of every row placed by its coordinates and of every
   postcode, against `anchornet assets` on the same file; eric_totals.py — NHS estates
@@ -311,6 +315,36 @@ def check_workforce():
 
 
 
+def check_funnel():
+    script = "crates/workforce/tests/reference/funnel_reference.py"
+    case = "generated demo funnel events"
+    events = os.path.join(ROOT, "data/demo/workforce/generated_funnel_events.csv.xz")
+    expected = os.path.join(ROOT, "crates/workforce/tests/reference/expected_funnel.csv")
+    r = run(["python3", os.path.join(ROOT, script), events, "2025-12-31"])
+    if r.returncode != 0:
+        fail(script, case, f"did not run: {r.stderr.strip()[-300:]}")
+        return
+    if r.stdout != open(expected, encoding="utf-8").read():
+        fail(script, case, "script output differs from expected_funnel.csv")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        p = run([BIN, "jobs", "funnel", events, "--network", "data/demo/anchornet.toml", "--as-at", "2025-12-31", "--out", tmp])
+        if p.returncode != 0:
+            fail(script, case, f"anchornet jobs funnel failed: {p.stderr.strip()[-300:]}")
+            return
+        got = open(os.path.join(tmp, "funnel.csv"), encoding="utf-8").read()
+    counts = ["referred", "interviewed", "offered", "started", "started_182_days_before_as_at", "in_post_6m"]
+    rows = list(csv.DictReader(io.StringIO(got)))
+    small = [(x["anchor"], c, x[c]) for x in rows for c in counts if x[c] != "[c]" and int(x[c]) < 10]
+    if got != r.stdout:
+        fail(script, case, "anchornet jobs funnel's funnel.csv differs from the script's")
+    elif small:
+        fail(script, case, f"counts under 10 shown: {small}")
+    else:
+        hidden = sum(x[c] == "[c]" for x in rows for c in counts)
+        ok(script, case, f"{len(rows)} rows, every cell = expected_funnel.csv = anchornet jobs funnel; {hidden} counts suppressed, none under 10 shown")
+
+
 def check_pathway_distances():
     script = "crates/workforce/tests/reference/pathway_distances.py"
     vac = os.path.join(SHARED, "workforce/nhs_jobs_vacancies_2020_sample.csv.xz")
@@ -558,6 +592,7 @@ check_salford()
 check_b1()
 check_golden()
 check_workforce()
+check_funnel()
 check_pathway_distances()
 check_assets()
 check_eric()

@@ -25,6 +25,9 @@
 //! | [`leakage`] | spend leaving the place, by category, with the local suppliers already paid in it |
 //! | [`yoy`] | year-on-year change of the headline figures |
 //!
+//! [`disclosure`] decides which figures may be published: primary and secondary suppression
+//! of small cells in additive tables, for the web and the jobs funnel alike.
+//!
 //! Money is integer pence throughout; a share is reported two ways (of located spend and of
 //! all influenceable spend) with its coverage, never as a bare percentage.
 #![deny(missing_docs)]
@@ -32,6 +35,7 @@
 pub mod analysis;
 pub mod concentration;
 pub mod deprived_share;
+pub mod disclosure;
 pub mod influenceable;
 pub mod leakage;
 pub mod local_share;

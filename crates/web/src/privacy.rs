@@ -30,7 +30,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use anchornet_core::FinancialYear;
-use anchornet_metrics::Dataset;
+use anchornet_metrics::{disclosure, Dataset};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Viewer;
@@ -81,197 +81,23 @@ impl SdcCell {
     }
 }
 
-/// An additive relationship: `total` is the sum of `parts` (indices into the cells).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Line {
-    /// The marginal cell.
-    pub total: usize,
-    /// The cells that add up to it.
-    pub parts: Vec<usize>,
-}
+pub use anchornet_metrics::disclosure::{Line, Mark};
 
-impl Line {
-    fn members(&self) -> impl Iterator<Item = usize> + '_ {
-        std::iter::once(self.total).chain(self.parts.iter().copied())
-    }
-}
-
-/// Whether a cell is published.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mark {
-    /// Shown.
-    Published,
-    /// Hidden: made from too few suppliers or payments.
-    Primary,
-    /// Hidden so that a primary-suppressed cell cannot be worked out from the others.
-    Secondary,
-}
-
-impl Mark {
-    /// Not shown.
-    pub fn hidden(self) -> bool {
-        self != Mark::Published
-    }
-}
-
-/// Primary and secondary suppression of one additive table (pure).
-///
-/// A cell is primary-suppressed when it has payments but fewer than the thresholds. Then,
-/// for every audience — the public (who knows the published cells), and the members of each
-/// owner (who also know that owner's cells) — lines are solved by subtraction as an
-/// attacker would: a line with exactly one unknown member gives it away, and what is found
-/// is used in the other lines, to a fixed point. When that recovers a cell the audience must
-/// not learn (any suppressed cell for the public; a primary-suppressed cell not their own
-/// for a member), the smallest published cell of that line is suppressed too, preferring
-/// cells no member knows (the network's) — an anchor's cell never protects against its own
-/// members — and the search starts again, until no audience recovers anything.
+/// Primary and secondary suppression of one additive table (pure): a cell is primary-
+/// suppressed when it has payments but fewer than the thresholds; the secondary search is
+/// [`anchornet_metrics::disclosure::suppress`] (moved there so that the jobs funnel
+/// suppresses with the same code).
 pub fn suppress(cells: &[SdcCell], lines: &[Line], th: Thresholds) -> Vec<Mark> {
-    let mut marks: Vec<Mark> = cells
+    let cells: Vec<disclosure::Cell> = cells
         .iter()
-        .map(|c| {
-            if !c.is_empty() && (c.suppliers < th.min_suppliers || c.payments < th.min_payments) {
-                Mark::Primary
-            } else {
-                Mark::Published
-            }
+        .map(|c| disclosure::Cell {
+            value: c.value,
+            small: c.suppliers < th.min_suppliers || c.payments < th.min_payments,
+            empty: c.is_empty(),
+            owner: c.owner,
         })
         .collect();
-    let mut lines_of: Vec<Vec<usize>> = vec![Vec::new(); cells.len()];
-    for (l, line) in lines.iter().enumerate() {
-        for i in line.members() {
-            lines_of[i].push(l);
-        }
-    }
-    let owners: BTreeSet<u16> = cells.iter().filter_map(|c| c.owner).collect();
-    let audiences: Vec<Option<u16>> = std::iter::once(None)
-        .chain(owners.into_iter().map(Some))
-        .collect();
-    // Cells that cannot be protected (every other member of the line is known to the
-    // audience anyway): given up on, so the search ends. Not reached by the cube's lines.
-    let mut given_up: Vec<Vec<bool>> = vec![vec![false; cells.len()]; audiences.len()];
-    loop {
-        let mut changed = false;
-        for (ai, &a) in audiences.iter().enumerate() {
-            // Every leak of one search is mended before searching again (a search costs a
-            // pass over the cube; one per suppressed cell would be slow on a large one).
-            loop {
-                let found = leaks(cells, lines, &lines_of, &marks, a, &given_up[ai]);
-                if found.leaks.is_empty() {
-                    break;
-                }
-                let mut fresh = vec![false; cells.len()];
-                for &(line, cell) in &found.leaks {
-                    // Already mended by a cell hidden earlier in this round (the next
-                    // search checks).
-                    if lines[line].members().any(|i| i != cell && fresh[i]) {
-                        continue;
-                    }
-                    match protect(cells, lines, &marks, a, &found.derived_by, line, cell) {
-                        Some(k) => {
-                            marks[k] = Mark::Secondary;
-                            fresh[k] = true;
-                            changed = true;
-                        }
-                        None => given_up[ai][cell] = true,
-                    }
-                }
-            }
-        }
-        if !changed {
-            return marks;
-        }
-    }
-}
-
-/// What one search by subtraction found: the cells the audience must not learn, each with
-/// the line that gave it away, and how every cell used on the way was recovered.
-struct Leaks {
-    leaks: Vec<(usize, usize)>,
-    derived_by: Vec<Option<usize>>,
-}
-
-fn owned(c: &SdcCell, a: Option<u16>) -> bool {
-    a.is_some() && c.owner == a
-}
-
-/// Solve by subtraction as audience `a` would, to a fixed point; every cell found that it
-/// must not learn.
-fn leaks(
-    cells: &[SdcCell],
-    lines: &[Line],
-    lines_of: &[Vec<usize>],
-    marks: &[Mark],
-    a: Option<u16>,
-    given_up: &[bool],
-) -> Leaks {
-    let mut known: Vec<bool> = (0..cells.len())
-        .map(|i| !marks[i].hidden() || owned(&cells[i], a))
-        .collect();
-    let mut unknown: Vec<usize> = lines
-        .iter()
-        .map(|l| l.members().filter(|&i| !known[i]).count())
-        .collect();
-    let mut stack: Vec<usize> = (0..lines.len()).filter(|&l| unknown[l] == 1).collect();
-    let mut out = Leaks {
-        leaks: Vec::new(),
-        derived_by: vec![None; cells.len()],
-    };
-    while let Some(l) = stack.pop() {
-        if unknown[l] != 1 {
-            continue;
-        }
-        let Some(u) = lines[l].members().find(|&i| !known[i]) else {
-            continue;
-        };
-        let must_not_learn = match a {
-            None => true,
-            Some(_) => marks[u] == Mark::Primary,
-        };
-        if must_not_learn && !given_up[u] {
-            out.leaks.push((l, u));
-        }
-        out.derived_by[u] = Some(l);
-        // The attacker goes on with what they found.
-        known[u] = true;
-        for &l2 in &lines_of[u] {
-            unknown[l2] -= 1;
-            if unknown[l2] == 1 {
-                stack.push(l2);
-            }
-        }
-    }
-    out
-}
-
-/// The cell to suppress so that `target` is no longer recovered through `line`: the best
-/// published cell of the line; failing that, protect one of the line's other members that
-/// was itself recovered, in the line that gave it away.
-fn protect(
-    cells: &[SdcCell],
-    lines: &[Line],
-    marks: &[Mark],
-    a: Option<u16>,
-    derived_by: &[Option<usize>],
-    line: usize,
-    target: usize,
-) -> Option<usize> {
-    let best = lines[line]
-        .members()
-        .filter(|&i| {
-            i != target
-                && marks[i] == Mark::Published
-                && !cells[i].is_empty()
-                && !owned(&cells[i], a)
-        })
-        .min_by_key(|&i| (cells[i].owner.is_some(), cells[i].value.unsigned_abs(), i));
-    if best.is_some() {
-        return best;
-    }
-    lines[line]
-        .members()
-        .filter(|&d| d != target)
-        .filter_map(|d| derived_by[d].map(|l| (d, l)))
-        .find_map(|(d, l)| protect(cells, lines, marks, a, derived_by, l, d))
+    disclosure::suppress(&cells, lines)
 }
 
 /// Who is looking, for what they may see.

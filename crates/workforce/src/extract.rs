@@ -13,9 +13,9 @@ use std::path::Path;
 
 use anchornet_core::{PaymentDate, Pence, Postcode};
 use anchornet_ingest::format::Row;
-use anchornet_ingest::vocab::normalise;
 use anchornet_ingest::{Issue, Outcome};
 
+use crate::layout::LayoutField;
 use crate::soc::SocCode;
 
 /// What a column holds.
@@ -45,9 +45,8 @@ pub enum Field {
     AgeBand,
 }
 
-impl Field {
-    /// Every field, in layout order.
-    pub const ALL: [Field; 11] = [
+impl LayoutField for Field {
+    const ALL: &'static [Field] = &[
         Field::Anchor,
         Field::Home,
         Field::HourlyPay,
@@ -61,8 +60,6 @@ impl Field {
         Field::AgeBand,
     ];
 
-    /// Header phrases that mean this field (after normalisation). A header means the field
-    /// when it equals one of them, or contains one as whole words.
     fn phrases(self) -> &'static [&'static str] {
         match self {
             Field::Anchor => &[
@@ -136,8 +133,15 @@ impl Field {
         }
     }
 
-    /// Column name in reports.
-    pub fn label(self) -> &'static str {
+    fn vetoed(self, words: &[&str]) -> bool {
+        // A workplace's postcode is not where someone lives.
+        self == Field::Home
+            && words
+                .iter()
+                .any(|w| ["work", "workplace", "site", "office", "base", "employer"].contains(w))
+    }
+
+    fn label(self) -> &'static str {
         match self {
             Field::Anchor => "anchor",
             Field::Home => "home postcode",
@@ -154,66 +158,10 @@ impl Field {
     }
 }
 
-fn score(field: Field, header: &str) -> u8 {
-    let h = normalise(header).replace("soc2020", "soc 2020");
-    let words: Vec<&str> = h.split(' ').collect();
-    // A workplace's postcode is not where someone lives.
-    if field == Field::Home
-        && words
-            .iter()
-            .any(|w| ["work", "workplace", "site", "office", "base", "employer"].contains(w))
-    {
-        return 0;
-    }
-    let mut best = 0;
-    for p in field.phrases() {
-        let pw: Vec<&str> = p.split(' ').collect();
-        if h == *p {
-            return 3;
-        }
-        if words.windows(pw.len()).any(|w| w == pw.as_slice()) {
-            // Longer phrases found inside a header say more than one word does.
-            best = best.max(if pw.len() > 1 { 2 } else { 1 });
-        }
-    }
-    best
-}
-
-/// Which column holds each field.
-#[derive(Debug, Clone, Default)]
-pub struct Layout {
-    /// (field, column index, header).
-    pub columns: Vec<(Field, usize, String)>,
-}
+/// Which column holds each field of a workforce extract.
+pub type Layout = crate::layout::Layout<Field>;
 
 impl Layout {
-    /// Decide each column's field from the header row: the highest-scoring header for each
-    /// field, each column used once, best matches first.
-    pub fn detect(header: &[String]) -> Layout {
-        let mut cand: Vec<(u8, Field, usize)> = Vec::new();
-        for (i, h) in header.iter().enumerate() {
-            for f in Field::ALL {
-                let s = score(f, h);
-                if s > 0 {
-                    cand.push((s, f, i));
-                }
-            }
-        }
-        cand.sort_by(|a, b| b.0.cmp(&a.0).then(a.2.cmp(&b.2)));
-        let mut layout = Layout::default();
-        for (_, f, i) in cand {
-            if layout.get(f).is_none() && !layout.columns.iter().any(|c| c.1 == i) {
-                layout.columns.push((f, i, header[i].clone()));
-            }
-        }
-        layout
-    }
-
-    /// The column of a field.
-    pub fn get(&self, f: Field) -> Option<usize> {
-        self.columns.iter().find(|c| c.0 == f).map(|c| c.1)
-    }
-
     /// What is missing for a usable extract.
     pub fn missing(&self) -> Vec<&'static str> {
         let mut m = Vec::new();
@@ -373,48 +321,15 @@ pub fn read(path: &Path) -> (Vec<Post>, Vec<Issue>, Vec<ExtractReport>) {
     let mut posts = Vec::new();
     let mut issues = Vec::new();
     let mut reports = Vec::new();
-    let file_error =
-        |name: &str, e: String, issues: &mut Vec<Issue>, reports: &mut Vec<ExtractReport>| {
-            issues.push(Issue {
-                file: name.to_string(),
-                line: 0,
-                column: String::new(),
-                value: String::new(),
-                problem: e.clone(),
-                outcome: Outcome::FileError,
-            });
-            reports.push(ExtractReport {
-                file: name.to_string(),
+    for (name, rows) in crate::layout::open_tables(path, &mut issues) {
+        match rows {
+            Ok(rows) => read_rows(&name, rows, &mut posts, &mut issues, &mut reports),
+            Err(e) => reports.push(ExtractReport {
+                file: name,
                 error: Some(e),
                 ..Default::default()
-            });
-        };
-    let sources = match anchornet_ingest::input::open(path) {
-        Ok(s) => s,
-        Err(e) => {
-            file_error(
-                &path.display().to_string(),
-                e.to_string(),
-                &mut issues,
-                &mut reports,
-            );
-            return (posts, issues, reports);
+            }),
         }
-    };
-    for source in sources {
-        let tables = match anchornet_ingest::format::read(&source) {
-            Ok((_, t)) => t,
-            Err(e) => {
-                file_error(&source.name, e.to_string(), &mut issues, &mut reports);
-                continue;
-            }
-        };
-        let rows = tables
-            .into_iter()
-            .next()
-            .map(|t| t.rows)
-            .unwrap_or_default();
-        read_rows(&source.name, rows, &mut posts, &mut issues, &mut reports);
     }
     (posts, issues, reports)
 }
@@ -438,12 +353,7 @@ fn read_rows(
     let layout = Layout::detect(&header.cells);
     let mut report = ExtractReport {
         file: name.to_string(),
-        layout: layout
-            .columns
-            .iter()
-            .map(|(f, _, h)| format!("{} ← {h}", f.label()))
-            .collect::<Vec<_>>()
-            .join("; "),
+        layout: layout.describe(),
         ..Default::default()
     };
     let missing = layout.missing();

@@ -7,6 +7,8 @@
 //! workforce extracts ──► extract (layout by meaning, strict rows) ──► metrics ──► tables
 //!                                  wage rates (data) ─────────────────┘      ▲
 //!                                  postcodes → deprivation (anchornet-geo) ──┘
+//! funnel events ──► funnel (layout by meaning, journeys checked) ──► counts ──► suppression
+//!                                       (anchornet_metrics::disclosure) ──► CSV, JSON, HTML
 //! ```
 //!
 //! * [`soc`] — the 412 SOC 2020 unit groups (ONS Volume 1), bundled.
@@ -18,6 +20,9 @@
 //! * [`esco`] — ESCO occupations and skills (bundled) and the TF-IDF text index.
 //! * [`pathway`] — the SOC↔ESCO crosswalk, occupations' skills, vacancies and candidate
 //!   profiles, and `anchornet jobs match`.
+//! * [`layout`] — columns found by the meaning of their headers, for every layout here.
+//! * [`funnel`] — the jobs pathway funnel (referred → … → in post at six months) per
+//!   programme and anchor, with suppression; [`funnel_report`] writes it.
 #![deny(missing_docs)]
 
 pub mod code_csv;
@@ -29,5 +34,8 @@ pub mod soc;
 pub use coder::{Coder, Coding};
 pub use soc::{Soc, SocCode, UnitGroup};
 pub mod extract;
+pub mod funnel;
+pub mod funnel_report;
+pub mod layout;
 pub mod metrics;
 pub mod rates;

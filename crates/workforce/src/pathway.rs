@@ -284,32 +284,10 @@ fn find_col(header: &[String], names: &[&str]) -> Option<usize> {
 }
 
 fn open_rows(path: &Path, issues: &mut Vec<Issue>) -> Vec<(String, Vec<Row>)> {
-    let mut out = Vec::new();
-    let fail = |name: String, e: String, issues: &mut Vec<Issue>| {
-        issues.push(Issue {
-            file: name,
-            line: 0,
-            column: String::new(),
-            value: String::new(),
-            problem: e,
-            outcome: Outcome::FileError,
-        })
-    };
-    match anchornet_ingest::input::open(path) {
-        Err(e) => fail(path.display().to_string(), e.to_string(), issues),
-        Ok(sources) => {
-            for s in sources {
-                match anchornet_ingest::format::read(&s) {
-                    Err(e) => fail(s.name.clone(), e.to_string(), issues),
-                    Ok((_, t)) => out.push((
-                        s.name.clone(),
-                        t.into_iter().next().map(|t| t.rows).unwrap_or_default(),
-                    )),
-                }
-            }
-        }
-    }
-    out
+    crate::layout::open_tables(path, issues)
+        .into_iter()
+        .filter_map(|(name, rows)| rows.ok().map(|r| (name, r)))
+        .collect()
 }
 
 /// One vacancy.

@@ -1,4 +1,5 @@
-//! `anchornet jobs`: job titles coded to SOC 2020, and candidates matched with vacancies. Glue only: the work is in the
+//! `anchornet jobs`: job titles coded to SOC 2020, candidates matched with vacancies, and
+//! the pathway funnel. Glue only: the work is in the
 //! `anchornet-workforce` crate.
 
 use std::path::PathBuf;
@@ -85,10 +86,49 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The jobs pathway funnel — referred → interviewed → offered → started → in post at 6
+    /// months — per programme and anchor, from anonymised funnel events (CSV, TSV, XLSX or
+    /// ODS, compressed or not; layout in docs/employment.md): counts reaching each stage,
+    /// conversion from stage to stage and median days between stages. Counts of fewer than 10
+    /// people are shown as `[c]`, with further cells hidden so that none can be worked out by
+    /// subtraction. Writes funnel.csv, funnel.json, funnel.html (the programme's report) and
+    /// issues.csv into DIR.
+    ///
+    /// Exit codes: 0 done; 1 some rows were rejected, only with `--strict`; 2 usage error.
+    Funnel {
+        /// Funnel event files.
+        #[arg(required = true, value_name = "EVENTS")]
+        events: Vec<PathBuf>,
+        /// The network file: its name heads the report, and events naming an anchor that is
+        /// not one of its anchors are reported.
+        #[arg(long, value_name = "F")]
+        network: Option<PathBuf>,
+        /// The as-at date (six-month retention is due for those who started 182 days before
+        /// it); default the latest event date. Later events are rejected.
+        #[arg(long, value_name = "DATE")]
+        as_at: Option<String>,
+        /// Output directory.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Exit 1 when any row was rejected.
+        #[arg(long)]
+        strict: bool,
+        /// Print the files' reconciliation as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub fn run(args: Args) -> anyhow::Result<u8> {
     match args.command {
+        Command::Funnel {
+            events,
+            network,
+            as_at,
+            out,
+            strict,
+            json,
+        } => funnel_cmd(events, network, as_at, out, strict, json),
         Command::Code {
             input,
             column,
@@ -228,4 +268,66 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             Ok(0)
         }
     }
+}
+
+fn funnel_cmd(
+    events: Vec<PathBuf>,
+    network: Option<PathBuf>,
+    as_at: Option<String>,
+    out: PathBuf,
+    strict: bool,
+    json: bool,
+) -> anyhow::Result<u8> {
+    use anchornet_workforce::{funnel, funnel_report};
+    let as_at = as_at
+        .map(|d| anchornet_core::PaymentDate::parse(&d))
+        .transpose()
+        .context("--as-at")?;
+    let cfg = network
+        .as_ref()
+        .map(|n| anchornet_network::NetworkConfig::load(n))
+        .transpose()?;
+    let paths: Vec<&std::path::Path> = events.iter().map(PathBuf::as_path).collect();
+    let (evs, mut issues, reports) = funnel::read(&paths, as_at);
+    if let Some(c) = &cfg {
+        let names: Vec<&str> = c.anchors.iter().map(|a| a.name.as_str()).collect();
+        issues.extend(funnel::unknown_anchors(&evs, &names, &c.name));
+    }
+    let f = funnel::measure(&evs, as_at);
+    let rows = funnel::table(&f);
+    let info = funnel_report::ReportInfo {
+        network: cfg.as_ref().map(|c| c.name.as_str()),
+        files: events.iter().map(|p| p.display().to_string()).collect(),
+    };
+    funnel_report::write(&out, &f, &rows, &reports, &issues, &info)
+        .with_context(|| format!("writing {}", out.display()))?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&reports)?);
+    }
+    for r in &reports {
+        match &r.error {
+            Some(e) => eprintln!("{}: {e}", r.file),
+            None => eprintln!(
+                "{}: {} rows read = {} accepted + {} rejected + {} blank",
+                r.file, r.rows_read, r.accepted, r.rejected, r.blank
+            ),
+        }
+    }
+    let warnings = issues
+        .iter()
+        .filter(|i| i.outcome == anchornet_ingest::Outcome::Warning)
+        .count();
+    eprintln!(
+        "{} programmes, {} events kept, {} warnings; as at {}",
+        f.programmes.len(),
+        evs.len(),
+        warnings,
+        f.as_at.map(|d| d.to_string()).unwrap_or_else(|| "-".into())
+    );
+    eprintln!(
+        "wrote funnel.csv, funnel.json, funnel.html and issues.csv in {}",
+        out.display()
+    );
+    let rejected = reports.iter().any(|r| r.rejected > 0 || r.error.is_some());
+    Ok(if strict && rejected { 1 } else { 0 })
 }
