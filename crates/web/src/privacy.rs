@@ -275,7 +275,7 @@ fn protect(
 }
 
 /// Who is looking, for what they may see.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Audience {
     /// A network admin: everything.
     Full,
