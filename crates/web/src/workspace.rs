@@ -523,3 +523,49 @@ pub fn write_for_network(
     })?;
     WorkspaceConfig::load(dir)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(hub: &str) -> Result<WorkspaceConfig, WorkspaceError> {
+        let dir = std::env::temp_dir().join(format!(
+            "anchornet-ws-hub-{}-{}",
+            std::process::id(),
+            hub.len()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join(FILE),
+            format!("name = \"N\"\nlocal_place = \"Salford\"\n[hub]\n{hub}"),
+        )
+        .unwrap();
+        let c = WorkspaceConfig::load(&dir);
+        std::fs::remove_dir_all(&dir).ok();
+        c
+    }
+
+    #[test]
+    fn the_hub_section_is_strict() {
+        let c = load("sources = [\"notices\"]\nmonths = 6\n").unwrap();
+        assert_eq!(c.hub.sources, vec!["notices".to_string()]);
+        assert_eq!((c.hub.months, c.hub.top, c.hub.min_anchors), (6, 5, 2));
+        assert_eq!(
+            c.hub.bands().unwrap(),
+            anchornet_hub::calendar::Bands::default()
+        );
+        let e = load("sources = []\nmonth = 6\n").unwrap_err().to_string();
+        assert!(e.contains("month"), "{e}");
+        let e = load("lead = \"0-3\"\n").unwrap_err().to_string();
+        assert!(e.contains("[hub] lead"), "{e}");
+        assert_eq!(
+            load("lead = \"0:2,100000:12\"\n")
+                .unwrap()
+                .hub
+                .bands()
+                .unwrap()
+                .lead(Some(anchornet_core::Pence(10_000_000))),
+            12
+        );
+    }
+}

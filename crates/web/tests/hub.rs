@@ -263,6 +263,18 @@ async fn calendar_and_filters(app: &TestApp) {
     for r in rows(&f, 0) {
         assert_eq!(r["anchor"], app.manchester.name.as_str());
     }
+    // The network's anchors only: the buyers named as an anchor is (Salford is no buyer).
+    let anchors = [&app.salford.name, &app.manchester.name];
+    let ours = all
+        .iter()
+        .filter(|r| {
+            anchors
+                .iter()
+                .any(|a| r["buyer"].as_str().unwrap().eq_ignore_ascii_case(a))
+        })
+        .count();
+    let f = json(app, &s, &format!("/hub.json?{Q}&anchors_only=1")).await;
+    assert_eq!(rows(&f, 0).len(), ours);
     // Bad filters say what is wrong.
     for (q, status) in [
         ("from=2025-13-01", 400),
@@ -270,6 +282,7 @@ async fn calendar_and_filters(app: &TestApp) {
         ("band=99", 400),
         ("months=x", 400),
         ("anchor=999999", 404),
+        ("anchors_only=maybe", 400),
     ] {
         assert_eq!(
             app.get(Some(&s), &format!("/hub.json?{q}")).await.status,

@@ -36,6 +36,8 @@ use crate::state::AppState;
 pub struct HubQuery {
     /// Only this anchor's opportunities (store id).
     pub anchor: Option<String>,
+    /// Only the network's anchors' opportunities (`1`).
+    pub anchors_only: Option<String>,
     /// Only these CPV divisions (two digits, comma-separated: `45,50`).
     pub cpv: Option<String>,
     /// Only this value band (its position in the lead-time bands, from 0).
@@ -79,7 +81,18 @@ impl HubQuery {
 
     /// The calendar's filter.
     pub fn filter(&self, snap: &Snapshot, bands: &Bands) -> Result<Filter, AppError> {
-        let mut f = Filter::default();
+        let mut f = Filter {
+            anchors_only: match given(&self.anchors_only) {
+                None | Some("0" | "false" | "no" | "off") => false,
+                Some("1" | "true" | "yes" | "on") => true,
+                Some(o) => {
+                    return Err(AppError::bad_request(format!(
+                        "anchors_only `{o}`: give 1 or 0"
+                    )))
+                }
+            },
+            ..Filter::default()
+        };
         if let Some(a) = given(&self.anchor) {
             let id: i64 = a
                 .parse()
@@ -361,6 +374,7 @@ pub async fn calendar_page(
             label { "From " input type="date" name="from" value=(from.to_string()); }
             label { "Months " input type="number" name="months" min="0" max="1200" value=(months); }
             (select("anchor", "Anchor", &anchor_options(&snap), given(&q.anchor)))
+            label { input type="checkbox" name="anchors_only" value="1" checked[filter.anchors_only]; " the network's anchors only" }
             (select("cpv", "Category (CPV)", &division_options(&ops), given(&q.cpv)))
             (select("band", "Value", &band_options(&bands), given(&q.band)))
             button type="submit" { "Show" }
@@ -385,6 +399,7 @@ pub async fn calendar_page(
             "rejected": rejected,
             "filter": {
                 "anchor": filter.anchor,
+                "anchors_only": filter.anchors_only,
                 "cpv": filter.divisions,
                 "min_value_gbp": filter.min_value.map(|p| p.to_pounds_string()),
                 "max_value_gbp": filter.max_value.map(|p| p.to_pounds_string()),
