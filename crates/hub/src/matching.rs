@@ -183,6 +183,13 @@ fn candidate(ds: &Dataset, i: usize) -> bool {
 impl<'a> Index<'a> {
     /// Index a prepared network's dataset.
     pub fn new(ds: &'a Dataset) -> Index<'a> {
+        Index::over(ds, |_| true)
+    }
+
+    /// Index a dataset counting only the payments `keep` keeps: what the network already
+    /// buys from a supplier is then read from those payments alone (the web workspace
+    /// matches over the payments the viewer may see; [`Index::new`] keeps every one).
+    pub fn over(ds: &'a Dataset, keep: impl Fn(&anchornet_metrics::Txn) -> bool) -> Index<'a> {
         let cat_words: Vec<Vec<String>> = ds.categories.iter().map(|c| content_words(c)).collect();
         let mut by_word: HashMap<String, Vec<u32>> = HashMap::new();
         for (i, ws) in cat_words.iter().enumerate() {
@@ -193,7 +200,7 @@ impl<'a> Index<'a> {
         let mut paid: Vec<HashMap<u32, i64>> = vec![HashMap::new(); ds.categories.len()];
         let cand: Vec<bool> = (0..ds.suppliers.len()).map(|i| candidate(ds, i)).collect();
         for t in &ds.txns {
-            if t.pence > 0 && cand.get(t.supplier as usize).copied().unwrap_or(false) {
+            if t.pence > 0 && keep(t) && cand.get(t.supplier as usize).copied().unwrap_or(false) {
                 if let Some(m) = paid.get_mut(t.category as usize) {
                     *m.entry(t.supplier).or_default() += t.pence;
                 }

@@ -17,6 +17,7 @@
 //! | [`error`] | one error type and one JSON error envelope |
 //! | [`snapshot`] | the analysis of the live batches, rebuilt on every change |
 //! | [`import`] | import jobs with progress |
+//! | [`hub`] | the supply chain hub's pipeline (`[hub]` sources) and shortlists, cached |
 //! | [`workspace`] | the workspace directory and its `anchornet.toml` |
 //!
 //! Roles: a **network admin** sees and manages everything; an **anchor member** sees the
@@ -28,6 +29,7 @@
 pub mod auth;
 pub mod error;
 pub mod handlers;
+pub mod hub;
 pub mod import;
 pub mod page;
 pub mod privacy;

@@ -291,6 +291,7 @@ pub fn layout(v: &Viewer, title: &str, body: Markup) -> maud::Markup {
                             a href="/categories" { "Categories" }
                             a href="/leakage" { "Leakage" }
                             a href="/map" { "Map" }
+                            a href="/hub" { "Hub" }
                             @if rows { a href="/imports" { "Imports" } }
                             @if admin { a href="/review" { "Review" } a href="/admin/users" { "Users" } a href="/admin/audit" { "Audit" } }
                             a href="/public" { "Public view" }

@@ -101,7 +101,7 @@ pub fn suppress(cells: &[SdcCell], lines: &[Line], th: Thresholds) -> Vec<Mark> 
 }
 
 /// Who is looking, for what they may see.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Audience {
     /// A network admin: everything.
     Full,

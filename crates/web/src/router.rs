@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 
+use crate::handlers::hub;
 use crate::handlers::{
     admin, anchors, api, assets, imports, login, map, overview, public, review, suppliers, tables,
     worklist,
@@ -94,6 +95,23 @@ pub fn routes() -> Vec<Route> {
         r("GET", "/categories", true, Signed, get(tables::categories)),
         r("GET", "/leakage", true, Signed, get(tables::leakage)),
         r("GET", "/map", true, Signed, get(map::map)),
+        // The supply chain hub (docs/hub.md, "In the workspace").
+        r("GET", "/hub", true, Signed, get(hub::calendar_page)),
+        r("GET", "/hub/demand", true, Signed, get(hub::demand_page)),
+        r(
+            "GET",
+            "/hub/opportunities/{ocid}",
+            true,
+            Signed,
+            get(hub::opportunity),
+        ),
+        r(
+            "GET",
+            "/hub/suppliers/{supplier}",
+            true,
+            Signed,
+            get(hub::supplier),
+        ),
         r("GET", "/imports", true, Rows, get(imports::list)),
         r("POST", "/imports", false, Rows, post(imports::upload)),
         r("GET", "/imports/jobs/{job}", true, Rows, get(imports::job)),

@@ -1,5 +1,6 @@
 //! `AppState`: what every handler shares — the store, the workspace settings, the geography
-//! index, the current analysis snapshot, running import jobs and the login limiter.
+//! index, the current analysis snapshot, running import jobs, the login limiter and the
+//! supply chain hub's cached pipeline.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
@@ -31,6 +32,8 @@ pub struct AppState {
     pub limiter: Arc<Mutex<LoginLimiter>>,
     /// Map outlines of the wider place, read once.
     pub shapes: Arc<tokio::sync::OnceCell<Option<Shapes>>>,
+    /// The supply chain hub's pipeline and shortlists, computed on first use.
+    pub hub: Arc<crate::hub::Hub>,
 }
 
 impl AppState {
@@ -45,6 +48,7 @@ impl AppState {
             jobs: Arc::new(Mutex::new(HashMap::new())),
             limiter: Arc::new(Mutex::new(LoginLimiter::default())),
             shapes: Arc::new(tokio::sync::OnceCell::new()),
+            hub: Arc::new(crate::hub::Hub::default()),
         }
     }
 

@@ -21,6 +21,15 @@
 //! [limits]                # what one upload may make the reader allocate (docs/security.md)
 //! max_decompressed_mib = 1024
 //! max_rows = 5000000
+//!
+//! [hub]                   # the supply chain hub's pages (/hub; docs/hub.md)
+//! sources = ["notices/", "registers/forward_plan.csv"] # OCDS files or folders, registers,
+//!                         # notices tables, forward plans; relative to the workspace
+//! months = 18             # the pipeline calendar's horizon
+//! lead = "0:3,30000:6,214904:9,5372609:12" # lead times by value band, POUNDS:MONTHS
+//! top = 5                 # local suppliers shortlisted per opportunity
+//! min_anchors = 2         # aggregated demand: fewest anchors leaking spend in a category
+//! with_unlocated = false  # aggregated demand: pool spend with unlocated suppliers too
 //! ```
 //!
 //! Configuration is strict: defaults in code, then this file, then `ANCHORNET_DATABASE_URL`,
@@ -123,6 +132,71 @@ impl Default for WebConfig {
     }
 }
 
+/// The supply chain hub's settings (`[hub]`): the same sources and parameters as
+/// `anchornet hub calendar|match|demand`, read by the same functions of `anchornet-hub`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HubConfig {
+    /// Pipeline sources, relative to the workspace: OCDS JSON files or folders (any
+    /// packaging), contracts registers, notices tables, forward plans.
+    #[serde(default)]
+    pub sources: Vec<String>,
+    /// The calendar's horizon, in months.
+    #[serde(default = "default_months")]
+    pub months: u32,
+    /// Lead times by value band, `POUNDS:MONTHS,…` (docs/hub.md); the defaults when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lead: Option<String>,
+    /// Local suppliers shortlisted per opportunity.
+    #[serde(default = "default_top")]
+    pub top: usize,
+    /// Aggregated demand: fewest anchors leaking spend in a category.
+    #[serde(default = "default_min_anchors")]
+    pub min_anchors: usize,
+    /// Aggregated demand: pool the spend whose supplier is not located too.
+    #[serde(default)]
+    pub with_unlocated: bool,
+}
+
+fn default_months() -> u32 {
+    18
+}
+fn default_top() -> usize {
+    5
+}
+fn default_min_anchors() -> usize {
+    2
+}
+
+impl Default for HubConfig {
+    fn default() -> Self {
+        HubConfig {
+            sources: Vec::new(),
+            months: default_months(),
+            lead: None,
+            top: default_top(),
+            min_anchors: default_min_anchors(),
+            with_unlocated: false,
+        }
+    }
+}
+
+impl HubConfig {
+    /// The lead times by value band (checked when the workspace is loaded).
+    pub fn bands(&self) -> Result<anchornet_hub::calendar::Bands, String> {
+        match &self.lead {
+            Some(s) => {
+                anchornet_hub::calendar::Bands::parse(s).map_err(|e| format!("[hub] lead: {e}"))
+            }
+            None => Ok(anchornet_hub::calendar::Bands::default()),
+        }
+    }
+}
+
+fn is_default_hub(h: &HubConfig) -> bool {
+    *h == HubConfig::default()
+}
+
 /// The workspace file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -160,6 +234,9 @@ pub struct WorkspaceConfig {
     /// Input limits for uploads and imports (`[limits]`; see docs/security.md).
     #[serde(default, skip_serializing_if = "is_default_limits")]
     pub limits: anchornet_ingest::Limits,
+    /// The supply chain hub (`[hub]`).
+    #[serde(default, skip_serializing_if = "is_default_hub")]
+    pub hub: HubConfig,
     /// The workspace directory.
     #[serde(skip)]
     pub dir: PathBuf,
@@ -232,6 +309,10 @@ impl WorkspaceConfig {
                     message,
                 })?;
         c.deprivation().map_err(|message| WorkspaceError::Invalid {
+            path: path.display().to_string(),
+            message,
+        })?;
+        c.hub.bands().map_err(|message| WorkspaceError::Invalid {
             path: path.display().to_string(),
             message,
         })?;
@@ -431,6 +512,7 @@ pub fn write_for_network(
             ..WebConfig::default()
         },
         limits: anchornet_ingest::Limits::default(),
+        hub: HubConfig::default(),
         dir: dir.to_path_buf(),
     };
     let text = toml::to_string(&cfg).map_err(|e| WorkspaceError::Invalid {
@@ -446,4 +528,50 @@ pub fn write_for_network(
         source,
     })?;
     WorkspaceConfig::load(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(hub: &str) -> Result<WorkspaceConfig, WorkspaceError> {
+        let dir = std::env::temp_dir().join(format!(
+            "anchornet-ws-hub-{}-{}",
+            std::process::id(),
+            hub.len()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join(FILE),
+            format!("name = \"N\"\nlocal_place = \"Salford\"\n[hub]\n{hub}"),
+        )
+        .unwrap();
+        let c = WorkspaceConfig::load(&dir);
+        std::fs::remove_dir_all(&dir).ok();
+        c
+    }
+
+    #[test]
+    fn the_hub_section_is_strict() {
+        let c = load("sources = [\"notices\"]\nmonths = 6\n").unwrap();
+        assert_eq!(c.hub.sources, vec!["notices".to_string()]);
+        assert_eq!((c.hub.months, c.hub.top, c.hub.min_anchors), (6, 5, 2));
+        assert_eq!(
+            c.hub.bands().unwrap(),
+            anchornet_hub::calendar::Bands::default()
+        );
+        let e = load("sources = []\nmonth = 6\n").unwrap_err().to_string();
+        assert!(e.contains("month"), "{e}");
+        let e = load("lead = \"0-3\"\n").unwrap_err().to_string();
+        assert!(e.contains("[hub] lead"), "{e}");
+        assert_eq!(
+            load("lead = \"0:2,100000:12\"\n")
+                .unwrap()
+                .hub
+                .bands()
+                .unwrap()
+                .lead(Some(anchornet_core::Pence(10_000_000))),
+            12
+        );
+    }
 }

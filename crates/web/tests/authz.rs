@@ -135,7 +135,18 @@ async fn no_route_shows_another_anchors_payments() {
         .iter()
         .map(|u| u.id.to_string())
         .collect();
+    // Hub opportunities: a few, and Manchester City Council's own notices.
+    let pipe = app.state.hub.pipeline(&app.state.cfg).await;
+    let mut ocids: Vec<String> = pipe
+        .opportunities
+        .iter()
+        .filter(|o| o.buyer == app.manchester.name)
+        .chain(pipe.opportunities.iter().take(3))
+        .map(|o| o.id.clone())
+        .collect();
+    ocids.push("ocds-no-such-notice".into());
     let fill: HashMap<&str, Vec<String>> = HashMap::from([
+        ("ocid", ocids),
         (
             "anchor",
             vec![app.manchester.id.to_string(), app.salford.id.to_string()],

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod anchors;
 pub mod api;
 pub mod assets;
+pub mod hub;
 pub mod imports;
 pub mod login;
 pub mod map;

@@ -128,6 +128,8 @@ pub async fn overview(
         }
         p.note { "Analysis built from " (snap.prepared.payments.len()) " payments in live import batches (version " (snap.version) "). "
             "Shares are of all influenceable spend; unknowns count as not passing. Methodology: docs/methodology." }
+        p.note { "Supply chain hub: " a href="/hub" { "the anchors' pipeline calendar" } ", each opportunity's local suppliers, and "
+            a href="/hub/demand" { "aggregated demand" } "." }
     };
     Ok(Page {
         title: format!("{} — overview", ds.network.name),

@@ -78,6 +78,29 @@ pub fn demo(path: &str) -> PathBuf {
         .join(path)
 }
 
+/// The real data in `../shared/data` (or `$ANCHORNET_SHARED_DATA`), as the hub's tests read
+/// it. Missing data is a failure, not a skip.
+pub fn shared(rel: &str) -> PathBuf {
+    let base = std::env::var_os("ANCHORNET_SHARED_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
+    let p = base.join(rel);
+    assert!(
+        p.exists(),
+        "real data not found at {} (set ANCHORNET_SHARED_DATA)",
+        p.display()
+    );
+    p
+}
+
+/// The hub's pipeline source in every test workspace: the 200 Contracts Finder releases of
+/// January–March 2025 (OGL v3.0; ../shared/data/SOURCES.md 3f).
+pub fn contracts_finder_2025() -> PathBuf {
+    shared("procurement/contracts_finder_ocds_2025")
+        .canonicalize()
+        .unwrap()
+}
+
 /// A fresh temporary directory.
 pub fn tempdir(tag: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!(
@@ -154,7 +177,8 @@ pub fn renamed(dir: &Path, demo_path: &str, name: &str) -> PathBuf {
 impl TestApp {
     /// A workspace with anchors Salford and Manchester, users `admin`, `salford`,
     /// `manchester` (members) and `viewer`, Salford's and Manchester's July 2021 payments
-    /// and Salford's contracts register imported; served on port 0.
+    /// and Salford's contracts register imported, and the hub's pipeline from the 2025
+    /// Contracts Finder notices (read when a hub page is first asked for); served on port 0.
     pub async fn spawn(db: Db, secure_cookies: bool) -> TestApp {
         TestApp::spawn_with(db, secure_cookies, "").await
     }
@@ -165,8 +189,9 @@ impl TestApp {
         std::fs::write(
             dir.join("anchornet.toml"),
             format!(
-                "name = \"Test network\"\nlocal_place = \"Manchester, Salford and Trafford\"\nwider_place = \"Greater Manchester\"\nplaces = {:?}\n{top}\n[web]\nsecure_cookies = {secure_cookies}\n",
-                demo("places.toml").canonicalize().unwrap().display().to_string()
+                "name = \"Test network\"\nlocal_place = \"Manchester, Salford and Trafford\"\nwider_place = \"Greater Manchester\"\nplaces = {:?}\n{top}\n[web]\nsecure_cookies = {secure_cookies}\n[hub]\nsources = [{:?}]\n",
+                demo("places.toml").canonicalize().unwrap().display().to_string(),
+                contracts_finder_2025().display().to_string()
             ),
         )
         .unwrap();

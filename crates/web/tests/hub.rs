@@ -1,0 +1,622 @@
+//! The supply chain hub's pages (issue 19) on real data: the 200 Contracts Finder releases
+//! of January–March 2025 (../shared/data, OGL v3.0) as the workspace's `[hub] sources`, over
+//! the test network (Salford's and Manchester's July 2021 payments), on SQLite and
+//! PostgreSQL.
+//!
+//! Expected values come from outside the code under test:
+//! * the notices themselves, read here from the JSON files (opportunity count, one field
+//!   after another of every single-release tender notice);
+//! * the re-procurement windows of docs/hub.md's table of value bands, written out here;
+//! * the aggregated demand of `crates/hub/tests/reference/demand.py` (Python standard
+//!   library) on the workspace's own analysis;
+//! * the primary suppression rule (5 suppliers, 10 payments) counted here from the payments,
+//!   for what a network viewer is shown;
+//! * each CSV twin against its JSON twin.
+
+mod common;
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{Months, NaiveDate};
+use common::{Session, TestApp};
+use serde_json::Value;
+
+/// Every release of the 2025 set, read from the files.
+fn releases() -> Vec<Value> {
+    let dir = common::contracts_finder_2025();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|p| serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap())
+        .collect()
+}
+
+fn table(page: &Value, i: usize) -> &Value {
+    &page["tables"][i]
+}
+
+fn rows(page: &Value, i: usize) -> &Vec<Value> {
+    page["tables"][i]["rows"].as_array().unwrap()
+}
+
+fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        o => o.to_string(),
+    }
+}
+
+/// The CSV twin holds the JSON twin's table: the same columns and cells (text a spreadsheet
+/// would run as a formula is prefixed with `'` in CSV only).
+fn same_as_json(csv: &str, t: &Value) {
+    let cols: Vec<String> = t["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap().to_string())
+        .collect();
+    let mut r = csv::Reader::from_reader(csv.as_bytes());
+    let head: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    assert_eq!(head, cols, "{}", t["name"]);
+    let recs: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    let rows = t["rows"].as_array().unwrap();
+    assert_eq!(recs.len(), rows.len(), "{}", t["name"]);
+    for (rec, row) in recs.iter().zip(rows) {
+        for (c, cell) in cols.iter().zip(rec.iter()) {
+            let j = text(&row[c.as_str()]);
+            assert!(
+                cell == j || cell == format!("'{j}"),
+                "{} {c}: CSV {cell:?}, JSON {j:?}",
+                t["name"]
+            );
+        }
+    }
+}
+
+/// Exact pence of a money cell (`"1234.56"`).
+fn pence(s: &str) -> i64 {
+    let (neg, s) = s.strip_prefix('-').map_or((false, s), |r| (true, r));
+    let (a, b) = s.split_once('.').unwrap_or((s, "0"));
+    let b = format!("{b:0<2}");
+    let p = a.parse::<i64>().unwrap() * 100 + b[..2].parse::<i64>().unwrap();
+    if neg {
+        -p
+    } else {
+        p
+    }
+}
+
+/// docs/hub.md's lead times: under £30,000 3 months; to £214,904 6; to £5,372,609 9; then
+/// 12; an unknown value takes the lowest band's.
+fn lead_months(value: Option<i64>) -> u32 {
+    match value.unwrap_or(0) {
+        v if v >= 537_260_900 => 12,
+        v if v >= 21_490_400 => 9,
+        v if v >= 3_000_000 => 6,
+        _ => 3,
+    }
+}
+
+fn date(v: &Value) -> NaiveDate {
+    NaiveDate::parse_from_str(v.as_str().unwrap(), "%Y-%m-%d").unwrap()
+}
+
+fn money(v: &Value) -> Option<i64> {
+    v.as_str().filter(|s| !s.is_empty()).map(pence)
+}
+
+const Q: &str = "from=2025-01-01&months=120";
+
+async fn json(app: &TestApp, s: &Session, path: &str) -> Value {
+    let r = app.get(Some(s), path).await;
+    assert_eq!(r.status, 200, "{path}: {}", r.body);
+    r.json()
+}
+
+async fn csv_of(app: &TestApp, s: &Session, path: &str) -> String {
+    let r = app.get(Some(s), path).await;
+    assert_eq!(r.status, 200, "{path}: {}", r.body);
+    r.body
+}
+
+async fn calendar_and_filters(app: &TestApp) {
+    // Signed in only.
+    for p in [
+        "/hub",
+        "/hub.json",
+        "/hub.csv",
+        "/hub/demand.json",
+        "/hub/opportunities/ocds-b5fd17-a89fc5c2-eed8-48fa-b4e3-727a8f32fd6d.json",
+    ] {
+        let r = app.get(None, p).await;
+        assert!(
+            matches!(r.status, 303 | 401),
+            "{p} signed out: {}",
+            r.status
+        );
+    }
+    // The notices are public data: a network viewer sees the whole calendar.
+    let s = app.login("viewer").await;
+    let page = json(app, &s, &format!("/hub.json?{Q}")).await;
+    let rel = releases();
+    let ocids: HashSet<&str> = rel.iter().map(|r| r["ocid"].as_str().unwrap()).collect();
+    // counts.py ocds contracts_finder_ocds_2025 → releases=200 ocids=190
+    assert_eq!((rel.len(), ocids.len()), (200, 190));
+    assert_eq!(page["opportunities"], ocids.len());
+    assert_eq!(page["read"], rel.len());
+    assert_eq!(page["rejected"], 0);
+
+    // Sorted by when to act; each contract's window opens its band's lead time before it
+    // ends; every event in the horizon.
+    let all = rows(&page, 0);
+    assert!(all.len() > 100, "{} entries", all.len());
+    let from = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+    let until = from + Months::new(120);
+    let inside = |d: NaiveDate| d >= from && d <= until;
+    let mut last = from - Months::new(1200);
+    let mut seen = HashSet::new();
+    let mut ends = 0;
+    for r in all {
+        assert!(ocids.contains(r["ocid"].as_str().unwrap()), "{r}");
+        assert!(seen.insert(r["ocid"].as_str().unwrap()), "twice: {r}");
+        let act = date(&r["act_from"]);
+        assert!(act >= last, "not sorted by when to act: {r}");
+        last = act;
+        let d = date(&r["date"]);
+        match r["event"].as_str().unwrap() {
+            "contract ends" => {
+                ends += 1;
+                assert_eq!(d, date(&r["contract_end"]));
+                let lead = lead_months(money(&r["value_gbp"]));
+                assert_eq!(r["lead_months"], lead.to_string(), "{r}");
+                assert_eq!(act, d - Months::new(lead), "{r}");
+                assert!(inside(d) || inside(act), "{r}");
+            }
+            "comes to market" => {
+                assert_eq!((act, d), (d, date(&r["to_market"])));
+                assert!(inside(d));
+            }
+            "tender closes" => {
+                assert_eq!((act, d), (d, date(&r["tender_end"])));
+                assert!(inside(d));
+            }
+            e => panic!("event {e}"),
+        }
+    }
+    assert!(ends > 50, "{ends} contracts ending");
+    eprintln!("calendar: {} entries, {ends} contracts ending", all.len());
+    same_as_json(
+        &csv_of(app, &s, &format!("/hub.csv?{Q}")).await,
+        table(&page, 0),
+    );
+    same_as_json(
+        &csv_of(app, &s, &format!("/hub.csv?{Q}&table=sources")).await,
+        table(&page, 1),
+    );
+    let html = app.get(Some(&s), &format!("/hub?{Q}")).await;
+    assert_eq!(html.status, 200);
+    assert!(html.body.contains("/hub/opportunities/"));
+
+    // A CPV division drops the rows outside it, and keeps every row inside it.
+    let mut by_div: HashMap<String, usize> = HashMap::new();
+    for r in all {
+        let divs: HashSet<String> = r["cpv"]
+            .as_str()
+            .unwrap()
+            .split(';')
+            .filter(|c| c.len() >= 2)
+            .map(|c| c[..2].to_string())
+            .collect();
+        for d in divs {
+            *by_div.entry(d).or_default() += 1;
+        }
+    }
+    let (div, n) = by_div.iter().max_by_key(|(d, n)| (**n, *d)).unwrap();
+    assert!(*n < all.len());
+    let f = json(app, &s, &format!("/hub.json?{Q}&cpv={div}")).await;
+    assert_eq!(rows(&f, 0).len(), *n, "division {div}");
+    eprintln!("cpv={div}: {n} of {}", all.len());
+    for r in rows(&f, 0) {
+        assert!(
+            r["cpv"]
+                .as_str()
+                .unwrap()
+                .split(';')
+                .any(|c| c.starts_with(div.as_str())),
+            "{r}"
+        );
+    }
+    // The lowest value band: values under £30,000 only.
+    let small = all
+        .iter()
+        .filter(|r| money(&r["value_gbp"]).is_some_and(|p| p < 3_000_000))
+        .count();
+    let f = json(app, &s, &format!("/hub.json?{Q}&band=0")).await;
+    assert_eq!(rows(&f, 0).len(), small);
+    assert!(small < all.len());
+    eprintln!("band=0: {small}");
+    // An anchor: Manchester City Council's own notices (its name as the buyer).
+    let mine = all
+        .iter()
+        .filter(|r| {
+            r["buyer"]
+                .as_str()
+                .unwrap()
+                .eq_ignore_ascii_case(&app.manchester.name)
+        })
+        .count();
+    assert!(mine >= 1);
+    eprintln!("anchor Manchester: {mine}");
+    let f = json(
+        app,
+        &s,
+        &format!("/hub.json?{Q}&anchor={}", app.manchester.id),
+    )
+    .await;
+    assert_eq!(rows(&f, 0).len(), mine);
+    for r in rows(&f, 0) {
+        assert_eq!(r["anchor"], app.manchester.name.as_str());
+    }
+    // The network's anchors only: the buyers named as an anchor is (Salford is no buyer).
+    let anchors = [&app.salford.name, &app.manchester.name];
+    let ours = all
+        .iter()
+        .filter(|r| {
+            anchors
+                .iter()
+                .any(|a| r["buyer"].as_str().unwrap().eq_ignore_ascii_case(a))
+        })
+        .count();
+    let f = json(app, &s, &format!("/hub.json?{Q}&anchors_only=1")).await;
+    assert_eq!(rows(&f, 0).len(), ours);
+    // Bad filters say what is wrong.
+    for (q, status) in [
+        ("from=2025-13-01", 400),
+        ("cpv=4", 400),
+        ("band=99", 400),
+        ("months=x", 400),
+        ("anchor=999999", 404),
+        ("anchors_only=maybe", 400),
+    ] {
+        assert_eq!(
+            app.get(Some(&s), &format!("/hub.json?{q}")).await.status,
+            status,
+            "{q}"
+        );
+    }
+}
+
+async fn opportunities(app: &TestApp) {
+    let s = app.login("salford").await;
+    let rel = releases();
+    let mut per: HashMap<&str, usize> = HashMap::new();
+    for r in &rel {
+        *per.entry(r["ocid"].as_str().unwrap()).or_default() += 1;
+    }
+    // Every tender notice that is its procurement's only release, field by field against
+    // the file.
+    let tenders: Vec<&Value> = rel
+        .iter()
+        .filter(|r| {
+            per[r["ocid"].as_str().unwrap()] == 1 && r["tag"] == serde_json::json!(["tender"])
+        })
+        .collect();
+    assert!(tenders.len() >= 20, "{}", tenders.len());
+    eprintln!(
+        "{} single-release tender notices checked field by field",
+        tenders.len()
+    );
+    let day = |v: &Value| v.as_str().map(|s| s[..10].to_string()).unwrap_or_default();
+    let yes = |v: &Value| match v.as_bool() {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "",
+    };
+    for r in &tenders {
+        let ocid = r["ocid"].as_str().unwrap();
+        let page = json(app, &s, &format!("/hub/opportunities/{ocid}.json")).await;
+        let o = &rows(&page, 0)[0];
+        let t = &r["tender"];
+        assert_eq!(o["ocid"], ocid);
+        assert_eq!(o["buyer"], r["buyer"]["name"], "{ocid}");
+        assert_eq!(o["title"], t["title"], "{ocid}");
+        assert_eq!(
+            o["cpv"].as_str().unwrap().split(';').next().unwrap(),
+            t["classification"]["id"].as_str().unwrap(),
+            "{ocid}"
+        );
+        if let Some(a) = t["value"]["amount"].as_f64() {
+            assert_eq!(
+                money(&o["value_gbp"]),
+                Some((a * 100.0).round() as i64),
+                "{ocid}"
+            );
+        }
+        assert_eq!(
+            text(&o["tender_end"]),
+            day(&t["tenderPeriod"]["endDate"]),
+            "{ocid}"
+        );
+        assert_eq!(
+            text(&o["contract_start"]),
+            day(&t["contractPeriod"]["startDate"]),
+            "{ocid}"
+        );
+        assert_eq!(
+            text(&o["contract_end"]),
+            day(&t["contractPeriod"]["endDate"]),
+            "{ocid}"
+        );
+        assert_eq!(o["sme_suitable"], yes(&t["suitability"]["sme"]), "{ocid}");
+        assert_eq!(o["vcse_suitable"], yes(&t["suitability"]["vcse"]), "{ocid}");
+    }
+    let ocid = tenders[0]["ocid"].as_str().unwrap();
+    let page = json(app, &s, &format!("/hub/opportunities/{ocid}.json")).await;
+    same_as_json(
+        &csv_of(app, &s, &format!("/hub/opportunities/{ocid}.csv")).await,
+        table(&page, 0),
+    );
+    same_as_json(
+        &csv_of(
+            app,
+            &s,
+            &format!("/hub/opportunities/{ocid}.csv?table=matches"),
+        )
+        .await,
+        table(&page, 1),
+    );
+    assert_eq!(
+        app.get(Some(&s), &format!("/hub/opportunities/{ocid}"))
+            .await
+            .status,
+        200
+    );
+    for p in [
+        "/hub/opportunities/ocds-b5fd17-no-such-notice",
+        "/hub/opportunities/ocds-b5fd17-no-such-notice.json",
+        "/hub/suppliers/no-such-supplier.json",
+    ] {
+        assert_eq!(app.get(Some(&s), p).await.status, 404, "{p}");
+    }
+}
+
+/// Every opportunity's shortlist as `who` sees it: ocid → rows of the matches table.
+async fn shortlists(app: &TestApp, s: &Session) -> Vec<(String, Vec<Value>)> {
+    let page = json(app, s, &format!("/hub.json?{Q}")).await;
+    let mut out = Vec::new();
+    for r in rows(&page, 0) {
+        let ocid = r["ocid"].as_str().unwrap();
+        let p = json(app, s, &format!("/hub/opportunities/{ocid}.json")).await;
+        out.push((ocid.to_string(), rows(&p, 1).clone()));
+    }
+    out
+}
+
+async fn matches_follow_the_viewers_rows(app: &TestApp) {
+    let snap = app.state.snap();
+    let ds = &snap.prepared.dataset;
+    let admin = app.login("admin").await;
+    let all = shortlists(app, &admin).await;
+    let with: Vec<&(String, Vec<Value>)> = all.iter().filter(|x| !x.1.is_empty()).collect();
+    assert!(!with.is_empty(), "no opportunity has a local supplier");
+    eprintln!(
+        "admin: {} of {} calendar opportunities with local suppliers, {} matches",
+        with.len(),
+        all.len(),
+        with.iter().map(|x| x.1.len()).sum::<usize>()
+    );
+    for (ocid, ms) in &with {
+        for (k, m) in ms.iter().enumerate() {
+            assert_eq!(m["rank"], (k + 1).to_string(), "{ocid}");
+            assert!(
+                m["reasons"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("located in the place"),
+                "{m}"
+            );
+        }
+        let scores: Vec<f64> = ms
+            .iter()
+            .map(|m| m["score"].as_str().unwrap().parse().unwrap())
+            .collect();
+        assert!(
+            scores.windows(2).all(|w| w[0] >= w[1]),
+            "{ocid}: {scores:?}"
+        );
+    }
+    // The same shortlist from the supplier's side.
+    let (ocid, ms) = with[0];
+    let name = ms[0]["supplier"].as_str().unwrap();
+    let i = ds.suppliers.iter().position(|x| x.name == name).unwrap();
+    let key = &snap.suppliers[i].key;
+    let page = json(app, &admin, &format!("/hub/suppliers/{key}.json")).await;
+    let fit = rows(&page, 0)
+        .iter()
+        .find(|r| r["ocid"] == ocid.as_str())
+        .unwrap_or_else(|| panic!("{name} does not list {ocid}"));
+    assert_eq!(
+        (&fit["rank"], &fit["score"]),
+        (&ms[0]["rank"], &ms[0]["score"])
+    );
+    same_as_json(
+        &csv_of(app, &admin, &format!("/hub/suppliers/{key}.csv")).await,
+        table(&page, 0),
+    );
+
+    // A member's shortlists read their own anchor's payments only: every supplier the
+    // network "pays" in a reason was paid by Salford, and no more than Salford paid it.
+    let si = snap.anchor_index(app.salford.id).unwrap();
+    let mut paid_by_salford: HashMap<&str, i64> = HashMap::new();
+    for t in ds.txns.iter().filter(|t| t.anchor == si && t.pence > 0) {
+        *paid_by_salford
+            .entry(ds.suppliers[t.supplier as usize].name.as_str())
+            .or_default() += t.pence;
+    }
+    let member = app.login("salford").await;
+    let mut pays = 0;
+    for (ocid, ms) in shortlists(app, &member).await {
+        for m in &ms {
+            let reasons = m["reasons"].as_str().unwrap();
+            if let Some(rest) = reasons
+                .split(" | ")
+                .find_map(|r| r.strip_prefix("the network pays it "))
+            {
+                pays += 1;
+                let name = m["supplier"].as_str().unwrap();
+                let amount = pence(
+                    rest.split(' ')
+                        .next()
+                        .unwrap()
+                        .trim_start_matches('£')
+                        .replace(',', "")
+                        .as_str(),
+                );
+                let paid = paid_by_salford.get(name).copied().unwrap_or(0);
+                assert!(
+                    amount <= paid,
+                    "{ocid}: {name}: {amount} shown, Salford paid {paid}"
+                );
+            }
+        }
+    }
+    assert!(pays > 0, "no match from Salford's payments");
+    eprintln!("salford member: {pays} matches from Salford's payments");
+    // A viewer sees no payment in any reason.
+    let viewer = app.login("viewer").await;
+    let mut seen = 0;
+    for (ocid, ms) in shortlists(app, &viewer).await {
+        seen += ms.len();
+        for m in &ms {
+            assert!(
+                !m["reasons"].as_str().unwrap().contains("pays it"),
+                "{ocid}: {m}"
+            );
+        }
+    }
+    eprintln!("viewer: {seen} matches (past awards only)");
+}
+
+async fn aggregated_demand(app: &TestApp) {
+    let snap = app.state.snap();
+    let ds = &snap.prepared.dataset;
+    let admin = app.login("admin").await;
+    let page = json(app, &admin, "/hub/demand.json?from=2025-01-01").await;
+    same_as_json(
+        &csv_of(app, &admin, "/hub/demand.csv?from=2025-01-01").await,
+        table(&page, 0),
+    );
+    // demand.py on the workspace's own analysis.
+    let dir = common::tempdir("demand");
+    let path = dir.join("analysis.json");
+    std::fs::write(&path, serde_json::to_string(&snap.analysis).unwrap()).unwrap();
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../hub/tests/reference/demand.py");
+    let out = std::process::Command::new("python3")
+        .arg(&script)
+        .arg(&path)
+        .arg("2")
+        .output()
+        .expect("python3");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::remove_dir_all(&dir).ok();
+    let mut r = csv::Reader::from_reader(out.stdout.as_slice());
+    let want: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    let got = rows(&page, 0);
+    assert!(!want.is_empty(), "demand.py found no candidates");
+    assert_eq!(got.len(), want.len());
+    eprintln!("demand: {} candidates, as demand.py", got.len());
+    for (g, w) in got.iter().zip(&want) {
+        assert_eq!(g["key"], w[0].to_string());
+        assert_eq!(g["anchors"], w[1].to_string());
+        assert_eq!(
+            money(&g["leaked_gbp"]),
+            Some(w[2].parse().unwrap()),
+            "{}",
+            &w[0]
+        );
+        assert_eq!(money(&g["influenceable_gbp"]), Some(w[3].parse().unwrap()));
+        assert_eq!(money(&g["local_gbp"]), Some(w[4].parse().unwrap()));
+        assert_eq!(money(&g["pooled_gbp"]), Some(w[5].parse().unwrap()));
+        assert_eq!(g["lots_small"], w[6].to_string());
+        assert_eq!(g["lots_micro"], w[7].to_string());
+    }
+
+    // A viewer: the same categories; a row's figures only where every anchor's part is
+    // made from 5 suppliers and 10 influenceable payments or more (counted here).
+    let viewer = app.login("viewer").await;
+    let vpage = json(app, &viewer, "/hub/demand.json?from=2025-01-01").await;
+    let vrows = rows(&vpage, 0);
+    assert_eq!(vrows.len(), got.len());
+    let names: Vec<&str> = ds.anchors.iter().map(|a| a.name.as_str()).collect();
+    let (mut open, mut hidden) = (0, 0);
+    for row in vrows {
+        if row["leaked_gbp"] == "suppressed" {
+            hidden += 1;
+            assert_eq!(row["by_anchor"], "suppressed");
+            continue;
+        }
+        open += 1;
+        for part in row["by_anchor"].as_str().unwrap().split(" | ") {
+            let a = names.iter().position(|n| part.starts_with(n)).unwrap();
+            let rest = &part[names[a].len() + 1..];
+            let fy = rest.split(' ').next().unwrap();
+            let cat = rest[fy.len() + 2..].split("\": ").next().unwrap();
+            let (mut sup, mut n) = (HashSet::new(), 0);
+            for t in ds.txns.iter().filter(|t| {
+                t.anchor as usize == a
+                    && t.fy.to_string() == fy
+                    && ds.categories[t.category as usize] == cat
+                    && t.excluded_by.is_none()
+            }) {
+                sup.insert(t.supplier);
+                n += 1;
+            }
+            assert!(
+                sup.len() >= 5 && n >= 10,
+                "{part}: {} suppliers, {n} payments shown to a viewer",
+                sup.len()
+            );
+        }
+    }
+    // Shown rows first, suppressed after.
+    assert!(vrows[..open]
+        .iter()
+        .all(|r| r["leaked_gbp"] != "suppressed"));
+    assert_eq!(open + hidden, vrows.len());
+    eprintln!("viewer demand: {open} shown, {hidden} suppressed");
+    same_as_json(
+        &csv_of(app, &viewer, "/hub/demand.csv?from=2025-01-01").await,
+        table(&vpage, 0),
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hub_calendar_and_opportunities_on_the_2025_notices() {
+    for db in common::backends().await {
+        let app = TestApp::spawn(db, false).await;
+        calendar_and_filters(&app).await;
+        opportunities(&app).await;
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hub_matches_and_demand_follow_the_privacy_rules() {
+    for db in common::backends().await {
+        let app = TestApp::spawn(db, false).await;
+        matches_follow_the_viewers_rows(&app).await;
+        aggregated_demand(&app).await;
+        app.cleanup().await;
+    }
+}
