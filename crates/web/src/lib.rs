@@ -17,6 +17,7 @@
 //! | [`error`] | one error type and one JSON error envelope |
 //! | [`snapshot`] | the analysis of the live batches, rebuilt on every change |
 //! | [`import`] | import jobs with progress |
+//! | [`land`] | the workspace's land and building registers, located, with the stored status decisions |
 //! | [`workspace`] | the workspace directory and its `anchornet.toml` |
 //!
 //! Roles: a **network admin** sees and manages everything; an **anchor member** sees the
@@ -29,6 +30,7 @@ pub mod auth;
 pub mod error;
 pub mod handlers;
 pub mod import;
+pub mod land;
 pub mod page;
 pub mod privacy;
 pub mod router;

@@ -31,6 +31,11 @@ pub struct AppState {
     pub limiter: Arc<Mutex<LoginLimiter>>,
     /// Map outlines of the wider place, read once.
     pub shapes: Arc<tokio::sync::OnceCell<Option<Shapes>>>,
+    /// LSOA and ward boundaries for placing assets, read on first use.
+    pub points: Arc<tokio::sync::OnceCell<Arc<anchornet_geo::PointIndex>>>,
+    /// The workspace's asset registers located, with the stored decisions (see
+    /// [`crate::land`]); built on first use.
+    pub assets: Arc<tokio::sync::Mutex<Option<Arc<crate::land::AssetsView>>>>,
 }
 
 impl AppState {
@@ -45,6 +50,8 @@ impl AppState {
             jobs: Arc::new(Mutex::new(HashMap::new())),
             limiter: Arc::new(Mutex::new(LoginLimiter::default())),
             shapes: Arc::new(tokio::sync::OnceCell::new()),
+            points: Arc::new(tokio::sync::OnceCell::new()),
+            assets: Arc::new(tokio::sync::Mutex::new(None)),
         }
     }
 

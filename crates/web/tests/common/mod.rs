@@ -156,11 +156,17 @@ impl TestApp {
     /// `manchester` (members) and `viewer`, Salford's and Manchester's July 2021 payments
     /// and Salford's contracts register imported; served on port 0.
     pub async fn spawn(db: Db, secure_cookies: bool) -> TestApp {
+        Self::spawn_with(db, secure_cookies, "").await
+    }
+
+    /// As [`TestApp::spawn`], with more of `anchornet.toml` (whole sections, e.g.
+    /// `[assets]`) after the rest.
+    pub async fn spawn_with(db: Db, secure_cookies: bool, more_toml: &str) -> TestApp {
         let dir = tempdir("app");
         std::fs::write(
             dir.join("anchornet.toml"),
             format!(
-                "name = \"Test network\"\nlocal_place = \"Manchester, Salford and Trafford\"\nwider_place = \"Greater Manchester\"\nplaces = {:?}\n[web]\nsecure_cookies = {secure_cookies}\n",
+                "name = \"Test network\"\nlocal_place = \"Manchester, Salford and Trafford\"\nwider_place = \"Greater Manchester\"\nplaces = {:?}\n[web]\nsecure_cookies = {secure_cookies}\n{more_toml}",
                 demo("places.toml").canonicalize().unwrap().display().to_string()
             ),
         )
