@@ -33,6 +33,24 @@ pub struct AssetsView {
     pub map: Arc<Option<MapData>>,
 }
 
+impl AssetsView {
+    /// No registers: what the pages show in a workspace that names none.
+    pub fn empty() -> AssetsView {
+        AssetsView {
+            located: Located {
+                register: Register::default(),
+                placements: Vec::new(),
+                vacancy: Vec::new(),
+                histories: Vec::new(),
+                keys: Vec::new(),
+                decision_problems: Vec::new(),
+            },
+            decisions: Vec::new(),
+            map: Arc::new(None),
+        }
+    }
+}
+
 /// The stored decisions as the decisions file's rows: `line` is the decision's store id, `at`
 /// its date and time (UTC).
 pub fn decisions_of(stored: &[AssetDecision]) -> Decisions {

@@ -191,11 +191,23 @@ fn row(l: &Located, i: usize) -> Vec<Cell> {
     ]
 }
 
+/// What a workspace without registers is told.
+const NO_REGISTERS: &str =
+    "This workspace has no asset registers: list them under [assets] registers in anchornet.toml.";
+
 async fn view(st: &AppState) -> AppResult<std::sync::Arc<AssetsView>> {
     st.assets().await?.ok_or_else(|| AppError {
         status: StatusCode::NOT_FOUND,
         code: "not_found",
-        message: "This workspace has no asset registers: list them under [assets] registers in anchornet.toml.".into(),
+        message: NO_REGISTERS.into(),
+    })
+}
+
+/// The view, or an empty one (the list and the map answer with empty tables and say why).
+async fn view_or_empty(st: &AppState) -> AppResult<(std::sync::Arc<AssetsView>, bool)> {
+    Ok(match st.assets().await? {
+        Some(v) => (v, true),
+        None => (std::sync::Arc::new(AssetsView::empty()), false),
     })
 }
 
@@ -219,13 +231,14 @@ pub async fn list(
     OriginalUri(uri): OriginalUri,
     Query(f): Query<AssetFilter>,
 ) -> AppResult<Response> {
-    let view = view(&st).await?;
+    let (view, configured) = view_or_empty(&st).await?;
     let l = &view.located;
     let picked = f.pick(l)?;
     let mut t = table("assets", "Assets", "land or building asset", &COLUMNS);
     t.rows = picked.iter().map(|&i| row(l, i)).collect();
     let s = l.summary();
     let body = html! {
+        @if !configured { p { (NO_REGISTERS) } }
         p { (s.assets) " assets in the registers: " (s.assets - s.unplaced) " placed in their neighbourhood, "
             (s.unplaced) " not (each with the reason on its page); " (s.vacant) " vacant, "
             (s.vacant_deciles_1_2) " of them in the most deprived 20% of neighbourhoods (IoD 2025 deciles 1–2). "
@@ -463,7 +476,7 @@ pub async fn map(
     OriginalUri(uri): OriginalUri,
     Query(f): Query<AssetFilter>,
 ) -> AppResult<Response> {
-    let view = view(&st).await?;
+    let (view, configured) = view_or_empty(&st).await?;
     let l = &view.located;
     let picked = f.pick(l)?;
     let mut by_decile = table(
@@ -564,6 +577,7 @@ pub async fn map(
         .as_ref()
         .map(|m| anchornet_report::map::svg_with_points(m, &points, &legend));
     let body = html! {
+        @if !configured { p { (NO_REGISTERS) } }
         p { (points.len()) " of " (picked.len()) " assets drawn (the others have no point: not placed). "
             "Areas are coloured by IoD 2025 decile; each dot is an asset, coloured by its status. "
             a href="/assets" { "The list" } "." }

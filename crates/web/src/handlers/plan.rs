@@ -126,21 +126,33 @@ pub async fn plan(
     OriginalUri(uri): OriginalUri,
     Query(f): Query<Filter>,
 ) -> AppResult<Response> {
-    let Some(file) = st.cfg.plan.file.clone() else {
-        return Err(AppError {
-            status: axum::http::StatusCode::NOT_FOUND,
-            code: "not_found",
-            message:
+    let (plan, mut notes) = match st.cfg.plan.file.clone() {
+        Some(file) => {
+            let path = st.cfg.path(&file);
+            let plan = tokio::task::spawn_blocking(move || Plan::load(std::path::Path::new(&path)))
+                .await
+                .map_err(AppError::internal)?
+                .map_err(AppError::internal)?;
+            (plan, Vec::new())
+        }
+        // No plan: the page says so, with empty tables.
+        None => (
+            Plan {
+                name: "Action plan".into(),
+                as_of: None,
+                assets: Vec::new(),
+                workforce: None,
+                actions: Vec::new(),
+                file: String::new(),
+            },
+            vec![
                 "This workspace has no action plan: name it under [plan] file in anchornet.toml."
-                    .into(),
-        });
+                    .to_string(),
+            ],
+        ),
     };
-    let path = st.cfg.path(&file);
-    let plan = tokio::task::spawn_blocking(move || Plan::load(std::path::Path::new(&path)))
-        .await
-        .map_err(AppError::internal)?
-        .map_err(AppError::internal)?;
-    let (facts, mut notes) = facts(&st, &plan).await?;
+    let (facts, more) = facts(&st, &plan).await?;
+    notes.extend(more);
 
     let mut assessments = Assessments::default();
     if !st.cfg.plan.assessments.is_empty() {
@@ -206,7 +218,7 @@ pub async fn plan(
             (table_html(&heat, Some("/plan"), &|_| None))
         }
         @if !notes.is_empty() {
-            h2 { "Not read" }
+            h2 { "Notes" }
             ul { @for n in notes.iter().take(50) { li { (n) } } }
         }
     };
