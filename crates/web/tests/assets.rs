@@ -332,3 +332,31 @@ async fn the_plan_is_recomputed_from_stored_decisions_with_the_heatmap() {
     assert!(html.contains("Self-assessment") && html.contains("lv4"));
     app.cleanup().await;
 }
+
+/// `anchornet demo --serve`'s workspace names the demo's plan, its answers and the plan's
+/// asset register, so its /assets and /plan pages are populated.
+#[test]
+fn the_demo_workspace_names_the_plan_and_its_registers() {
+    let net = anchornet_network::NetworkConfig::load(&demo("anchornet.toml")).unwrap();
+    let dir = common::tempdir("demo-ws");
+    let plan = demo("plan.toml");
+    let cfg = anchornet_web::workspace::write_for_network(&dir, &net, false, Some(plan.as_path()))
+        .unwrap();
+    let abs = |p: std::path::PathBuf| p.canonicalize().unwrap().display().to_string();
+    assert_eq!(cfg.plan.file, Some(abs(plan)));
+    assert_eq!(cfg.plan.assessments, [abs(demo("assessments"))]);
+    assert_eq!(cfg.assets.registers, [register()]);
+    // Read back from the file written: the sections are strict TOML like the rest.
+    let again = anchornet_web::workspace::WorkspaceConfig::load(&dir).unwrap();
+    assert_eq!((again.plan, again.assets), (cfg.plan, cfg.assets));
+    std::fs::write(
+        dir.join("anchornet.toml"),
+        "name = \"x\"\nlocal_place = \"Salford\"\n[assets]\nregister = []\n",
+    )
+    .unwrap();
+    let e = anchornet_web::workspace::WorkspaceConfig::load(&dir)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("unknown field `register`"), "{e}");
+    std::fs::remove_dir_all(dir).ok();
+}
