@@ -37,9 +37,10 @@ pub mod table;
 pub use fields::{Columns, Field};
 pub use locate::{Locator, Method, Placement, Unplaced};
 pub use register::{Asset, Register, Sheet};
-pub use status::{DecisionProblem, Decisions, Status, Step};
+pub use status::{Decision, DecisionProblem, Decisions, Status, Step};
 
 /// A register located and with its statuses: what `anchornet assets` writes.
+#[derive(Debug, Clone)]
 pub struct Located {
     /// The register read.
     pub register: Register,
@@ -64,23 +65,11 @@ impl Located {
     ) -> Located {
         let mut placements = Vec::with_capacity(register.assets.len());
         let mut vacancy = Vec::with_capacity(register.assets.len());
-        let mut histories = Vec::with_capacity(register.assets.len());
         let mut keys = Vec::with_capacity(register.assets.len());
         for a in &register.assets {
             let sheet = &register.sheets[a.sheet];
             placements.push(locator.place(sheet, a));
-            let v = status::vacancy(sheet, a);
-            let mut h = Vec::new();
-            if let Some((true, ev)) = &v {
-                h.push(Step {
-                    status: Status::Candidate,
-                    by: "register".into(),
-                    at: String::new(),
-                    note: format!("vacant ({ev})"),
-                });
-            }
-            histories.push(h);
-            vacancy.push(v);
+            vacancy.push(status::vacancy(sheet, a));
             let mut k = Vec::new();
             for f in [Field::AssetId, Field::Uprn] {
                 let v = sheet.value(a, f);
@@ -91,19 +80,56 @@ impl Located {
             k.push(format!("{}:{}", sheet.file, a.line));
             keys.push(k);
         }
-        let mut decision_problems = Vec::new();
-        if let Some(mut d) = decisions {
-            d.apply(&keys, &mut histories);
-            decision_problems = d.problems;
-        }
-        Located {
+        let mut l = Located {
             register,
             placements,
             vacancy,
-            histories,
+            histories: Vec::new(),
             keys,
-            decision_problems,
+            decision_problems: Vec::new(),
+        };
+        l.decide(decisions.unwrap_or_default());
+        l
+    }
+
+    /// Set every asset's history afresh: the register's default (a vacant asset is a
+    /// `candidate`), then `decisions` in order; those that name no asset or make a move the
+    /// workflow refuses become [`Located::decision_problems`]. The command line passes its
+    /// decisions file; a workspace passes its stored decisions, without placing the assets
+    /// again.
+    pub fn decide(&mut self, mut decisions: Decisions) {
+        self.histories = self
+            .vacancy
+            .iter()
+            .map(|v| match v {
+                Some((true, ev)) => vec![Step {
+                    status: Status::Candidate,
+                    by: "register".into(),
+                    at: String::new(),
+                    note: format!("vacant ({ev})"),
+                }],
+                _ => Vec::new(),
+            })
+            .collect();
+        decisions.apply(&self.keys, &mut self.histories);
+        self.decision_problems = decisions.problems;
+    }
+
+    /// The index of the asset a decision's `asset` names (asset id, UPRN or `file:line`),
+    /// when it names exactly one.
+    pub fn find(&self, key: &str) -> Result<usize, usize> {
+        let hits: Vec<usize> = (0..self.keys.len())
+            .filter(|&i| self.keys[i].iter().any(|k| k == key))
+            .collect();
+        match hits[..] {
+            [i] => Ok(i),
+            _ => Err(hits.len()),
         }
+    }
+
+    /// The status asset `i` has from the register alone, before any decision.
+    pub fn default_status(&self, i: usize) -> Option<Status> {
+        matches!(self.vacancy[i], Some((true, _))).then_some(Status::Candidate)
     }
 
     /// The current status of asset `i` (the last step of its history).

@@ -13,8 +13,12 @@
 //! ```
 //!
 //! `asset` is the register's asset id or UPRN (a `file:line` for rows with neither). A
-//! decision naming no asset of the run, or a status that is not one of these, is reported with
-//! its file and line, never silently ignored.
+//! decision naming no asset of the run, a status that is not one of these, or a move the
+//! workflow does not allow ([`Status::may_move`]: e.g. `transferred → agreed`, or the status
+//! the asset already has) is reported with its file and line, never silently ignored.
+//!
+//! A workspace keeps the same decisions in its store instead of a file (`/assets/{asset}` in
+//! the web); they are applied by the same [`Decisions::apply`].
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -22,53 +26,9 @@ use std::path::Path;
 use crate::fields::Field;
 use crate::register::{Asset, Sheet};
 
-/// Where an asset stands for community use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Status {
-    /// Vacant or under-used: a candidate for community use, meanwhile use or transfer.
-    Candidate,
-    /// Being discussed with a community group or partner.
-    InDiscussion,
-    /// Terms agreed.
-    Agreed,
-    /// Transferred (or let) for community use.
-    Transferred,
-    /// Looked at and set aside (with the reason in the note).
-    NotSuitable,
-}
-
-impl Status {
-    /// Every status, in workflow order.
-    pub const ALL: [Status; 5] = [
-        Status::Candidate,
-        Status::InDiscussion,
-        Status::Agreed,
-        Status::Transferred,
-        Status::NotSuitable,
-    ];
-
-    /// The name used in files.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Candidate => "candidate",
-            Status::InDiscussion => "in-discussion",
-            Status::Agreed => "agreed",
-            Status::Transferred => "transferred",
-            Status::NotSuitable => "not-suitable",
-        }
-    }
-
-    /// Parse a status as written (`in discussion`, `In-Discussion`, `in_discussion`).
-    pub fn parse(s: &str) -> Option<Status> {
-        let k: String = s
-            .trim()
-            .to_ascii_lowercase()
-            .chars()
-            .map(|c| if c == ' ' || c == '_' { '-' } else { c })
-            .collect();
-        Status::ALL.into_iter().find(|st| st.as_str() == k)
-    }
-}
+/// Where an asset stands for community use: the one type both the decisions file and the
+/// workspace's stored decisions use, with the moves allowed ([`Status::may_move`]).
+pub use anchornet_core::AssetStatus as Status;
 
 /// Words that, in a tenure, occupation or use cell, say the asset stands empty. The
 /// Transparency Code's own characteristic is "vacant"; registers also write "void",
@@ -286,7 +246,19 @@ impl Decisions {
         }
         for d in &self.list {
             match by_key.get(d.asset.as_str()).map(Vec::as_slice) {
-                Some([i]) => histories[*i].push(d.step.clone()),
+                Some([i]) => {
+                    let from = histories[*i].last().map(|s| s.status);
+                    match Status::may_move(from, d.step.status) {
+                        Ok(()) => histories[*i].push(d.step.clone()),
+                        Err(why) => self.problems.push(DecisionProblem {
+                            file: d.file.clone(),
+                            line: d.line,
+                            column: "status".into(),
+                            value: d.step.status.as_str().into(),
+                            problem: format!("not applied: {why}"),
+                        }),
+                    }
+                }
                 Some(many) => self.problems.push(DecisionProblem {
                     file: d.file.clone(),
                     line: d.line,
@@ -343,5 +315,28 @@ mod tests {
         assert_eq!(d.problems.len(), 2);
         assert_eq!(d.problems[1].line, 4);
         assert_eq!(d.problems[1].value, "ZZ");
+    }
+
+    #[test]
+    fn a_move_the_workflow_refuses_is_reported_not_applied() {
+        let mut d = Decisions::parse(
+            "d.csv",
+            "asset,status,by,at,note\nA1,transferred,jo,,\nA1,agreed,jo,,\nA1,candidate,jo,,handed back\n",
+        );
+        let keys = vec![vec!["A1".to_string()]];
+        let mut h = vec![Vec::new()];
+        d.apply(&keys, &mut h);
+        let got: Vec<Status> = h[0].iter().map(|s| s.status).collect();
+        assert_eq!(got, [Status::Transferred, Status::Candidate]);
+        assert_eq!(d.problems.len(), 1);
+        assert_eq!(
+            (d.problems[0].line, d.problems[0].column.as_str()),
+            (3, "status")
+        );
+        assert!(
+            d.problems[0].problem.contains("only a hand-back"),
+            "{:?}",
+            d.problems
+        );
     }
 }

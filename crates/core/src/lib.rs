@@ -13,12 +13,15 @@
 //! * [`Payment`] — one normalised payment record, with where it came from.
 //! * [`Kind`], [`Size`], [`LocationKind`], [`SourceKind`] — what a supplier is and where
 //!   the evidence of its location came from.
+//! * [`AssetStatus`] — where a land or building asset stands for community use, and the
+//!   moves allowed between stands.
 //! * [`cell::spreadsheet_text`] — a value made safe to open in a spreadsheet (no formulas).
 //!
 //! This crate does no I/O.
 #![deny(missing_docs)]
 
 pub mod cache;
+pub mod asset;
 pub mod cell;
 pub mod date;
 pub mod fy;
@@ -28,6 +31,7 @@ pub mod payment;
 pub mod postcode;
 pub mod supplier;
 
+pub use asset::AssetStatus;
 pub use date::{DateError, PaymentDate};
 pub use fy::FinancialYear;
 pub use gss::{GssCode, GssError};

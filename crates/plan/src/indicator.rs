@@ -235,6 +235,17 @@ pub struct Facts {
     pub workforce: Option<(FinancialYear, Vec<(ScopeName, WorkforceCounts)>)>,
 }
 
+/// Why the workforce indicators could not be measured.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkforceError {
+    /// The bundled wage rates.
+    #[error(transparent)]
+    Rates(#[from] anchornet_workforce::rates::RatesError),
+    /// Measuring the posts.
+    #[error(transparent)]
+    Measure(#[from] anchornet_workforce::metrics::MeasureError),
+}
+
 /// One measured value: its year and the value in the indicator's unit.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Reading {
@@ -332,6 +343,59 @@ impl Facts {
                     .collect()
             }
         }
+    }
+
+    /// Count an anchor's located registers into the asset figures (added to what the
+    /// anchor already has: one anchor may have several registers). The command line passes
+    /// registers with its decisions file applied, a workspace with its stored decisions.
+    pub fn add_assets(&mut self, anchor: &str, located: &anchornet_assets::Located) {
+        self.assets
+            .entry(anchor.to_string())
+            .or_default()
+            .add(&AssetCounts::of(located));
+    }
+
+    /// Measure a plan's workforce extracts for the workforce indicators, for the network's
+    /// local place: the same measures as `anchornet workforce`. Returns the extracts that
+    /// could not be read (file, why); their posts are left out.
+    pub fn add_workforce(
+        &mut self,
+        w: &crate::action::WorkforceInput,
+        geo: &anchornet_geo::GeoIndex,
+        local: &anchornet_geo::Place,
+        deprivation: anchornet_geo::Deprivation,
+    ) -> Result<Vec<(String, String)>, WorkforceError> {
+        use anchornet_workforce::{extract, metrics, rates::Rates};
+        let rates = Rates::bundled()?;
+        let mut posts = Vec::new();
+        let mut unread = Vec::new();
+        for p in &w.extracts {
+            let (ps, _, reports) = extract::read(p);
+            for r in &reports {
+                if let Some(e) = &r.error {
+                    unread.push((r.file.clone(), e.clone()));
+                }
+            }
+            posts.extend(ps);
+        }
+        let cx = metrics::Context {
+            geo,
+            place: local,
+            deprivation,
+            rates: &rates,
+            rlw_area: "UK".into(),
+            year: w.year,
+            hire_target: 0.10,
+        };
+        let m = metrics::measure(&cx, &posts)?;
+        self.workforce = Some((
+            w.year,
+            m.scopes
+                .into_iter()
+                .map(|(s, c)| (ScopeName::parse(&s), c))
+                .collect(),
+        ));
+        Ok(unread)
     }
 
     fn asset_counts(&self, scope: &ScopeName) -> Option<AssetCounts> {

@@ -96,8 +96,27 @@ fn centroid(rings: &[Vec<(f64, f64)>]) -> Option<(f64, f64)> {
     best.map(|(x, y, _)| (x, y))
 }
 
+/// A point drawn over the map (an asset): where, its colour and its tooltip.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapPoint {
+    /// Longitude (WGS84).
+    pub lon: f64,
+    /// Latitude (WGS84).
+    pub lat: f64,
+    /// Fill colour (`#rrggbb`).
+    pub fill: String,
+    /// Tooltip.
+    pub title: String,
+}
+
 /// The map as an SVG element; empty when there are no areas.
 pub fn svg(m: &MapData) -> String {
+    svg_with_points(m, &[], &[])
+}
+
+/// The map with points drawn over the areas (in place of nothing: spend circles are still
+/// drawn where `m.spend` has any) and a legend of the points' colours (`(fill, label)`).
+pub fn svg_with_points(m: &MapData, points: &[MapPoint], legend: &[(String, String)]) -> String {
     let pts = m.areas.iter().flat_map(|a| a.rings.iter().flatten());
     let (mut lo_x, mut lo_y, mut hi_x, mut hi_y) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
     for p in pts {
@@ -197,8 +216,38 @@ pub fn svg(m: &MapData) -> String {
             esc(&format!("{}: {}", a.name, short_money(*p)))
         );
     }
-    // legend: decile swatches, then circle sizes
+    for p in points {
+        if !(p.lon.is_finite() && p.lat.is_finite()) {
+            continue;
+        }
+        let (x, y) = proj.xy([p.lon, p.lat]);
+        let _ = write!(
+            out,
+            r##"<circle cx="{}" cy="{}" r="3.2" fill="{}" stroke="#111" stroke-width="0.7"><title>{}</title></circle>"##,
+            num(x),
+            num(y),
+            esc(&p.fill),
+            esc(&p.title)
+        );
+    }
+    // legend: decile swatches, then circle sizes (or the points' colours)
     let ly = h + 12.0;
+    if circles.is_empty() {
+        for (i, (fill, label)) in legend.iter().enumerate() {
+            let x = 420.0 + 110.0 * (i % 4) as f64;
+            let y = ly + 12.0 + 20.0 * (i / 4) as f64;
+            let _ = write!(
+                out,
+                r##"<circle cx="{}" cy="{}" r="4" fill="{}" stroke="#111" stroke-width="0.7"/><text x="{}" y="{}" class="sm">{}</text>"##,
+                num(x),
+                num(y),
+                esc(fill),
+                num(x + 8.0),
+                num(y + 4.0),
+                esc(label)
+            );
+        }
+    }
     let _ = write!(
         out,
         r#"<text x="10" y="{}" class="sm">deprivation decile (1 = most deprived)</text>"#,
@@ -294,6 +343,28 @@ mod tests {
                 unlocated: 0
             }
         );
+    }
+
+    #[test]
+    fn points_are_drawn_with_their_tooltips_and_legend() {
+        let m = MapData {
+            title: "t".into(),
+            areas: vec![square("A", -2.30, 1)],
+            ..Default::default()
+        };
+        let p = MapPoint {
+            lon: -2.295,
+            lat: 53.005,
+            fill: "#ffffff".into(),
+            title: "TMBC0004 <vacant>".into(),
+        };
+        let svg = svg_with_points(&m, &[p], &[("#ffffff".into(), "candidate".into())]);
+        assert!(
+            svg.contains("<title>TMBC0004 &lt;vacant&gt;</title>"),
+            "{svg}"
+        );
+        assert!(svg.contains(">candidate</text>"), "{svg}");
+        assert_eq!(svg.matches("<circle").count(), 2);
     }
 
     #[test]

@@ -872,6 +872,113 @@ macro_rules! store_impl {
                     .collect())
             }
 
+            async fn add_asset_decision(
+                &self,
+                d: &$crate::NewAssetDecision,
+            ) -> $crate::Result<$crate::AssetDecision> {
+                let asset = d.asset.trim();
+                if asset.is_empty() || asset.chars().count() > 200 {
+                    return Err($crate::StoreError::Invalid(format!(
+                        "asset `{asset}`: name an asset by its key (1–200 characters)"
+                    )));
+                }
+                if d.note.chars().count() > 1000 {
+                    return Err($crate::StoreError::Invalid(
+                        "note: at most 1,000 characters".into(),
+                    ));
+                }
+                let mut tx = self.pool.begin().await?;
+                let last = sqlx::query_as::<$db, (i64, String)>(
+                    "SELECT seq, status FROM asset_decision WHERE asset = $1 ORDER BY seq DESC LIMIT 1",
+                )
+                .bind(asset)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let (seq, from) = match last {
+                    Some((seq, st)) => (
+                        seq + 1,
+                        Some(st.parse::<anchornet_core::AssetStatus>().map_err(|e| {
+                            $crate::backend::bad("asset_decision.status", e)
+                        })?),
+                    ),
+                    None => (1, d.from_register),
+                };
+                anchornet_core::AssetStatus::may_move(from, d.status).map_err(|why| {
+                    $crate::StoreError::Invalid(format!(
+                        "asset {asset}: cannot move to {}: {why}",
+                        d.status
+                    ))
+                })?;
+                let at = $crate::now();
+                let inserted = sqlx::query_as::<$db, (i64,)>(
+                    "INSERT INTO asset_decision (asset, seq, status, decided_by, decided_at, note) \
+                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                )
+                .bind(asset)
+                .bind(seq)
+                .bind(d.status.as_str())
+                .bind(&d.decided_by)
+                .bind(at)
+                .bind(&d.note)
+                .fetch_one(&mut *tx)
+                .await;
+                let (id,) = match inserted {
+                    Ok(r) => r,
+                    Err(e) if $crate::backend::is_unique_violation(&e) => {
+                        return Err($crate::StoreError::Invalid(format!(
+                            "asset {asset}: another decision was recorded meanwhile; reload and decide again"
+                        )));
+                    }
+                    Err(e) => return Err(e.into()),
+                };
+                sqlx::query::<$db>(
+                    "INSERT INTO audit_log (at, actor, action, detail) VALUES ($1, $2, 'asset-status', $3)",
+                )
+                .bind(at)
+                .bind(&d.decided_by)
+                .bind(format!(
+                    "{asset}: {} → {}",
+                    from.map_or("(none)", |s| s.as_str()),
+                    d.status
+                ))
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok($crate::AssetDecision {
+                    id,
+                    asset: asset.to_string(),
+                    seq,
+                    status: d.status,
+                    decided_by: d.decided_by.clone(),
+                    decided_at: at,
+                    note: d.note.clone(),
+                })
+            }
+
+            async fn asset_decisions(&self) -> $crate::Result<Vec<$crate::AssetDecision>> {
+                type Row = (i64, String, i64, String, String, i64, String);
+                let rows = sqlx::query_as::<$db, Row>(
+                    "SELECT id, asset, seq, status, decided_by, decided_at, note FROM asset_decision ORDER BY id",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter()
+                    .map(|(id, asset, seq, status, decided_by, decided_at, note)| {
+                        Ok($crate::AssetDecision {
+                            id,
+                            asset,
+                            seq,
+                            status: status
+                                .parse()
+                                .map_err(|e| $crate::backend::bad("asset_decision.status", e))?,
+                            decided_by,
+                            decided_at,
+                            note,
+                        })
+                    })
+                    .collect()
+            }
+
             async fn audit(&self, actor: &str, action: &str, detail: &str) -> $crate::Result<()> {
                 sqlx::query::<$db>(
                     "INSERT INTO audit_log (at, actor, action, detail) VALUES ($1, $2, $3, $4)",

@@ -1,8 +1,8 @@
 //! # anchornet-store
 //!
 //! Where a network's workspace keeps what it shares: anchors, users and their sessions, the
-//! import batches with every accepted row and every issue row, the reviewers' overrides and
-//! the audit log.
+//! import batches with every accepted row and every issue row, the reviewers' overrides, the
+//! status decisions on land and building assets, and the audit log.
 //!
 //! One trait, [`Store`], over two backends, chosen by the database URL's scheme (as atuin
 //! chooses its server database):
@@ -36,8 +36,8 @@ pub mod sqlite;
 
 pub use anchornet_core::supplier::REGISTER_COLUMNS;
 pub use model::{
-    now, Anchor, AuditEntry, Batch, FileSummary, Imported, IssueRow, NewBatch, Override, Role,
-    Session, SupplierRow, User, Username,
+    now, Anchor, AssetDecision, AuditEntry, Batch, FileSummary, Imported, IssueRow,
+    NewAssetDecision, NewBatch, Override, Role, Session, SupplierRow, User, Username,
 };
 
 /// Why a store operation failed.
@@ -179,6 +179,16 @@ pub trait Store: Send + Sync {
     async fn set_override(&self, o: &Override) -> Result<()>;
     /// Every decision.
     async fn overrides(&self) -> Result<Vec<Override>>;
+
+    /// Record a status decision on a land or building asset, in one transaction with its
+    /// audit entry: refused ([`StoreError::Invalid`], nothing stored) when the asset key is
+    /// empty or too long, the note too long, or the move is one the workflow does not allow
+    /// from the asset's current status — its last stored decision's, else
+    /// `from_register` ([`anchornet_core::AssetStatus::may_move`]). Two decisions on the same
+    /// asset at once: one is stored, the other refused.
+    async fn add_asset_decision(&self, d: &NewAssetDecision) -> Result<AssetDecision>;
+    /// Every asset decision, in the order made.
+    async fn asset_decisions(&self) -> Result<Vec<AssetDecision>>;
 
     /// Append to the audit log.
     async fn audit(&self, actor: &str, action: &str, detail: &str) -> Result<()>;

@@ -371,6 +371,43 @@ pub struct Override {
     pub entity: String,
 }
 
+/// A status decision on a land or building asset (for community use, meanwhile use or
+/// community asset transfer), as stored: one row a decision, never changed. An asset's
+/// history is its decisions in `seq` order; its status the last one's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssetDecision {
+    /// Store id (increases with every decision of every asset).
+    pub id: i64,
+    /// The asset's key in its register: asset id, UPRN or `file:line`.
+    pub asset: String,
+    /// The decision's number among the asset's decisions, from 1.
+    pub seq: i64,
+    /// The status set.
+    pub status: anchornet_core::AssetStatus,
+    /// Who decided (the signed-in user).
+    pub decided_by: String,
+    /// When, Unix seconds.
+    pub decided_at: i64,
+    /// Why.
+    pub note: String,
+}
+
+/// A status decision to record (see [`crate::Store::add_asset_decision`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAssetDecision {
+    /// The asset's key (asset id, UPRN or `file:line`); 1–200 characters.
+    pub asset: String,
+    /// The status to set.
+    pub status: anchornet_core::AssetStatus,
+    /// The status the register alone gives the asset (`candidate` when vacant), which the
+    /// first decision moves from; `None` when it gives none.
+    pub from_register: Option<anchornet_core::AssetStatus>,
+    /// Who decides.
+    pub decided_by: String,
+    /// Why (at most 1,000 characters).
+    pub note: String,
+}
+
 /// One audit log entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {

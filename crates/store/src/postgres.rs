@@ -10,7 +10,7 @@ use crate::backend::{migrate_impl, store_impl};
 use crate::{Backend, Result, StoreError};
 
 /// PostgreSQL migrations, in order.
-const MIGRATIONS: [(i64, &str); 5] = [
+const MIGRATIONS: [(i64, &str); 6] = [
     (1, include_str!("../migrations/postgres/0001_workspace.sql")),
     (
         2,
@@ -25,6 +25,10 @@ const MIGRATIONS: [(i64, &str); 5] = [
         include_str!("../migrations/postgres/0004_override_entity.sql"),
     ),
     (5, include_str!("../migrations/postgres/0005_register.sql")),
+    (
+        6,
+        include_str!("../migrations/postgres/0006_asset_decision.sql"),
+    ),
 ];
 
 /// A workspace in a PostgreSQL database.

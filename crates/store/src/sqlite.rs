@@ -12,7 +12,7 @@ use crate::backend::{migrate_impl, store_impl};
 use crate::{Backend, Result};
 
 /// SQLite migrations, in order.
-const MIGRATIONS: [(i64, &str); 5] = [
+const MIGRATIONS: [(i64, &str); 6] = [
     (1, include_str!("../migrations/sqlite/0001_workspace.sql")),
     (
         2,
@@ -27,6 +27,10 @@ const MIGRATIONS: [(i64, &str); 5] = [
         include_str!("../migrations/sqlite/0004_override_entity.sql"),
     ),
     (5, include_str!("../migrations/sqlite/0005_register.sql")),
+    (
+        6,
+        include_str!("../migrations/sqlite/0006_asset_decision.sql"),
+    ),
 ];
 
 /// A workspace in one SQLite file.

@@ -357,6 +357,78 @@ async fn story(store: &dyn Store) {
         Err(StoreError::NotFound(_))
     ));
 
+    // Asset status decisions: a vacant asset (the register makes it a candidate) moved on,
+    // with its history; a move the workflow refuses stores nothing.
+    use anchornet_core::AssetStatus as A;
+    let decide = |asset: &str, status: A, from_register: Option<A>, note: &str| {
+        anchornet_store::NewAssetDecision {
+            asset: asset.into(),
+            status,
+            from_register,
+            decided_by: "ann".into(),
+            note: note.into(),
+        }
+    };
+    let d1 = store
+        .add_asset_decision(&decide(
+            "TMBC0004",
+            A::InDiscussion,
+            Some(A::Candidate),
+            "viewing",
+        ))
+        .await
+        .unwrap();
+    assert_eq!((d1.seq, d1.status), (1, A::InDiscussion));
+    let e = store
+        .add_asset_decision(&decide(
+            "TMBC0004",
+            A::InDiscussion,
+            Some(A::Candidate),
+            "again",
+        ))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, StoreError::Invalid(m) if m.contains("already in-discussion")),
+        "{e}"
+    );
+    let e = store
+        .add_asset_decision(&decide("TMBC0005", A::Candidate, Some(A::Candidate), ""))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Invalid(_)), "{e}");
+    assert!(store
+        .add_asset_decision(&decide(" ", A::Agreed, None, ""))
+        .await
+        .is_err());
+    store
+        .add_asset_decision(&decide("TMBC0004", A::Agreed, Some(A::Candidate), "lease"))
+        .await
+        .unwrap();
+    store
+        .add_asset_decision(&decide(
+            "UPRN 100012345",
+            A::NotSuitable,
+            None,
+            "flood plain",
+        ))
+        .await
+        .unwrap();
+    let all = store.asset_decisions().await.unwrap();
+    let got: Vec<(&str, i64, A, &str)> = all
+        .iter()
+        .map(|d| (d.asset.as_str(), d.seq, d.status, d.note.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("TMBC0004", 1, A::InDiscussion, "viewing"),
+            ("TMBC0004", 2, A::Agreed, "lease"),
+            ("UPRN 100012345", 1, A::NotSuitable, "flood plain"),
+        ]
+    );
+    assert!(all.iter().all(|d| d.decided_by == "ann"));
+
     // The audit log saw the imports, the withdrawal and the decisions, newest first.
     store
         .audit("ann", "export", "payments of Salford City Council")
@@ -367,8 +439,20 @@ async fn story(store: &dyn Store) {
     assert_eq!(
         actions,
         [
-            "export", "review", "review", "review", "withdraw", "import", "import", "withdraw",
-            "import", "import", "import"
+            "export",
+            "asset-status",
+            "asset-status",
+            "asset-status",
+            "review",
+            "review",
+            "review",
+            "withdraw",
+            "import",
+            "import",
+            "withdraw",
+            "import",
+            "import",
+            "import"
         ]
     );
 }

@@ -18,6 +18,7 @@
 //! | [`snapshot`] | the analysis of the live batches, rebuilt on every change |
 //! | [`import`] | import jobs with progress |
 //! | [`hub`] | the supply chain hub's pipeline (`[hub]` sources) and shortlists, cached |
+//! | [`land`] | the workspace's land and building registers, located, with the stored status decisions |
 //! | [`workspace`] | the workspace directory and its `anchornet.toml` |
 //!
 //! Roles: a **network admin** sees and manages everything; an **anchor member** sees the
@@ -31,6 +32,7 @@ pub mod error;
 pub mod handlers;
 pub mod hub;
 pub mod import;
+pub mod land;
 pub mod page;
 pub mod privacy;
 pub mod router;

@@ -277,8 +277,8 @@ pub fn layout(v: &Viewer, title: &str, body: Markup) -> maud::Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · Anchornet" }
-                link rel="stylesheet" href="/assets/style.css";
-                script src="/assets/htmx.min.js" defer {}
+                link rel="stylesheet" href="/static/style.css";
+                script src="/static/htmx.min.js" defer {}
             }
             body {
                 header.top {
@@ -292,6 +292,8 @@ pub fn layout(v: &Viewer, title: &str, body: Markup) -> maud::Markup {
                             a href="/leakage" { "Leakage" }
                             a href="/map" { "Map" }
                             a href="/hub" { "Hub" }
+                            a href="/assets" { "Assets" }
+                            a href="/plan" { "Plan" }
                             @if rows { a href="/imports" { "Imports" } }
                             @if admin { a href="/review" { "Review" } a href="/admin/users" { "Users" } a href="/admin/audit" { "Audit" } }
                             a href="/public" { "Public view" }
@@ -328,7 +330,7 @@ pub fn bare(title: &str, body: Markup) -> Markup {
             head {
                 meta charset="utf-8";
                 title { (title) " · Anchornet" }
-                link rel="stylesheet" href="/assets/style.css";
+                link rel="stylesheet" href="/static/style.css";
             }
             body { header.top { a.brand href="/" { "Anchornet" } } main { h1 { (title) } (body) } }
         }

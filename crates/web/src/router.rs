@@ -15,8 +15,8 @@ use axum::Router;
 
 use crate::handlers::hub;
 use crate::handlers::{
-    admin, anchors, api, assets, imports, login, map, overview, public, review, suppliers, tables,
-    worklist,
+    admin, anchors, api, assets, files, imports, login, map, overview, plan, public, review,
+    suppliers, tables, worklist,
 };
 use crate::state::AppState;
 
@@ -69,7 +69,7 @@ pub fn routes() -> Vec<Route> {
     vec![
         r("GET", "/", false, Public, get(overview::root)),
         r("GET", "/healthz", false, Public, get(api::healthz)),
-        r("GET", "/assets/{file}", false, Public, get(assets::asset)),
+        r("GET", "/static/{file}", false, Public, get(files::asset)),
         r("GET", "/login", false, Public, get(login::form)),
         r("POST", "/login", false, Public, post(login::submit)),
         r("POST", "/logout", false, Signed, post(login::logout)),
@@ -166,6 +166,18 @@ pub fn routes() -> Vec<Route> {
             post(admin::add_anchor),
         ),
         r("GET", "/admin/audit", true, Admin, get(admin::audit)),
+        // Land and assets, and the action plan (issue 21).
+        r("GET", "/assets", true, Signed, get(assets::list)),
+        r("GET", "/assets/map", true, Signed, get(assets::map)),
+        r("GET", "/assets/{asset}", true, Signed, get(assets::show)),
+        r(
+            "POST",
+            "/assets/{asset}/status",
+            false,
+            Admin,
+            post(assets::decide),
+        ),
+        r("GET", "/plan", true, Signed, get(plan::plan)),
         r("GET", "/public", true, Public, get(public::overview)),
         r(
             "GET",

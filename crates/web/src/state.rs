@@ -34,6 +34,11 @@ pub struct AppState {
     pub shapes: Arc<tokio::sync::OnceCell<Option<Shapes>>>,
     /// The supply chain hub's pipeline and shortlists, computed on first use.
     pub hub: Arc<crate::hub::Hub>,
+    /// LSOA and ward boundaries for placing assets, read on first use.
+    pub points: Arc<tokio::sync::OnceCell<Arc<anchornet_geo::PointIndex>>>,
+    /// The workspace's asset registers located, with the stored decisions (see
+    /// [`crate::land`]); built on first use.
+    pub assets: Arc<tokio::sync::Mutex<Option<Arc<crate::land::AssetsView>>>>,
 }
 
 impl AppState {
@@ -49,6 +54,8 @@ impl AppState {
             limiter: Arc::new(Mutex::new(LoginLimiter::default())),
             shapes: Arc::new(tokio::sync::OnceCell::new()),
             hub: Arc::new(crate::hub::Hub::default()),
+            points: Arc::new(tokio::sync::OnceCell::new()),
+            assets: Arc::new(tokio::sync::Mutex::new(None)),
         }
     }
 

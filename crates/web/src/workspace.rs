@@ -30,7 +30,17 @@
 //! top = 5                 # local suppliers shortlisted per opportunity
 //! min_anchors = 2         # aggregated demand: fewest anchors leaking spend in a category
 //! with_unlocated = false  # aggregated demand: pool spend with unlocated suppliers too
+//! [assets]                # land and building registers shown at /assets (docs/assets.md)
+//! registers = ["assets/trafford_land_and_building_assets.csv.xz"]
+//!
+//! [plan]                  # the action plan shown at /plan (docs/plan.md)
+//! file = "plan.toml"
+//! assessments = ["assessments/*.csv"]
 //! ```
+//!
+//! Paths are relative to the workspace directory. The assets' status decisions are kept in
+//! the store (made at `/assets/{asset}`), not in a file; the plan's asset indicators read its
+//! own `[[assets]]` registers with those stored decisions.
 //!
 //! Configuration is strict: defaults in code, then this file, then `ANCHORNET_DATABASE_URL`,
 //! `ANCHORNET_BIND`, `ANCHORNET_SECURE_COOKIES` and `ANCHORNET_LIMIT_<KEY>` from the
@@ -197,6 +207,40 @@ fn is_default_hub(h: &HubConfig) -> bool {
     *h == HubConfig::default()
 }
 
+/// Land and building registers (`[assets]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssetsConfig {
+    /// Register files, directories or patterns (relative to the workspace), read as
+    /// `anchornet assets` reads them.
+    #[serde(default)]
+    pub registers: Vec<String>,
+}
+
+impl AssetsConfig {
+    fn is_empty(&self) -> bool {
+        self.registers.is_empty()
+    }
+}
+
+/// The action plan (`[plan]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanConfig {
+    /// The plan file (TOML, docs/plan.md), relative to the workspace.
+    pub file: Option<String>,
+    /// Self-assessment answer files (`anchor,year,question,level,evidence`; files,
+    /// directories or patterns), relative to the workspace.
+    #[serde(default)]
+    pub assessments: Vec<String>,
+}
+
+impl PlanConfig {
+    fn is_empty(&self) -> bool {
+        self.file.is_none() && self.assessments.is_empty()
+    }
+}
+
 /// The workspace file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -237,6 +281,12 @@ pub struct WorkspaceConfig {
     /// The supply chain hub (`[hub]`).
     #[serde(default, skip_serializing_if = "is_default_hub")]
     pub hub: HubConfig,
+    /// Land and building registers (`[assets]`).
+    #[serde(default, skip_serializing_if = "AssetsConfig::is_empty")]
+    pub assets: AssetsConfig,
+    /// The action plan (`[plan]`).
+    #[serde(default, skip_serializing_if = "PlanConfig::is_empty")]
+    pub plan: PlanConfig,
     /// The workspace directory.
     #[serde(skip)]
     pub dir: PathBuf,
@@ -317,6 +367,17 @@ impl WorkspaceConfig {
             message,
         })?;
         Ok(c)
+    }
+
+    /// A path of the workspace file, resolved against the workspace directory (absolute
+    /// paths and patterns stay as they are written).
+    pub fn path(&self, p: &str) -> String {
+        let path = Path::new(p);
+        if path.is_absolute() {
+            p.to_string()
+        } else {
+            self.dir.join(path).display().to_string()
+        }
     }
 
     /// The database URL in force.
@@ -468,11 +529,14 @@ fn toml_str(s: &str) -> String {
 }
 
 /// Write a workspace file for a network file's settings (the demo's workspace), with
-/// cookies for plain-http loopback. Refuses to overwrite.
+/// cookies for plain-http loopback; with a plan file, `[plan]` names it (and the
+/// `assessments` directory beside it, if there is one) and `[assets]` its registers. Leaves
+/// an existing workspace file as it is.
 pub fn write_for_network(
     dir: &Path,
     net: &NetworkConfig,
     secure_cookies: bool,
+    plan: Option<&Path>,
 ) -> Result<WorkspaceConfig, WorkspaceError> {
     let path = dir.join(FILE);
     if path.exists() {
@@ -488,7 +552,7 @@ pub fn write_for_network(
             p.canonicalize().unwrap_or(p).display().to_string()
         })
     };
-    let cfg = WorkspaceConfig {
+    let mut cfg = WorkspaceConfig {
         name: net.name.clone(),
         local_place: net.local_place.clone(),
         wider_place: Some(net.wider_place.clone()),
@@ -513,8 +577,32 @@ pub fn write_for_network(
         },
         limits: anchornet_ingest::Limits::default(),
         hub: HubConfig::default(),
+        assets: AssetsConfig::default(),
+        plan: PlanConfig::default(),
         dir: dir.to_path_buf(),
     };
+    if let Some(p) = plan {
+        let abs = |p: &Path| {
+            p.canonicalize()
+                .unwrap_or(p.to_path_buf())
+                .display()
+                .to_string()
+        };
+        let parsed = anchornet_plan::Plan::load(p).map_err(|e| WorkspaceError::Invalid {
+            path: p.display().to_string(),
+            message: e.to_string(),
+        })?;
+        cfg.plan.file = Some(abs(p));
+        let answers = p.with_file_name("assessments");
+        if answers.is_dir() {
+            cfg.plan.assessments = vec![abs(&answers)];
+        }
+        cfg.assets.registers = parsed
+            .assets
+            .iter()
+            .flat_map(|a| a.registers.iter().map(|r| abs(r)))
+            .collect();
+    }
     let text = toml::to_string(&cfg).map_err(|e| WorkspaceError::Invalid {
         path: path.display().to_string(),
         message: e.to_string(),

@@ -156,6 +156,7 @@ async fn no_route_shows_another_anchors_payments() {
         ("job", vec![job_id]),
         ("user", users),
         ("file", vec!["style.css".into()]),
+        ("asset", vec!["TMBC0004".into()]),
     ]);
     let all = urls(&fill);
     assert!(all.len() > 150, "{}", all.len());

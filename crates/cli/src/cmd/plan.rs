@@ -3,8 +3,7 @@
 
 use std::path::PathBuf;
 
-use anchornet_metrics::ScopeName;
-use anchornet_plan::indicator::{AssetCounts, Facts, Source};
+use anchornet_plan::indicator::{Facts, Source};
 use anchornet_plan::{assess::Assessments, history, render, Evaluated, Plan};
 use anyhow::Context;
 
@@ -117,49 +116,16 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
                     p.file, p.line, p.column, p.value, p.problem
                 );
             }
-            let c = AssetCounts::of(&located);
-            let e = facts.assets.entry(input.anchor.clone()).or_default();
-            e.assets += c.assets;
-            e.located += c.located;
-            e.vacant += c.vacant;
-            e.in_progress += c.in_progress;
-            e.in_community_use += c.in_community_use;
+            facts.add_assets(&input.anchor, &located);
         }
     }
     if let (Some(w), true) = (&plan.workforce, plan.uses(Source::Workforce)) {
         match (&cfg, &geo) {
             (Some(cfg), Some(geo)) => {
-                use anchornet_workforce::{extract, metrics, rates::Rates};
                 let (local, _, _) = anchornet_network::places_and_rules(cfg, geo)?;
-                let rates = Rates::bundled()?;
-                let mut posts = Vec::new();
-                for p in &w.extracts {
-                    let (ps, _, reports) = extract::read(p);
-                    for r in reports
-                        .iter()
-                        .filter_map(|r| r.error.as_ref().map(|e| (r, e)))
-                    {
-                        eprintln!("{}: {}", r.0.file, r.1);
-                    }
-                    posts.extend(ps);
+                for (file, e) in facts.add_workforce(w, geo, &local, cfg.deprivation)? {
+                    eprintln!("{file}: {e}");
                 }
-                let cx = metrics::Context {
-                    geo,
-                    place: &local,
-                    deprivation: cfg.deprivation,
-                    rates: &rates,
-                    rlw_area: "UK".into(),
-                    year: w.year,
-                    hire_target: 0.10,
-                };
-                let m = metrics::measure(&cx, &posts)?;
-                facts.workforce = Some((
-                    w.year,
-                    m.scopes
-                        .into_iter()
-                        .map(|(s, c)| (ScopeName::parse(&s), c))
-                        .collect(),
-                ));
             }
             _ => eprintln!("workforce indicators need --network (its place): no data"),
         }

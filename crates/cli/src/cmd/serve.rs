@@ -78,7 +78,14 @@ pub fn demo(data: &std::path::Path, out: &std::path::Path, bind: &str) -> anyhow
     let net = anchornet_network::NetworkConfig::load(&data.join("anchornet.toml"))?;
     let ws = out.join("workspace");
     runtime()?.block_on(async {
-        let cfg = anchornet_web::workspace::write_for_network(&ws, &net, false)?;
+        // The demo's action plan, its assessments and its asset register in the workspace.
+        let plan = data.join("plan.toml");
+        let cfg = anchornet_web::workspace::write_for_network(
+            &ws,
+            &net,
+            false,
+            plan.exists().then_some(plan.as_path()),
+        )?;
         let store = cfg.open_store().await?;
         eprintln!("loading the demo network into {} …", ws.display());
         anchornet_web::import::import_network(store.as_ref(), &net, "demo", &cfg.limits, |f, r| {

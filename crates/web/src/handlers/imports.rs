@@ -29,7 +29,8 @@ fn require_rows(v: &Viewer) -> AppResult<()> {
     }
 }
 
-fn when(t: i64) -> String {
+/// Unix seconds as `2026-12-07 02:50 UTC`.
+pub(crate) fn when(t: i64) -> String {
     // Days since the epoch to a civil date (UTC), Howard Hinnant's algorithm.
     let (days, secs) = (t.div_euclid(86_400), t.rem_euclid(86_400));
     let z = days + 719_468;

@@ -183,13 +183,14 @@ impl TestApp {
         TestApp::spawn_with(db, secure_cookies, "").await
     }
 
-    /// [`TestApp::spawn`] with `top` added to the top of the workspace file.
-    pub async fn spawn_with(db: Db, secure_cookies: bool, top: &str) -> TestApp {
+    /// As [`TestApp::spawn`], with `more` in `anchornet.toml` before its `[web]` section: top-level
+    /// keys (`database_max_mib = 4`) or whole sections (`[assets]`).
+    pub async fn spawn_with(db: Db, secure_cookies: bool, more: &str) -> TestApp {
         let dir = tempdir("app");
         std::fs::write(
             dir.join("anchornet.toml"),
             format!(
-                "name = \"Test network\"\nlocal_place = \"Manchester, Salford and Trafford\"\nwider_place = \"Greater Manchester\"\nplaces = {:?}\n{top}\n[web]\nsecure_cookies = {secure_cookies}\n[hub]\nsources = [{:?}]\n",
+                "name = \"Test network\"\nlocal_place = \"Manchester, Salford and Trafford\"\nwider_place = \"Greater Manchester\"\nplaces = {:?}\n{more}\n[web]\nsecure_cookies = {secure_cookies}\n[hub]\nsources = [{:?}]\n",
                 demo("places.toml").canonicalize().unwrap().display().to_string(),
                 contracts_finder_2025().display().to_string()
             ),
