@@ -17,8 +17,8 @@ names="${B3_DATA:-/tmp/anchornet-b3}/names.csv"
 mkdir -p "$data"
 [ -s "$names" ] || { echo "no $names: run bench/run_b3.sh once (its first step writes it)" >&2; exit 2; }
 [ -s "$data/ch_national.csv" ] || python3 "$root/bench/ch/generate_national.py" "$shared/data" "$data/ch_national.csv"
-cargo build --release -q -p anchornet --manifest-path "$root/Cargo.toml"
-bin="${CARGO_TARGET_DIR:-$root/target}/release/anchornet"
+[ -n "${ANCHORNET_BIN:-}" ] || cargo build --release -q -p anchornet --manifest-path "$root/Cargo.toml"
+bin="${ANCHORNET_BIN:-${CARGO_TARGET_DIR:-$root/target}/release/anchornet}"
 # The first run indexes the national file into an empty cache (bench/ch's own), then links;
 # the second finds the index there and links from it.
 export ANCHORNET_CACHE_DIR="$data/cache"
