@@ -20,8 +20,8 @@
 //! This crate does no I/O.
 #![deny(missing_docs)]
 
-pub mod cache;
 pub mod asset;
+pub mod cache;
 pub mod cell;
 pub mod date;
 pub mod fy;
