@@ -41,6 +41,24 @@ pub struct Hub {
     shortlists: Mutex<HashMap<(u64, Audience), Arc<Shortlists>>>,
 }
 
+/// The store's anchors (by name) as the hub links opportunities to them: each with the
+/// sources `[hub.anchors]` names as its own, whose rows are its even when they name no buyer.
+pub fn anchors_of<'a>(cfg: &WorkspaceConfig, names: impl Iterator<Item = &'a str>) -> Vec<Anchor> {
+    names
+        .map(|name| Anchor {
+            name: name.to_string(),
+            files: cfg
+                .hub
+                .anchors
+                .get(name)
+                .into_iter()
+                .flatten()
+                .map(|f| cfg.dir.join(f))
+                .collect(),
+        })
+        .collect()
+}
+
 impl Hub {
     /// The sources of `[hub]` read (once per process: they are files named in the
     /// workspace file, not store data).
@@ -62,7 +80,12 @@ impl Hub {
 
     /// The opportunities, each linked to the store's anchor it belongs to (cached for the
     /// snapshot's version: a new anchor relinks them).
-    pub fn opportunities(&self, pipe: &Pipeline, snap: &Snapshot) -> Arc<Vec<Opportunity>> {
+    pub fn opportunities(
+        &self,
+        cfg: &WorkspaceConfig,
+        pipe: &Pipeline,
+        snap: &Snapshot,
+    ) -> Arc<Vec<Opportunity>> {
         let mut linked = self.linked.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((v, ops)) = linked.as_ref() {
             if *v == snap.version {
@@ -70,14 +93,7 @@ impl Hub {
             }
         }
         let mut ops = pipe.opportunities.clone();
-        let anchors: Vec<Anchor> = snap
-            .anchors
-            .iter()
-            .map(|a| Anchor {
-                name: a.name.clone(),
-                files: Vec::new(),
-            })
-            .collect();
+        let anchors = anchors_of(cfg, snap.anchors.iter().map(|a| a.name.as_str()));
         anchornet_hub::anchors::link(&mut ops, &anchors);
         let ops = Arc::new(ops);
         *linked = Some((snap.version, ops.clone()));

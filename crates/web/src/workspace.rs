@@ -30,6 +30,8 @@
 //! top = 5                 # local suppliers shortlisted per opportunity
 //! min_anchors = 2         # aggregated demand: fewest anchors leaking spend in a category
 //! with_unlocated = false  # aggregated demand: pool spend with unlocated suppliers too
+//! [hub.anchors]           # sources that are an anchor's own (a register names no buyer)
+//! "Salford City Council" = ["registers/salford_contracts_register_2022.csv.xz"]
 //! [assets]                # land and building registers shown at /assets (docs/assets.md)
 //! registers = ["assets/trafford_land_and_building_assets.csv.xz"]
 //!
@@ -166,6 +168,11 @@ pub struct HubConfig {
     /// Aggregated demand: pool the spend whose supplier is not located too.
     #[serde(default)]
     pub with_unlocated: bool,
+    /// Which sources are an anchor's own (`[hub.anchors]`, anchor name → files, relative to
+    /// the workspace): a contracts register names no buyer, so its rows are that anchor's, as
+    /// a network file's `registers` are for `anchornet hub`.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub anchors: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 fn default_months() -> u32 {
@@ -187,6 +194,7 @@ impl Default for HubConfig {
             top: default_top(),
             min_anchors: default_min_anchors(),
             with_unlocated: false,
+            anchors: std::collections::BTreeMap::new(),
         }
     }
 }
@@ -528,6 +536,26 @@ fn toml_str(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
 }
 
+/// The hub of a network file: every anchor's registers as pipeline sources, each the
+/// anchor's own (absolute paths).
+fn hub_for_network(net: &NetworkConfig) -> HubConfig {
+    let abs = |r: &String| {
+        let p = net.path(r);
+        p.canonicalize().unwrap_or(p).display().to_string()
+    };
+    let anchors: std::collections::BTreeMap<String, Vec<String>> = net
+        .anchors
+        .iter()
+        .filter(|a| !a.registers.is_empty())
+        .map(|a| (a.name.clone(), a.registers.iter().map(abs).collect()))
+        .collect();
+    HubConfig {
+        sources: anchors.values().flatten().cloned().collect(),
+        anchors,
+        ..HubConfig::default()
+    }
+}
+
 /// Write a workspace file for a network file's settings (the demo's workspace), with
 /// cookies for plain-http loopback; with a plan file, `[plan]` names it (and the
 /// `assessments` directory beside it, if there is one) and `[assets]` its registers. Leaves
@@ -576,7 +604,7 @@ pub fn write_for_network(
             ..WebConfig::default()
         },
         limits: anchornet_ingest::Limits::default(),
-        hub: HubConfig::default(),
+        hub: hub_for_network(net),
         assets: AssetsConfig::default(),
         plan: PlanConfig::default(),
         dir: dir.to_path_buf(),

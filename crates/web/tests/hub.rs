@@ -620,3 +620,83 @@ async fn hub_matches_and_demand_follow_the_privacy_rules() {
         app.cleanup().await;
     }
 }
+
+/// `anchornet demo --serve`'s workspace takes the hub's sources from the network file: every
+/// anchor's registers, each named as that anchor's own (`[hub.anchors]`), so the rows of
+/// Salford's contracts register, which name no buyer, are Salford's in the calendar.
+#[test]
+fn the_demo_workspace_makes_each_anchors_register_its_own_pipeline() {
+    let net = anchornet_network::NetworkConfig::load(&common::demo("anchornet.toml")).unwrap();
+    let dir = common::tempdir("demo-hub");
+    let cfg = anchornet_web::workspace::write_for_network(&dir, &net, false, None).unwrap();
+    let register = common::demo("registers/salford_contracts_register_2022.csv.xz")
+        .canonicalize()
+        .unwrap()
+        .display()
+        .to_string();
+    assert_eq!(cfg.hub.sources, [register.clone()]);
+    assert_eq!(
+        cfg.hub.anchors.get("Salford City Council"),
+        Some(&vec![register.clone()])
+    );
+    // Read back from the file written: the same section.
+    let again = anchornet_web::workspace::WorkspaceConfig::load(&dir).unwrap();
+    assert_eq!(again.hub, cfg.hub);
+    // A register that names no buyer (Salford's, its purchasing-body column taken out) is
+    // its anchor's own when `[hub.anchors]` says so (a path relative to the workspace): linked
+    // as the pages link them, every opportunity of it is Salford's; without the entry, none is.
+    let mut text = String::new();
+    std::io::Read::read_to_string(
+        &mut xz2::read::XzDecoder::new(std::fs::File::open(&register).unwrap()),
+        &mut text,
+    )
+    .unwrap();
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    let head: Vec<String> = rdr.headers().unwrap().iter().map(str::to_string).collect();
+    let drop = head.iter().position(|h| h == "Purchasing Body").unwrap();
+    std::fs::create_dir_all(dir.join("registers")).unwrap();
+    let mut w = csv::Writer::from_path(dir.join("registers/salford_no_buyer.csv")).unwrap();
+    let keep = |r: Vec<String>| -> Vec<String> {
+        r.into_iter()
+            .enumerate()
+            .filter(|(i, _)| *i != drop)
+            .map(|(_, v)| v)
+            .collect()
+    };
+    w.write_record(keep(head.clone())).unwrap();
+    for r in rdr.records() {
+        w.write_record(keep(r.unwrap().iter().map(str::to_string).collect()))
+            .unwrap();
+    }
+    w.flush().unwrap();
+    let mut own = again.clone();
+    own.hub.anchors = [(
+        "Salford City Council".to_string(),
+        vec!["registers/salford_no_buyer.csv".to_string()],
+    )]
+    .into();
+    let names = ["Salford City Council", "Manchester City Council"];
+    let whole = anchornet_hub::sources::read(
+        &[std::path::PathBuf::from(&register)],
+        &anchornet_ingest::Limits::default(),
+    )
+    .opportunities
+    .len();
+    for (cfg, want) in [(&own, Some("Salford City Council")), (&again, None)] {
+        let mut pipe = anchornet_hub::sources::read(
+            &[dir.join("registers/salford_no_buyer.csv")],
+            &anchornet_ingest::Limits::default(),
+        );
+        assert_eq!(
+            pipe.opportunities.len(),
+            whole,
+            "the same contracts, no buyer"
+        );
+        let anchors = anchornet_web::hub::anchors_of(cfg, names.into_iter());
+        anchornet_hub::anchors::link(&mut pipe.opportunities, &anchors);
+        for o in &pipe.opportunities {
+            assert_eq!(o.anchor.as_deref(), want, "{}", o.id);
+        }
+    }
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -340,7 +340,7 @@ pub async fn calendar_page(
     let months = q.months(st.cfg.hub.months)?;
     let filter = q.filter(&snap, &bands)?;
     let pipe = st.hub.pipeline(&st.cfg).await;
-    let ops = st.hub.opportunities(&pipe, &snap);
+    let ops = st.hub.opportunities(&st.cfg, &pipe, &snap);
     let entries = calendar::calendar(&ops, from, months, &bands, &filter);
     let t = rows_table(
         "calendar",
@@ -428,7 +428,7 @@ pub async fn opportunity(
     let snap = st.snap();
     let id = strip_ext(&raw);
     let pipe = st.hub.pipeline(&st.cfg).await;
-    let ops = st.hub.opportunities(&pipe, &snap);
+    let ops = st.hub.opportunities(&st.cfg, &pipe, &snap);
     let i = ops
         .iter()
         .position(|o| o.id == id)
@@ -525,7 +525,7 @@ pub async fn supplier(
     }
     let info = &snap.prepared.dataset.suppliers[s as usize];
     let pipe = st.hub.pipeline(&st.cfg).await;
-    let ops = st.hub.opportunities(&pipe, &snap);
+    let ops = st.hub.opportunities(&st.cfg, &pipe, &snap);
     let who = Audience::of(&v, &snap);
     let lists = st.hub.shortlists(&snap, &ops, who, st.cfg.hub.top).await;
     // Each opportunity it is shortlisted for, with the shortlist down to it (so its rank
@@ -617,7 +617,7 @@ pub async fn demand_page(
     let bands = st.cfg.hub.bands().map_err(AppError::internal)?;
     let from = q.from()?;
     let pipe = st.hub.pipeline(&st.cfg).await;
-    let ops = st.hub.opportunities(&pipe, &snap);
+    let ops = st.hub.opportunities(&st.cfg, &pipe, &snap);
     let rule = LotRule::default();
     let h = &st.cfg.hub;
     let rows = demand::demand(
