@@ -634,7 +634,7 @@ fn the_demo_workspace_makes_each_anchors_register_its_own_pipeline() {
         .unwrap()
         .display()
         .to_string();
-    assert_eq!(cfg.hub.sources, [register.clone()]);
+    assert_eq!(cfg.hub.sources, std::slice::from_ref(&register));
     assert_eq!(
         cfg.hub.anchors.get("Salford City Council"),
         Some(&vec![register.clone()])
