@@ -341,39 +341,22 @@ fn read_rows(
     issues: &mut Vec<Issue>,
     reports: &mut Vec<ExtractReport>,
 ) {
-    let mut it = rows.into_iter().skip_while(|r| r.is_blank());
-    let Some(header) = it.next() else {
-        reports.push(ExtractReport {
-            file: name.into(),
-            error: Some("no header row".into()),
-            ..Default::default()
-        });
+    let Some(crate::layout::Table {
+        header,
+        layout,
+        mut report,
+        rows: it,
+    }) = crate::layout::table(
+        name,
+        "workforce extract",
+        rows,
+        |l: &Layout| l.missing(),
+        issues,
+        reports,
+    )
+    else {
         return;
     };
-    let layout = Layout::detect(&header.cells);
-    let mut report = ExtractReport {
-        file: name.to_string(),
-        layout: layout.describe(),
-        ..Default::default()
-    };
-    let missing = layout.missing();
-    if !missing.is_empty() {
-        let e = format!(
-            "not a workforce extract: no column for {}",
-            missing.join(", ")
-        );
-        issues.push(Issue {
-            file: name.into(),
-            line: header.line,
-            column: String::new(),
-            value: header.cells.join(", "),
-            problem: e.clone(),
-            outcome: Outcome::FileError,
-        });
-        report.error = Some(e);
-        reports.push(report);
-        return;
-    }
     let col = |f: Field| layout.get(f);
     for r in it {
         report.rows_read += 1;

@@ -324,43 +324,22 @@ fn read_rows(
     issues: &mut Vec<Issue>,
     reports: &mut Vec<ExtractReport>,
 ) {
-    let mut it = rows.into_iter().skip_while(|r| r.is_blank());
-    let Some(header) = it.next() else {
-        reports.push(ExtractReport {
-            file: name.into(),
-            error: Some("no header row".into()),
-            ..Default::default()
-        });
+    let required = |l: &Layout<Field>| -> Vec<&'static str> {
+        REQUIRED
+            .iter()
+            .filter(|f| l.get(**f).is_none())
+            .map(|f| f.label())
+            .collect()
+    };
+    let Some(crate::layout::Table {
+        header,
+        layout,
+        mut report,
+        rows: it,
+    }) = crate::layout::table(name, "funnel events file", rows, required, issues, reports)
+    else {
         return;
     };
-    let layout: Layout<Field> = Layout::detect(&header.cells);
-    let mut report = ExtractReport {
-        file: name.to_string(),
-        layout: layout.describe(),
-        ..Default::default()
-    };
-    let missing: Vec<&str> = REQUIRED
-        .iter()
-        .filter(|f| layout.get(**f).is_none())
-        .map(|f| f.label())
-        .collect();
-    if !missing.is_empty() {
-        let e = format!(
-            "not a funnel events file: no column for {}",
-            missing.join(", ")
-        );
-        issues.push(Issue {
-            file: name.into(),
-            line: header.line,
-            column: String::new(),
-            value: header.cells.join(", "),
-            problem: e.clone(),
-            outcome: Outcome::FileError,
-        });
-        report.error = Some(e);
-        reports.push(report);
-        return;
-    }
     let col = |f: Field| layout.get(f);
     let header_of = |f: Field| {
         col(f)

@@ -136,3 +136,66 @@ pub fn open_tables(
     }
     out
 }
+
+/// A table of a documented layout, its header found and its columns matched.
+pub struct Table<F> {
+    /// The header row.
+    pub header: Row,
+    /// The columns the header gives.
+    pub layout: Layout<F>,
+    /// The table's reconciliation, begun (name and layout).
+    pub report: crate::extract::ExtractReport,
+    /// The rows after the header.
+    pub rows: std::vec::IntoIter<Row>,
+}
+
+/// The table `rows` of source `name` as a `what` (e.g. "workforce extract"): blank rows before
+/// the header skipped, columns matched. A table with no header row, or whose layout lacks a
+/// required column (`missing` names them), is a file error, reported here in `issues` and
+/// `reports`, and gives None.
+pub fn table<F: LayoutField>(
+    name: &str,
+    what: &str,
+    rows: Vec<Row>,
+    missing: impl Fn(&Layout<F>) -> Vec<&'static str>,
+    issues: &mut Vec<Issue>,
+    reports: &mut Vec<crate::extract::ExtractReport>,
+) -> Option<Table<F>> {
+    let Some(start) = rows.iter().position(|r| !r.is_blank()) else {
+        reports.push(crate::extract::ExtractReport {
+            file: name.into(),
+            error: Some("no header row".into()),
+            ..Default::default()
+        });
+        return None;
+    };
+    let mut rows = rows.into_iter();
+    let header = rows.nth(start)?;
+    let layout = Layout::detect(&header.cells);
+    let mut report = crate::extract::ExtractReport {
+        file: name.to_string(),
+        layout: layout.describe(),
+        ..Default::default()
+    };
+    let missing = missing(&layout);
+    if !missing.is_empty() {
+        let e = format!("not a {what}: no column for {}", missing.join(", "));
+        issues.push(Issue {
+            file: name.into(),
+            line: header.line,
+            column: String::new(),
+            value: header.cells.join(", "),
+            problem: e.clone(),
+            outcome: Outcome::FileError,
+        });
+        report.error = Some(e);
+        reports.push(report);
+        return None;
+    }
+    Some(Table {
+        header,
+        layout,
+        report,
+        rows,
+    })
+}
