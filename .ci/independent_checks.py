@@ -545,17 +545,24 @@ COV_CITE = re.compile(r"coverage_baseline\.py\s+(?P<args>\S+\s+\S+)\s*→\s*shar
 
 def check_coverage_baseline():
     script = "bench/coverage_baseline.py"
-    text = open(os.path.join(ROOT, "crates/cli/tests/suppliers.rs"), encoding="utf-8").read()
+    text = "".join(
+        open(os.path.join(ROOT, t), encoding="utf-8").read()
+        for t in ("crates/cli/tests/suppliers.rs", "crates/cli/tests/demo.rs")
+    )
+    # Paths under data/ are the repository's bundled files; the others are ../shared/data's.
+    def where(paths):
+        return ",".join(os.path.join(ROOT if p.startswith("data/") else SHARED, p) for p in paths.split(","))
     n = 0
     for m in COV_CITE.finditer(text):
         n += 1
         spend, register = m.group("args").split()
-        r = run(["python3", os.path.join(ROOT, script), os.path.join(SHARED, spend), os.path.join(SHARED, register)])
+        r = run(["python3", os.path.join(ROOT, script), where(spend), where(register)])
         last = r.stdout.strip().splitlines()[-1] if r.stdout.strip() else ""
         if r.returncode != 0 or last != f"share {m.group('share')}%":
             fail(script, spend, f"script gives {last!r}, the test cites share {m.group('share')}% {r.stderr.strip()[-200:]}")
         else:
-            ok(script, spend, f"{last} with {os.path.basename(register)} = the test's baseline")
+            regs = ", ".join(os.path.basename(x) for x in register.split(","))
+            ok(script, spend, f"{last} with {regs} = the test's baseline")
     if n == 0:
         fail(script, "(citations)", "no citation found in crates/cli/tests/suppliers.rs")
 

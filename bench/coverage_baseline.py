@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Exact normalised-name matching: the baseline the supplier register must beat (issue 15).
 
-Usage: coverage_baseline.py SPEND.csv[.xz] REGISTER.csv[.xz] [--name-column COL]
+Usage: coverage_baseline.py SPEND.csv[.xz][,SPEND…] REGISTER.csv[.xz][,REGISTER…] [--name-column COL]
+
+Several spend files or registers are joined by commas (a network's anchors and its lists).
 
 Reads a processed ODI Leeds spend file (columns amount, beneficiary_name) and a register
 (a Companies House BasicCompanyData file: CompanyName; a business-rates list: Ratepayer) and
@@ -51,10 +53,12 @@ def main() -> None:
         i = args.index("--name-column")
         column = args[i + 1]
         del args[i : i + 2]
-    spend_path, reg_path = args
-    keys = register_keys(reg_path, column)
+    spend_paths, reg_paths = (a.split(",") for a in args)
+    keys = set()
+    for reg_path in reg_paths:
+        keys |= register_keys(reg_path, column)
     total = matched = 0.0
-    for row in rows(spend_path):
+    for row in (r for p in spend_paths for r in rows(p)):
         try:
             amount = float(row["amount"])
         except (KeyError, ValueError):

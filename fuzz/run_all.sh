@@ -16,9 +16,10 @@ seed() { # seed TARGET FIND-ARGS…
     [ -n "$(ls -A "$corpus/$t" 2>/dev/null)" ] && return 0
     find "$root/crates" -path '*/tests/fixtures/*' -size -200k "$@" -exec cp {} "$corpus/$t/" \;
 }
-for t in csv xlsx ods ocds registers compressed; do mkdir -p "$corpus/$t"; done
+for t in csv xlsx xls ods ocds registers compressed; do mkdir -p "$corpus/$t"; done
 seed csv -name '*.csv'
 seed xlsx -name '*.xlsx'
+seed xls -name '*.xls'
 seed ods -name '*.ods'
 seed ocds -name '*.json'
 seed registers \( -name '*.csv' -o -name '*.txt' \)
@@ -28,10 +29,10 @@ if [ -z "$(ls -A "$corpus/compressed")" ]; then
         xz -c "$f" > "$corpus/compressed/$(basename "$f").xz"
     done
 fi
-for t in ${FUZZ_TARGETS:-csv xlsx ods ocds registers compressed}; do
+for t in ${FUZZ_TARGETS:-csv xlsx xls ods ocds registers compressed}; do
     mkdir -p "$corpus/$t" "$corpus/artifacts/$t"
     len=65536
-    case "$t" in xlsx|ods) len=200000 ;; esac
+    case "$t" in xlsx|xls|ods) len=200000 ;; esac
     "$bin/$t" "$corpus/$t" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=30 \
         -max_len="$len" -print_final_stats=1 -artifact_prefix="$corpus/artifacts/$t/" \
         >"$corpus/$t.log" 2>&1

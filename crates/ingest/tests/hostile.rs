@@ -361,3 +361,221 @@ fn zips_nested_3000_deep_are_refused_without_recursing() {
     let s = from_bytes_with("bundle.zip", z, &Limits::default()).unwrap();
     assert_eq!(s[0].bytes, SPEND.as_bytes());
 }
+
+// ---- Legacy XLS: BIFF8 records in an OLE2 compound file, written here from [MS-XLS] and
+// [MS-CFB] (no real .xls file is in the shared data; `fixtures/generated_small.xls` is the
+// output of `xls_of(&small_sheet())`, kept as the fuzzers' seed).
+
+/// One BIFF record: type, length, data.
+fn rec(typ: u16, data: &[u8]) -> Vec<u8> {
+    let mut v = typ.to_le_bytes().to_vec();
+    v.extend((data.len() as u16).to_le_bytes());
+    v.extend(data);
+    v
+}
+
+/// BOF of BIFF8: `dt` 0x0005 for the workbook globals, 0x0010 for a worksheet.
+fn bof(dt: u16) -> Vec<u8> {
+    let mut d = vec![0x00, 0x06];
+    d.extend(dt.to_le_bytes());
+    d.extend([0u8; 12]);
+    rec(0x0809, &d)
+}
+
+/// A Label cell (BIFF8 XLUnicodeString, one byte per character).
+fn label(row: u16, col: u16, text: &str) -> Vec<u8> {
+    let mut d = [row.to_le_bytes(), col.to_le_bytes(), [0, 0]].concat();
+    d.extend((text.len() as u16).to_le_bytes());
+    d.push(0);
+    d.extend(text.as_bytes());
+    rec(0x0204, &d)
+}
+
+/// A Number cell.
+fn number(row: u16, col: u16, v: f64) -> Vec<u8> {
+    let mut d = [row.to_le_bytes(), col.to_le_bytes(), [0, 0]].concat();
+    d.extend(v.to_le_bytes());
+    rec(0x0203, &d)
+}
+
+/// The workbook stream: globals naming one sheet, then the sheet's `records`.
+fn workbook(records: &[Vec<u8>]) -> Vec<u8> {
+    let sheet_record = |pos: u32| {
+        let mut d = pos.to_le_bytes().to_vec();
+        d.extend([0, 0, 4, 0]);
+        d.extend(b"Data");
+        rec(0x0085, &d)
+    };
+    let globals_len = (bof(5).len() + sheet_record(0).len() + rec(0x000A, &[]).len()) as u32;
+    let mut s = [
+        bof(5),
+        sheet_record(globals_len),
+        rec(0x000A, &[]),
+        bof(0x10),
+    ]
+    .concat();
+    for r in records {
+        s.extend(r);
+    }
+    s.extend(rec(0x000A, &[]));
+    s.resize(s.len().max(4096), 0); // a regular stream, not a mini one
+    s
+}
+
+/// A compound file of 512-byte sectors: FAT in sector 0, directory in 1, `stream` from 2.
+/// `fat` may be edited to forge chains before it is written.
+fn cfb(stream: &[u8], edit: impl FnOnce(&mut Vec<u32>, &mut Vec<u32>)) -> Vec<u8> {
+    const END: u32 = 0xFFFF_FFFE;
+    let n = stream.len().div_ceil(512) as u32;
+    let mut fat = vec![0xFFFF_FFFD, END];
+    fat.extend((0..n).map(|i| if i + 1 == n { END } else { 3 + i }));
+    fat.resize(128, 0xFFFF_FFFF);
+    let mut difat = vec![0u32];
+    difat.resize(109, 0xFFFF_FFFF);
+    edit(&mut fat, &mut difat);
+    let mut h = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
+    h.resize(24, 0);
+    h.extend([0x3E, 0, 3, 0, 0xFE, 0xFF, 9, 0, 6, 0]);
+    h.resize(44, 0);
+    for w in [fat.len() as u32 / 128, 1, 0, 4096, END, 0, END, 0] {
+        h.extend(w.to_le_bytes());
+    }
+    for w in &difat {
+        h.extend(w.to_le_bytes());
+    }
+    let entry = |name: &str, typ: u8, child: u32, start: u32, len: u32| {
+        let mut e: Vec<u8> = name.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        e.resize(64, 0);
+        e.extend((2 * (name.len() as u16 + 1)).to_le_bytes());
+        e.extend([typ, 1]);
+        for w in [0xFFFF_FFFF, 0xFFFF_FFFF, child] {
+            e.extend(u32::to_le_bytes(w));
+        }
+        e.resize(116, 0);
+        e.extend(start.to_le_bytes());
+        e.extend(len.to_le_bytes());
+        e.resize(128, 0);
+        e
+    };
+    let mut out = h;
+    for w in &fat {
+        out.extend(w.to_le_bytes());
+    }
+    out.extend(entry("Root Entry", 5, 1, END, 0));
+    out.extend(entry("Workbook", 2, 0xFFFF_FFFF, 2, stream.len() as u32));
+    out.extend(entry("", 0, 0xFFFF_FFFF, 0, 0));
+    out.extend(entry("", 0, 0xFFFF_FFFF, 0, 0));
+    out.extend(stream);
+    out.resize(out.len().div_ceil(512) * 512, 0);
+    out
+}
+
+fn xls_of(records: &[Vec<u8>]) -> Vec<u8> {
+    cfb(&workbook(records), |_, _| {})
+}
+
+fn small_sheet() -> Vec<Vec<u8>> {
+    vec![
+        label(0, 0, "Date"),
+        label(0, 1, "Supplier Name"),
+        label(0, 2, "Amount"),
+        label(1, 0, "01/07/2021"),
+        label(1, 1, "Acme Ltd"),
+        number(1, 2, 1234.56),
+    ]
+}
+
+#[test]
+fn xls_within_limits_reads_and_is_the_fuzz_seed() {
+    let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let bytes = xls_of(&small_sheet());
+    let seed = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/generated_small.xls"
+    ))
+    .unwrap_or_default();
+    if std::env::var_os("ANCHORNET_WRITE_XLS_SEED").is_some() {
+        let at = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/generated_small.xls"
+        );
+        std::fs::write(at, &bytes).unwrap();
+        return;
+    }
+    assert_eq!(
+        bytes, seed,
+        "fixtures/generated_small.xls is not this writer's output"
+    );
+    let r = ingest("ok.xls", bytes, Limits::default());
+    assert_eq!(r[0].error, None, "{r:?}");
+    assert_eq!(
+        (r[0].format.as_str(), r[0].accepted),
+        ("xls, sheet \"Data\"", 1)
+    );
+    assert_eq!(
+        r[0].total.0, 123_456,
+        "the amount written into the Number cell"
+    );
+}
+
+#[test]
+fn xls_dimensions_declaring_billions_of_rows_are_refused_without_allocating() {
+    let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    // BIFF8 Dimensions: rows 0..2³²−1, columns 0..256. calamine reserves room for every
+    // declared cell when it opens the file: a trillion cells.
+    let mut dims = 0u32.to_le_bytes().to_vec();
+    dims.extend(u32::MAX.to_le_bytes());
+    dims.extend([0, 0, 0, 1, 0, 0]);
+    let mut sheet = vec![rec(0x0200, &dims)];
+    sheet.extend(small_sheet());
+    let bytes = xls_of(&sheet);
+    eprintln!("xls Dimensions bomb: {} bytes", bytes.len());
+    let (r, mib) = measured(|| ingest("bomb.xls", bytes, Limits::default()));
+    assert_refused(&r, "max_rows", "4294967295 rows (declared or used)");
+    assert!(mib < 64, "peak heap {mib} MiB");
+}
+
+#[test]
+fn xls_cells_at_a1_and_iv65536_obey_max_sheet_cells() {
+    let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    // The format's own corners: 65,536 × 256 cells laid out from two.
+    let bytes = xls_of(&[label(0, 0, "Date"), label(65535, 255, "x")]);
+    let few = Limits {
+        max_sheet_cells: 1_000_000,
+        ..Limits::default()
+    };
+    let (r, mib) = measured(|| ingest("bomb.xls", bytes, few));
+    assert_refused(&r, "max_sheet_cells", "16777216 cells");
+    assert!(mib < 64, "peak heap {mib} MiB");
+}
+
+#[test]
+fn xls_sector_chains_that_loop_or_repeat_are_refused() {
+    let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let stream = workbook(&small_sheet());
+    // The directory's sector points back at itself: calamine reads it for ever.
+    let looped = cfb(&stream, |fat, _| fat[1] = 1);
+    let (r, mib) = measured(|| ingest("loop.xls", looped, Limits::default()));
+    let e = r[0].error.as_deref().unwrap_or_default();
+    assert!(e.contains("the directory chain loops"), "{r:?}");
+    assert!(mib < 64, "peak heap {mib} MiB");
+    // The workbook's last sector points back at its first, and the stream is declared
+    // 4 GB long (the directory entry's size field): calamine copies sectors for ever.
+    let n = stream.len().div_ceil(512);
+    let looped_long = {
+        let mut b = cfb(&stream, |fat, _| fat[1 + n] = 2);
+        let at = 512 + 512 + 128 + 120;
+        b[at..at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+        b
+    };
+    let (r, mib) = measured(|| ingest("loop.xls", looped_long, Limits::default()));
+    let e = r[0].error.as_deref().unwrap_or_default();
+    assert!(e.contains("the workbook chain loops"), "{r:?}");
+    assert!(mib < 64, "peak heap {mib} MiB");
+    // The allocation table named 109 times in a file of a dozen sectors: calamine copies a
+    // sector per mention (a 100 MB file so made asks for 100 times its size).
+    let repeated = cfb(&stream, |_, difat| difat.iter_mut().for_each(|d| *d = 0));
+    let r = ingest("fat.xls", repeated, Limits::default());
+    let e = r[0].error.as_deref().unwrap_or_default();
+    assert!(e.contains("109 allocation-table sectors"), "{r:?}");
+}

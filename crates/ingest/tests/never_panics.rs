@@ -51,6 +51,8 @@ proptest! {
 
 const XLSX: &[u8] = include_bytes!("fixtures/manchester_2022-05_first200.xlsx");
 const ODS: &[u8] = include_bytes!("fixtures/manchester_2022-05_first200.ods");
+/// A legacy XLS written by `tests/hostile.rs` (no real .xls file is in the shared data).
+const XLS: &[u8] = include_bytes!("fixtures/generated_small.xls");
 const OCDS: &[u8] = include_bytes!("../../hub/tests/fixtures/bad/record_package.json");
 
 fn small_limits() -> anchornet_ingest::Limits {
@@ -110,11 +112,12 @@ fn zipped(name: &str, b: &[u8]) -> Vec<u8> {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 150, .. ProptestConfig::default() })]
 
-    /// A real XLSX and ODS workbook, cut and with bytes overwritten.
+    /// A real XLSX and ODS workbook and a generated XLS, cut and with bytes overwritten.
     #[test]
     fn mangled_real_workbooks(cut in 1usize..40_000, flips in proptest::collection::vec((any::<usize>(), any::<u8>()), 0..6)) {
         upload("m.xlsx", mangle(XLSX, cut, &flips));
         upload("m.ods", mangle(ODS, cut, &flips));
+        upload("m.xls", mangle(XLS, cut, &flips));
     }
 
     /// A real CSV wrapped in gzip, xz, zip and zip-in-gzip, the wrapper then corrupted.

@@ -2,12 +2,17 @@
 
 use std::path::PathBuf;
 
-/// Run Anchornet on the bundled real sample network: Salford, Manchester and Trafford
-/// councils' published payments and Salford's contracts register (Open Government Licence
-/// v3.0; see data/demo/README.md), with Greater Manchester as the wider place. Writes the
-/// HTML report, workbook, CSV set, JSON, resolved payments and issues to `--out`.
+/// Run Anchornet on a bundled real network: by default Salford, Manchester and Trafford
+/// councils' published payments and Salford's contracts register, with Greater Manchester as
+/// the wider place (data/demo/README.md); with `--network west-yorkshire`, four West
+/// Yorkshire councils' 2018/19 payments with three business-rates ratepayer lists
+/// (data/west-yorkshire/README.md). Open Government Licence v3.0. Writes the HTML report,
+/// workbook, CSV set, JSON, resolved payments and issues to `--out`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
+    /// Which bundled network.
+    #[arg(long, value_enum, default_value_t = Network::GreaterManchester)]
+    pub network: Network,
     /// Where to write the outputs.
     #[arg(long, default_value = "anchornet-demo")]
     pub out: PathBuf,
@@ -26,14 +31,32 @@ pub struct Args {
     pub bind: String,
 }
 
-/// The repository's bundled demo data.
-pub fn demo_dir() -> PathBuf {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/demo");
-    p.canonicalize().unwrap_or(p)
+/// The bundled networks.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Network {
+    /// Salford, Manchester and Trafford (data/demo): plan, assets, hub and workforce too.
+    GreaterManchester,
+    /// Leeds, Bradford, Calderdale and Wakefield, 2018/19, with ratepayer lists
+    /// (data/west-yorkshire).
+    WestYorkshire,
+}
+
+impl Network {
+    /// The network's folder in the repository.
+    pub fn dir(self) -> PathBuf {
+        let name = match self {
+            Network::GreaterManchester => "demo",
+            Network::WestYorkshire => "west-yorkshire",
+        };
+        let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../data")
+            .join(name);
+        p.canonicalize().unwrap_or(p)
+    }
 }
 
 pub fn run(a: Args) -> anyhow::Result<u8> {
-    let data = a.data.clone().unwrap_or_else(demo_dir);
+    let data = a.data.clone().unwrap_or_else(|| a.network.dir());
     let file = data.join("anchornet.toml");
     anyhow::ensure!(
         file.is_file(),

@@ -7,6 +7,7 @@ use crate::input::Source;
 pub mod delimited;
 pub mod ods;
 pub mod sheet;
+pub mod xls_check;
 pub mod xlsx;
 
 /// A row of cells, with the 1-based physical line (or spreadsheet row) it started on.

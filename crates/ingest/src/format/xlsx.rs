@@ -2,7 +2,7 @@
 
 use calamine::Reader;
 
-use super::{sheet, Format, ReadError, Table};
+use super::{sheet, xls_check, Format, ReadError, Table};
 use crate::input::Source;
 
 /// The XLSX/XLS reader.
@@ -20,8 +20,19 @@ impl Format for Xlsx {
     fn read(&self, s: &Source) -> Result<Vec<Table>, ReadError> {
         let cur = std::io::Cursor::new(s.bytes.clone());
         if s.bytes.starts_with(&[0xd0, 0xcf, 0x11, 0xe0]) {
-            let wb = calamine::Xls::new(cur).map_err(|e| ReadError::Other(format!("xls: {e}")))?;
-            return sheet::read_workbook(wb, "xls", &s.limits);
+            // calamine reads the whole workbook when it opens it: its structures and sizes
+            // are checked first, and a reader panic on a malformed record is an error.
+            xls_check::check_xls(&s.bytes, &s.limits)?;
+            let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let wb =
+                    calamine::Xls::new(cur).map_err(|e| ReadError::Other(format!("xls: {e}")))?;
+                sheet::read_workbook(wb, "xls", &s.limits)
+            }));
+            return read.unwrap_or_else(|_| {
+                Err(ReadError::Other(
+                    "xls: the workbook is malformed (the XLS reader stopped on it)".into(),
+                ))
+            });
         }
         // The parts (shared strings, sheets) are inflated by calamine; their sizes are
         // checked first, and the cells are then streamed, never laid out by declared size.
