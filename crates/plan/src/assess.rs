@@ -186,6 +186,12 @@ pub const QUESTIONS: [Question; 10] = [
     },
 ];
 
+/// The index in [`QUESTIONS`] of a question id.
+pub fn question_index(id: &str) -> Option<usize> {
+    let id = id.trim().to_ascii_lowercase();
+    QUESTIONS.iter().position(|q| q.id == id)
+}
+
 /// One answer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Answer {
@@ -220,7 +226,8 @@ pub struct Assessments {
     pub measured: BTreeMap<(String, FinancialYear, usize), (FinancialYear, String)>,
 }
 
-fn level_of(s: &str) -> Option<u8> {
+/// A level from its number (`1`–`4`) or its name (`embedding`); `None` otherwise.
+pub fn level_of(s: &str) -> Option<u8> {
     let t = s.trim().to_ascii_lowercase();
     if let Ok(n) = t.parse::<u8>() {
         return (1..=4).contains(&n).then_some(n);
@@ -357,6 +364,19 @@ impl Assessments {
         }
     }
 
+    /// Add an answer kept elsewhere (the workspace's store): it replaces any answer for the
+    /// same anchor, year and question, silently (a stored answer is the later word).
+    pub fn insert(&mut self, a: Answer) {
+        match self
+            .answers
+            .iter_mut()
+            .find(|o| o.anchor == a.anchor && o.year == a.year && o.question == a.question)
+        {
+            Some(old) => *old = a,
+            None => self.answers.push(a),
+        }
+    }
+
     /// Look up the measured figure beside each answer.
     pub fn measure(&mut self, facts: &Facts) {
         self.measured.clear();
@@ -458,6 +478,41 @@ pub fn answers_table(s: &Assessments) -> Table {
             ),
             col("measured_year", "Measured year", "the year of that figure"),
         ],
+        rows,
+    }
+}
+
+/// The heatmap as a table: one row per anchor and year answered, one column per question
+/// (its id) holding the level, blank where not answered.
+pub fn heatmap_table(s: &Assessments) -> Table {
+    let mut columns = vec![
+        Column::new("anchor", "Anchor", "the anchor"),
+        Column::new("year", "Year", "the financial year of the self-assessment"),
+    ];
+    columns.extend(
+        QUESTIONS
+            .iter()
+            .map(|q| Column::new(q.id, q.dimension, q.text)),
+    );
+    let mut rows = Vec::new();
+    for y in s.years() {
+        for a in s.anchors() {
+            if (0..QUESTIONS.len()).all(|q| s.get(&a, y, q).is_none()) {
+                continue;
+            }
+            let mut r = vec![Cell::Text(a.clone()), Cell::Text(y.to_string())];
+            r.extend((0..QUESTIONS.len()).map(|q| {
+                s.get(&a, y, q)
+                    .map_or(Cell::Text(String::new()), |x| Cell::Int(i64::from(x.level)))
+            }));
+            rows.push(r);
+        }
+    }
+    Table {
+        file: "heatmap",
+        sheet: "Heatmap",
+        about: "one row per anchor and year, one column per question: the level",
+        columns,
         rows,
     }
 }

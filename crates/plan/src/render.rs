@@ -279,7 +279,85 @@ pub fn html(e: &Evaluated, log: &[Change], assessments: Option<&Assessments>) ->
     page.into_string()
 }
 
-/// Write `plan.html`, `plan.xlsx` and the CSV files (`plan.csv`, `plan-readings.csv`) into
+/// The columns of `plan.csv` the board paper's table of actions shows, in order.
+pub const DOCX_ACTION_COLUMNS: [&str; 8] = [
+    "id", "title", "owner", "pillar", "deadline", "target", "current", "status",
+];
+
+/// The plan as a Word document for the board (`plan.docx`): the title, the summary of
+/// statuses, one table of the actions (the [`DOCX_ACTION_COLUMNS`] of `plan.csv`, the same
+/// values), each action's reason, and the self-assessment heatmap as a table (the rows of
+/// [`crate::assess::heatmap_table`]).
+pub fn docx(e: &Evaluated, assessments: Option<&Assessments>) -> std::io::Result<Vec<u8>> {
+    use anchornet_report::docx::Block;
+    let all = actions_table(e);
+    let picked: Vec<usize> = DOCX_ACTION_COLUMNS
+        .iter()
+        .map(|c| all.index(c).expect("a column of plan.csv"))
+        .collect();
+    let actions = Table {
+        file: "plan",
+        sheet: "Actions",
+        about: all.about,
+        columns: picked.iter().map(|&i| all.columns[i].clone()).collect(),
+        rows: all
+            .rows
+            .iter()
+            .map(|r| picked.iter().map(|&i| r[i].clone()).collect())
+            .collect(),
+    };
+    let counts = e
+        .counts()
+        .iter()
+        .map(|(s, n)| format!("{n} {s}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut blocks = vec![
+        Block::Heading(1, format!("{}: action plan", e.plan.name)),
+        Block::Paragraph(format!(
+            "{} actions: {counts}. Every status is recomputed from the data on each run \
+             (docs/methodology/plan-status.md): on track when the target is met or the \
+             current figure is on or ahead of the straight path from the baseline to the \
+             target; at risk when behind it but not worse than the baseline; off track when \
+             worse than the baseline or the deadline has come without the target met.",
+            e.actions.len()
+        )),
+        Block::Heading(2, "Actions".into()),
+        Block::Table(&actions),
+    ];
+    let reasons: Vec<String> = e
+        .actions
+        .iter()
+        .map(|(a, x)| {
+            format!(
+                "{} ({}): {}: {}.",
+                a.id,
+                x.status,
+                a.target.describe(a.deadline),
+                x.reason
+            )
+        })
+        .collect();
+    blocks.push(Block::Heading(2, "Why each status".into()));
+    blocks.extend(reasons.into_iter().map(Block::Paragraph));
+    let heat = assessments.map(crate::assess::heatmap_table);
+    blocks.push(Block::Heading(2, "Self-assessment heatmap".into()));
+    match &heat {
+        Some(h) => {
+            blocks.push(Block::Paragraph(
+                "Each anchor's own score on the ten questions (docs/plan.md, Self-assessment), \
+                 from 1 (starting out) to 4 (leading); blank where not answered."
+                    .into(),
+            ));
+            blocks.push(Block::Table(h));
+        }
+        None => blocks.push(Block::Paragraph("No self-assessment was given.".into())),
+    }
+    blocks.push(Block::Paragraph(format!("Made by anchornet plan from {}.", e.plan.file)));
+    anchornet_report::docx::to_bytes(&blocks)
+}
+
+/// Write `plan.html`, `plan.docx`, `plan.xlsx` and the CSV files (`plan.csv`, `plan-readings.csv`) into
 /// `dir`; the change log (`plan-history.csv`) is appended to by the caller before. Returns
 /// the paths written.
 pub fn write(
@@ -302,6 +380,9 @@ pub fn write(
         anchornet_report::write_atomic(&p, &anchornet_report::csv_set::to_bytes(t))?;
         written.push(p);
     }
+    let d = dir.join("plan.docx");
+    anchornet_report::write_atomic(&d, &docx(e, assessments)?)?;
+    written.push(d);
     tables.push(history_table(log));
     let x = dir.join("plan.xlsx");
     anchornet_report::write_atomic(&x, &anchornet_report::xlsx::tables_to_bytes(&tables)?)?;

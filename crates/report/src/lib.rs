@@ -13,6 +13,7 @@
 //! | [`html::write`] | the same, written atomically to a file |
 //! | [`xlsx::write`] | an XLSX workbook: a sheet per breakdown plus a Definitions sheet, money in £ with a currency format |
 //! | [`csv_set::write`] | one CSV per breakdown (the workbook's sheets), in a directory |
+//! | [`docx::to_bytes`] | a minimal Word document: headings, paragraphs and tables (the plan's board paper) |
 //! | [`summary::terminal`] | a compact plain-text summary for the terminal |
 //!
 //! The breakdowns behind the workbook and the CSV set are built once, in [`tables`], so the
@@ -43,6 +44,7 @@
 pub mod columnar;
 pub mod csv_set;
 pub mod definitions;
+pub mod docx;
 pub mod fmt;
 pub mod html;
 pub mod input;

@@ -979,6 +979,218 @@ macro_rules! store_impl {
                     .collect()
             }
 
+            async fn save_answers(
+                &self,
+                answers: &[$crate::NewAnswer],
+                by: &str,
+                what: &str,
+            ) -> $crate::Result<usize> {
+                for a in answers {
+                    let q = a.question.as_str();
+                    if q.is_empty()
+                        || q.len() > 60
+                        || !q.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
+                    {
+                        return Err($crate::StoreError::Invalid(format!(
+                            "question `{q}`: a question id is 1–60 letters a–z and hyphens"
+                        )));
+                    }
+                    if !(1..=4).contains(&a.level) {
+                        return Err($crate::StoreError::Invalid(format!(
+                            "{} {} {q}: level {} is not 1–4",
+                            a.anchor, a.year, a.level
+                        )));
+                    }
+                    let n = a.evidence.trim().chars().count();
+                    if n == 0 || n > 2000 {
+                        return Err($crate::StoreError::Invalid(format!(
+                            "{} {} {q}: the evidence is required, at most 2,000 characters",
+                            a.anchor, a.year
+                        )));
+                    }
+                }
+                let at = $crate::now();
+                let mut tx = self.pool.begin().await?;
+                let mut changed = Vec::new();
+                for a in answers {
+                    let year = a.year.to_string();
+                    let evidence = a.evidence.trim();
+                    let old = sqlx::query_as::<$db, (i64, String)>(
+                        "SELECT level, evidence FROM assessment_answer \
+                         WHERE anchor_id = $1 AND year = $2 AND question = $3",
+                    )
+                    .bind(a.anchor_id)
+                    .bind(&year)
+                    .bind(&a.question)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    if old.as_ref().is_some_and(|(l, e)| *l == i64::from(a.level) && e == evidence) {
+                        continue;
+                    }
+                    sqlx::query::<$db>(
+                        "INSERT INTO assessment_answer (anchor_id, year, question, level, evidence, answered_by, answered_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (anchor_id, year, question) DO UPDATE SET \
+                         level = excluded.level, evidence = excluded.evidence, \
+                         answered_by = excluded.answered_by, answered_at = excluded.answered_at",
+                    )
+                    .bind(a.anchor_id)
+                    .bind(&year)
+                    .bind(&a.question)
+                    .bind(i64::from(a.level))
+                    .bind(evidence)
+                    .bind(by)
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?;
+                    let (old_level, old_evidence) = old
+                        .map(|(l, e)| (l.to_string(), e))
+                        .unwrap_or_default();
+                    let action = format!("assessment:{}", a.anchor);
+                    let field = format!("{year} {}", a.question);
+                    let mut rows = Vec::new();
+                    if old_level != a.level.to_string() {
+                        rows.push((field.clone(), old_level.clone(), a.level.to_string()));
+                    }
+                    if old_evidence != evidence {
+                        rows.push((format!("{field} evidence"), old_evidence, evidence.to_string()));
+                    }
+                    for (f, from, to) in rows {
+                        sqlx::query::<$db>(
+                            "INSERT INTO plan_change (kind, seq, at, action, field, from_value, to_value, cause) \
+                             VALUES ('assessment', NULL, $1, $2, $3, $4, $5, $6)",
+                        )
+                        .bind(at)
+                        .bind(&action)
+                        .bind(&f)
+                        .bind(&from)
+                        .bind(&to)
+                        .bind(by)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    changed.push(format!(
+                        "{} {year} {} {}→{}",
+                        a.anchor,
+                        a.question,
+                        if old_level.is_empty() { "(none)" } else { old_level.as_str() },
+                        a.level
+                    ));
+                }
+                if !changed.is_empty() {
+                    let mut detail = format!("{what}: {} answers: {}", changed.len(), changed.join("; "));
+                    if detail.chars().count() > 4000 {
+                        detail = detail.chars().take(4000).collect::<String>() + "…";
+                    }
+                    sqlx::query::<$db>(
+                        "INSERT INTO audit_log (at, actor, action, detail) VALUES ($1, $2, 'assessment', $3)",
+                    )
+                    .bind(at)
+                    .bind(by)
+                    .bind(detail)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(changed.len())
+            }
+
+            async fn answers(&self) -> $crate::Result<Vec<$crate::StoredAnswer>> {
+                type Row = (i64, String, String, i64, String, String, i64);
+                let rows = sqlx::query_as::<$db, Row>(
+                    "SELECT anchor_id, year, question, level, evidence, answered_by, answered_at \
+                     FROM assessment_answer ORDER BY anchor_id, year, question",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter()
+                    .map(|(anchor_id, year, question, level, evidence, answered_by, answered_at)| {
+                        Ok($crate::StoredAnswer {
+                            anchor_id,
+                            year: year
+                                .parse()
+                                .map_err(|e| $crate::backend::bad("assessment_answer.year", e))?,
+                            question,
+                            level: u8::try_from(level)
+                                .map_err(|e| $crate::backend::bad("assessment_answer.level", e))?,
+                            evidence,
+                            answered_by,
+                            answered_at,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn add_plan_changes(
+                &self,
+                after: i64,
+                changes: &[(String, String, String, String)],
+                at: i64,
+                cause: &str,
+            ) -> $crate::Result<bool> {
+                if changes.is_empty() {
+                    return Ok(true);
+                }
+                let mut tx = self.pool.begin().await?;
+                let (last,) = sqlx::query_as::<$db, (i64,)>(
+                    "SELECT COALESCE(MAX(seq), 0) FROM plan_change",
+                )
+                .fetch_one(&mut *tx)
+                .await?;
+                if last != after {
+                    return Ok(false);
+                }
+                for (i, (action, field, from, to)) in changes.iter().enumerate() {
+                    let r = sqlx::query::<$db>(
+                        "INSERT INTO plan_change (kind, seq, at, action, field, from_value, to_value, cause) \
+                         VALUES ('action', $1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(after + i as i64 + 1)
+                    .bind(at)
+                    .bind(action)
+                    .bind(field)
+                    .bind(from)
+                    .bind(to)
+                    .bind(cause)
+                    .execute(&mut *tx)
+                    .await;
+                    match r {
+                        Ok(_) => {}
+                        // Another node logged the same step meanwhile.
+                        Err(e) if $crate::backend::is_unique_violation(&e) => return Ok(false),
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn plan_changes(&self) -> $crate::Result<Vec<$crate::PlanChange>> {
+                type Row = (i64, String, i64, String, String, String, String, String);
+                let rows = sqlx::query_as::<$db, Row>(
+                    "SELECT id, kind, at, action, field, from_value, to_value, cause FROM plan_change ORDER BY id",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter()
+                    .map(|(id, kind, at, action, field, from, to, cause)| {
+                        Ok($crate::PlanChange {
+                            id,
+                            kind: match kind.as_str() {
+                                "action" => $crate::PlanChangeKind::Action,
+                                "assessment" => $crate::PlanChangeKind::Assessment,
+                                k => return Err($crate::backend::bad("plan_change.kind", k)),
+                            },
+                            at,
+                            action,
+                            field,
+                            from,
+                            to,
+                            cause,
+                        })
+                    })
+                    .collect()
+            }
+
             async fn audit(&self, actor: &str, action: &str, detail: &str) -> $crate::Result<()> {
                 sqlx::query::<$db>(
                     "INSERT INTO audit_log (at, actor, action, detail) VALUES ($1, $2, $3, $4)",

@@ -37,7 +37,8 @@ pub mod sqlite;
 pub use anchornet_core::supplier::REGISTER_COLUMNS;
 pub use model::{
     now, Anchor, AssetDecision, AuditEntry, Batch, FileSummary, Imported, IssueRow,
-    NewAssetDecision, NewBatch, Override, Role, Session, SupplierRow, User, Username,
+    NewAnswer, NewAssetDecision, NewBatch, Override, PlanChange, PlanChangeKind, Role, Session,
+    StoredAnswer, SupplierRow, User, Username,
 };
 
 /// Why a store operation failed.
@@ -189,6 +190,28 @@ pub trait Store: Send + Sync {
     async fn add_asset_decision(&self, d: &NewAssetDecision) -> Result<AssetDecision>;
     /// Every asset decision, in the order made.
     async fn asset_decisions(&self) -> Result<Vec<AssetDecision>>;
+
+    /// Save self-assessment answers, all in one transaction with their change-log rows and
+    /// one audit entry: all or none. An answer for the same anchor, year and question
+    /// replaces the stored one; an answer the same as the stored one changes nothing.
+    /// Refused ([`StoreError::Invalid`], nothing stored) when a level is not 1–4, a
+    /// question id or the evidence is empty or too long. Returns how many answers changed.
+    async fn save_answers(&self, answers: &[NewAnswer], by: &str, what: &str) -> Result<usize>;
+    /// Every stored answer, by anchor, year and question.
+    async fn answers(&self) -> Result<Vec<StoredAnswer>>;
+    /// Append action changes to the plan's change log, stamped `at` with their cause, if
+    /// the log's last action change is still the `after`-th (so a change seen by two web
+    /// nodes at once is logged once). False, with nothing written, when another writer got
+    /// there first.
+    async fn add_plan_changes(
+        &self,
+        after: i64,
+        changes: &[(String, String, String, String)],
+        at: i64,
+        cause: &str,
+    ) -> Result<bool>;
+    /// The plan's change log, in the order recorded.
+    async fn plan_changes(&self) -> Result<Vec<PlanChange>>;
 
     /// Append to the audit log.
     async fn audit(&self, actor: &str, action: &str, detail: &str) -> Result<()>;

@@ -408,6 +408,83 @@ pub struct NewAssetDecision {
     pub note: String,
 }
 
+/// A self-assessment answer as stored: the current one for its anchor, year and question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredAnswer {
+    /// The anchor (store id).
+    pub anchor_id: i64,
+    /// The financial year.
+    pub year: anchornet_core::FinancialYear,
+    /// The question's id (`procurement`, `progression-assets`, …).
+    pub question: String,
+    /// Level 1 (starting out) to 4 (leading).
+    pub level: u8,
+    /// The evidence for it.
+    pub evidence: String,
+    /// Who answered (the signed-in user).
+    pub answered_by: String,
+    /// When, Unix seconds.
+    pub answered_at: i64,
+}
+
+/// An answer to save (see [`crate::Store::save_answers`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAnswer {
+    /// The anchor (store id).
+    pub anchor_id: i64,
+    /// The anchor's name (for the change log and the audit entry).
+    pub anchor: String,
+    /// The financial year.
+    pub year: anchornet_core::FinancialYear,
+    /// The question's id; 1–60 characters of `a-z` and `-`.
+    pub question: String,
+    /// Level 1–4.
+    pub level: u8,
+    /// The evidence (1–2,000 characters).
+    pub evidence: String,
+}
+
+/// Which part of the plan a change is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanChangeKind {
+    /// An action's title, owner, deadline, target, current figure or status.
+    Action,
+    /// A self-assessment answer.
+    Assessment,
+}
+
+impl PlanChangeKind {
+    /// As stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlanChangeKind::Action => "action",
+            PlanChangeKind::Assessment => "assessment",
+        }
+    }
+}
+
+/// One row of the plan's change log (as `anchornet plan`'s plan-history.csv:
+/// at, action, field, from, to).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanChange {
+    /// Store id (in the order recorded).
+    pub id: i64,
+    /// Action changes or assessment changes.
+    pub kind: PlanChangeKind,
+    /// When, Unix seconds.
+    pub at: i64,
+    /// The action's id (`assessment:ANCHOR` for an answer).
+    pub action: String,
+    /// The field (`status`, `current`…; `YEAR QUESTION` for an answer's level).
+    pub field: String,
+    /// The value before (empty when added).
+    pub from: String,
+    /// The value after (empty when removed).
+    pub to: String,
+    /// What made it: `import`, `decision`, `view`, the user who answered…
+    pub cause: String,
+}
+
 /// One audit log entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {

@@ -10,7 +10,7 @@ use crate::backend::{migrate_impl, store_impl};
 use crate::{Backend, Result, StoreError};
 
 /// PostgreSQL migrations, in order.
-const MIGRATIONS: [(i64, &str); 6] = [
+const MIGRATIONS: [(i64, &str); 7] = [
     (1, include_str!("../migrations/postgres/0001_workspace.sql")),
     (
         2,
@@ -29,6 +29,7 @@ const MIGRATIONS: [(i64, &str); 6] = [
         6,
         include_str!("../migrations/postgres/0006_asset_decision.sql"),
     ),
+    (7, include_str!("../migrations/postgres/0007_plan.sql")),
 ];
 
 /// A workspace in a PostgreSQL database.

@@ -178,6 +178,11 @@ pub fn routes() -> Vec<Route> {
             post(assets::decide),
         ),
         r("GET", "/plan", true, Signed, get(plan::plan)),
+        // The plan's self-assessment and change log in the workspace (issue 21).
+        r("GET", "/plan/assessment", true, Rows, get(plan::assessment)),
+        r("POST", "/plan/assessment", false, Rows, post(plan::save_assessment)),
+        r("POST", "/plan/assessment/import", false, Rows, post(plan::import_assessment)),
+        r("GET", "/plan/history", true, Signed, get(plan::plan_history)),
         r("GET", "/public", true, Public, get(public::overview)),
         r(
             "GET",
@@ -204,7 +209,7 @@ pub fn is_upload(route: &Route) -> bool {
     route.method == "POST"
         && matches!(
             route.path,
-            "/imports" | "/api/imports" | "/review/worklist/import"
+            "/imports" | "/api/imports" | "/review/worklist/import" | "/plan/assessment/import"
         )
 }
 

@@ -93,6 +93,10 @@ impl AppState {
         self.store.replace_register(&rows, snap.built_at).await?;
         let snap = Arc::new(snap);
         *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = snap.clone();
+        // The plan recomputed on the new data: its changes go into the plan's change log.
+        if let Err(e) = crate::handlers::plan::record_changes(self, "data").await {
+            eprintln!("anchornet-web: plan change log: {}", e.message);
+        }
         Ok(snap)
     }
 

@@ -454,6 +454,10 @@ pub async fn decide(
             note: d.note.trim().to_string(),
         })
         .await?;
+    // The plan's asset actions move with the decision: log what changed.
+    if let Err(e) = crate::handlers::plan::record_changes(&st, "asset-decision").await {
+        eprintln!("anchornet-web: plan change log: {}", e.message);
+    }
     Ok((StatusCode::SEE_OTHER, [(header::LOCATION, href(&key))]).into_response())
 }
 
