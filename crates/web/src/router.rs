@@ -14,6 +14,7 @@ use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 
 use crate::handlers::hub;
+use crate::handlers::{jobs, workforce};
 use crate::handlers::{
     admin, anchors, api, assets, files, imports, login, map, overview, plan, public, review,
     suppliers, tables, worklist,
@@ -178,6 +179,9 @@ pub fn routes() -> Vec<Route> {
             post(assets::decide),
         ),
         r("GET", "/plan", true, Signed, get(plan::plan)),
+        // Employment: workforce measures and the jobs pathway funnel (issue 20).
+        r("GET", "/workforce", true, Signed, get(workforce::workforce)),
+        r("GET", "/jobs", true, Signed, get(jobs::funnel_page)),
         r("GET", "/public", true, Public, get(public::overview)),
         r(
             "GET",
