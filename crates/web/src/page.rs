@@ -294,6 +294,8 @@ pub fn layout(v: &Viewer, title: &str, body: Markup) -> maud::Markup {
                             a href="/hub" { "Hub" }
                             a href="/assets" { "Assets" }
                             a href="/plan" { "Plan" }
+                            a href="/workforce" { "Workforce" }
+                            a href="/jobs" { "Jobs" }
                             @if rows { a href="/imports" { "Imports" } }
                             @if admin { a href="/review" { "Review" } a href="/admin/users" { "Users" } a href="/admin/audit" { "Audit" } }
                             a href="/public" { "Public view" }

@@ -14,6 +14,7 @@ use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 
 use crate::handlers::hub;
+use crate::handlers::{jobs, workforce};
 use crate::handlers::{
     admin, anchors, api, assets, files, imports, login, map, overview, plan, public, review,
     suppliers, tables, worklist,
@@ -183,6 +184,9 @@ pub fn routes() -> Vec<Route> {
         r("POST", "/plan/assessment", false, Rows, post(plan::save_assessment)),
         r("POST", "/plan/assessment/import", false, Rows, post(plan::import_assessment)),
         r("GET", "/plan/history", true, Signed, get(plan::plan_history)),
+        // Employment: workforce measures and the jobs pathway funnel (issue 20).
+        r("GET", "/workforce", true, Signed, get(workforce::workforce)),
+        r("GET", "/jobs", true, Signed, get(jobs::funnel_page)),
         r("GET", "/public", true, Public, get(public::overview)),
         r(
             "GET",

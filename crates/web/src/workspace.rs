@@ -38,6 +38,14 @@
 //! [plan]                  # the action plan shown at /plan (docs/plan.md)
 //! file = "plan.toml"
 //! assessments = ["assessments/*.csv"]
+//!
+//! [workforce]             # /workforce and /jobs (docs/employment.md, "In the workspace")
+//! extracts = ["workforce/extract_2025-26.csv"] # anonymised per-post extracts
+//! year = 2025             # their financial year (2025 = 2025/26); required with extracts
+//! rlw_area = "UK"         # or "London"
+//! hire_target_pct = 10    # new hires from deciles 1–2
+//! funnel = ["workforce/funnel_events.csv"]     # the jobs pathway's events
+//! as_at = "2025-12-31"    # default: the latest event
 //! ```
 //!
 //! Paths are relative to the workspace directory. The assets' status decisions are kept in
@@ -249,6 +257,95 @@ impl PlanConfig {
     }
 }
 
+/// Employment (`[workforce]`): the anonymised workforce extracts `/workforce` measures and the
+/// jobs pathway's funnel events `/jobs` counts, read by the same functions of
+/// `anchornet-workforce` as `anchornet workforce` and `anchornet jobs funnel`. Personal data
+/// stays in the workspace: only the suppressed tables are shown (docs/employment.md).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkforceConfig {
+    /// Workforce extract files, directories or patterns (relative to the workspace); each
+    /// post's anchor is the one its `anchor` column names, as for `anchornet workforce`.
+    #[serde(default)]
+    pub extracts: Vec<String>,
+    /// The extracts' financial year, by its first calendar year (2025 = 2025/26); required
+    /// with `extracts`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+    /// The Real Living Wage's area: `UK` or `London`.
+    #[serde(default = "default_rlw_area")]
+    pub rlw_area: String,
+    /// The new-hire target: share of new hires from deciles 1–2, in percent.
+    #[serde(default = "default_hire_target_pct")]
+    pub hire_target_pct: f64,
+    /// Jobs pathway funnel event files, directories or patterns (relative to the workspace).
+    #[serde(default)]
+    pub funnel: Vec<String>,
+    /// The funnel's as-at date (`2025-12-31`); the latest event's date when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_at: Option<String>,
+}
+
+fn default_rlw_area() -> String {
+    "UK".into()
+}
+fn default_hire_target_pct() -> f64 {
+    10.0
+}
+
+impl Default for WorkforceConfig {
+    fn default() -> Self {
+        WorkforceConfig {
+            extracts: Vec::new(),
+            year: None,
+            rlw_area: default_rlw_area(),
+            hire_target_pct: default_hire_target_pct(),
+            funnel: Vec::new(),
+            as_at: None,
+        }
+    }
+}
+
+impl WorkforceConfig {
+    fn is_default(&self) -> bool {
+        *self == WorkforceConfig::default()
+    }
+
+    /// The funnel's as-at date, parsed.
+    pub fn as_at(&self) -> Result<Option<anchornet_core::PaymentDate>, String> {
+        self.as_at
+            .as_deref()
+            .map(|d| {
+                anchornet_core::PaymentDate::parse(d)
+                    .map_err(|e| format!("[workforce] as_at = {d:?}: {e}"))
+            })
+            .transpose()
+    }
+
+    /// Checked when the workspace is loaded: the message names the key.
+    fn check(&self) -> Result<(), String> {
+        if !self.extracts.is_empty() && self.year.is_none() {
+            return Err(
+                "[workforce] year: required with extracts (the financial year, 2025 = 2025/26)"
+                    .into(),
+            );
+        }
+        if !matches!(self.rlw_area.as_str(), "UK" | "London") {
+            return Err(format!(
+                "[workforce] rlw_area = {:?}: use \"UK\" or \"London\"",
+                self.rlw_area
+            ));
+        }
+        if !(0.0..=100.0).contains(&self.hire_target_pct) {
+            return Err(format!(
+                "[workforce] hire_target_pct = {}: a percentage, 0 to 100",
+                self.hire_target_pct
+            ));
+        }
+        self.as_at().map(|_| ())
+    }
+}
+
 /// The workspace file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -295,6 +392,9 @@ pub struct WorkspaceConfig {
     /// The action plan (`[plan]`).
     #[serde(default, skip_serializing_if = "PlanConfig::is_empty")]
     pub plan: PlanConfig,
+    /// Employment: workforce extracts and the jobs pathway funnel (`[workforce]`).
+    #[serde(default, skip_serializing_if = "WorkforceConfig::is_default")]
+    pub workforce: WorkforceConfig,
     /// The workspace directory.
     #[serde(skip)]
     pub dir: PathBuf,
@@ -371,6 +471,10 @@ impl WorkspaceConfig {
             message,
         })?;
         c.hub.bands().map_err(|message| WorkspaceError::Invalid {
+            path: path.display().to_string(),
+            message,
+        })?;
+        c.workforce.check().map_err(|message| WorkspaceError::Invalid {
             path: path.display().to_string(),
             message,
         })?;
@@ -607,6 +711,7 @@ pub fn write_for_network(
         hub: hub_for_network(net),
         assets: AssetsConfig::default(),
         plan: PlanConfig::default(),
+        workforce: WorkforceConfig::default(),
         dir: dir.to_path_buf(),
     };
     if let Some(p) = plan {

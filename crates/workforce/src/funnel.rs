@@ -926,6 +926,50 @@ pub fn table(f: &Funnel) -> Vec<Vec<Cell>> {
     out
 }
 
+/// Everything one run over a programme's event files gives: what `anchornet jobs funnel`
+/// writes and the web's `/jobs` shows, computed once by [`run`].
+#[derive(Debug, Clone)]
+pub struct Run {
+    /// The events kept.
+    pub events: Vec<Event>,
+    /// The raw figures (not for publication).
+    pub funnel: Funnel,
+    /// The published, suppressed table ([`table`]).
+    pub table: Vec<Vec<Cell>>,
+    /// Every rejected row and warning (they name candidates' references: they stay with the
+    /// programme).
+    pub issues: Vec<Issue>,
+    /// Each file's reconciliation.
+    pub reports: Vec<ExtractReport>,
+}
+
+/// The network the events are checked against: its name and its anchors' names (an event
+/// naming another anchor is a warning, [`unknown_anchors`]).
+pub struct NetworkNames<'a> {
+    /// The network's name.
+    pub name: &'a str,
+    /// Its anchors.
+    pub anchors: Vec<&'a str>,
+}
+
+/// Read, check, measure and suppress: the one pipeline of `anchornet jobs funnel` and the
+/// web's `/jobs`.
+pub fn run(paths: &[&Path], as_at: Option<PaymentDate>, network: Option<&NetworkNames<'_>>) -> Run {
+    let (events, mut issues, reports) = read(paths, as_at);
+    if let Some(n) = network {
+        issues.extend(unknown_anchors(&events, &n.anchors, n.name));
+    }
+    let funnel = measure(&events, as_at);
+    let table = table(&funnel);
+    Run {
+        events,
+        funnel,
+        table,
+        issues,
+        reports,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -29,7 +29,9 @@ const FUNNEL_STYLE: &str = r#"
 td.c{color:#5b6675}
 "#;
 
-fn csv_table(rows: &[Vec<Cell>]) -> Table {
+/// The published table as a report table: `funnel.csv` is written from it, and the web's
+/// `/jobs` twins show it.
+pub fn csv_table(rows: &[Vec<Cell>]) -> Table {
     Table {
         file: "funnel",
         sheet: "Funnel",
@@ -263,35 +265,6 @@ pub fn write(
         "funnel.html",
         html(f, rows, reports, issues, info).as_bytes(),
     )?;
-    let issue_table = Table {
-        file: "issues",
-        sheet: "Issues",
-        about: "one row per problem",
-        columns: ["file", "line", "column", "value", "problem", "outcome"]
-            .iter()
-            .map(|c| Column::new(c, c, ""))
-            .collect(),
-        rows: issues
-            .iter()
-            .map(|i| {
-                let outcome = serde_json::to_value(i.outcome)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default();
-                vec![
-                    TCell::Text(i.file.clone()),
-                    TCell::Text(i.line.to_string()),
-                    TCell::Text(i.column.clone()),
-                    TCell::Text(i.value.clone()),
-                    TCell::Text(i.problem.clone()),
-                    TCell::Text(outcome),
-                ]
-            })
-            .collect(),
-    };
-    put(
-        "issues.csv",
-        &anchornet_report::csv_set::to_bytes(&issue_table),
-    )?;
+    put("issues.csv", &crate::issues::csv(issues))?;
     Ok(out)
 }

@@ -20,6 +20,7 @@
 //! * [`esco`] — ESCO occupations and skills (bundled) and the TF-IDF text index.
 //! * [`pathway`] — the SOC↔ESCO crosswalk, occupations' skills, vacancies and candidate
 //!   profiles, and `anchornet jobs match`.
+//! * [`issues`] — the issues report (`issues.csv`) every command here writes.
 //! * [`layout`] — columns found by the meaning of their headers, for every layout here.
 //! * [`funnel`] — the jobs pathway funnel (referred → … → in post at six months) per
 //!   programme and anchor, with suppression; [`funnel_report`] writes it.
@@ -36,6 +37,7 @@ pub use soc::{Soc, SocCode, UnitGroup};
 pub mod extract;
 pub mod funnel;
 pub mod funnel_report;
+pub mod issues;
 pub mod layout;
 pub mod metrics;
 pub mod rates;

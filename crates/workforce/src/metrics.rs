@@ -17,9 +17,11 @@
 //!
 //! **Suppression**: a figure drawn from fewer than [`MIN_PEOPLE`] people is not shown (`[c]`):
 //! a share whose denominator is under 10, a count under 10, a gap summed over fewer than 10
-//! people (1–9). Where exactly one anchor's figure is suppressed, the anchor with the next
-//! smallest base is suppressed too (secondary suppression), so the network total cannot be
-//! used to work out the hidden figure by subtraction.
+//! people (1–9), or a zero gap of fewer than 10 people compared. Then further cells are hidden (secondary suppression, the shared
+//! `anchornet_metrics::disclosure::suppress`) until no hidden figure can be worked out by
+//! subtracting the anchors shown from the network — by the public, or by an anchor that
+//! knows its own figures: in practice, the network's figure is hidden when one or two
+//! anchors' are.
 
 use std::collections::BTreeMap;
 
@@ -28,7 +30,7 @@ use anchornet_core::PaymentDate;
 use anchornet_geo::{Deprivation, GeoIndex, Place};
 use anchornet_ingest::{Issue, Outcome};
 
-use crate::extract::{Home, Pay, Post};
+use crate::extract::{ExtractReport, Home, Pay, Post};
 use crate::rates::{RateKind, Rates};
 
 /// Figures drawn from fewer people than this are suppressed.
@@ -265,73 +267,65 @@ fn gbp_x700(v: i128) -> String {
     format!("{}.{:02}", pence / 100, pence % 100)
 }
 
+/// Per column: its value and the number of people it is drawn from (its base).
+type Col = (String, u64);
+
+/// One scope's columns, unsuppressed.
+fn columns(c: &Counts, hire_target: f64) -> Vec<Col> {
+    vec![
+        (c.staff.to_string(), c.staff),
+        (c.placed.to_string(), c.placed),
+        (pct(c.in_place, c.placed), c.placed),
+        (c.with_decile.to_string(), c.with_decile),
+        (pct(c.deprived, c.with_decile), c.with_decile),
+        (pct(c.below_rlw, c.staff), c.staff),
+        (
+            gbp_x700(c.gap_rlw_x700),
+            // No gap is a statement about everyone compared.
+            if c.below_rlw == 0 {
+                c.staff
+            } else {
+                c.below_rlw
+            },
+        ),
+        (c.nlw_compared.to_string(), c.nlw_compared),
+        (pct(c.below_nlw, c.nlw_compared), c.nlw_compared),
+        (
+            gbp_x700(c.gap_nlw_x700),
+            // No gap is a statement about everyone compared.
+            if c.below_nlw == 0 {
+                c.nlw_compared
+            } else {
+                c.below_nlw
+            },
+        ),
+        (c.hires.to_string(), c.hires),
+        (c.hires_with_decile.to_string(), c.hires_with_decile),
+        (
+            pct(c.hires_deprived, c.hires_with_decile),
+            c.hires_with_decile,
+        ),
+        (
+            if c.hires_with_decile == 0 {
+                String::new()
+            } else if c.hires_deprived as f64 >= hire_target * c.hires_with_decile as f64 {
+                "yes".into()
+            } else {
+                "no".into()
+            },
+            c.hires_with_decile,
+        ),
+    ]
+}
+
 /// The published table: one row per anchor and the network, suppressed as documented.
 pub fn table(m: &Measures, hire_target: f64) -> Vec<Vec<Cell>> {
-    // Per column: its value and the number of people it is drawn from (its base).
-    type Col = (String, u64);
-    let cols = |c: &Counts| -> Vec<Col> {
-        vec![
-            (c.staff.to_string(), c.staff),
-            (c.placed.to_string(), c.placed),
-            (pct(c.in_place, c.placed), c.placed),
-            (c.with_decile.to_string(), c.with_decile),
-            (pct(c.deprived, c.with_decile), c.with_decile),
-            (pct(c.below_rlw, c.staff), c.staff),
-            (
-                gbp_x700(c.gap_rlw_x700),
-                if c.below_rlw == 0 {
-                    MIN_PEOPLE
-                } else {
-                    c.below_rlw
-                },
-            ),
-            (c.nlw_compared.to_string(), c.nlw_compared),
-            (pct(c.below_nlw, c.nlw_compared), c.nlw_compared),
-            (
-                gbp_x700(c.gap_nlw_x700),
-                if c.below_nlw == 0 {
-                    MIN_PEOPLE
-                } else {
-                    c.below_nlw
-                },
-            ),
-            (c.hires.to_string(), c.hires),
-            (c.hires_with_decile.to_string(), c.hires_with_decile),
-            (
-                pct(c.hires_deprived, c.hires_with_decile),
-                c.hires_with_decile,
-            ),
-            (
-                if c.hires_with_decile == 0 {
-                    String::new()
-                } else if c.hires_deprived as f64 >= hire_target * c.hires_with_decile as f64 {
-                    "yes".into()
-                } else {
-                    "no".into()
-                },
-                c.hires_with_decile,
-            ),
-        ]
-    };
-    let all: Vec<Vec<Col>> = m.scopes.iter().map(|(_, c)| cols(c)).collect();
-    let n = all.len();
-    let mut hidden: Vec<Vec<bool>> = all
+    let all: Vec<Vec<Col>> = m
+        .scopes
         .iter()
-        .map(|r| r.iter().map(|(_, base)| *base < MIN_PEOPLE).collect())
+        .map(|(_, c)| columns(c, hire_target))
         .collect();
-    let anchors = n - 1;
-    for k in 0..COLUMNS.len() - 1 {
-        let primary: Vec<usize> = (0..anchors).filter(|&i| hidden[i][k]).collect();
-        if primary.len() == 1 && anchors > 1 && !hidden[n - 1][k] {
-            // Secondary: the shown anchor with the smallest base.
-            if let Some(j) = (0..anchors)
-                .filter(|&i| !hidden[i][k])
-                .min_by_key(|&i| (all[i][k].1, i))
-            {
-                hidden[j][k] = true;
-            }
-        }
-    }
+    let hidden = hide(&all);
     m.scopes
         .iter()
         .enumerate()
@@ -347,6 +341,154 @@ pub fn table(m: &Measures, hire_target: f64) -> Vec<Vec<Cell>> {
             row
         })
         .collect()
+}
+
+/// Which cells to hide, per scope and column, given each cell's base (the number of people
+/// it is drawn from; the last scope is the network, the sum of the anchors): primary — a
+/// base under [`MIN_PEOPLE`] — then secondary, by the shared
+/// [`anchornet_metrics::disclosure::suppress`] (the web's published figures and the jobs
+/// funnel suppress with it too), each column one line whose parts are the anchors, each
+/// anchor's cell known to its own members. So no hidden figure can be worked out by
+/// subtracting the shown anchors from the network — by the public, or by an anchor that
+/// knows its own figures. In practice the network's cell is hidden when one or two anchors'
+/// are (with three or more hidden, nobody learns any one of them).
+fn hide(all: &[Vec<(String, u64)>]) -> Vec<Vec<bool>> {
+    use anchornet_metrics::disclosure::{self, Line};
+    let n = all.len();
+    let width = all.first().map_or(0, Vec::len);
+    // Cell (scope i, column k) is at k × n + i.
+    let cells: Vec<disclosure::Cell> = (0..width)
+        .flat_map(|k| {
+            all.iter().enumerate().map(move |(i, r)| disclosure::Cell {
+                value: r[k].1 as i64,
+                small: r[k].1 < MIN_PEOPLE,
+                empty: false,
+                owner: (i + 1 < n).then_some(i as u16),
+            })
+        })
+        .collect();
+    let lines: Vec<Line> = (0..width)
+        .filter(|_| n > 1)
+        .map(|k| Line {
+            total: k * n + n - 1,
+            parts: (0..n - 1).map(|i| k * n + i).collect(),
+        })
+        .collect();
+    let marks = disclosure::suppress(&cells, &lines);
+    (0..n)
+        .map(|i| (0..width).map(|k| marks[k * n + i].hidden()).collect())
+        .collect()
+}
+
+/// Titles and meanings of [`COLUMNS`] (after `scope`), for pages and workbooks.
+pub const MEANINGS: [(&str, &str); 15] = [
+    (
+        "Scope",
+        "an anchor, as named in the extracts, or the network",
+    ),
+    ("Staff", "posts in the extracts"),
+    ("Placed", "posts whose home postcode was found"),
+    (
+        "Living in the place %",
+        "of staff placed, living in the local place",
+    ),
+    (
+        "Placed in England",
+        "staff placed with a deprivation decile",
+    ),
+    (
+        "Deciles 1–2 %",
+        "of those, living in the most deprived neighbourhoods (deciles 1–2)",
+    ),
+    (
+        "Below Real Living Wage %",
+        "of staff, paid below the Real Living Wage for the year",
+    ),
+    (
+        "Gap to RLW £/yr",
+        "what lifting each of them to the Real Living Wage would cost a year",
+    ),
+    (
+        "Compared with NLW",
+        "staff at or above the National Living Wage's age (or age not given)",
+    ),
+    (
+        "Below NLW %",
+        "of those, paid below the National Living Wage",
+    ),
+    (
+        "Gap to NLW £/yr",
+        "what lifting each of them to the National Living Wage would cost a year",
+    ),
+    ("New hires", "staff who started in the year"),
+    (
+        "New hires placed in England",
+        "new hires placed with a deprivation decile",
+    ),
+    (
+        "New hires from deciles 1–2 %",
+        "of those, from the most deprived neighbourhoods",
+    ),
+    ("Target met", "whether that share meets the new-hire target"),
+];
+
+/// The published table as a report table (every cell as written, `[c]` when suppressed):
+/// `workforce.csv` is written from it, and the web's `/workforce` twins show it.
+pub fn report_table(rows: &[Vec<Cell>]) -> anchornet_report::tables::Table {
+    use anchornet_report::tables::{Cell as TCell, Column, Table};
+    Table {
+        file: "workforce",
+        sheet: "Workforce",
+        about: "one row per anchor and one for the network",
+        columns: COLUMNS
+            .iter()
+            .zip(MEANINGS)
+            .map(|(c, (title, meaning))| Column::new(c, title, meaning))
+            .collect(),
+        rows: rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|c| TCell::Text(c.text().to_string()))
+                    .collect()
+            })
+            .collect(),
+    }
+}
+
+/// Everything one run over a set of extracts gives: what `anchornet workforce` writes and
+/// the web's `/workforce` shows, computed once by [`run`].
+#[derive(Debug, Clone)]
+pub struct Run {
+    /// The raw measures (not for publication).
+    pub measures: Measures,
+    /// The published, suppressed table ([`table`]).
+    pub table: Vec<Vec<Cell>>,
+    /// Every rejected row and warning (they name postcodes: they stay with the anchors).
+    pub issues: Vec<Issue>,
+    /// Each file's reconciliation.
+    pub reports: Vec<ExtractReport>,
+}
+
+/// Read the extracts, measure and suppress: the one pipeline of `anchornet workforce` and the
+/// web's `/workforce`.
+pub fn run(cx: &Context<'_>, extracts: &[&std::path::Path]) -> Result<Run, MeasureError> {
+    let (mut posts, mut issues, mut reports) = (Vec::new(), Vec::new(), Vec::new());
+    for p in extracts {
+        let (ps, is, rs) = crate::extract::read(p);
+        posts.extend(ps);
+        issues.extend(is);
+        reports.extend(rs);
+    }
+    let measures = measure(cx, &posts)?;
+    issues.extend(measures.warnings.iter().cloned());
+    let table = table(&measures, cx.hire_target);
+    Ok(Run {
+        measures,
+        table,
+        issues,
+        reports,
+    })
 }
 
 #[cfg(test)]
@@ -382,7 +524,7 @@ mod tests {
     }
 
     #[test]
-    fn small_numbers_are_suppressed_with_a_secondary_cell() {
+    fn small_numbers_are_suppressed_so_that_no_anchor_can_subtract() {
         let m = Measures {
             scopes: vec![
                 ("A".into(), counts(100)),
@@ -396,12 +538,91 @@ mod tests {
             warnings: vec![],
         };
         let t = table(&m, 0.1);
-        // staff column: B primary (5), C secondary (next smallest), A and network shown.
+        // staff column: B primary (5); the network secondary — C hidden instead would let
+        // C's members work B out (145 − 100 − 40); A and C shown.
         assert_eq!(t[0][1].text(), "100");
         assert_eq!(t[1][1], Cell::Suppressed);
-        assert_eq!(t[2][1], Cell::Suppressed);
-        assert_eq!(t[3][1].text(), "145");
+        assert_eq!(t[2][1].text(), "40");
+        assert_eq!(t[3][1], Cell::Suppressed);
         // No hires anywhere: hire columns are drawn from 0 people, suppressed everywhere.
         assert_eq!(t[3][11], Cell::Suppressed);
+    }
+
+    /// Random networks of one to five anchors, attacked by subtraction in every column by
+    /// the public and by each anchor (who knows its own row): nothing hidden is recovered,
+    /// and no figure shown has a base under 10.
+    #[test]
+    fn random_tables_leak_nothing_to_anyone() {
+        let mut x: u64 = 7;
+        let mut next = |n: u64| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) % n
+        };
+        for _ in 0..500 {
+            let anchors = 1 + next(5) as usize;
+            let mut scopes = Vec::new();
+            let mut net = Counts::default();
+            for a in 0..anchors {
+                let staff = next(40);
+                let placed = next(staff + 1);
+                let c = Counts {
+                    staff,
+                    placed,
+                    in_place: next(placed + 1),
+                    with_decile: placed,
+                    deprived: next(placed + 1),
+                    below_rlw: next(staff.min(15) + 1),
+                    nlw_compared: staff,
+                    below_nlw: next(staff.min(12) + 1),
+                    hires: next(staff.min(20) + 1),
+                    ..Default::default()
+                };
+                let c = Counts {
+                    gap_rlw_x700: 700 * c.below_rlw as i128,
+                    gap_nlw_x700: 700 * c.below_nlw as i128,
+                    ..c
+                };
+                add(&mut net, &c);
+                scopes.push((format!("A{a}"), c));
+            }
+            scopes.push((NETWORK.to_string(), net));
+            let m = Measures {
+                scopes,
+                nlw: 1221,
+                nlw_age: 21,
+                rlw: 1260,
+                warnings: vec![],
+            };
+            let t = table(&m, 0.1);
+            let n = t.len();
+            for k in 1..COLUMNS.len() {
+                // With one anchor, the network is that anchor: its own figure.
+                let members = if anchors == 1 { 0 } else { anchors };
+                for own in std::iter::once(None).chain((0..members).map(Some)) {
+                    let unknown: Vec<usize> = (0..n)
+                        .filter(|&i| t[i][k] == Cell::Suppressed && Some(i) != own)
+                        .collect();
+                    // The public may learn nothing hidden; a member nothing from fewer than
+                    // 10 people (a hidden network figure of 10 or more is theirs to work out).
+                    let base = |i: usize| columns(&m.scopes[i].1, 0.1)[k - 1].1;
+                    if let [u] = unknown.as_slice() {
+                        assert!(
+                            own.is_some() && base(*u) >= MIN_PEOPLE,
+                            "column {k}, audience {own:?} recovers row {u}: {t:?}"
+                        );
+                    }
+                }
+                // Shown counts are never under 10.
+                if matches!(k, 1 | 2 | 4 | 8 | 11 | 12) {
+                    for r in &t {
+                        if let Cell::Shown(v) = &r[k] {
+                            assert!(v.parse::<u64>().unwrap() >= MIN_PEOPLE, "{k}: {v}");
+                        }
+                    }
+                }
+            }
+        }
     }
 }

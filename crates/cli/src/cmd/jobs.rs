@@ -235,20 +235,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                     .with_context(|| format!("writing {}", out.display()))?;
             }
             if let Some(p) = issues {
-                let mut w = csv::Writer::from_writer(Vec::new());
-                w.write_record(["file", "line", "column", "value", "problem", "outcome"])?;
-                for i in &problems {
-                    let outcome = serde_json::to_value(i.outcome)?;
-                    w.write_record([
-                        spreadsheet_text(&i.file).into_owned(),
-                        i.line.to_string(),
-                        spreadsheet_text(&i.column).into_owned(),
-                        spreadsheet_text(&i.value).into_owned(),
-                        spreadsheet_text(&i.problem).into_owned(),
-                        outcome.as_str().unwrap_or("").to_string(),
-                    ])?;
-                }
-                anchornet_report::write_atomic(&p, &w.into_inner()?)
+                anchornet_report::write_atomic(&p, &anchornet_workforce::issues::csv(&problems))
                     .with_context(|| format!("writing {}", p.display()))?;
             }
             if json {
@@ -288,13 +275,17 @@ fn funnel_cmd(
         .map(|n| anchornet_network::NetworkConfig::load(n))
         .transpose()?;
     let paths: Vec<&std::path::Path> = events.iter().map(PathBuf::as_path).collect();
-    let (evs, mut issues, reports) = funnel::read(&paths, as_at);
-    if let Some(c) = &cfg {
-        let names: Vec<&str> = c.anchors.iter().map(|a| a.name.as_str()).collect();
-        issues.extend(funnel::unknown_anchors(&evs, &names, &c.name));
-    }
-    let f = funnel::measure(&evs, as_at);
-    let rows = funnel::table(&f);
+    let names = cfg.as_ref().map(|c| funnel::NetworkNames {
+        name: &c.name,
+        anchors: c.anchors.iter().map(|a| a.name.as_str()).collect(),
+    });
+    let funnel::Run {
+        events: evs,
+        funnel: f,
+        table: rows,
+        issues,
+        reports,
+    } = funnel::run(&paths, as_at, names.as_ref());
     let info = funnel_report::ReportInfo {
         network: cfg.as_ref().map(|c| c.name.as_str()),
         files: events.iter().map(|p| p.display().to_string()).collect(),

@@ -3,10 +3,9 @@
 
 use std::path::PathBuf;
 
-use anchornet_core::cell::spreadsheet_text;
 use anchornet_core::fy::FinancialYear;
 use anchornet_geo::{Deprivation, GeoIndex, Places};
-use anchornet_workforce::{extract, metrics, rates::Rates};
+use anchornet_workforce::{issues, metrics, rates::Rates};
 use anyhow::{bail, Context};
 
 /// Workforce measures per anchor and for the network: staff living in the place and in the
@@ -68,13 +67,6 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         (None, None) => bail!("give --network FILE or --place NAME"),
     };
     let rates = Rates::bundled()?;
-    let (mut posts, mut issues, mut reports) = (Vec::new(), Vec::new(), Vec::new());
-    for p in &a.extracts {
-        let (ps, is, rs) = extract::read(p);
-        posts.extend(ps);
-        issues.extend(is);
-        reports.extend(rs);
-    }
     let cx = metrics::Context {
         geo: &geo,
         place: &place,
@@ -84,35 +76,20 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         year: FinancialYear(a.year),
         hire_target: a.hire_target_pct / 100.0,
     };
-    let m = metrics::measure(&cx, &posts)?;
-    issues.extend(m.warnings.iter().cloned());
-    let table = metrics::table(&m, cx.hire_target);
+    let paths: Vec<&std::path::Path> = a.extracts.iter().map(PathBuf::as_path).collect();
+    let run = metrics::run(&cx, &paths)?;
+    let (m, reports) = (&run.measures, &run.reports);
     std::fs::create_dir_all(&a.out).with_context(|| format!("creating {}", a.out.display()))?;
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(metrics::COLUMNS)?;
-    for r in &table {
-        w.write_record(r.iter().map(|c| spreadsheet_text(c.text()).into_owned()))?;
-    }
     let path = a.out.join("workforce.csv");
-    anchornet_report::write_atomic(&path, &w.into_inner()?)?;
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["file", "line", "column", "value", "problem", "outcome"])?;
-    for i in &issues {
-        let outcome = serde_json::to_value(i.outcome)?;
-        w.write_record([
-            spreadsheet_text(&i.file).into_owned(),
-            i.line.to_string(),
-            spreadsheet_text(&i.column).into_owned(),
-            spreadsheet_text(&i.value).into_owned(),
-            spreadsheet_text(&i.problem).into_owned(),
-            outcome.as_str().unwrap_or("").to_string(),
-        ])?;
-    }
-    anchornet_report::write_atomic(&a.out.join("issues.csv"), &w.into_inner()?)?;
+    anchornet_report::write_atomic(
+        &path,
+        &anchornet_report::csv_set::to_bytes(&metrics::report_table(&run.table)),
+    )?;
+    anchornet_report::write_atomic(&a.out.join("issues.csv"), &issues::csv(&run.issues))?;
     if a.json {
         println!("{}", serde_json::to_string_pretty(&reports)?);
     }
-    for r in &reports {
+    for r in reports {
         match &r.error {
             Some(e) => eprintln!("{}: {e}", r.file),
             None => eprintln!(

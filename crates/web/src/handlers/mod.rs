@@ -7,6 +7,7 @@ pub mod assets;
 pub mod files;
 pub mod hub;
 pub mod imports;
+pub mod jobs;
 pub mod login;
 pub mod map;
 pub mod overview;
@@ -15,6 +16,7 @@ pub mod public;
 pub mod review;
 pub mod suppliers;
 pub mod tables;
+pub mod workforce;
 pub mod worklist;
 
 use anchornet_core::FinancialYear;

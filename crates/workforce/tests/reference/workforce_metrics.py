@@ -7,7 +7,9 @@ Reads the extract, the raw wage rates (data/workforce/uk_wage_rates.csv.xz), the
 postcode directory (data/reference/pcd_oa11_lsoa11_msoa11_lad_may22_uk.csv.xz), the ONS
 LSOA 2011→2021 lookup and the IoD 2025 deciles (data/reference/imd2025_england_lsoa21.csv.xz)
 and prints workforce.csv as the product should write it, from the rules in
-docs/employment.md — none of the product's code. Postcodes whose 2011 LSOA split into
+docs/employment.md — none of the product's code. Suppression: no figure from fewer than
+10 people, and no hidden figure recoverable by subtraction, by the public or by an anchor
+that knows its own figures (see the comment above the secondary rule). Postcodes whose 2011 LSOA split into
 several 2021 LSOAs are not followed (the generated extracts contain none).
 """
 import csv
@@ -142,9 +144,9 @@ def cols(c):
     return [
         (str(c["staff"]), c["staff"]), (str(c["placed"]), c["placed"]), (pct(c["in_place"], c["placed"]), c["placed"]),
         (str(c["with_decile"]), c["with_decile"]), (pct(c["deprived"], c["with_decile"]), c["with_decile"]),
-        (pct(c["below_rlw"], c["staff"]), c["staff"]), (gbp(c["gap_rlw"]), c["below_rlw"] or MIN),
+        (pct(c["below_rlw"], c["staff"]), c["staff"]), (gbp(c["gap_rlw"]), c["below_rlw"] or c["staff"]),
         (str(c["nlw_compared"]), c["nlw_compared"]), (pct(c["below_nlw"], c["nlw_compared"]), c["nlw_compared"]),
-        (gbp(c["gap_nlw"]), c["below_nlw"] or MIN), (str(c["hires"]), c["hires"]),
+        (gbp(c["gap_nlw"]), c["below_nlw"] or c["nlw_compared"]), (str(c["hires"]), c["hires"]),
         (str(c["hires_with_decile"]), c["hires_with_decile"]),
         (pct(c["hires_deprived"], c["hires_with_decile"]), c["hires_with_decile"]), (met, c["hires_with_decile"]),
     ]
@@ -154,11 +156,15 @@ names = sorted(scopes)  # "~network" sorts last
 table = [cols(scopes[n]) for n in names]
 hidden = [[base < MIN for _, base in row] for row in table]
 anchors = len(names) - 1
+# Secondary suppression, written from the subtraction attack rather than as a search: the
+# network's cell is the sum of the anchors'; with exactly one anchor hidden, the network
+# minus the others gives it away to anyone; with two, either anchor (knowing its own figure)
+# gets the other's. So the network's cell is hidden then too. With three or more hidden no
+# one learns any single one. (A network base under 10 makes every anchor's base under 10.)
 for k in range(len(table[0])):
-    primary = [i for i in range(anchors) if hidden[i][k]]
-    if len(primary) == 1 and anchors > 1 and not hidden[-1][k]:
-        j = min((i for i in range(anchors) if not hidden[i][k]), key=lambda i: (table[i][k][1], i))
-        hidden[j][k] = True
+    n_hidden = sum(hidden[i][k] for i in range(anchors))
+    if n_hidden in (1, 2):
+        hidden[-1][k] = True
 out = io.StringIO()
 w = csv.writer(out, lineterminator="\n")
 w.writerow(["scope", "staff", "placed", "living_in_place_pct", "placed_in_england", "in_deprived_deciles_1_2_pct",
