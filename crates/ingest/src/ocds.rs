@@ -2,10 +2,21 @@
 //!
 //! ```text
 //! paths ──► files (.json, .jsonl, .ndjson; .gz/.xz/.zip through crate::input, within Limits)
-//!       ──► documents (one JSON text, JSON Lines, or JSON texts one after another)
+//!       ──► documents (one JSON text, JSON Lines, or JSON texts one after another), read
+//!           forward through a window, each text checked whole without building a Value
 //!       ──► releases (release package, record package, single release, compiled release, list)
-//!       ──► group by ocid ──► compile (OCDS 1.1 merge routine) ──► one compiled release per ocid
+//!           located by byte span: Index { source, offset, length, ocid, date } per release
+//!       ──► group by ocid ──► each group read again and compiled (OCDS 1.1 merge routine)
+//!           ──► one compiled release per ocid, made, used and dropped
 //! ```
+//!
+//! **Memory** ([`index_paths`], [`Index`]): the first pass keeps per release only where it
+//! is and what the merge orders it by; a plain file is read a window (4 MiB) at a time and
+//! one JSON text is held while it is read (a JSON Lines line, or a whole package when a file
+//! is one package); compressed inputs are decompressed once, within the limits, into one
+//! anonymous temporary file. [`Index::compile_group`] reads one ocid's releases again and
+//! merges them. [`read_paths`] and [`read_bytes`] do the same and parse every release (for
+//! small inputs and tests).
 //!
 //! **Packagings read** (OCDS 1.1 "Packaging"): a release package (`releases`); a record
 //! package (`records[]`, each with embedded `releases` and/or a `compiledRelease`; linked
@@ -498,7 +509,8 @@ fn index_file(path: &Path, limits: &Limits, ix: &mut Index) {
                 let head = &head[..n];
                 let compressed = head.starts_with(&[0x1f, 0x8b])
                     || head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0x00])
-                    || (head.starts_with(b"PK\x03\x04") && name.to_ascii_lowercase().ends_with(".zip"));
+                    || (head.starts_with(b"PK\x03\x04")
+                        && name.to_ascii_lowercase().ends_with(".zip"));
                 !compressed
             }
             Err(e) => {
@@ -738,8 +750,7 @@ fn scan<R: Read>(name: &str, source: u32, r: R, limits: &Limits, ix: &mut Index)
         // Parse one text, reading on while the window cuts it.
         let parsed = loop {
             let s = w.rel(at);
-            let mut stream =
-                serde_json::Deserializer::from_slice(&w.buf[s..]).into_iter::<Valid>();
+            let mut stream = serde_json::Deserializer::from_slice(&w.buf[s..]).into_iter::<Valid>();
             let item = stream.next();
             let end = s + stream.byte_offset();
             match item {

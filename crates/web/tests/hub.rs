@@ -788,19 +788,38 @@ async fn meet_the_buyer_pack(app: &TestApp) {
         let rs = &by_ocid[&r[ocid_c]];
         if rs.len() == 1 {
             let rel = rs[0];
-            assert_eq!(r[buyer_c], text(&rel["buyer"]["name"]).trim(), "{}", r[ocid_c]);
-            assert_eq!(r[title_c], text(&rel["tender"]["title"]).trim(), "{}", r[ocid_c]);
+            assert_eq!(
+                r[buyer_c],
+                text(&rel["buyer"]["name"]).trim(),
+                "{}",
+                r[ocid_c]
+            );
+            assert_eq!(
+                r[title_c],
+                text(&rel["tender"]["title"]).trim(),
+                "{}",
+                r[ocid_c]
+            );
         }
     }
 
     let m = &sheets[2].1;
-    let (mo, mr, ms) = (col(&m[0], "ocid"), col(&m[0], "rank"), col(&m[0], "supplier"));
+    let (mo, mr, ms) = (
+        col(&m[0], "ocid"),
+        col(&m[0], "rank"),
+        col(&m[0], "supplier"),
+    );
     let want: usize = pages.values().map(Vec::len).sum();
     assert_eq!(m.len() - 1, want);
     for r in &m[1..] {
         let page = &pages[&r[mo]];
         let rank: usize = r[mr].parse().unwrap();
-        assert_eq!(text(&page[rank - 1]["supplier"]), r[ms], "{} rank {rank}", r[mo]);
+        assert_eq!(
+            text(&page[rank - 1]["supplier"]),
+            r[ms],
+            "{} rank {rank}",
+            r[mo]
+        );
     }
     let suppliers: HashSet<&String> = m[1..].iter().map(|r| &r[ms]).collect();
     assert_eq!(sheets[1].1.len() - 1, suppliers.len());
@@ -814,7 +833,11 @@ async fn meet_the_buyer_pack(app: &TestApp) {
         by_ocid[ocid].iter().any(|r| {
             let t = &r["tender"];
             let mut codes: Vec<String> = vec![text(&t["classification"]["id"])];
-            for c in t["additionalClassifications"].as_array().into_iter().flatten() {
+            for c in t["additionalClassifications"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
                 codes.push(text(&c["id"]));
             }
             for i in t["items"].as_array().into_iter().flatten() {

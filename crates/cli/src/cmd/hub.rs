@@ -426,6 +426,9 @@ fn shortlists(
     let (p, cfg) = load(src)?;
     let cfg = cfg.context("network")?;
     let prepared = prepare(&cfg)?;
+    // Timed on stderr: the matching alone, apart from reading the sources and preparing the
+    // network (bench/run_hub_scale.sh reads it).
+    let started = std::time::Instant::now();
     let index = Index::new(&prepared.dataset);
     let past = index.past_awards(&p.opportunities);
     let mut all = Vec::new();
@@ -437,8 +440,10 @@ fn shortlists(
     let with = all.iter().filter(|x| !x.1.is_empty()).count();
     let pairs: usize = all.iter().map(|x| x.1.len()).sum();
     eprintln!(
-        "{} opportunities matched; {with} with at least one local supplier; {pairs} matches",
-        all.len()
+        "{} opportunities matched against {} suppliers in {:.2} s; {with} with at least one local supplier; {pairs} matches",
+        all.len(),
+        prepared.dataset.suppliers.len(),
+        started.elapsed().as_secs_f64()
     );
     Ok((p, all))
 }
