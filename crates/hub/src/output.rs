@@ -442,3 +442,107 @@ pub fn record_package(
         "records": records,
     })
 }
+
+/// [`record_package`] written as it is made (pretty-printed, the same text as
+/// `serde_json::to_string_pretty` of it): `compiled` gives an OCDS opportunity's compiled
+/// release, one at a time, so that no more than one is held.
+pub fn write_record_package<W: std::io::Write>(
+    w: W,
+    ops: &[Opportunity],
+    compiled: impl FnMut(&Opportunity) -> Option<Value>,
+    published: &str,
+) -> serde_json::Result<()> {
+    use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+    use std::cell::RefCell;
+
+    struct Records<'a, F> {
+        ops: &'a [Opportunity],
+        compiled: RefCell<F>,
+    }
+    impl<F: FnMut(&Opportunity) -> Option<Value>> Serialize for Records<'_, F> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut seq = s.serialize_seq(Some(self.ops.len()))?;
+            let mut compiled = self.compiled.borrow_mut();
+            for o in self.ops {
+                let c = match o.source {
+                    SourceKind::Ocds => (compiled)(o).unwrap_or_else(|| o.to_ocds()),
+                    _ => o.to_ocds(),
+                };
+                seq.serialize_element(&json!({"ocid": o.id, "compiledRelease": c}))?;
+            }
+            seq.end()
+        }
+    }
+    struct Package<'a, F> {
+        records: Records<'a, F>,
+        published: &'a str,
+    }
+    impl<F: FnMut(&Opportunity) -> Option<Value>> Serialize for Package<'_, F> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            // The keys in the order `record_package`'s object serialises them.
+            let mut m = s.serialize_map(Some(5))?;
+            m.serialize_entry("publishedDate", self.published)?;
+            m.serialize_entry("publisher", &json!({"name": "anchornet hub"}))?;
+            m.serialize_entry("records", &self.records)?;
+            m.serialize_entry("uri", "")?;
+            m.serialize_entry("version", "1.1")?;
+            m.end()
+        }
+    }
+    let pkg = Package {
+        records: Records {
+            ops,
+            compiled: RefCell::new(compiled),
+        },
+        published,
+    };
+    let mut ser = serde_json::Serializer::pretty(w);
+    pkg.serialize(&mut ser)
+}
+
+/// The meet-the-buyer pack as the report's tables (sheets Opportunities, Suppliers to
+/// invite, Matches): money columns (`…_pence`) as money, shown in pounds; the rest as text.
+pub fn pack_tables(
+    ops: &[Opportunity],
+    m: &[(usize, Vec<Match>)],
+) -> Vec<anchornet_report::tables::Table> {
+    use anchornet_report::tables::{Cell, Column, Table};
+    pack(ops, m)
+        .into_iter()
+        .map(|(sheet, (head, rows))| {
+            let money: Vec<bool> = head.iter().map(|h| h.ends_with("_pence")).collect();
+            Table {
+                file: "pack",
+                sheet,
+                about: sheet,
+                columns: head
+                    .iter()
+                    .map(|h| Column {
+                        name: h.to_string(),
+                        title: h.strip_suffix("_pence").unwrap_or(h).replace('_', " "),
+                        meaning: String::new(),
+                    })
+                    .collect(),
+                rows: rows
+                    .into_iter()
+                    .map(|r| {
+                        r.into_iter()
+                            .zip(&money)
+                            .map(|(v, &is_money)| match v.parse::<i64>() {
+                                Ok(p) if is_money => Cell::Money(p),
+                                _ => Cell::Text(v),
+                            })
+                            .collect()
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// The meet-the-buyer pack as an XLSX workbook (the report's writer: formula-neutralised
+/// text, money in pounds) — what `anchornet hub pack` writes and `/hub/pack.xlsx` serves.
+/// `m`: the shortlists of the opportunities to invite to (those with at least one match).
+pub fn pack_xlsx(ops: &[Opportunity], m: &[(usize, Vec<Match>)]) -> std::io::Result<Vec<u8>> {
+    anchornet_report::xlsx::tables_to_bytes(&pack_tables(ops, m))
+}

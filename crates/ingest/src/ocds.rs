@@ -2,10 +2,21 @@
 //!
 //! ```text
 //! paths ──► files (.json, .jsonl, .ndjson; .gz/.xz/.zip through crate::input, within Limits)
-//!       ──► documents (one JSON text, JSON Lines, or JSON texts one after another)
+//!       ──► documents (one JSON text, JSON Lines, or JSON texts one after another), read
+//!           forward through a window, each text checked whole without building a Value
 //!       ──► releases (release package, record package, single release, compiled release, list)
-//!       ──► group by ocid ──► compile (OCDS 1.1 merge routine) ──► one compiled release per ocid
+//!           located by byte span: Index { source, offset, length, ocid, date } per release
+//!       ──► group by ocid ──► each group read again and compiled (OCDS 1.1 merge routine)
+//!           ──► one compiled release per ocid, made, used and dropped
 //! ```
+//!
+//! **Memory** ([`index_paths`], [`Index`]): the first pass keeps per release only where it
+//! is and what the merge orders it by; a plain file is read a window (4 MiB) at a time and
+//! one JSON text is held while it is read (a JSON Lines line, or a whole package when a file
+//! is one package); compressed inputs are decompressed once, within the limits, into one
+//! anonymous temporary file. [`Index::compile_group`] reads one ocid's releases again and
+//! merges them. [`read_paths`] and [`read_bytes`] do the same and parse every release (for
+//! small inputs and tests).
 //!
 //! **Packagings read** (OCDS 1.1 "Packaging"): a release package (`releases`); a record
 //! package (`records[]`, each with embedded `releases` and/or a `compiledRelease`; linked
@@ -39,6 +50,8 @@
 //! `{ocid}-{date}`, as the standard's note and ocdsmerge do.
 
 use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset};
@@ -179,33 +192,359 @@ pub fn json_files(path: &Path) -> std::io::Result<Vec<PathBuf>> {
     }
 }
 
-/// Read files and directories of OCDS JSON within `limits`.
+/// Read files and directories of OCDS JSON within `limits`, every release parsed and held
+/// (for small inputs and tests; [`index_paths`] holds only where each release is).
 pub fn read_paths(paths: &[PathBuf], limits: &Limits) -> OcdsRead {
+    let ix = index_paths(paths, limits);
+    let mut reader = ix.reader();
     let mut out = OcdsRead::default();
+    for (i, r) in ix.releases.iter().enumerate() {
+        match ix.load(&mut reader, i) {
+            Ok(rel) => out.releases.push(rel),
+            Err(e) => out.issues.push(reread_issue(&ix, r, e)),
+        }
+    }
+    out.files = ix.files;
+    out.issues.extend(ix.issues);
+    out
+}
+
+fn reread_issue(ix: &Index, r: &Located, e: String) -> Issue {
+    Issue {
+        file: ix.source_name(r).to_string(),
+        line: 0,
+        column: r.path.clone(),
+        value: String::new(),
+        problem: format!("release could not be read again (the file changed?): {e}"),
+        outcome: Outcome::Rejected,
+    }
+}
+
+/// Read one decompressed input named `name`, every release parsed and held.
+pub fn read_bytes(name: &str, bytes: &[u8], limits: &Limits, out: &mut OcdsRead) {
+    let mut ix = Index::default();
+    scan(name, 0, bytes, limits, &mut ix);
+    for r in &ix.releases {
+        let text = &bytes[r.offset as usize..(r.offset + r.len) as usize];
+        match serde_json::from_slice(text) {
+            Ok(json) => out.releases.push(Release {
+                file: name.to_string(),
+                path: r.path.clone(),
+                ocid: r.ocid.clone(),
+                date: r.date,
+                json,
+            }),
+            Err(e) => out.issues.push(Issue {
+                file: name.to_string(),
+                line: 0,
+                column: r.path.clone(),
+                value: String::new(),
+                problem: e.to_string(),
+                outcome: Outcome::Rejected,
+            }),
+        }
+    }
+    out.files.append(&mut ix.files);
+    out.issues.append(&mut ix.issues);
+}
+
+/// Where one kept release is: enough to read it again, and what the merge orders it by.
+#[derive(Debug, Clone)]
+pub struct Located {
+    /// Index of its source in the [`Index`].
+    pub source: u32,
+    /// Byte offset of the release's JSON text in its (decompressed) source.
+    pub offset: u64,
+    /// Length of that text in bytes.
+    pub len: u64,
+    /// JSON Pointer of the release in its document, as [`Release::path`].
+    pub path: String,
+    /// Its `ocid`.
+    pub ocid: String,
+    /// Its `date`, parsed.
+    pub date: DateTime<FixedOffset>,
+}
+
+/// Where a source's bytes are read again from.
+enum Backing {
+    /// A plain file, read again at the release's offset.
+    File(PathBuf),
+    /// Decompressed bytes written to the index's spill file, from this offset.
+    Spill(u64),
+    /// Decompressed bytes held (when no temporary file could be made).
+    Memory(Vec<u8>),
+}
+
+struct SourceText {
+    name: String,
+    backing: Backing,
+}
+
+impl std::fmt::Debug for SourceText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let how = match &self.backing {
+            Backing::File(p) => format!("file {}", p.display()),
+            Backing::Spill(at) => format!("spilled at {at}"),
+            Backing::Memory(b) => format!("{} bytes held", b.len()),
+        };
+        write!(f, "{} ({how})", self.name)
+    }
+}
+
+/// The first pass over OCDS inputs: every release found is checked and either located
+/// ([`Located`]: source, byte offset and length, ocid, date — not its JSON) or rejected with
+/// an issue. Plain files are read in windows of a few MiB, one JSON text at a time, and read
+/// again at each release's offset when it is merged; compressed inputs are decompressed
+/// once (within the limits) into one anonymous temporary file. Memory: the index itself and
+/// the largest single JSON text (a JSON Lines line, or a whole package when a file is one
+/// package).
+#[derive(Debug, Default)]
+pub struct Index {
+    /// Releases kept, in input order.
+    pub releases: Vec<Located>,
+    /// Per-file reconciliation.
+    pub files: Vec<OcdsFile>,
+    /// Rejected releases, unreadable documents and files, with where and why.
+    pub issues: Vec<Issue>,
+    sources: Vec<SourceText>,
+    spill: Option<File>,
+}
+
+/// The releases of one `ocid`: indexes into [`Index::releases`], in input order.
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// The ocid.
+    pub ocid: String,
+    /// Its releases.
+    pub releases: Vec<u32>,
+}
+
+/// An open handle reused while releases are read again (one per thread).
+#[derive(Default)]
+pub struct Reader {
+    open: Option<(u32, File)>,
+}
+
+impl Index {
+    /// Releases found in all files.
+    pub fn releases_read(&self) -> u64 {
+        self.files.iter().map(|f| f.releases_read).sum()
+    }
+
+    /// Releases rejected in all files.
+    pub fn rejected(&self) -> u64 {
+        self.files.iter().map(|f| f.rejected).sum()
+    }
+
+    /// The name (file, or `archive.zip!member`) a release was read from.
+    pub fn source_name(&self, r: &Located) -> &str {
+        self.sources
+            .get(r.source as usize)
+            .map_or("", |s| s.name.as_str())
+    }
+
+    /// A reader for [`Index::load`].
+    pub fn reader(&self) -> Reader {
+        Reader::default()
+    }
+
+    /// The releases grouped by `ocid`, in order of first appearance.
+    pub fn groups(&self) -> Vec<Group> {
+        let mut at: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        let mut out: Vec<Group> = Vec::new();
+        for (i, r) in self.releases.iter().enumerate() {
+            let g = *at.entry(&r.ocid).or_insert_with(|| {
+                out.push(Group {
+                    ocid: r.ocid.clone(),
+                    releases: Vec::new(),
+                });
+                out.len() - 1
+            });
+            out[g].releases.push(i as u32);
+        }
+        out
+    }
+
+    /// Read release `i` again and parse it.
+    pub fn load(&self, reader: &mut Reader, i: usize) -> Result<Release, String> {
+        let r = &self.releases[i];
+        let src = &self.sources[r.source as usize];
+        let len = usize::try_from(r.len).map_err(|e| e.to_string())?;
+        let mut owned = Vec::new();
+        let text: &[u8] = match &src.backing {
+            Backing::Memory(b) => b
+                .get(r.offset as usize..r.offset as usize + len)
+                .ok_or("past the end of the input")?,
+            Backing::Spill(base) => {
+                let f = self.spill.as_ref().ok_or("no spill file")?;
+                owned.resize(len, 0);
+                read_at(f, base + r.offset, &mut owned).map_err(|e| e.to_string())?;
+                &owned
+            }
+            Backing::File(p) => {
+                if reader.open.as_ref().is_none_or(|(s, _)| *s != r.source) {
+                    let f = File::open(p).map_err(|e| e.to_string())?;
+                    reader.open = Some((r.source, f));
+                }
+                let (_, f) = reader.open.as_ref().ok_or("not open")?;
+                owned.resize(len, 0);
+                read_at(f, r.offset, &mut owned).map_err(|e| e.to_string())?;
+                &owned
+            }
+        };
+        let json = serde_json::from_slice(text).map_err(|e| e.to_string())?;
+        Ok(Release {
+            file: src.name.clone(),
+            path: r.path.clone(),
+            ocid: r.ocid.clone(),
+            date: r.date,
+            json,
+        })
+    }
+
+    /// Read one group's releases again and merge them ([`compile`]).
+    pub fn compile_group(&self, reader: &mut Reader, g: &Group) -> Result<Compiled, String> {
+        let mut rs = Vec::with_capacity(g.releases.len());
+        for &i in &g.releases {
+            rs.push(
+                self.load(reader, i as usize)
+                    .map_err(|e| format!("{}: {e}", self.releases[i as usize].path))?,
+            );
+        }
+        let refs: Vec<&Release> = rs.iter().collect();
+        Ok(Compiled {
+            ocid: g.ocid.clone(),
+            releases: g.releases.iter().map(|&i| i as usize).collect(),
+            json: compile(&refs),
+        })
+    }
+
+    fn add_source(&mut self, name: &str, backing: Backing) -> u32 {
+        self.sources.push(SourceText {
+            name: name.to_string(),
+            backing,
+        });
+        (self.sources.len() - 1) as u32
+    }
+
+    /// Keep decompressed bytes for reading again: in the spill file, else in memory.
+    fn keep(&mut self, bytes: Vec<u8>) -> Backing {
+        if self.spill.is_none() {
+            self.spill = temp_file().ok();
+        }
+        if let Some(f) = self.spill.as_mut() {
+            if let Ok(base) = f.seek(SeekFrom::End(0)) {
+                if f.write_all(&bytes).is_ok() {
+                    return Backing::Spill(base);
+                }
+            }
+        }
+        Backing::Memory(bytes)
+    }
+}
+
+fn read_at(f: &File, offset: u64, buf: &mut [u8]) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileExt;
+        f.read_exact_at(buf, offset)
+    }
+    #[cfg(not(unix))]
+    {
+        let mut g = f.try_clone()?;
+        g.seek(SeekFrom::Start(offset))?;
+        g.read_exact(buf)
+    }
+}
+
+/// An anonymous temporary file (removed at once; it lives while open).
+fn temp_file() -> std::io::Result<File> {
+    static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let p = std::env::temp_dir().join(format!("anchornet-ocds-{}-{n}", std::process::id()));
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .open(&p)?;
+    let _ = std::fs::remove_file(&p);
+    Ok(f)
+}
+
+/// The first pass over files and directories of OCDS JSON within `limits` (see [`Index`]).
+pub fn index_paths(paths: &[PathBuf], limits: &Limits) -> Index {
+    let mut ix = Index::default();
     for p in paths {
         let files = match json_files(p) {
             Ok(f) => f,
             Err(e) => {
-                file_error(&mut out, &p.to_string_lossy(), e.to_string());
+                file_error(&mut ix, &p.to_string_lossy(), e.to_string());
                 continue;
             }
         };
         for f in files {
-            match input::open_with(&f, limits) {
-                Ok(sources) => {
-                    for s in sources {
-                        read_bytes(&s.name, &s.bytes, limits, &mut out);
-                    }
-                }
-                Err(e) => file_error(&mut out, &f.to_string_lossy(), e.message),
-            }
+            index_file(&f, limits, &mut ix);
         }
     }
-    out
+    ix
 }
 
-fn file_error(out: &mut OcdsRead, name: &str, message: String) {
-    out.issues.push(Issue {
+fn index_file(path: &Path, limits: &Limits, ix: &mut Index) {
+    let name = path.to_string_lossy().to_string();
+    // A plain file is streamed; a compressed one (recognised by its magic bytes, as the
+    // input opener does) is decompressed within the limits first.
+    let plain = name != "-" && {
+        match File::open(path) {
+            Ok(mut f) => {
+                let mut head = [0u8; 6];
+                let mut n = 0;
+                while n < head.len() {
+                    match f.read(&mut head[n..]) {
+                        Ok(0) => break,
+                        Ok(k) => n += k,
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                        Err(_) => break,
+                    }
+                }
+                let head = &head[..n];
+                let compressed = head.starts_with(&[0x1f, 0x8b])
+                    || head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0x00])
+                    || (head.starts_with(b"PK\x03\x04")
+                        && name.to_ascii_lowercase().ends_with(".zip"));
+                !compressed
+            }
+            Err(e) => {
+                file_error(ix, &name, e.to_string());
+                return;
+            }
+        }
+    };
+    if plain {
+        match File::open(path) {
+            Ok(f) => {
+                let src = ix.add_source(&name, Backing::File(path.to_path_buf()));
+                scan(&name, src, f, limits, ix);
+            }
+            Err(e) => file_error(ix, &name, e.to_string()),
+        }
+        return;
+    }
+    match input::open_with(path, limits) {
+        Ok(sources) => {
+            for s in sources {
+                // Offsets are the decompressed bytes', wherever they are kept.
+                let src = ix.add_source(&s.name, Backing::Memory(Vec::new()));
+                scan(&s.name, src, &s.bytes[..], limits, ix);
+                let backing = ix.keep(s.bytes);
+                ix.sources[src as usize].backing = backing;
+            }
+        }
+        Err(e) => file_error(ix, &name, e.message),
+    }
+}
+
+fn file_error(ix: &mut Index, name: &str, message: String) {
+    ix.issues.push(Issue {
         file: name.to_string(),
         line: 0,
         column: String::new(),
@@ -213,139 +552,338 @@ fn file_error(out: &mut OcdsRead, name: &str, message: String) {
         problem: message.clone(),
         outcome: Outcome::FileError,
     });
-    out.files.push(OcdsFile {
+    ix.files.push(OcdsFile {
         file: name.to_string(),
         error: Some(message),
         ..OcdsFile::default()
     });
 }
 
-/// Read one decompressed input named `name`.
-pub fn read_bytes(name: &str, bytes: &[u8], limits: &Limits, out: &mut OcdsRead) {
-    let mut report = OcdsFile {
-        file: name.to_string(),
-        ..OcdsFile::default()
-    };
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut kinds: Vec<&'static str> = Vec::new();
-    let mut start = 0usize;
-    let mut texts = 0u64;
-    // Lines are counted forward once, not from the start of the file for every text.
-    let mut lines = LineCounter::default();
-    while start < bytes.len() {
-        let mut stream = serde_json::Deserializer::from_slice(&bytes[start..]).into_iter::<Value>();
-        let mut failed = None;
-        let mut failed_at;
-        loop {
-            let before = start + stream.byte_offset();
-            failed_at = before
-                + bytes[before..]
-                    .iter()
-                    .take_while(|b| b.is_ascii_whitespace())
-                    .count();
-            let Some(item) = stream.next() else { break };
-            match item {
-                Ok(v) => {
-                    texts += 1;
-                    let at = before
-                        + bytes[before..]
-                            .iter()
-                            .take_while(|b| b.is_ascii_whitespace())
-                            .count();
-                    // Lines are named only where a file holds several texts.
-                    let several = texts > 1
-                        || start > 0
-                        || !only_whitespace(&bytes[start + stream.byte_offset()..]);
-                    let line = several.then(|| lines.line_at(bytes, at));
-                    let kind = walk_document(name, line, &v, limits, &mut report, out);
-                    if !kinds.contains(&kind) {
-                        kinds.push(kind);
-                    }
+/// Bytes read at a time; a text longer than the window grows it (doubling).
+const WINDOW: usize = 4 << 20;
+
+/// A window on an input read forward: `buf` holds bytes from offset `base`.
+struct Window<R> {
+    r: R,
+    buf: Vec<u8>,
+    base: u64,
+    eof: bool,
+    err: Option<std::io::Error>,
+}
+
+impl<R: Read> Window<R> {
+    /// Append at least `want` (at least a window's worth) more bytes unless the input ends;
+    /// whether any came.
+    fn more(&mut self, want: usize) -> bool {
+        if self.eof {
+            return false;
+        }
+        let old = self.buf.len();
+        let target = old + want.max(WINDOW);
+        self.buf.resize(target, 0);
+        let mut n = old;
+        while n < target {
+            match self.r.read(&mut self.buf[n..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    break;
                 }
+                Ok(k) => n += k,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(e) => {
-                    failed = Some(e);
+                    self.err = Some(e);
+                    self.eof = true;
                     break;
                 }
             }
         }
-        drop(stream);
-        let Some(e) = failed else { break };
-        // The error's place, counted in the whole file, and the line the failed text began.
-        let first_line = lines.line_at(bytes, start) as usize;
-        let line = first_line + e.line().saturating_sub(1);
-        let text_line = lines.line_at(bytes, failed_at);
-        report.unreadable += 1;
-        let problem = if e.to_string().contains("recursion limit") {
-            "JSON nested deeper than 128 levels (the reader's nesting limit); this text is not read"
-                .to_string()
-        } else if text_line as usize != line {
-            format!("not JSON: the text starting on this line: {e} (line {line} of the file)")
-        } else {
-            format!("not JSON: {e}")
-        };
-        out.issues.push(Issue {
-            file: name.to_string(),
-            line: text_line,
-            column: format!("column {}", e.column()),
-            value: snippet(bytes, failed_at),
-            problem,
-            outcome: Outcome::Rejected,
-        });
-        // Resume at the next line after the start of the failed text that starts a JSON
-        // object or array in its first column, so that one bad line of JSON Lines does not
-        // lose the rest of the file (an indented document has no such line inside it).
-        let next_line = bytes[failed_at..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(bytes.len(), |k| failed_at + k + 1);
-        match next_text_start(bytes, next_line) {
-            Some(s) => start = s,
-            None => break,
+        self.buf.truncate(n);
+        n > old
+    }
+
+    fn rel(&self, abs: u64) -> usize {
+        (abs - self.base) as usize
+    }
+
+    /// Forget the bytes before `abs` (counting their lines first).
+    fn forget_before(&mut self, abs: u64, lines: &mut LineCounter) {
+        if abs <= self.base {
+            return;
         }
+        lines.line_at(self, abs);
+        let k = self.rel(abs).min(self.buf.len());
+        self.buf.drain(..k);
+        self.base += k as u64;
+    }
+
+    /// Whether nothing but whitespace follows `from` (reading on as needed).
+    fn rest_blank(&mut self, from: usize) -> bool {
+        let mut i = from;
+        loop {
+            if let Some(k) = self.buf[i..].iter().position(|b| !b.is_ascii_whitespace()) {
+                let _ = k;
+                return false;
+            }
+            i = self.buf.len();
+            if !self.more(0) {
+                return true;
+            }
+        }
+    }
+}
+
+/// 1-based line numbers of absolute byte offsets asked in increasing order.
+#[derive(Default)]
+struct LineCounter {
+    pos: u64,
+    line: u64,
+}
+
+impl LineCounter {
+    fn line_at<R>(&mut self, w: &Window<R>, at: u64) -> u64 {
+        let at = at.min(w.base + w.buf.len() as u64);
+        if at > self.pos {
+            let from = self.pos.max(w.base);
+            let (a, b) = ((from - w.base) as usize, (at - w.base) as usize);
+            self.line += memchr::memchr_iter(b'\n', &w.buf[a..b]).count() as u64;
+            self.pos = at;
+        }
+        self.line + 1
+    }
+}
+
+/// A JSON text checked whole — syntax, UTF-8, numbers and serde_json's nesting limit, as
+/// parsing it into a `Value` would — without building it.
+struct Valid;
+
+impl<'de> serde::Deserialize<'de> for Valid {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ValidVisitor).map(|()| Valid)
+    }
+}
+
+struct ValidVisitor;
+
+impl<'de> serde::de::Visitor<'de> for ValidVisitor {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_none<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
+        while a.next_element::<Valid>()?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
+        while a.next_key::<serde::de::IgnoredAny>()?.is_some() {
+            a.next_value::<Valid>()?;
+        }
+        Ok(())
+    }
+}
+
+/// Read one input forward: its JSON texts one at a time, each checked whole, then walked
+/// for releases by their byte spans (no `Value` of the document is built).
+fn scan<R: Read>(name: &str, source: u32, r: R, limits: &Limits, ix: &mut Index) {
+    let mut report = OcdsFile {
+        file: name.to_string(),
+        ..OcdsFile::default()
+    };
+    let mut w = Window {
+        r,
+        buf: Vec::new(),
+        base: 0,
+        eof: false,
+        err: None,
+    };
+    let mut lines = LineCounter::default();
+    w.more(0);
+    while w.buf.len() < 3 && w.more(0) {}
+    if w.buf.starts_with(b"\xEF\xBB\xBF") {
+        w.buf.drain(..3);
+        w.base = 3;
+        lines.pos = 3;
+    }
+    let mut kinds: Vec<&'static str> = Vec::new();
+    let mut texts = 0u64;
+    // Set once reading has resumed after a text that is not JSON.
+    let mut resumed = false;
+    let mut start = w.base;
+    loop {
+        // The next text starts at the first byte that is not whitespace.
+        let mut i = w.rel(start);
+        let at = loop {
+            match w.buf[i..].iter().position(|b| !b.is_ascii_whitespace()) {
+                Some(k) => break Some(w.base + (i + k) as u64),
+                None => {
+                    i = w.buf.len();
+                    if !w.more(0) {
+                        break None;
+                    }
+                }
+            }
+        };
+        let Some(at) = at else { break };
+        if w.rel(at) > WINDOW {
+            w.forget_before(at, &mut lines);
+        }
+        // Parse one text, reading on while the window cuts it.
+        let parsed = loop {
+            let s = w.rel(at);
+            let mut stream = serde_json::Deserializer::from_slice(&w.buf[s..]).into_iter::<Valid>();
+            let item = stream.next();
+            let end = s + stream.byte_offset();
+            match item {
+                Some(Ok(_)) if end < w.buf.len() || w.eof => break Ok(end),
+                Some(Err(e)) if !(e.is_eof() && !w.eof) => break Err(e),
+                None => break Ok(end),
+                _ => {
+                    let want = w.buf.len() - s;
+                    w.more(want);
+                }
+            }
+        };
+        match parsed {
+            Ok(end) => {
+                texts += 1;
+                // Lines are named only where a file holds several texts.
+                let several = texts > 1 || resumed || !w.rest_blank(end);
+                let line = several.then(|| lines.line_at(&w, at));
+                let s = w.rel(at);
+                let kind = walk_text(
+                    name,
+                    source,
+                    line,
+                    &w.buf[s..end],
+                    at,
+                    limits,
+                    &mut report,
+                    ix,
+                );
+                if !kinds.contains(&kind) {
+                    kinds.push(kind);
+                }
+                start = w.base + end as u64;
+            }
+            Err(e) => {
+                // The error's place, counted in the whole file, and the line the text began.
+                let text_line = lines.line_at(&w, at);
+                let line = text_line as usize + e.line().saturating_sub(1);
+                report.unreadable += 1;
+                let problem = if e.to_string().contains("recursion limit") {
+                    "JSON nested deeper than 128 levels (the reader's nesting limit); this text is not read"
+                        .to_string()
+                } else if text_line as usize != line {
+                    format!(
+                        "not JSON: the text starting on this line: {e} (line {line} of the file)"
+                    )
+                } else {
+                    format!("not JSON: {e}")
+                };
+                ix.issues.push(Issue {
+                    file: name.to_string(),
+                    line: text_line,
+                    column: format!("column {}", e.column()),
+                    value: snippet(&w.buf, w.rel(at)),
+                    problem,
+                    outcome: Outcome::Rejected,
+                });
+                // Resume at the next line after the start of the failed text that starts a
+                // JSON object or array in its first column, so that one bad line of JSON
+                // Lines does not lose the rest of the file (an indented document has no such
+                // line inside it).
+                match next_text_start(&mut w, &mut lines, at) {
+                    Some(s) => {
+                        start = s;
+                        resumed = true;
+                    }
+                    None => break,
+                }
+            }
+        }
+    }
+    if let Some(e) = w.err.take() {
+        let message = format!("read error: {e}");
+        ix.issues.push(Issue {
+            file: name.to_string(),
+            line: 0,
+            column: String::new(),
+            value: String::new(),
+            problem: message.clone(),
+            outcome: Outcome::FileError,
+        });
+        report.error = Some(message);
     }
     if texts > 1 {
         kinds.push("JSON Lines / several JSON texts");
     }
     report.packaging = kinds.join(", ");
-    out.files.push(report);
+    ix.files.push(report);
 }
 
-fn only_whitespace(b: &[u8]) -> bool {
-    b.iter().all(|c| c.is_ascii_whitespace())
-}
-
-/// 1-based line numbers of byte offsets asked in increasing order.
-#[derive(Default)]
-struct LineCounter {
-    pos: usize,
-    line: u64,
-}
-
-impl LineCounter {
-    fn line_at(&mut self, bytes: &[u8], at: usize) -> u64 {
-        let at = at.min(bytes.len());
-        if at < self.pos {
-            self.pos = 0;
-            self.line = 0;
-        }
-        self.line += bytes[self.pos..at].iter().filter(|&&b| b == b'\n').count() as u64;
-        self.pos = at;
-        self.line + 1
-    }
-}
-
-/// The first line at or after `from` whose first non-blank byte is `{` in column 1.
-fn next_text_start(bytes: &[u8], mut from: usize) -> Option<usize> {
-    while from < bytes.len() {
-        if bytes[from] == b'{' || bytes[from] == b'[' {
-            return Some(from);
-        }
-        match bytes[from..].iter().position(|&b| b == b'\n') {
-            Some(k) => from += k + 1,
-            None => return None,
+/// The first line after the one holding `from` whose first byte is `{` or `[`.
+fn next_text_start<R: Read>(w: &mut Window<R>, lines: &mut LineCounter, from: u64) -> Option<u64> {
+    let mut pos = from;
+    // The end of the line holding `from`.
+    loop {
+        let r = w.rel(pos);
+        match memchr::memchr(b'\n', &w.buf[r..]) {
+            Some(k) => {
+                pos += (k + 1) as u64;
+                break;
+            }
+            None => {
+                pos = w.base + w.buf.len() as u64;
+                w.forget_before(pos, lines);
+                if !w.more(0) {
+                    return None;
+                }
+            }
         }
     }
-    None
+    // `pos` is the start of a line.
+    loop {
+        let r = w.rel(pos);
+        if r >= w.buf.len() {
+            w.forget_before(pos, lines);
+            if !w.more(0) {
+                return None;
+            }
+            continue;
+        }
+        if w.buf[r] == b'{' || w.buf[r] == b'[' {
+            return Some(pos);
+        }
+        match memchr::memchr(b'\n', &w.buf[r..]) {
+            Some(k) => pos += (k + 1) as u64,
+            None => {
+                w.forget_before(pos, lines);
+                if !w.more(0) {
+                    return None;
+                }
+            }
+        }
+    }
 }
 
 fn snippet(bytes: &[u8], at: usize) -> String {
@@ -358,39 +896,44 @@ fn snippet(bytes: &[u8], at: usize) -> String {
         .to_string()
 }
 
-/// Find the releases of one JSON text; returns the packaging seen.
-fn walk_document(
+/// Find the releases of one JSON text `t` (which starts at byte `at` of its source);
+/// returns the packaging seen.
+#[allow(clippy::too_many_arguments)]
+fn walk_text(
     file: &str,
+    source: u32,
     line: Option<u64>,
-    v: &Value,
+    t: &[u8],
+    at: u64,
     limits: &Limits,
     report: &mut OcdsFile,
-    out: &mut OcdsRead,
+    ix: &mut Index,
 ) -> &'static str {
     let prefix = line.map(|l| format!("line {l}:")).unwrap_or_default();
-    let mut found: Vec<(String, &Value)> = Vec::new();
-    let kind = collect(v, String::new(), &mut found);
-    for (path, rel) in found {
+    let mut found: Vec<(String, usize, usize)> = Vec::new();
+    let kind = collect(t, 0, t.len(), String::new(), &mut found);
+    for (path, s, e) in found {
         report.releases_read += 1;
         let path = format!("{prefix}{path}");
         if report.releases_read > limits.max_rows {
-            reject(out, report, file, &path, "", "over the limit max_rows releases in one file; raise it with `max_rows = …` under [limits] in anchornet.toml, or ANCHORNET_LIMIT_MAX_ROWS".into());
+            reject(ix, report, file, &path, "", "over the limit max_rows releases in one file; raise it with `max_rows = …` under [limits] in anchornet.toml, or ANCHORNET_LIMIT_MAX_ROWS".into());
             continue;
         }
-        match check(rel) {
+        match check(t, s, e) {
             Ok((ocid, date)) => {
                 report.accepted += 1;
-                out.releases.push(Release {
-                    file: file.to_string(),
+                ix.releases.push(Located {
+                    source,
+                    offset: at + s as u64,
+                    len: (e - s) as u64,
                     path,
                     ocid,
                     date,
-                    json: rel.clone(),
                 });
             }
             Err((field, value, problem)) => {
                 let at = format!("{path}{field}");
-                reject(out, report, file, &at, &value, problem);
+                reject(ix, report, file, &at, &value, problem);
             }
         }
     }
@@ -398,7 +941,7 @@ fn walk_document(
 }
 
 fn reject(
-    out: &mut OcdsRead,
+    ix: &mut Index,
     report: &mut OcdsFile,
     file: &str,
     path: &str,
@@ -406,7 +949,7 @@ fn reject(
     problem: String,
 ) {
     report.rejected += 1;
-    out.issues.push(Issue {
+    ix.issues.push(Issue {
         file: file.to_string(),
         line: 0,
         column: path.to_string(),
@@ -416,98 +959,245 @@ fn reject(
     });
 }
 
-/// Gather the releases of `v` with their JSON Pointers; returns the packaging.
-fn collect<'a>(v: &'a Value, at: String, found: &mut Vec<(String, &'a Value)>) -> &'static str {
-    match v {
-        Value::Array(items) => {
-            for (i, x) in items.iter().enumerate() {
-                collect(x, format!("{at}/{i}"), found);
+// Byte spans in a JSON text already checked whole (`Valid`): the scanner trusts its syntax.
+
+fn skip_ws(t: &[u8], mut i: usize) -> usize {
+    while i < t.len() && matches!(t[i], b' ' | b'\t' | b'\n' | b'\r') {
+        i += 1;
+    }
+    i
+}
+
+/// The end of the string starting at `i` (just past its closing quote).
+fn string_end(t: &[u8], mut i: usize) -> usize {
+    i += 1;
+    loop {
+        match memchr::memchr2(b'"', b'\\', &t[i.min(t.len())..]) {
+            Some(k) if t[i + k] == b'\\' => i += k + 2,
+            Some(k) => return i + k + 1,
+            None => return t.len(),
+        }
+    }
+}
+
+/// The end of the value starting at `i`.
+fn value_end(t: &[u8], i: usize) -> usize {
+    match t.get(i) {
+        Some(b'"') => string_end(t, i),
+        Some(b'{' | b'[') => {
+            let mut depth = 0usize;
+            let mut j = i;
+            while j < t.len() {
+                match t[j] {
+                    b'"' => {
+                        j = string_end(t, j);
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return j + 1;
+                        }
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+            t.len()
+        }
+        _ => {
+            let mut j = i;
+            while j < t.len() && !matches!(t[j], b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r')
+            {
+                j += 1;
+            }
+            j
+        }
+    }
+}
+
+type Member<'a> = (std::borrow::Cow<'a, str>, usize, usize);
+
+/// The members of the object starting at `i`: key, value start, value end.
+fn members(t: &[u8], i: usize) -> Vec<Member<'_>> {
+    let mut out = Vec::new();
+    let mut j = skip_ws(t, i + 1);
+    while j < t.len() && t[j] == b'"' {
+        let ke = string_end(t, j);
+        let raw = &t[j + 1..ke.saturating_sub(1).max(j + 1)];
+        let key = if raw.contains(&b'\\') {
+            std::borrow::Cow::Owned(serde_json::from_slice::<String>(&t[j..ke]).unwrap_or_default())
+        } else {
+            std::borrow::Cow::Borrowed(std::str::from_utf8(raw).unwrap_or(""))
+        };
+        let vs = skip_ws(t, skip_ws(t, ke) + 1);
+        let ve = value_end(t, vs);
+        out.push((key, vs, ve));
+        j = skip_ws(t, ve);
+        if j < t.len() && t[j] == b',' {
+            j = skip_ws(t, j + 1);
+        } else {
+            break;
+        }
+    }
+    out
+}
+
+/// The elements of the array starting at `i`: start and end of each.
+fn elements(t: &[u8], i: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut j = skip_ws(t, i + 1);
+    while j < t.len() && t[j] != b']' {
+        let e = value_end(t, j);
+        out.push((j, e));
+        j = skip_ws(t, e);
+        if j < t.len() && t[j] == b',' {
+            j = skip_ws(t, j + 1);
+        } else {
+            break;
+        }
+    }
+    out
+}
+
+/// A member's value span; the last of a repeated key, as a parsed object keeps.
+fn member(m: &[Member<'_>], key: &str) -> Option<(usize, usize)> {
+    m.iter().rev().find(|x| x.0 == key).map(|x| (x.1, x.2))
+}
+
+/// Gather the releases of the value at `s..e` with their JSON Pointers; returns the
+/// packaging.
+fn collect(
+    t: &[u8],
+    s: usize,
+    e: usize,
+    at: String,
+    found: &mut Vec<(String, usize, usize)>,
+) -> &'static str {
+    match t.get(s) {
+        Some(b'[') => {
+            for (i, (a, b)) in elements(t, s).into_iter().enumerate() {
+                collect(t, a, b, format!("{at}/{i}"), found);
             }
             "list"
         }
-        Value::Object(o) => {
+        Some(b'{') => {
+            let m = members(t, s);
             // A release always has a `date`; a package or record never does.
-            let container = !o.contains_key("date");
-            if let Some(rs) = o.get("releases").filter(|_| container) {
-                each(rs, &format!("{at}/releases"), found);
-                if o.contains_key("ocid") {
+            let container = member(&m, "date").is_none();
+            if let Some((a, b)) = member(&m, "releases").filter(|_| container) {
+                each(t, a, b, &format!("{at}/releases"), found);
+                if member(&m, "ocid").is_some() {
                     "record"
                 } else {
                     "release package"
                 }
-            } else if let Some(recs) = o.get("records").filter(|_| container) {
-                match recs {
-                    Value::Array(recs) => {
-                        for (i, rec) in recs.iter().enumerate() {
-                            let rat = format!("{at}/records/{i}");
-                            match rec.get("releases").and_then(Value::as_array) {
-                                Some(rs) if !rs.is_empty() => {
-                                    each(&rec["releases"], &format!("{rat}/releases"), found)
-                                }
-                                _ => match rec.get("compiledRelease") {
-                                    Some(c) => found.push((format!("{rat}/compiledRelease"), c)),
-                                    None => found.push((rat, rec)),
-                                },
+            } else if let Some((a, b)) = member(&m, "records").filter(|_| container) {
+                if t[a] == b'[' {
+                    for (i, (ra, rb)) in elements(t, a).into_iter().enumerate() {
+                        let rat = format!("{at}/records/{i}");
+                        let rm = if t[ra] == b'{' {
+                            members(t, ra)
+                        } else {
+                            Vec::new()
+                        };
+                        match member(&rm, "releases") {
+                            Some((xa, xb)) if t[xa] == b'[' && t[skip_ws(t, xa + 1)] != b']' => {
+                                each(t, xa, xb, &format!("{rat}/releases"), found)
                             }
+                            _ => match member(&rm, "compiledRelease") {
+                                Some((ca, cb)) => {
+                                    found.push((format!("{rat}/compiledRelease"), ca, cb))
+                                }
+                                None => found.push((rat, ra, rb)),
+                            },
                         }
                     }
-                    other => found.push((format!("{at}/records"), other)),
+                } else {
+                    found.push((format!("{at}/records"), a, b));
                 }
                 "record package"
-            } else if let Some(c) = o.get("compiledRelease").filter(|_| container) {
-                found.push((format!("{at}/compiledRelease"), c));
+            } else if let Some((a, b)) = member(&m, "compiledRelease").filter(|_| container) {
+                found.push((format!("{at}/compiledRelease"), a, b));
                 "record"
             } else {
-                found.push((at, v));
+                found.push((at, s, e));
                 "release"
             }
         }
         _ => {
-            found.push((at, v));
+            found.push((at, s, e));
             "release"
         }
     }
 }
 
-fn each<'a>(v: &'a Value, at: &str, found: &mut Vec<(String, &'a Value)>) {
-    match v {
-        Value::Array(items) => {
-            for (i, x) in items.iter().enumerate() {
-                found.push((format!("{at}/{i}"), x));
-            }
+fn each(t: &[u8], a: usize, b: usize, at: &str, found: &mut Vec<(String, usize, usize)>) {
+    if t[a] == b'[' {
+        for (i, (x, y)) in elements(t, a).into_iter().enumerate() {
+            found.push((format!("{at}/{i}"), x, y));
         }
-        other => found.push((at.to_string(), other)),
+    } else {
+        found.push((at.to_string(), a, b));
     }
 }
 
 type Rejection = (&'static str, String, String);
 
 /// A release's `ocid` and `date`, or which field is wrong, its value and why.
-fn check(rel: &Value) -> Result<(String, DateTime<FixedOffset>), Rejection> {
-    let Some(o) = rel.as_object() else {
-        return Err(("", short(rel), "not a release: not a JSON object".into()));
+fn check(t: &[u8], s: usize, e: usize) -> Result<(String, DateTime<FixedOffset>), Rejection> {
+    if t[s] != b'{' {
+        return Err((
+            "",
+            short(&t[s..e]),
+            "not a release: not a JSON object".into(),
+        ));
+    }
+    let m = members(t, s);
+    let text = |(a, b): (usize, usize)| -> Option<String> {
+        (t[a] == b'"')
+            .then(|| serde_json::from_slice::<String>(&t[a..b]).ok())
+            .flatten()
     };
-    if o.contains_key("url") && !o.contains_key("ocid") {
+    let ocid_at = member(&m, "ocid");
+    if let (Some(url), None) = (member(&m, "url"), ocid_at) {
         return Err((
             "/url",
-            short(&o["url"]),
+            short(&t[url.0..url.1]),
             "linked release (only a url): read the release package it points to".into(),
         ));
     }
-    let ocid = match o.get("ocid") {
-        Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
-        Some(v) => return Err(("/ocid", short(v), "release without a usable ocid".into())),
+    let ocid = match ocid_at {
+        Some(v) => match text(v) {
+            Some(s) if !s.trim().is_empty() => s.trim().to_string(),
+            _ => {
+                return Err((
+                    "/ocid",
+                    short(&t[v.0..v.1]),
+                    "release without a usable ocid".into(),
+                ))
+            }
+        },
         None => return Err(("/ocid", String::new(), "release without an ocid".into())),
     };
-    let date = match o.get("date") {
-        Some(Value::String(s)) => parse_date_time(s).ok_or_else(|| {
-            (
-                "/date",
-                s.clone(),
-                "release date is not an RFC 3339 date-time (OCDS `date-time`, e.g. 2025-01-23T14:59:07Z); the merge orders releases by it".to_string(),
-            )
-        })?,
-        Some(v) => return Err(("/date", short(v), "release date is not a string".into())),
+    let date = match member(&m, "date") {
+        Some(v) => match text(v) {
+            Some(s) => parse_date_time(&s).ok_or_else(|| {
+                (
+                    "/date",
+                    s.clone(),
+                    "release date is not an RFC 3339 date-time (OCDS `date-time`, e.g. 2025-01-23T14:59:07Z); the merge orders releases by it".to_string(),
+                )
+            })?,
+            None => {
+                return Err((
+                    "/date",
+                    short(&t[v.0..v.1]),
+                    "release date is not a string".into(),
+                ))
+            }
+        },
         None => {
             return Err((
                 "/date",
@@ -524,8 +1214,11 @@ pub fn parse_date_time(s: &str) -> Option<DateTime<FixedOffset>> {
     DateTime::parse_from_rfc3339(s.trim()).ok()
 }
 
-fn short(v: &Value) -> String {
-    let s = v.to_string();
+/// A value as compact JSON, cut at 80 characters.
+fn short(raw: &[u8]) -> String {
+    let s = serde_json::from_slice::<Value>(raw)
+        .map(|v| v.to_string())
+        .unwrap_or_else(|_| String::from_utf8_lossy(raw).into_owned());
     match s.char_indices().nth(80) {
         Some((i, _)) => format!("{}…", &s[..i]),
         None => s,

@@ -1,10 +1,16 @@
 //! The supply chain hub in the workspace: the pipeline sources of `[hub]` read once by the
 //! same functions as `anchornet hub` (`anchornet_hub::sources::read`, then
 //! `anchornet_hub::anchors::link` to the store's anchors), and each audience's shortlists of
-//! local suppliers, computed on first use and kept until the analysis is rebuilt.
+//! local suppliers, computed on first use and kept until the analysis is rebuilt or the
+//! sources change.
+//!
+//! **Reload.** Before a hub page is served, every source file's size and modification time
+//! (each file under a source directory, recursively) are compared with those of the last
+//! read; when any differs — a file changed, added or removed — the sources are read again,
+//! and the opportunities and shortlists made from the old read are dropped. No restart.
 //!
 //! ```text
-//! [hub] sources ──► sources::read (once per process) ──► Pipeline
+//! [hub] sources ──► sources::read (again when a file changes) ──► Pipeline
 //!                                                          │ anchors::link (store's anchors)
 //! snapshot (version v) ────────────────────────────────────┼──► opportunities (cached for v)
 //!   dataset, payments the viewer may see ──► matching::Index::over ──► shortlists (cached
@@ -36,9 +42,38 @@ pub type Shortlists = Vec<(usize, Vec<Match>)>;
 /// The hub's computations, shared by every request.
 #[derive(Default)]
 pub struct Hub {
-    pipeline: tokio::sync::OnceCell<Arc<Pipeline>>,
-    linked: Mutex<Option<(u64, Arc<Vec<Opportunity>>)>>,
-    shortlists: Mutex<HashMap<(u64, Audience), Arc<Shortlists>>>,
+    pipeline: tokio::sync::Mutex<Option<(Stamp, Arc<Pipeline>)>>,
+    /// The opportunities linked for a snapshot version, from one read of the sources.
+    linked: Mutex<Option<(u64, Arc<Pipeline>, Arc<Vec<Opportunity>>)>>,
+    /// Shortlists by snapshot version and audience, with the opportunities they rank.
+    shortlists: Mutex<HashMap<(u64, Audience), (Arc<Vec<Opportunity>>, Arc<Shortlists>)>>,
+}
+
+/// Each source file's path, size and modification time: what tells that a source changed.
+type Stamp = Vec<(PathBuf, Option<(u64, Option<std::time::SystemTime>)>)>;
+
+fn stamp(paths: &[PathBuf]) -> Stamp {
+    fn walk(p: &std::path::Path, out: &mut Stamp) {
+        match std::fs::metadata(p) {
+            Ok(m) if m.is_dir() => {
+                let mut kids: Vec<PathBuf> = std::fs::read_dir(p)
+                    .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+                    .unwrap_or_default();
+                kids.sort();
+                out.push((p.to_path_buf(), Some((0, m.modified().ok()))));
+                for k in kids {
+                    walk(&k, out);
+                }
+            }
+            Ok(m) => out.push((p.to_path_buf(), Some((m.len(), m.modified().ok())))),
+            Err(_) => out.push((p.to_path_buf(), None)),
+        }
+    }
+    let mut out = Vec::new();
+    for p in paths {
+        walk(p, &mut out);
+    }
+    out
 }
 
 /// The store's anchors (by name) as the hub links opportunities to them: each with the
@@ -60,35 +95,41 @@ pub fn anchors_of<'a>(cfg: &WorkspaceConfig, names: impl Iterator<Item = &'a str
 }
 
 impl Hub {
-    /// The sources of `[hub]` read (once per process: they are files named in the
-    /// workspace file, not store data).
+    /// The sources of `[hub]` read: again whenever a source file has changed since the last
+    /// read (size or modification time; a file added or removed), else the last read.
     pub async fn pipeline(&self, cfg: &Arc<WorkspaceConfig>) -> Arc<Pipeline> {
-        let cfg = cfg.clone();
-        self.pipeline
-            .get_or_init(|| async move {
-                tokio::task::spawn_blocking(move || {
-                    let paths: Vec<PathBuf> =
-                        cfg.hub.sources.iter().map(|s| cfg.dir.join(s)).collect();
-                    Arc::new(anchornet_hub::sources::read(&paths, &cfg.limits))
-                })
-                .await
-                .unwrap_or_default()
-            })
+        let paths: Vec<PathBuf> = cfg.hub.sources.iter().map(|s| cfg.dir.join(s)).collect();
+        let mut held = self.pipeline.lock().await;
+        let paths2 = paths.clone();
+        let now = tokio::task::spawn_blocking(move || stamp(&paths2))
             .await
-            .clone()
+            .unwrap_or_default();
+        if let Some((s, p)) = held.as_ref() {
+            if *s == now {
+                return p.clone();
+            }
+        }
+        let limits = cfg.limits;
+        let pipe = tokio::task::spawn_blocking(move || {
+            Arc::new(anchornet_hub::sources::read(&paths, &limits))
+        })
+        .await
+        .unwrap_or_default();
+        *held = Some((now, pipe.clone()));
+        pipe
     }
 
     /// The opportunities, each linked to the store's anchor it belongs to (cached for the
-    /// snapshot's version: a new anchor relinks them).
+    /// snapshot's version and this read of the sources: a new anchor relinks them).
     pub fn opportunities(
         &self,
         cfg: &WorkspaceConfig,
-        pipe: &Pipeline,
+        pipe: &Arc<Pipeline>,
         snap: &Snapshot,
     ) -> Arc<Vec<Opportunity>> {
         let mut linked = self.linked.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((v, ops)) = linked.as_ref() {
-            if *v == snap.version {
+        if let Some((v, p, ops)) = linked.as_ref() {
+            if *v == snap.version && Arc::ptr_eq(p, pipe) {
                 return ops.clone();
             }
         }
@@ -96,12 +137,13 @@ impl Hub {
         let anchors = anchors_of(cfg, snap.anchors.iter().map(|a| a.name.as_str()));
         anchornet_hub::anchors::link(&mut ops, &anchors);
         let ops = Arc::new(ops);
-        *linked = Some((snap.version, ops.clone()));
+        *linked = Some((snap.version, pipe.clone(), ops.clone()));
         ops
     }
 
     /// Every opportunity's shortlist (at most `top`) for an audience, over the payments it
-    /// may see (see the module docs); cached for the snapshot's version.
+    /// may see (see the module docs); cached for the snapshot's version and these
+    /// opportunities.
     pub async fn shortlists(
         &self,
         snap: &Arc<Snapshot>,
@@ -110,13 +152,15 @@ impl Hub {
         top: usize,
     ) -> Arc<Shortlists> {
         let key = (snap.version, who);
-        if let Some(s) = self
+        if let Some((o, s)) = self
             .shortlists
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .get(&key)
         {
-            return s.clone();
+            if Arc::ptr_eq(o, ops) {
+                return s.clone();
+            }
         }
         let (snap2, ops2) = (snap.clone(), ops.clone());
         let made = tokio::task::spawn_blocking(move || {
@@ -132,9 +176,9 @@ impl Hub {
         .unwrap_or_default();
         let made = Arc::new(made);
         let mut cache = self.shortlists.lock().unwrap_or_else(|e| e.into_inner());
-        // Only the current version's are kept.
-        cache.retain(|(v, _), _| *v == snap.version);
-        cache.insert(key, made.clone());
+        // Only the current version's, for the current opportunities, are kept.
+        cache.retain(|(v, _), (o, _)| *v == snap.version && Arc::ptr_eq(o, ops));
+        cache.insert(key, (ops.clone(), made.clone()));
         made
     }
 }

@@ -700,3 +700,215 @@ fn the_demo_workspace_makes_each_anchors_register_its_own_pipeline() {
     }
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// The sheets of a workbook, each as rows of text (the header row first).
+fn workbook(bytes: &[u8]) -> Vec<(String, Vec<Vec<String>>)> {
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let names = wb.sheet_names();
+    names
+        .into_iter()
+        .map(|n| {
+            let r = wb.worksheet_range(&n).unwrap();
+            let rows = r
+                .rows()
+                .map(|row| row.iter().map(|c| c.to_string()).collect())
+                .collect();
+            (n, rows)
+        })
+        .collect()
+}
+
+async fn get_bytes(app: &TestApp, s: &Session, path: &str) -> (u16, String, Vec<u8>) {
+    let r = app
+        .http
+        .get(format!("{}{path}", app.base))
+        .header("cookie", &s.cookie)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    let kind = r
+        .headers()
+        .get("content-type")
+        .map(|h| h.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    (status, kind, r.bytes().await.unwrap().to_vec())
+}
+
+/// `/hub/pack.xlsx`: the meet-the-buyer workbook. Its Opportunities sheet holds exactly the
+/// opportunities whose page lists local suppliers, with buyer and title as their release
+/// files give them; its Matches sheet the shortlists of those pages, rank by rank; its
+/// Suppliers sheet each shortlisted supplier once; a CPV filter keeps only opportunities
+/// whose release files carry a code of that division.
+async fn meet_the_buyer_pack(app: &TestApp) {
+    let r = app.get(None, "/hub/pack.xlsx").await;
+    assert!(matches!(r.status, 303 | 401), "signed out: {}", r.status);
+    let admin = app.login("admin").await;
+    let (status, kind, bytes) = get_bytes(app, &admin, "/hub/pack.xlsx").await;
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&bytes));
+    assert!(kind.contains("spreadsheetml"), "{kind}");
+    let sheets = workbook(&bytes);
+    let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["Opportunities", "Suppliers to invite", "Matches"]);
+
+    // Every ocid of the files, single-release ones with their buyer and title.
+    let rels = releases();
+    let mut by_ocid: HashMap<String, Vec<&Value>> = HashMap::new();
+    for r in &rels {
+        by_ocid
+            .entry(r["ocid"].as_str().unwrap().to_string())
+            .or_default()
+            .push(r);
+    }
+    // The pages' shortlists, for every opportunity.
+    let mut pages: HashMap<String, Vec<Value>> = HashMap::new();
+    for ocid in by_ocid.keys() {
+        let p = json(app, &admin, &format!("/hub/opportunities/{ocid}.json")).await;
+        let ms = rows(&p, 1).clone();
+        if !ms.is_empty() {
+            pages.insert(ocid.clone(), ms);
+        }
+    }
+    assert!(!pages.is_empty(), "no opportunity has a local supplier");
+
+    let opp = &sheets[0].1;
+    let col = |head: &[String], name: &str| head.iter().position(|h| h == name).unwrap();
+    let (ocid_c, buyer_c, title_c) = (
+        col(&opp[0], "ocid"),
+        col(&opp[0], "buyer"),
+        col(&opp[0], "title"),
+    );
+    let in_pack: HashSet<String> = opp[1..].iter().map(|r| r[ocid_c].clone()).collect();
+    assert_eq!(opp.len() - 1, in_pack.len(), "an opportunity listed twice");
+    let with: HashSet<String> = pages.keys().cloned().collect();
+    assert_eq!(in_pack, with);
+    for r in &opp[1..] {
+        let rs = &by_ocid[&r[ocid_c]];
+        if rs.len() == 1 {
+            let rel = rs[0];
+            assert_eq!(
+                r[buyer_c],
+                text(&rel["buyer"]["name"]).trim(),
+                "{}",
+                r[ocid_c]
+            );
+            assert_eq!(
+                r[title_c],
+                text(&rel["tender"]["title"]).trim(),
+                "{}",
+                r[ocid_c]
+            );
+        }
+    }
+
+    let m = &sheets[2].1;
+    let (mo, mr, ms) = (
+        col(&m[0], "ocid"),
+        col(&m[0], "rank"),
+        col(&m[0], "supplier"),
+    );
+    let want: usize = pages.values().map(Vec::len).sum();
+    assert_eq!(m.len() - 1, want);
+    for r in &m[1..] {
+        let page = &pages[&r[mo]];
+        let rank: usize = r[mr].parse().unwrap();
+        assert_eq!(
+            text(&page[rank - 1]["supplier"]),
+            r[ms],
+            "{} rank {rank}",
+            r[mo]
+        );
+    }
+    let suppliers: HashSet<&String> = m[1..].iter().map(|r| &r[ms]).collect();
+    assert_eq!(sheets[1].1.len() - 1, suppliers.len());
+
+    // A CPV division filter: construction work (45).
+    let (status, _, bytes) = get_bytes(app, &admin, "/hub/pack.xlsx?cpv=45").await;
+    assert_eq!(status, 200);
+    let sheets = workbook(&bytes);
+    let kept: HashSet<String> = sheets[0].1[1..].iter().map(|r| r[ocid_c].clone()).collect();
+    let in_45 = |ocid: &String| {
+        by_ocid[ocid].iter().any(|r| {
+            let t = &r["tender"];
+            let mut codes: Vec<String> = vec![text(&t["classification"]["id"])];
+            for c in t["additionalClassifications"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                codes.push(text(&c["id"]));
+            }
+            for i in t["items"].as_array().into_iter().flatten() {
+                codes.push(text(&i["classification"]["id"]));
+            }
+            codes.iter().any(|c| c.starts_with("45"))
+        })
+    };
+    let want: HashSet<String> = with.iter().filter(|o| in_45(o)).cloned().collect();
+    assert_eq!(kept, want);
+    let r = app.get(Some(&admin), "/hub/pack.xlsx?cpv=4").await;
+    assert_eq!(r.status, 400);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hub_meet_the_buyer_pack_as_xlsx() {
+    for db in common::backends().await {
+        let app = TestApp::spawn(db, false).await;
+        meet_the_buyer_pack(&app).await;
+        app.cleanup().await;
+    }
+}
+
+/// The hub's sources are read again when they change, without a restart: a notice's title
+/// edited in its file shows on its page, and a file added adds its opportunity.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hub_pages_follow_their_source_files_without_a_restart() {
+    let src = common::contracts_finder_2025();
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&src)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    for db in common::backends().await {
+        let dir = common::tempdir("hub-reload");
+        for f in &files[..5] {
+            std::fs::copy(f, dir.join(f.file_name().unwrap())).unwrap();
+        }
+        let ocids = |n: usize| -> HashSet<String> {
+            files[..n]
+                .iter()
+                .map(|f| {
+                    let v: Value =
+                        serde_json::from_str(&std::fs::read_to_string(f).unwrap()).unwrap();
+                    v["ocid"].as_str().unwrap().to_string()
+                })
+                .collect()
+        };
+        let app = TestApp::spawn_with_sources(db, false, "", &dir).await;
+        let s = app.login("admin").await;
+        let page = json(&app, &s, &format!("/hub.json?{Q}")).await;
+        assert_eq!(page["opportunities"], ocids(5).len());
+
+        // Edit the first notice's title in its file.
+        let first = dir.join(files[0].file_name().unwrap());
+        let mut v: Value = serde_json::from_str(&std::fs::read_to_string(&first).unwrap()).unwrap();
+        let ocid = v["ocid"].as_str().unwrap().to_string();
+        let before = json(&app, &s, &format!("/hub/opportunities/{ocid}.json")).await;
+        let new_title = "Edited after the server started";
+        assert_ne!(before["title"], new_title);
+        v["tender"]["title"] = Value::String(new_title.into());
+        std::fs::write(&first, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+        let after = json(&app, &s, &format!("/hub/opportunities/{ocid}.json")).await;
+        assert_eq!(after["title"], new_title);
+
+        // Add a file.
+        std::fs::copy(&files[5], dir.join(files[5].file_name().unwrap())).unwrap();
+        let page = json(&app, &s, &format!("/hub.json?{Q}")).await;
+        assert_eq!(page["opportunities"], ocids(6).len());
+        app.cleanup().await;
+        std::fs::remove_dir_all(dir).ok();
+    }
+}

@@ -1,7 +1,6 @@
 //! `anchornet hub`: the supply chain hub — the pooled pipeline of the anchors' contracts,
 //! its calendar, and the local suppliers matched to each opportunity.
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -352,18 +351,21 @@ fn pipeline(a: PipelineArgs) -> anyhow::Result<u8> {
         output::opportunities(&p.opportunities),
     )?;
     if let Some(path) = &a.ocds {
-        let compiled: HashMap<String, serde_json::Value> = p
-            .compiled
-            .iter()
-            .map(|c| (c.ocid.clone(), c.json.clone()))
-            .collect();
+        // One compiled release merged again, written and dropped at a time.
+        let mut reader = p.ocds.reader();
+        let compiled = |o: &anchornet_hub::Opportunity| p.compiled_release(&mut reader, &o.id);
         let now = format!("{}T00:00:00Z", calendar::today());
-        let pkg = output::record_package(&p.opportunities, &compiled, &now);
-        let text = serde_json::to_string_pretty(&pkg)?;
         if path.as_os_str() == "-" {
-            println!("{text}");
+            let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+            output::write_record_package(&mut w, &p.opportunities, compiled, &now)?;
+            writeln!(w)?;
+            w.flush()?;
         } else {
-            std::fs::write(path, text).with_context(|| format!("{}", path.display()))?;
+            let f = std::fs::File::create(path).with_context(|| format!("{}", path.display()))?;
+            let mut w = std::io::BufWriter::new(f);
+            output::write_record_package(&mut w, &p.opportunities, compiled, &now)
+                .with_context(|| format!("{}", path.display()))?;
+            w.flush().with_context(|| format!("{}", path.display()))?;
         }
     }
     Ok(0)
@@ -424,6 +426,9 @@ fn shortlists(
     let (p, cfg) = load(src)?;
     let cfg = cfg.context("network")?;
     let prepared = prepare(&cfg)?;
+    // Timed on stderr: the matching alone, apart from reading the sources and preparing the
+    // network (bench/run_hub_scale.sh reads it).
+    let started = std::time::Instant::now();
     let index = Index::new(&prepared.dataset);
     let past = index.past_awards(&p.opportunities);
     let mut all = Vec::new();
@@ -435,8 +440,10 @@ fn shortlists(
     let with = all.iter().filter(|x| !x.1.is_empty()).count();
     let pairs: usize = all.iter().map(|x| x.1.len()).sum();
     eprintln!(
-        "{} opportunities matched; {with} with at least one local supplier; {pairs} matches",
-        all.len()
+        "{} opportunities matched against {} suppliers in {:.2} s; {with} with at least one local supplier; {pairs} matches",
+        all.len(),
+        prepared.dataset.suppliers.len(),
+        started.elapsed().as_secs_f64()
     );
     Ok((p, all))
 }
@@ -476,38 +483,7 @@ fn run_pack(a: PackArgs) -> anyhow::Result<u8> {
     let (p, mut all) = shortlists(&a.src, &filter, a.top, "pack")?;
     // The pack is for opportunities someone can be invited to: those with a shortlist.
     all.retain(|x| !x.1.is_empty());
-    let tables: Vec<Table> = output::pack(&p.opportunities, &all)
-        .into_iter()
-        .map(|(sheet, (head, rows))| {
-            // Money columns (`…_pence`) as numbers in pounds; the rest as text.
-            let money: Vec<bool> = head.iter().map(|h| h.ends_with("_pence")).collect();
-            Table {
-                file: "pack",
-                sheet,
-                about: sheet,
-                columns: head
-                    .iter()
-                    .map(|h| Column {
-                        name: h.to_string(),
-                        title: h.strip_suffix("_pence").unwrap_or(h).replace('_', " "),
-                        meaning: String::new(),
-                    })
-                    .collect(),
-                rows: rows
-                    .into_iter()
-                    .map(|r| {
-                        r.into_iter()
-                            .zip(&money)
-                            .map(|(v, &m)| match v.parse::<i64>() {
-                                Ok(p) if m => Cell::Money(p),
-                                _ => Cell::Text(v),
-                            })
-                            .collect()
-                    })
-                    .collect(),
-            }
-        })
-        .collect();
+    let tables = output::pack_tables(&p.opportunities, &all);
     let bytes = anchornet_report::xlsx::tables_to_bytes(&tables)?;
     anchornet_report::write_atomic(&a.out, &bytes)
         .with_context(|| format!("{}", a.out.display()))?;

@@ -3,6 +3,7 @@
 //! forward plans ([`forward_plan`]). Tabular sources share the column meanings of
 //! [`table`]; each importer says from those meanings whether a table is its kind.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use anchornet_ingest::{Issue, Limits};
@@ -74,8 +75,118 @@ pub struct Pipeline {
     pub reports: Vec<SourceReport>,
     /// Issues (rejected rows and releases, unusable values).
     pub issues: Vec<Issue>,
-    /// The compiled release of each OCDS procurement.
-    pub compiled: Vec<anchornet_ingest::ocds::Compiled>,
+    /// Where every OCDS release is (its JSON is read again when needed, not held).
+    pub ocds: anchornet_ingest::ocds::Index,
+    /// Each OCDS procurement's releases (indexes into `ocds.releases`), by ocid.
+    pub ocds_groups: HashMap<String, Vec<u32>>,
+}
+
+impl Pipeline {
+    /// The compiled release of an OCDS procurement, merged again from its releases (the
+    /// compiled releases are not held: one is made, used and dropped at a time).
+    pub fn compiled_release(
+        &self,
+        reader: &mut anchornet_ingest::ocds::Reader,
+        ocid: &str,
+    ) -> Option<serde_json::Value> {
+        let releases = self.ocds_groups.get(ocid)?;
+        let g = anchornet_ingest::ocds::Group {
+            ocid: ocid.to_string(),
+            releases: releases.clone(),
+        };
+        self.ocds.compile_group(reader, &g).ok().map(|c| c.json)
+    }
+}
+
+/// The OCDS sources: a first pass locates every release ([`anchornet_ingest::ocds::Index`]);
+/// then each ocid's releases are read again, merged, turned into an opportunity and dropped,
+/// so that memory holds the index and the opportunities, never every release's JSON.
+fn read_ocds(json: &[PathBuf], limits: &Limits, out: &mut Pipeline) {
+    use anchornet_ingest::ocds as iocds;
+    let mut ix = iocds::index_paths(json, limits);
+    let groups = ix.groups();
+    // Opportunities each file contributed to, counted once per file.
+    let mut per_file: HashMap<String, u64> = HashMap::new();
+    let mut failed: Vec<(String, Issue)> = Vec::new();
+    let made: Vec<Result<(Opportunity, Vec<Issue>), (String, u32, Issue)>> = {
+        let ix = &ix;
+        let work = |chunk: &[iocds::Group]| {
+            let mut reader = ix.reader();
+            chunk
+                .iter()
+                .map(|g| match ix.compile_group(&mut reader, g) {
+                    Ok(c) => {
+                        let mut issues = Vec::new();
+                        let o = ocds::from_compiled_group(ix, &c, &mut issues);
+                        Ok((o, issues))
+                    }
+                    Err(e) => {
+                        let first = &ix.releases[g.releases[0] as usize];
+                        Err((
+                            ix.source_name(first).to_string(),
+                            g.releases.len() as u32,
+                            Issue {
+                                file: ix.source_name(first).to_string(),
+                                line: 0,
+                                column: first.path.clone(),
+                                value: g.ocid.clone(),
+                                problem: format!(
+                                    "releases of this ocid could not be read again (the file changed?): {e}"
+                                ),
+                                outcome: anchornet_ingest::Outcome::Rejected,
+                            },
+                        ))
+                    }
+                })
+                .collect::<Vec<_>>()
+        };
+        // Groups are merged in chunks on the available cores, in order.
+        use rayon::prelude::*;
+        groups
+            .par_chunks(1024)
+            .map(work)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .flatten()
+            .collect()
+    };
+    for m in made {
+        match m {
+            Ok((o, mut issues)) => {
+                let mut files: Vec<&str> = o.files.iter().map(String::as_str).collect();
+                files.sort_unstable();
+                files.dedup();
+                for f in files {
+                    *per_file.entry(f.to_string()).or_default() += 1;
+                }
+                out.issues.append(&mut issues);
+                out.opportunities.push(o);
+            }
+            Err((file, n, issue)) => {
+                if let Some(f) = ix.files.iter_mut().find(|f| f.file == file) {
+                    f.accepted = f.accepted.saturating_sub(u64::from(n));
+                    f.rejected += u64::from(n);
+                }
+                failed.push((file, issue));
+            }
+        }
+    }
+    for f in &ix.files {
+        let opportunities = per_file.get(f.file.as_str()).copied().unwrap_or(0);
+        out.reports.push(SourceReport {
+            file: f.file.clone(),
+            kind: format!("ocds ({})", f.packaging),
+            read: f.releases_read,
+            used: f.accepted,
+            rejected: f.rejected,
+            opportunities,
+            error: f.error.clone(),
+        });
+    }
+    out.issues.append(&mut ix.issues);
+    out.issues.extend(failed.into_iter().map(|(_, i)| i));
+    out.ocds_groups = groups.into_iter().map(|g| (g.ocid, g.releases)).collect();
+    out.ocds = ix;
 }
 
 /// Whether a path is OCDS JSON (a JSON file, or a directory holding any).
@@ -94,38 +205,7 @@ pub fn read(paths: &[PathBuf], limits: &Limits) -> Pipeline {
     let (json, tables): (Vec<PathBuf>, Vec<PathBuf>) =
         paths.iter().cloned().partition(|p| is_ocds(p));
     if !json.is_empty() {
-        let read = anchornet_ingest::ocds::read_paths(&json, limits);
-        let compiled = anchornet_ingest::ocds::compile_all(&read.releases);
-        let mut ops = ocds::opportunities(&read, &compiled, &mut out.issues);
-        // Opportunities each file contributed to, counted once per file.
-        let mut per_file: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
-        for c in &compiled {
-            let mut files: Vec<&str> = c
-                .releases
-                .iter()
-                .map(|&i| read.releases[i].file.as_str())
-                .collect();
-            files.sort_unstable();
-            files.dedup();
-            for f in files {
-                *per_file.entry(f).or_default() += 1;
-            }
-        }
-        for f in &read.files {
-            let opportunities = per_file.get(f.file.as_str()).copied().unwrap_or(0);
-            out.reports.push(SourceReport {
-                file: f.file.clone(),
-                kind: format!("ocds ({})", f.packaging),
-                read: f.releases_read,
-                used: f.accepted,
-                rejected: f.rejected,
-                opportunities,
-                error: f.error.clone(),
-            });
-        }
-        out.issues.extend(read.issues);
-        out.opportunities.append(&mut ops);
-        out.compiled = compiled;
+        read_ocds(&json, limits, &mut out);
     }
     for p in tables {
         let sheets = table::read(&p, limits, &mut out.issues);

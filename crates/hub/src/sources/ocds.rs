@@ -29,7 +29,7 @@
 use std::collections::HashMap;
 
 use anchornet_core::{Pence, Postcode};
-use anchornet_ingest::ocds::{self, Compiled, OcdsRead};
+use anchornet_ingest::ocds::{self, Compiled, Index};
 use anchornet_ingest::{Issue, Outcome};
 use chrono::NaiveDate;
 use serde_json::Value;
@@ -37,30 +37,19 @@ use serde_json::Value;
 use crate::cpv::{CpvCode, CpvError};
 use crate::opportunity::{Incumbent, Opportunity, SourceKind};
 
-/// The opportunities of compiled releases, with the issues their fields raised.
-pub fn opportunities(
-    read: &OcdsRead,
-    compiled: &[Compiled],
-    issues: &mut Vec<Issue>,
-) -> Vec<Opportunity> {
-    compiled
+/// The opportunity of one procurement's compiled release (from [`Index::compile_group`]),
+/// with the issues its fields raised; its files are its releases' sources in input order.
+pub fn from_compiled_group(ix: &Index, c: &Compiled, issues: &mut Vec<Issue>) -> Opportunity {
+    let mut files: Vec<String> = c
+        .releases
         .iter()
-        .map(|c| {
-            let files: Vec<String> = {
-                let mut f: Vec<String> = c
-                    .releases
-                    .iter()
-                    .map(|&i| read.releases[i].file.clone())
-                    .collect();
-                f.dedup();
-                f
-            };
-            let mut o = from_compiled(&c.json, &files.join(" + "), issues);
-            o.files = files;
-            o.releases = c.releases.len();
-            o
-        })
-        .collect()
+        .map(|&i| ix.source_name(&ix.releases[i]).to_string())
+        .collect();
+    files.dedup();
+    let mut o = from_compiled(&c.json, &files.join(" + "), issues);
+    o.files = files;
+    o.releases = c.releases.len();
+    o
 }
 
 struct Ctx<'a> {

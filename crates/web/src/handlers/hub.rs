@@ -701,3 +701,47 @@ pub async fn demand_page(
     }
     .respond(Fmt::of_path(uri.path()), &v, q.table.as_deref()))
 }
+
+/// `/hub/pack.xlsx`: the meet-the-buyer pack — the workbook `anchornet hub pack` writes
+/// (`anchornet_hub::output::pack_xlsx`): the opportunities with at least one local supplier
+/// to invite, the suppliers to invite, and the matches, over the viewer's shortlists (the
+/// same as on `/hub/opportunities/{ocid}`), with the calendar's filters (`anchor`,
+/// `anchors_only`, `cpv`, `band`, `min_value`, `max_value`).
+pub async fn pack(
+    Signed(v): Signed,
+    State(st): State<AppState>,
+    Query(q): Query<HubQuery>,
+) -> AppResult<Response> {
+    use axum::http::{header, HeaderValue};
+    use axum::response::IntoResponse;
+    let snap = st.snap();
+    let bands = st.cfg.hub.bands().map_err(AppError::internal)?;
+    let filter = q.filter(&snap, &bands)?;
+    let pipe = st.hub.pipeline(&st.cfg).await;
+    let ops = st.hub.opportunities(&st.cfg, &pipe, &snap);
+    let who = Audience::of(&v, &snap);
+    let lists = st.hub.shortlists(&snap, &ops, who, st.cfg.hub.top).await;
+    // The pack is for opportunities someone can be invited to: those with a shortlist.
+    let kept: Vec<(usize, Vec<anchornet_hub::matching::Match>)> = lists
+        .iter()
+        .filter(|(i, ms)| !ms.is_empty() && filter.keeps(&ops[*i]))
+        .cloned()
+        .collect();
+    let ops2 = ops.clone();
+    let bytes = tokio::task::spawn_blocking(move || output::pack_xlsx(&ops2, &kept))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)?;
+    let mut r = bytes.into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    );
+    r.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"meet-the-buyer.xlsx\""),
+    );
+    Ok(r)
+}

@@ -186,13 +186,23 @@ impl TestApp {
     /// As [`TestApp::spawn`], with `more` in `anchornet.toml` before its `[web]` section: top-level
     /// keys (`database_max_mib = 4`) or whole sections (`[assets]`).
     pub async fn spawn_with(db: Db, secure_cookies: bool, more: &str) -> TestApp {
+        TestApp::spawn_with_sources(db, secure_cookies, more, &contracts_finder_2025()).await
+    }
+
+    /// As [`TestApp::spawn_with`], with `hub_sources` (a file or folder) as `[hub] sources`.
+    pub async fn spawn_with_sources(
+        db: Db,
+        secure_cookies: bool,
+        more: &str,
+        hub_sources: &Path,
+    ) -> TestApp {
         let dir = tempdir("app");
         std::fs::write(
             dir.join("anchornet.toml"),
             format!(
                 "name = \"Test network\"\nlocal_place = \"Manchester, Salford and Trafford\"\nwider_place = \"Greater Manchester\"\nplaces = {:?}\n{more}\n[web]\nsecure_cookies = {secure_cookies}\n[hub]\nsources = [{:?}]\n",
                 demo("places.toml").canonicalize().unwrap().display().to_string(),
-                contracts_finder_2025().display().to_string()
+                hub_sources.display().to_string()
             ),
         )
         .unwrap();
