@@ -14,11 +14,11 @@ use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 
 use crate::handlers::hub;
-use crate::handlers::{jobs, workforce};
 use crate::handlers::{
     admin, anchors, api, assets, files, imports, login, map, overview, plan, public, review,
     suppliers, tables, worklist,
 };
+use crate::handlers::{jobs, workforce};
 use crate::state::AppState;
 
 /// Who may use a route (the handler enforces it; the tests check it).

@@ -474,10 +474,12 @@ impl WorkspaceConfig {
             path: path.display().to_string(),
             message,
         })?;
-        c.workforce.check().map_err(|message| WorkspaceError::Invalid {
-            path: path.display().to_string(),
-            message,
-        })?;
+        c.workforce
+            .check()
+            .map_err(|message| WorkspaceError::Invalid {
+                path: path.display().to_string(),
+                message,
+            })?;
         Ok(c)
     }
 

@@ -103,7 +103,11 @@ async fn demo_pages(app: &TestApp) {
     // Signed in only; the public view gains nothing.
     for p in ["/workforce", "/workforce.csv", "/jobs", "/jobs.json"] {
         let r = app.get(None, p).await;
-        assert!(matches!(r.status, 303 | 401), "{p} signed out: {}", r.status);
+        assert!(
+            matches!(r.status, 303 | 401),
+            "{p} signed out: {}",
+            r.status
+        );
     }
     for p in ["/public/workforce", "/public/jobs"] {
         assert_eq!(app.get(None, p).await.status, 404, "{p}");
@@ -172,7 +176,10 @@ async fn demo_pages(app: &TestApp) {
         } else {
             assert_eq!(names, ["file", "error"], "{user}");
             let all = page.to_string();
-            assert!(!all.contains("909"), "{user}: the network's headcount shown");
+            assert!(
+                !all.contains("909"),
+                "{user}: the network's headcount shown"
+            );
         }
         let html = get_ok(app, &s, "/workforce").await.body;
         assert!(html.contains("Trafford Council") && html.contains("[c]"));
@@ -190,7 +197,9 @@ async fn demo_pages(app: &TestApp) {
         let counts: Vec<Vec<String>> = frows.iter().map(|r| r[1..8].to_vec()).collect();
         let own = match user {
             "salford" => counts.iter().position(|r| r[0] == "Salford City Council"),
-            "manchester" => counts.iter().position(|r| r[0] == "Manchester City Council"),
+            "manchester" => counts
+                .iter()
+                .position(|r| r[0] == "Manchester City Council"),
             _ => None,
         };
         nothing_recoverable(&counts, 1, own, user);
@@ -214,10 +223,7 @@ async fn pages_equal_the_cli_files_for_every_viewer() {
 fn demo_rows() -> (String, HashMap<String, Vec<String>>) {
     let mut text = String::new();
     xz2::read::XzDecoder::new(
-        std::fs::File::open(common::demo(
-            "workforce/generated_workforce_2023-24.csv.xz",
-        ))
-        .unwrap(),
+        std::fs::File::open(common::demo("workforce/generated_workforce_2023-24.csv.xz")).unwrap(),
     )
     .read_to_string(&mut text)
     .unwrap();
@@ -300,7 +306,10 @@ async fn a_member_cannot_work_out_a_small_anchor() {
 async fn without_a_section_the_pages_say_so() {
     let app = TestApp::spawn(Db::Sqlite, false).await;
     let s = app.login("salford").await;
-    for (p, key) in [("/workforce", "[workforce] extracts"), ("/jobs", "[workforce] funnel")] {
+    for (p, key) in [
+        ("/workforce", "[workforce] extracts"),
+        ("/jobs", "[workforce] funnel"),
+    ] {
         let html = get_ok(&app, &s, p).await.body;
         assert!(html.contains(key), "{p}");
         let csv = get_ok(&app, &s, &format!("{p}.csv")).await.body;
@@ -323,7 +332,9 @@ fn the_workforce_section_is_strict() {
         std::fs::remove_dir_all(&dir).ok();
         c.map_err(|e| e.to_string())
     };
-    let c = load("extracts = [\"a.csv\"]\nyear = 2025\nfunnel = [\"f.csv\"]\nas_at = \"2025-12-31\"\n").unwrap();
+    let c =
+        load("extracts = [\"a.csv\"]\nyear = 2025\nfunnel = [\"f.csv\"]\nas_at = \"2025-12-31\"\n")
+            .unwrap();
     assert_eq!(c.workforce.year, Some(2025));
     assert_eq!(c.workforce.rlw_area, "UK");
     assert_eq!(c.workforce.hire_target_pct, 10.0);

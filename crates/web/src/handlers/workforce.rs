@@ -44,7 +44,10 @@ pub(crate) fn shown_name(st: &AppState, file: &str) -> String {
 /// file is one anchor's, and with the network's total it could give a suppressed anchor's
 /// figure away (909 read − 600 − 300 shown = 9).
 pub(crate) fn files_table(st: &AppState, reports: &[ExtractReport], full: bool) -> Table {
-    let mut cols = vec![("file", "The file (or file and sheet), relative to the workspace.")];
+    let mut cols = vec![(
+        "file",
+        "The file (or file and sheet), relative to the workspace.",
+    )];
     if full {
         cols.extend([
             ("rows_read", "Data rows read."),
