@@ -294,9 +294,7 @@ async fn the_self_assessment_is_answered_and_stored_in_the_workspace() {
         assert_eq!(app.store.answers().await.unwrap().len(), 2 + good.len());
 
         // A member's upload naming another anchor: that row is not used, the rest are.
-        let mine = format!(
-            "anchor,year,question,level,evidence\nSalford City Council,2022/23,finance,2,Treasury review 2022\nManchester City Council,2022/23,finance,4,not ours to answer\n"
-        );
+        let mine = "anchor,year,question,level,evidence\nSalford City Council,2022/23,finance,2,Treasury review 2022\nManchester City Council,2022/23,finance,4,not ours to answer\n";
         let r = upload(
             &app,
             &salford,
