@@ -46,7 +46,9 @@ the product's own output. The checks:
 * crates/plan/tests/reference/total_place.py — Total Place: Preston's RS service
   expenditure per year (and its total line), the Trafford 360Giving grants per financial
   year, and Preston's Contracts Finder notices per year, against `anchornet place`'s
-  place-summary.csv for Preston and for Trafford.
+  place-summary.csv for Preston and for Trafford. plan_docx.py — `anchornet plan` on the
+  demo plan and answers: plan.docx well-formed, its actions table equal to plan.csv and its
+  heatmap to assessment.csv of the same run, cell for cell.
 
 * bench/coverage_baseline.py — exact normalised-name matching of three councils' spend to
   their place's register: every `coverage_baseline.py SPEND REGISTER → share …%` citation in
@@ -470,6 +472,24 @@ def check_total_place():
         ok(script, "Trafford", f"{sum(v['count'] for v in g.values())} grants, {len(g)} years, pence per year = anchornet place")
 
 
+def check_plan_docx():
+    script = "crates/plan/tests/reference/plan_docx.py"
+    demo = os.path.join(ROOT, "data/demo")
+    with tempfile.TemporaryDirectory() as tmp:
+        p = run([BIN, "plan", "--actions", os.path.join(demo, "plan.toml"),
+                 "--assessments", os.path.join(demo, "assessments/self-assessment-2024-25.csv"),
+                 os.path.join(demo, "assessments/self-assessment-2025-26.csv"),
+                 "--out", tmp, "--at", "2026-01-01T00:00:00Z"])
+        if p.returncode != 0:
+            fail(script, "demo", f"anchornet plan failed: {p.stderr.strip()[-300:]}")
+            return
+        r = run(["python3", os.path.join(ROOT, script), tmp])
+    if r.returncode != 0:
+        fail(script, "demo", r.stdout.strip()[-500:] or r.stderr.strip()[-300:])
+    else:
+        ok(script, "demo", r.stdout.strip())
+
+
 # --- hub: counts.py and ocdskit key fields --------------------------------------------------
 
 HUB_CITE = re.compile(r"counts\.py (?P<mode>ocds|table) (?P<args>.+?) → (?P<out>.+)")
@@ -606,6 +626,7 @@ check_eric()
 check_hub()
 check_coverage_baseline()
 check_total_place()
+check_plan_docx()
 check_hub_demand()
 if failures:
     print(f"{len(failures)} independent check(s) failed: {', '.join(failures)}")

@@ -353,7 +353,10 @@ pub fn docx(e: &Evaluated, assessments: Option<&Assessments>) -> std::io::Result
         }
         None => blocks.push(Block::Paragraph("No self-assessment was given.".into())),
     }
-    blocks.push(Block::Paragraph(format!("Made by anchornet plan from {}.", e.plan.file)));
+    blocks.push(Block::Paragraph(format!(
+        "Made by anchornet plan from {}.",
+        e.plan.file
+    )));
     anchornet_report::docx::to_bytes(&blocks)
 }
 

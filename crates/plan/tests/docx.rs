@@ -44,7 +44,10 @@ fn the_board_paper_holds_the_plan_csv_and_the_heatmap() {
     let mut answers = Assessments::default();
     for f in ["self-assessment-2024-25.csv", "self-assessment-2025-26.csv"] {
         let p = root().join("data/demo/assessments").join(f);
-        answers.parse(&p.display().to_string(), &std::fs::read_to_string(&p).unwrap());
+        answers.parse(
+            &p.display().to_string(),
+            &std::fs::read_to_string(&p).unwrap(),
+        );
     }
     assert!(answers.problems.is_empty(), "{:?}", answers.problems);
     answers.measure(&facts);
@@ -53,7 +56,10 @@ fn the_board_paper_holds_the_plan_csv_and_the_heatmap() {
     let out = std::env::temp_dir().join(format!("anchornet-plan-docx-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out);
     let written = render::write(&out, &e, &[], Some(&answers)).unwrap();
-    assert!(written.iter().any(|p| p.ends_with("plan.docx")), "{written:?}");
+    assert!(
+        written.iter().any(|p| p.ends_with("plan.docx")),
+        "{written:?}"
+    );
 
     let script = root().join("crates/plan/tests/reference/plan_docx.py");
     let run = Command::new("python3")

@@ -36,9 +36,9 @@ pub mod sqlite;
 
 pub use anchornet_core::supplier::REGISTER_COLUMNS;
 pub use model::{
-    now, Anchor, AssetDecision, AuditEntry, Batch, FileSummary, Imported, IssueRow,
-    NewAnswer, NewAssetDecision, NewBatch, Override, PlanChange, PlanChangeKind, Role, Session,
-    StoredAnswer, SupplierRow, User, Username,
+    now, Anchor, AssetDecision, AuditEntry, Batch, FileSummary, Imported, IssueRow, NewAnswer,
+    NewAssetDecision, NewBatch, Override, PlanChange, PlanChangeKind, Role, Session, StoredAnswer,
+    SupplierRow, User, Username,
 };
 
 /// Why a store operation failed.

@@ -6,7 +6,10 @@
 
 mod common;
 
-use anchornet_store::{password, read, Imported, Override, Role, Store, StoreError, Username};
+use anchornet_store::{
+    password, read, Imported, NewAnswer, Override, PlanChangeKind, Role, Store, StoreError,
+    Username,
+};
 
 fn demo(path: &str) -> Vec<u8> {
     let p = format!("{}/../../data/demo/{path}", env!("CARGO_MANIFEST_DIR"));
@@ -455,6 +458,176 @@ async fn story(store: &dyn Store) {
             "import"
         ]
     );
+
+    // Self-assessment answers: saved all or none, replaced per anchor, year and question,
+    // an unchanged answer changes nothing; each change logged and audited.
+    let fy = |s: &str| s.parse::<anchornet_core::FinancialYear>().unwrap();
+    let answer = |q: &str, level: u8, evidence: &str| NewAnswer {
+        anchor_id: salford.id,
+        anchor: salford.name.clone(),
+        year: fy("2025/26"),
+        question: q.into(),
+        level,
+        evidence: evidence.into(),
+    };
+    let two = [
+        answer("procurement", 3, "strategy 2025"),
+        answer("land", 1, "no register"),
+    ];
+    assert_eq!(store.save_answers(&two, "ann", "form").await.unwrap(), 2);
+    assert_eq!(store.save_answers(&two, "ann", "form").await.unwrap(), 0);
+    // A level of 5 anywhere in the batch: refused whole, the good answer not stored either.
+    let bad = [answer("finance", 2, "review"), answer("ownership", 5, "x")];
+    assert!(matches!(
+        store.save_answers(&bad, "ann", "form").await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert!(matches!(
+        store
+            .save_answers(&[answer("finance", 2, " ")], "ann", "form")
+            .await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert_eq!(
+        store
+            .save_answers(
+                &[answer("procurement", 4, "pipeline published")],
+                "bob",
+                "upload a.csv"
+            )
+            .await
+            .unwrap(),
+        1
+    );
+    let stored = store.answers().await.unwrap();
+    let got: Vec<(&str, u8, &str, &str)> = stored
+        .iter()
+        .map(|a| {
+            (
+                a.question.as_str(),
+                a.level,
+                a.evidence.as_str(),
+                a.answered_by.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("land", 1, "no register", "ann"),
+            ("procurement", 4, "pipeline published", "bob")
+        ]
+    );
+    assert!(stored
+        .iter()
+        .all(|a| a.year == fy("2025/26") && a.anchor_id == salford.id));
+    let log = store.audit_log(2).await.unwrap();
+    assert_eq!(log[0].action, "assessment");
+    assert_eq!(
+        log[0].detail,
+        "upload a.csv: 1 answers: Salford City Council 2025/26 procurement 3→4"
+    );
+
+    // The plan's change log: action changes appended only after the step they were seen at.
+    let step = |a: &str, f: &str, from: &str, to: &str| {
+        (
+            a.to_string(),
+            f.to_string(),
+            from.to_string(),
+            to.to_string(),
+        )
+    };
+    assert!(store
+        .add_plan_changes(
+            0,
+            &[
+                step("P1", "action", "", "added"),
+                step("P1", "status", "", "at risk")
+            ],
+            100,
+            "data"
+        )
+        .await
+        .unwrap());
+    // A writer that read the log before those two: refused, nothing written.
+    assert!(!store
+        .add_plan_changes(0, &[step("P1", "status", "", "on track")], 101, "view")
+        .await
+        .unwrap());
+    assert!(store
+        .add_plan_changes(
+            2,
+            &[step("P1", "status", "at risk", "off track")],
+            102,
+            "data"
+        )
+        .await
+        .unwrap());
+    let changes = store.plan_changes().await.unwrap();
+    let got: Vec<(PlanChangeKind, &str, &str, &str, &str)> = changes
+        .iter()
+        .map(|c| {
+            (
+                c.kind,
+                c.action.as_str(),
+                c.field.as_str(),
+                c.from.as_str(),
+                c.to.as_str(),
+            )
+        })
+        .collect();
+    use PlanChangeKind::{Action, Assessment};
+    assert_eq!(
+        got,
+        [
+            (
+                Assessment,
+                "assessment:Salford City Council",
+                "2025/26 procurement",
+                "",
+                "3"
+            ),
+            (
+                Assessment,
+                "assessment:Salford City Council",
+                "2025/26 procurement evidence",
+                "",
+                "strategy 2025"
+            ),
+            (
+                Assessment,
+                "assessment:Salford City Council",
+                "2025/26 land",
+                "",
+                "1"
+            ),
+            (
+                Assessment,
+                "assessment:Salford City Council",
+                "2025/26 land evidence",
+                "",
+                "no register"
+            ),
+            (
+                Assessment,
+                "assessment:Salford City Council",
+                "2025/26 procurement",
+                "3",
+                "4"
+            ),
+            (
+                Assessment,
+                "assessment:Salford City Council",
+                "2025/26 procurement evidence",
+                "strategy 2025",
+                "pipeline published"
+            ),
+            (Action, "P1", "action", "", "added"),
+            (Action, "P1", "status", "", "at risk"),
+            (Action, "P1", "status", "at risk", "off track"),
+        ]
+    );
+    assert_eq!(changes.last().unwrap().cause, "data");
 }
 
 #[tokio::test]

@@ -103,13 +103,18 @@ async fn the_self_assessment_is_answered_and_stored_in_the_workspace() {
             ("anchor", sid.as_str()),
             ("year", "2021/22"),
             ("level_procurement", "3"),
-            ("evidence_procurement", "Local spend goals in the 2021 procurement strategy"),
+            (
+                "evidence_procurement",
+                "Local spend goals in the 2021 procurement strategy",
+            ),
             ("level_employment", "2"),
             ("evidence_employment", "Real Living Wage gap measured"),
             ("level_land", ""),
             ("evidence_land", ""),
         ];
-        let r = app.post_form(Some(&salford), "/plan/assessment", &form).await;
+        let r = app
+            .post_form(Some(&salford), "/plan/assessment", &form)
+            .await;
         assert_eq!(r.status, 303, "{db:?}: {}", r.body);
         assert_eq!(app.store.answers().await.unwrap().len(), 2);
 
@@ -134,7 +139,8 @@ async fn the_self_assessment_is_answered_and_stored_in_the_workspace() {
             .find(|r| r["year"] == "2021/22")
             .unwrap()
             .clone();
-        let by_page = fig["local_pct"].as_f64().unwrap() / fig["local_coverage_pct"].as_f64().unwrap()
+        let by_page = fig["local_pct"].as_f64().unwrap()
+            / fig["local_coverage_pct"].as_f64().unwrap()
             * 100.0;
         assert!(
             (measured - by_page).abs() < 0.06,
@@ -145,7 +151,10 @@ async fn the_self_assessment_is_answered_and_stored_in_the_workspace() {
             .iter()
             .find(|r| r["anchor"] == "Salford City Council" && r["year"] == "2021/22")
             .unwrap();
-        assert_eq!((text(&h["procurement"]), text(&h["employment"])), ("3".into(), "2".into()));
+        assert_eq!(
+            (text(&h["procurement"]), text(&h["employment"])),
+            ("3".into(), "2".into())
+        );
         let html = app.get(Some(&viewer), "/plan").await.body;
         assert!(html.contains("lv lv3") && html.contains(&text(&p["measured"])));
         // The form shows what is stored.
@@ -157,13 +166,18 @@ async fn the_self_assessment_is_answered_and_stored_in_the_workspace() {
             .iter()
             .find(|r| r["question"] == "procurement")
             .unwrap();
-        assert_eq!((q["level"].clone(), q["answered_by"].clone()), (3.into(), "salford".into()));
+        assert_eq!(
+            (q["level"].clone(), q["answered_by"].clone()),
+            (3.into(), "salford".into())
+        );
 
         // Another anchor's member, a viewer, a stale token: refused, nothing stored.
         let mut theirs = form;
         theirs[0].1 = manchester.csrf.as_str();
         theirs[3].1 = "4";
-        let r = app.post_form(Some(&manchester), "/plan/assessment", &theirs).await;
+        let r = app
+            .post_form(Some(&manchester), "/plan/assessment", &theirs)
+            .await;
         assert_eq!(r.status, 403, "{}", r.body);
         assert!(r.body.contains("their own anchor"), "{}", r.body);
         assert_eq!(
@@ -192,27 +206,42 @@ async fn the_self_assessment_is_answered_and_stored_in_the_workspace() {
         // A level without evidence: refused, naming the question.
         let mut bare = form;
         bare[4].1 = " ";
-        let r = app.post_form(Some(&salford), "/plan/assessment", &bare).await;
+        let r = app
+            .post_form(Some(&salford), "/plan/assessment", &bare)
+            .await;
         assert_eq!(r.status, 400);
-        assert!(r.body.contains("procurement") && r.body.contains("evidence"), "{}", r.body);
+        assert!(
+            r.body.contains("procurement") && r.body.contains("evidence"),
+            "{}",
+            r.body
+        );
         let stored = app.store.answers().await.unwrap();
         assert_eq!(stored.len(), 2);
         assert!(stored.iter().all(|a| a.anchor_id == app.salford.id));
-        assert_eq!(stored.iter().find(|a| a.question == "procurement").unwrap().level, 3);
+        assert_eq!(
+            stored
+                .iter()
+                .find(|a| a.question == "procurement")
+                .unwrap()
+                .level,
+            3
+        );
 
         // Audited, and in the plan's change log.
         let log = app.store.audit_log(20).await.unwrap();
         assert!(
             log.iter().any(|e| e.action == "assessment"
                 && e.actor == "salford"
-                && e.detail.contains("Salford City Council 2021/22 procurement (none)→3")),
+                && e.detail
+                    .contains("Salford City Council 2021/22 procurement (none)→3")),
             "{log:?}"
         );
         let h = app.get(Some(&viewer), "/plan/history.json").await.json();
-        assert!(rows(&h, "plan-history").iter().any(|r| r["action"]
-            == "assessment:Salford City Council"
-            && r["field"] == "2021/22 procurement"
-            && r["to"] == "3"));
+        assert!(rows(&h, "plan-history")
+            .iter()
+            .any(|r| r["action"] == "assessment:Salford City Council"
+                && r["field"] == "2021/22 procurement"
+                && r["to"] == "3"));
 
         // An upload: the demo's 2025/26 answers of the two anchors in this workspace, with
         // one row broken (a level of 7). The admin uploads it: the broken line is named,
@@ -240,11 +269,22 @@ async fn the_self_assessment_is_answered_and_stored_in_the_workspace() {
         }
         assert_eq!((good.len(), bad_line), (8, 7));
         let body = out.into_inner().unwrap();
-        let r = upload(&app, &admin, "/plan/assessment/import", "answers-2025-26.csv", &body).await;
+        let r = upload(
+            &app,
+            &admin,
+            "/plan/assessment/import",
+            "answers-2025-26.csv",
+            &body,
+        )
+        .await;
         assert_eq!(r.status, 200, "{}", r.body);
         assert!(r.body.contains("8 answers read"), "{}", r.body);
         assert!(r.body.contains("1 rows not used"), "{}", r.body);
-        assert!(r.body.contains(&format!(">{bad_line}<")), "line {bad_line}: {}", r.body);
+        assert!(
+            r.body.contains(&format!(">{bad_line}<")),
+            "line {bad_line}: {}",
+            r.body
+        );
         let j = app.get(Some(&viewer), "/plan.json").await.json();
         for g in &good {
             let a = answer(&j, &g[0], &g[1], &g[2]).unwrap_or_else(|| panic!("{g:?}"));
@@ -254,12 +294,21 @@ async fn the_self_assessment_is_answered_and_stored_in_the_workspace() {
         assert_eq!(app.store.answers().await.unwrap().len(), 2 + good.len());
 
         // A member's upload naming another anchor: that row is not used, the rest are.
-        let mine = format!(
-            "anchor,year,question,level,evidence\nSalford City Council,2022/23,finance,2,Treasury review 2022\nManchester City Council,2022/23,finance,4,not ours to answer\n"
-        );
-        let r = upload(&app, &salford, "/plan/assessment/import", "mine.csv", mine.as_bytes()).await;
+        let mine = "anchor,year,question,level,evidence\nSalford City Council,2022/23,finance,2,Treasury review 2022\nManchester City Council,2022/23,finance,4,not ours to answer\n";
+        let r = upload(
+            &app,
+            &salford,
+            "/plan/assessment/import",
+            "mine.csv",
+            mine.as_bytes(),
+        )
+        .await;
         assert_eq!(r.status, 200, "{}", r.body);
-        assert!(r.body.contains("1 answers read") && r.body.contains(">3<"), "{}", r.body);
+        assert!(
+            r.body.contains("1 answers read") && r.body.contains(">3<"),
+            "{}",
+            r.body
+        );
         assert!(r.body.contains("own anchor only"), "{}", r.body);
         let stored = app.store.answers().await.unwrap();
         assert_eq!(stored.len(), 3 + good.len());
@@ -300,14 +349,8 @@ async fn an_import_that_moves_a_figure_logs_the_status_change() {
         let app = TestApp::spawn_with(db, false, &toml).await;
         let admin = app.login("admin").await;
         let viewer = app.login("viewer").await;
-        let status = |j: &Value| {
-            text(
-                &rows(j, "plan")
-                    .iter()
-                    .find(|r| r["id"] == "T1")
-                    .unwrap()["status"],
-            )
-        };
+        let status =
+            |j: &Value| text(&rows(j, "plan").iter().find(|r| r["id"] == "T1").unwrap()["status"]);
         // By the rule: one reading (July 2021, the baseline year 2021/22) short of 95% is
         // at risk ("no trend to judge yet").
         let j = app.get(Some(&viewer), "/plan.json").await.json();
@@ -320,7 +363,9 @@ async fn an_import_that_moves_a_figure_logs_the_status_change() {
             .map(|r| text(&r["field"]))
             .collect();
         assert_eq!(added.len(), 7, "{added:?}"); // added, then its six fields
-        assert!(log.iter().any(|r| r["field"] == "status" && r["from"] == "" && r["to"] == "at risk"));
+        assert!(log
+            .iter()
+            .any(|r| r["field"] == "status" && r["from"] == "" && r["to"] == "at risk"));
 
         // Salford's April 2022 payments: a 2022/23 figure, the deadline year, and the target
         // not met (no local share of located spend is 95%) → off track.
@@ -335,7 +380,10 @@ async fn an_import_that_moves_a_figure_logs_the_status_change() {
             .filter(|r| r["action"] == "T1" && r["field"] == "status" && r["from"] == "at risk")
             .collect();
         assert_eq!(moved.len(), 1, "{h}");
-        assert_eq!((moved[0]["to"].clone(), moved[0]["cause"].clone()), ("off track".into(), "data".into()));
+        assert_eq!(
+            (moved[0]["to"].clone(), moved[0]["cause"].clone()),
+            ("off track".into(), "data".into())
+        );
         let current = rows(&h, "plan-history")
             .iter()
             .find(|r| r["action"] == "T1" && r["field"] == "current" && r["from"] != "")
@@ -346,7 +394,10 @@ async fn an_import_that_moves_a_figure_logs_the_status_change() {
         let again = app.get(Some(&viewer), "/plan/history.json").await.json();
         assert_eq!(rows(&again, "plan-history").len(), n);
         let csv_text = app.get(Some(&viewer), "/plan/history.csv").await.body;
-        assert!(csv_text.starts_with("at,action,field,from,to,cause\n"), "{csv_text}");
+        assert!(
+            csv_text.starts_with("at,action,field,from,to,cause\n"),
+            "{csv_text}"
+        );
         assert_eq!(csv_text.lines().count(), n + 1);
         app.cleanup().await;
         std::fs::remove_dir_all(dir).ok();

@@ -12,7 +12,8 @@ use anyhow::Context;
 /// `new_hires_deprived_share`, …; see docs/plan.md), judged on track, at risk or off track
 /// from this run's data.
 ///
-/// Writes `plan.html` (one self-contained document for the board), `plan.xlsx`, `plan.csv`,
+/// Writes `plan.html` (one self-contained document for the board), `plan.docx` (the same
+/// plan as a Word document: the actions table and the heatmap), `plan.xlsx`, `plan.csv`,
 /// `plan-readings.csv` (and `assessment.csv` with `--assessments`) into `--out`, and appends
 /// every change of an action's status, target or figure since the last run to
 /// `plan-history.csv` there (`--history` to keep it elsewhere).

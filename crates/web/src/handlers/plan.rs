@@ -19,7 +19,8 @@ use std::collections::HashMap;
 
 use anchornet_core::FinancialYear;
 use anchornet_plan::assess::{
-    answers_table, heatmap_html, heatmap_table, level_of, question_index, Answer, Assessments, LEVELS, QUESTIONS,
+    answers_table, heatmap_html, heatmap_table, level_of, question_index, Answer, Assessments,
+    LEVELS, QUESTIONS,
 };
 use anchornet_plan::indicator::{Facts, Source};
 use anchornet_plan::{history, render, Evaluated, Plan};
@@ -263,7 +264,10 @@ pub async fn plan(
     let (assessments, more) = assessments(&st, &facts).await?;
     notes.extend(more);
     if let Err(e) = record_changes(&st, "view").await {
-        notes.push(format!("the change log could not be written: {}", e.message));
+        notes.push(format!(
+            "the change log could not be written: {}",
+            e.message
+        ));
     }
     let actions = render::actions_table(&evaluated);
     let readings = render::readings_table(&evaluated);
@@ -665,7 +669,14 @@ pub async fn import_assessment(
     );
     t.rows = problems
         .iter()
-        .map(|(l, c, val, p)| vec![Cell::Int(*l as i64), txt(c.clone()), txt(val.clone()), txt(p.clone())])
+        .map(|(l, c, val, p)| {
+            vec![
+                Cell::Int(*l as i64),
+                txt(c.clone()),
+                txt(val.clone()),
+                txt(p.clone()),
+            ]
+        })
         .collect();
     let body = html! {
         p { (answers.len()) " answers read from " code { (name) } " and saved (" (changed) " changed). " }
