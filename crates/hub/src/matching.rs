@@ -242,6 +242,23 @@ impl<'a> Index<'a> {
         out
     }
 
+    /// The shortlists (at most `top` each) of the opportunities `keep` keeps, as (index,
+    /// shortlist) in order, computed on every core.
+    pub fn shortlists(
+        &self,
+        ops: &[Opportunity],
+        keep: impl Fn(&Opportunity) -> bool + Sync,
+        top: usize,
+    ) -> Vec<(usize, Vec<Match>)> {
+        use rayon::prelude::*;
+        let past = self.past_awards(ops);
+        ops.par_iter()
+            .enumerate()
+            .filter(|&(_, o)| keep(o))
+            .map(|(i, o)| (i, self.matches(o, &past, top)))
+            .collect()
+    }
+
     /// The ranked shortlist for one opportunity (at most `top`).
     pub fn matches(
         &self,
@@ -261,8 +278,13 @@ impl<'a> Index<'a> {
                 cats.extend(cs.iter().copied());
             }
         }
-        // Supplier → (best fit, its category, shared words, pence in fitting categories).
-        let mut best: HashMap<u32, (f64, u32, Vec<String>, i64)> = HashMap::new();
+        // Supplier → (best fit, its category, pence in fitting categories); the words each
+        // category shares with the opportunity are kept once per category.
+        let mut best: HashMap<u32, (f64, u32, i64)> = HashMap::new();
+        let mut shared_of: HashMap<u32, Vec<String>> = HashMap::new();
+        let sq =
+            |ws: &mut dyn Iterator<Item = &String>| ws.map(|w| self.idf(w).powi(2)).sum::<f64>();
+        let own = sq(&mut words.iter());
         for &c in &cats {
             let shared: Vec<String> = self.cat_words[c as usize]
                 .iter()
@@ -272,36 +294,80 @@ impl<'a> Index<'a> {
             // Cosine of the two word sets, each word weighted by its rarity among the
             // network's categories (idf), so that a word shared by many categories
             // ("management", "building") counts for less than a telling one ("arboricultural").
-            let sq = |ws: &mut dyn Iterator<Item = &String>| {
-                ws.map(|w| self.idf(w).powi(2)).sum::<f64>()
-            };
             let num = sq(&mut shared.iter());
-            let den = (sq(&mut words.iter()) * sq(&mut self.cat_words[c as usize].iter())).sqrt();
+            let den = (own * sq(&mut self.cat_words[c as usize].iter())).sqrt();
             let fit = if den > 0.0 { num / den } else { 0.0 };
             for (&s, &p) in &self.paid[c as usize] {
-                let e = best.entry(s).or_insert((0.0, c, Vec::new(), 0));
-                e.3 += p;
+                let e = best.entry(s).or_insert((0.0, c, 0));
+                e.2 += p;
                 if fit > e.0 {
                     e.0 = fit;
                     e.1 = c;
-                    e.2 = shared.clone();
                 }
             }
+            shared_of.insert(c, shared);
         }
         let divisions: HashSet<u8> = o.cpv.iter().map(|c| c.division()).collect();
+        let won_here = |s: u32| -> Vec<&str> {
+            past.get(&s)
+                .into_iter()
+                .flatten()
+                .filter(|(d, id)| divisions.contains(d) && *id != o.id)
+                .map(|x| x.1.as_str())
+                .collect()
+        };
         for (&s, wins) in past {
             if wins
                 .iter()
                 .any(|(d, id)| divisions.contains(d) && *id != o.id)
             {
-                best.entry(s).or_insert((0.0, u32::MAX, Vec::new(), 0));
+                best.entry(s).or_insert((0.0, u32::MAX, 0));
             }
         }
+        // Scores first (no text), then the reasons of the shortlist only: a register of
+        // 100,000 suppliers gives thousands of candidates per opportunity.
+        let mut scored: Vec<(f64, u32, f64, u32, i64)> =
+            best.into_iter()
+                .map(|(s, (fit, cat, pence))| {
+                    let info = &self.ds.suppliers[s as usize];
+                    let mut score = fit * 10.0;
+                    if cat != u32::MAX && fit > 0.0 {
+                        score += (pence.max(1) as f64).log10() / 10.0;
+                    }
+                    if past.get(&s).is_some_and(|w| {
+                        w.iter().any(|(d, id)| divisions.contains(d) && *id != o.id)
+                    }) {
+                        score += 3.0;
+                    }
+                    if o.sme_suitable == Some(true) && info.sme == Some(true) {
+                        score += 1.0;
+                    }
+                    if info.vcse == Some(true) && o.vcse_suitable == Some(true) {
+                        score += 1.0;
+                    }
+                    (score, s, fit, cat, pence)
+                })
+                .collect();
+        let order = |a: &(f64, u32, f64, u32, i64), b: &(f64, u32, f64, u32, i64)| {
+            b.0.total_cmp(&a.0).then_with(|| {
+                self.ds.suppliers[a.1 as usize]
+                    .name
+                    .cmp(&self.ds.suppliers[b.1 as usize].name)
+            })
+        };
+        if top == 0 {
+            return Vec::new();
+        }
+        if scored.len() > top {
+            scored.select_nth_unstable_by(top - 1, order);
+            scored.truncate(top);
+        }
+        scored.sort_by(order);
         let incumbents: HashSet<Vec<String>> =
             o.incumbents.iter().map(|i| name_words(&i.name)).collect();
-        let mut out: Vec<Match> = best
+        scored
             .into_iter()
-            .map(|(s, (fit, cat, shared, pence))| {
+            .map(|(score, s, fit, cat, pence)| {
                 let info = &self.ds.suppliers[s as usize];
                 let mut reasons = Vec::new();
                 let loc = info.location.as_ref();
@@ -309,42 +375,32 @@ impl<'a> Index<'a> {
                     .map(|l| format!("{} ({})", l.postcode, l.lad_name))
                     .unwrap_or_default();
                 reasons.push(format!("located in the place: {location}"));
-                let mut score = fit * 10.0;
                 if cat != u32::MAX && fit > 0.0 {
                     reasons.push(format!(
                         "the network pays it {} under \"{}\" (shared words: {})",
                         Pence(pence).to_pounds_string(),
                         self.ds.categories[cat as usize],
-                        shared.join(", ")
+                        shared_of
+                            .get(&cat)
+                            .map(|w| w.join(", "))
+                            .unwrap_or_default()
                     ));
-                    score += (pence.max(1) as f64).log10() / 10.0;
                 }
-                if let Some(w) = past.get(&s) {
-                    let same: Vec<&str> = w
-                        .iter()
-                        .filter(|(d, id)| divisions.contains(d) && *id != o.id)
-                        .map(|x| x.1.as_str())
-                        .collect();
-                    if !same.is_empty() {
-                        score += 3.0;
-                        reasons.push(format!(
-                            "won {} earlier contract(s) in the same CPV division ({})",
-                            same.len(),
-                            same.join(", ")
-                        ));
-                    }
+                let same = won_here(s);
+                if !same.is_empty() {
+                    reasons.push(format!(
+                        "won {} earlier contract(s) in the same CPV division ({})",
+                        same.len(),
+                        same.join(", ")
+                    ));
                 }
                 if o.sme_suitable == Some(true) && info.sme == Some(true) {
-                    score += 1.0;
                     reasons.push("SME, and the notice says it suits SMEs".into());
                 } else if info.sme == Some(true) {
                     reasons.push("SME".into());
                 }
                 if info.vcse == Some(true) {
                     reasons.push("VCSE".into());
-                    if o.vcse_suitable == Some(true) {
-                        score += 1.0;
-                    }
                 }
                 if incumbents.contains(&name_words(&info.name)) {
                     reasons.push("the incumbent".into());
@@ -359,14 +415,7 @@ impl<'a> Index<'a> {
                     reasons,
                 }
             })
-            .collect();
-        out.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then_with(|| a.name.cmp(&b.name))
-        });
-        out.truncate(top);
-        out
+            .collect()
     }
 }
 

@@ -755,7 +755,7 @@ fn scan<R: Read>(name: &str, source: u32, r: R, limits: &Limits, ix: &mut Index)
             let end = s + stream.byte_offset();
             match item {
                 Some(Ok(_)) if end < w.buf.len() || w.eof => break Ok(end),
-                Some(Err(e)) if !(e.is_eof() && !w.eof) => break Err(e),
+                Some(Err(e)) if !e.is_eof() || w.eof => break Err(e),
                 None => break Ok(end),
                 _ => {
                     let want = w.buf.len() - s;

@@ -44,10 +44,16 @@ pub type Shortlists = Vec<(usize, Vec<Match>)>;
 pub struct Hub {
     pipeline: tokio::sync::Mutex<Option<(Stamp, Arc<Pipeline>)>>,
     /// The opportunities linked for a snapshot version, from one read of the sources.
-    linked: Mutex<Option<(u64, Arc<Pipeline>, Arc<Vec<Opportunity>>)>>,
+    linked: Mutex<Option<Linked>>,
     /// Shortlists by snapshot version and audience, with the opportunities they rank.
-    shortlists: Mutex<HashMap<(u64, Audience), (Arc<Vec<Opportunity>>, Arc<Shortlists>)>>,
+    shortlists: Mutex<HashMap<(u64, Audience), Ranked>>,
 }
+
+/// Opportunities linked to the anchors of a snapshot version, from one read of the sources.
+type Linked = (u64, Arc<Pipeline>, Arc<Vec<Opportunity>>);
+
+/// Shortlists, with the opportunities they rank.
+type Ranked = (Arc<Vec<Opportunity>>, Arc<Shortlists>);
 
 /// Each source file's path, size and modification time: what tells that a source changed.
 type Stamp = Vec<(PathBuf, Option<(u64, Option<std::time::SystemTime>)>)>;

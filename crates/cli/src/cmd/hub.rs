@@ -430,13 +430,7 @@ fn shortlists(
     // network (bench/run_hub_scale.sh reads it).
     let started = std::time::Instant::now();
     let index = Index::new(&prepared.dataset);
-    let past = index.past_awards(&p.opportunities);
-    let mut all = Vec::new();
-    for (i, o) in p.opportunities.iter().enumerate() {
-        if filter.keeps(o) {
-            all.push((i, index.matches(o, &past, top)));
-        }
-    }
+    let all = index.shortlists(&p.opportunities, |o| filter.keeps(o), top);
     let with = all.iter().filter(|x| !x.1.is_empty()).count();
     let pairs: usize = all.iter().map(|x| x.1.len()).sum();
     eprintln!(

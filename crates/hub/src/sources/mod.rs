@@ -98,6 +98,10 @@ impl Pipeline {
     }
 }
 
+/// One procurement made into an opportunity (with its field issues), or the releases that
+/// could not be read again: their file, how many, and the issue.
+type Made = Result<(Opportunity, Vec<Issue>), Box<(String, u32, Issue)>>;
+
 /// The OCDS sources: a first pass locates every release ([`anchornet_ingest::ocds::Index`]);
 /// then each ocid's releases are read again, merged, turned into an opportunity and dropped,
 /// so that memory holds the index and the opportunities, never every release's JSON.
@@ -108,7 +112,7 @@ fn read_ocds(json: &[PathBuf], limits: &Limits, out: &mut Pipeline) {
     // Opportunities each file contributed to, counted once per file.
     let mut per_file: HashMap<String, u64> = HashMap::new();
     let mut failed: Vec<(String, Issue)> = Vec::new();
-    let made: Vec<Result<(Opportunity, Vec<Issue>), (String, u32, Issue)>> = {
+    let made: Vec<Made> = {
         let ix = &ix;
         let work = |chunk: &[iocds::Group]| {
             let mut reader = ix.reader();
@@ -122,7 +126,7 @@ fn read_ocds(json: &[PathBuf], limits: &Limits, out: &mut Pipeline) {
                     }
                     Err(e) => {
                         let first = &ix.releases[g.releases[0] as usize];
-                        Err((
+                        Err(Box::new((
                             ix.source_name(first).to_string(),
                             g.releases.len() as u32,
                             Issue {
@@ -135,7 +139,7 @@ fn read_ocds(json: &[PathBuf], limits: &Limits, out: &mut Pipeline) {
                                 ),
                                 outcome: anchornet_ingest::Outcome::Rejected,
                             },
-                        ))
+                        )))
                     }
                 })
                 .collect::<Vec<_>>()
@@ -162,7 +166,8 @@ fn read_ocds(json: &[PathBuf], limits: &Limits, out: &mut Pipeline) {
                 out.issues.append(&mut issues);
                 out.opportunities.push(o);
             }
-            Err((file, n, issue)) => {
+            Err(e) => {
+                let (file, n, issue) = *e;
                 if let Some(f) = ix.files.iter_mut().find(|f| f.file == file) {
                     f.accepted = f.accepted.saturating_sub(u64::from(n));
                     f.rejected += u64::from(n);
