@@ -182,9 +182,27 @@ pub fn routes() -> Vec<Route> {
         r("GET", "/plan", true, Signed, get(plan::plan)),
         // The plan's self-assessment and change log in the workspace (issue 21).
         r("GET", "/plan/assessment", true, Rows, get(plan::assessment)),
-        r("POST", "/plan/assessment", false, Rows, post(plan::save_assessment)),
-        r("POST", "/plan/assessment/import", false, Rows, post(plan::import_assessment)),
-        r("GET", "/plan/history", true, Signed, get(plan::plan_history)),
+        r(
+            "POST",
+            "/plan/assessment",
+            false,
+            Rows,
+            post(plan::save_assessment),
+        ),
+        r(
+            "POST",
+            "/plan/assessment/import",
+            false,
+            Rows,
+            post(plan::import_assessment),
+        ),
+        r(
+            "GET",
+            "/plan/history",
+            true,
+            Signed,
+            get(plan::plan_history),
+        ),
         // Employment: workforce measures and the jobs pathway funnel (issue 20).
         r("GET", "/workforce", true, Signed, get(workforce::workforce)),
         r("GET", "/jobs", true, Signed, get(jobs::funnel_page)),
