@@ -28,6 +28,7 @@ pub mod dedupe;
 pub mod detect;
 mod fast;
 pub mod format;
+pub mod giving360;
 pub mod input;
 pub mod limits;
 pub mod mapping;

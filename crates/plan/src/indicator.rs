@@ -365,19 +365,8 @@ impl Facts {
         local: &anchornet_geo::Place,
         deprivation: anchornet_geo::Deprivation,
     ) -> Result<Vec<(String, String)>, WorkforceError> {
-        use anchornet_workforce::{extract, metrics, rates::Rates};
+        use anchornet_workforce::{metrics, rates::Rates};
         let rates = Rates::bundled()?;
-        let mut posts = Vec::new();
-        let mut unread = Vec::new();
-        for p in &w.extracts {
-            let (ps, _, reports) = extract::read(p);
-            for r in &reports {
-                if let Some(e) = &r.error {
-                    unread.push((r.file.clone(), e.clone()));
-                }
-            }
-            posts.extend(ps);
-        }
         let cx = metrics::Context {
             geo,
             place: local,
@@ -387,10 +376,18 @@ impl Facts {
             year: w.year,
             hire_target: 0.10,
         };
-        let m = metrics::measure(&cx, &posts)?;
+        // The same run as `anchornet workforce` and the web's /workforce.
+        let extracts: Vec<&std::path::Path> = w.extracts.iter().map(|p| p.as_path()).collect();
+        let run = metrics::run(&cx, &extracts)?;
+        let unread = run
+            .reports
+            .iter()
+            .filter_map(|r| r.error.as_ref().map(|e| (r.file.clone(), e.clone())))
+            .collect();
         self.workforce = Some((
             w.year,
-            m.scopes
+            run.measures
+                .scopes
                 .into_iter()
                 .map(|(s, c)| (ScopeName::parse(&s), c))
                 .collect(),

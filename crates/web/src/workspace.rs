@@ -737,6 +737,12 @@ pub fn write_for_network(
             .iter()
             .flat_map(|a| a.registers.iter().map(|r| abs(r)))
             .collect();
+        // The extracts the plan's workforce indicators read are the workspace's too, so
+        // /workforce shows the figures the plan's targets are measured on.
+        if let Some(w) = &parsed.workforce {
+            cfg.workforce.extracts = w.extracts.iter().map(|e| abs(e)).collect();
+            cfg.workforce.year = Some(w.year.0);
+        }
     }
     let text = toml::to_string(&cfg).map_err(|e| WorkspaceError::Invalid {
         path: path.display().to_string(),

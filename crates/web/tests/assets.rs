@@ -333,8 +333,9 @@ async fn the_plan_is_recomputed_from_stored_decisions_with_the_heatmap() {
     app.cleanup().await;
 }
 
-/// `anchornet demo --serve`'s workspace names the demo's plan, its answers and the plan's
-/// asset register, so its /assets and /plan pages are populated.
+/// `anchornet demo --serve`'s workspace names the demo's plan, its answers, the plan's
+/// asset register and its workforce extract, so its /assets, /plan and /workforce pages are
+/// populated.
 #[test]
 fn the_demo_workspace_names_the_plan_and_its_registers() {
     let net = anchornet_network::NetworkConfig::load(&demo("anchornet.toml")).unwrap();
@@ -346,9 +347,17 @@ fn the_demo_workspace_names_the_plan_and_its_registers() {
     assert_eq!(cfg.plan.file, Some(abs(plan)));
     assert_eq!(cfg.plan.assessments, [abs(demo("assessments"))]);
     assert_eq!(cfg.assets.registers, [register()]);
+    // The plan's `[workforce]` extract (data/demo/plan.toml: 2023/24) is the workspace's.
+    let extract = abs(demo("workforce/generated_workforce_2023-24.csv.xz"));
+    assert_eq!(cfg.workforce.extracts, [extract.clone()]);
+    assert_eq!(cfg.workforce.year, Some(2023));
     // Read back from the file written: the sections are strict TOML like the rest.
     let again = anchornet_web::workspace::WorkspaceConfig::load(&dir).unwrap();
     assert_eq!((again.plan, again.assets), (cfg.plan, cfg.assets));
+    assert_eq!(
+        (again.workforce.extracts, again.workforce.year),
+        (vec![extract], Some(2023))
+    );
     std::fs::write(
         dir.join("anchornet.toml"),
         "name = \"x\"\nlocal_place = \"Salford\"\n[assets]\nregister = []\n",

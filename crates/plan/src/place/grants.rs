@@ -3,13 +3,13 @@
 //! location's geographic code. (`anchornet_resolve`'s 360Giving reader takes the same files
 //! as evidence about recipients; this one reads the money.) Column titles are the standard's
 //! (`Amount Awarded`, `Award Date`, `Recipient Org:Postal Code`, `Beneficiary
-//! Location:Geographic Code`, `Grant Programme:Title`, `Funding Org:Name`), matched without
-//! regard to case, spacing or punctuation.
+//! Location:Geographic Code`, `Grant Programme:Title`, `Funding Org:Name`), found by
+//! [`anchornet_ingest::giving360::Columns`], the one reader of the standard's columns.
 
 use std::path::Path;
 
-use anchornet_core::{FinancialYear, PaymentDate};
-use anchornet_ingest::vocab::normalise;
+use anchornet_core::FinancialYear;
+use anchornet_ingest::giving360::{award_date, Columns};
 use anchornet_ingest::Limits;
 
 use super::{read_tables, Problem};
@@ -50,54 +50,6 @@ pub struct Grants {
     pub problems: Vec<Problem>,
 }
 
-#[derive(Default, Clone, Copy)]
-struct Cols {
-    id: Option<usize>,
-    amount: Option<usize>,
-    date: Option<usize>,
-    programme: Option<usize>,
-    department: Option<usize>,
-    funder: Option<usize>,
-    recipient: Option<usize>,
-    postcode: Option<usize>,
-    geo: Option<usize>,
-}
-
-fn columns(header: &[String]) -> Cols {
-    let mut c = Cols::default();
-    for (i, h) in header.iter().enumerate() {
-        let n = normalise(h);
-        let slot = match n.as_str() {
-            "identifier" => &mut c.id,
-            "amount awarded" => &mut c.amount,
-            "award date" => &mut c.date,
-            "grant programme title" => &mut c.programme,
-            "funding org department" => &mut c.department,
-            "funding org name" => &mut c.funder,
-            "recipient org name" => &mut c.recipient,
-            "recipient org postal code" => &mut c.postcode,
-            "beneficiary location geographic code" => &mut c.geo,
-            _ => continue,
-        };
-        if slot.is_none() {
-            *slot = Some(i);
-        }
-    }
-    c
-}
-
-fn date(s: &str) -> Option<PaymentDate> {
-    // ISO 8601 date or date-time, as the standard requires.
-    let d = s.trim().get(..10)?;
-    let mut it = d.split('-');
-    let (y, m, dd) = (
-        it.next()?.parse().ok()?,
-        it.next()?.parse().ok()?,
-        it.next()?.parse().ok()?,
-    );
-    PaymentDate::from_ymd(y, m, dd)
-}
-
 /// Read 360Giving files.
 pub fn read(paths: &[&Path], limits: &Limits) -> Grants {
     let mut out = Grants::default();
@@ -110,10 +62,12 @@ pub fn read(paths: &[&Path], limits: &Limits) -> Grants {
             }
         };
         for (file, t) in tables {
-            let Some(h) = t.rows.iter().take(40).position(|r| {
-                let c = columns(&r.cells);
-                c.amount.is_some() && c.date.is_some()
-            }) else {
+            let Some(h) = t
+                .rows
+                .iter()
+                .take(40)
+                .position(|r| Columns::of(&r.cells).has_grants())
+            else {
                 out.problems.push(Problem::file(
                     &file,
                     "no 360Giving header (Amount Awarded, Award Date) in the first 40 rows",
@@ -121,7 +75,7 @@ pub fn read(paths: &[&Path], limits: &Limits) -> Grants {
                 continue;
             };
             let head = &t.rows[h].cells;
-            let c = columns(head);
+            let c = Columns::of(head);
             for r in &t.rows[h + 1..] {
                 if r.cells.iter().all(|x| x.trim().is_empty()) {
                     continue;
@@ -135,34 +89,35 @@ pub fn read(paths: &[&Path], limits: &Limits) -> Grants {
                     value: get(i).to_string(),
                     problem: problem.to_string(),
                 };
-                let amount = get(c.amount).replace([',', '£'], "");
+                let amount = get(c.amount_awarded).replace([',', '£'], "");
                 let Some(pence) = amount
                     .parse::<f64>()
                     .ok()
                     .filter(|v| v.is_finite())
                     .map(|v| (v * 100.0).round() as i64)
                 else {
-                    out.problems.push(prob(c.amount, "not an amount"));
+                    out.problems.push(prob(c.amount_awarded, "not an amount"));
                     continue;
                 };
-                let Some(d) = date(get(c.date)) else {
-                    out.problems.push(prob(c.date, "not an ISO 8601 date"));
+                let Some(d) = award_date(get(c.award_date)) else {
+                    out.problems
+                        .push(prob(c.award_date, "not an ISO 8601 date"));
                     continue;
                 };
-                let programme = match (get(c.programme), get(c.department)) {
+                let programme = match (get(c.programme), get(c.funder_department)) {
                     ("", "") => "(no programme given)".to_string(),
                     ("", d) => d.to_string(),
                     (p, _) => p.to_string(),
                 };
                 out.grants.push(Grant {
-                    id: get(c.id).to_string(),
+                    id: get(c.identifier).to_string(),
                     pence,
                     year: FinancialYear::of(d),
                     programme,
                     funder: get(c.funder).to_string(),
                     recipient: get(c.recipient).to_string(),
-                    postcode: get(c.postcode).to_string(),
-                    beneficiary_codes: get(c.geo)
+                    postcode: get(c.recipient_postcode).to_string(),
+                    beneficiary_codes: get(c.beneficiary_code)
                         .split([';', ','])
                         .map(|s| s.trim().to_string())
                         .filter(|s| !s.is_empty())

@@ -7,13 +7,17 @@
 //! * **360Giving** grant files in the standard's flattened CSV layout (`Recipient
 //!   Org:Name`, `Recipient Org:Charity Number`, `Recipient Org:Company Number`, `Recipient
 //!   Org:Identifier`, `Recipient Org:Postal Code`, `Award Date`): the recipients, with the
-//!   identifiers and address the funder recorded, dated by the award.
+//!   identifiers and address the funder recorded, dated by the award. The standard's
+//!   columns are found by [`anchornet_ingest::giving360::Columns`], as the Total Place view
+//!   finds them for the money.
 //!
 //! Columns are found by name (case and spacing ignored), so extra or reordered columns are
 //! read. A row without a name is reported; a row without a postcode is kept (its identifiers
 //! and kind are evidence) and the register reports it like any other.
 
 use std::path::Path;
+
+use anchornet_ingest::giving360::{org_id_number, Columns as Columns360};
 
 use super::open::{load_records, record_error};
 use super::{NameFilter, RegisterError, RegisterIssue, RegisterKind, RegisterRecord, Registers};
@@ -23,7 +27,11 @@ use crate::kind::Kind;
 /// Which open register a header is, if any.
 pub fn detect(header_lower: &str) -> Option<RegisterKind> {
     let h = header_lower;
-    if h.contains("recipient org:name") {
+    let titles: Vec<&str> = h
+        .split([',', '\t'])
+        .map(|t| t.trim().trim_matches('"'))
+        .collect();
+    if Columns360::of(&titles).has_recipients() {
         Some(RegisterKind::Giving360)
     } else if h.contains("legal form")
         && (h.contains("ownership classification")
@@ -63,16 +71,19 @@ pub fn load(
                 .find_map(|n| headers.iter().position(|h| h == n))
         };
         let c = match kind {
-            RegisterKind::Giving360 => Columns {
-                name: col(&["recipient org:name"]),
-                company: col(&["recipient org:company number"]),
-                charity: col(&["recipient org:charity number"]),
-                identifier: col(&["recipient org:identifier"]),
-                postcode: col(&["recipient org:postal code", "recipient org:postcode"]),
-                legal_form: None,
-                sic: None,
-                date: col(&["award date"]),
-            },
+            RegisterKind::Giving360 => {
+                let g = Columns360::of(&headers);
+                Columns {
+                    name: g.recipient,
+                    company: g.recipient_company,
+                    charity: g.recipient_charity,
+                    identifier: g.recipient_identifier,
+                    postcode: g.recipient_postcode,
+                    legal_form: None,
+                    sic: None,
+                    date: g.award_date,
+                }
+            }
             _ => Columns {
                 name: col(&["name", "registered name", "organisation name"]),
                 company: col(&[
@@ -127,11 +138,7 @@ pub fn load(
             };
             // 360Giving org identifiers carry the register: GB-CHC-1234567, GB-COH-01234567.
             let id = get(c.identifier).unwrap_or_default();
-            let from_id = |prefix: &str| {
-                id.strip_prefix(prefix)
-                    .map(str::to_string)
-                    .filter(|s| !s.is_empty())
-            };
+            let from_id = |prefix: &str| org_id_number(&id, prefix).map(str::to_string);
             let company = get(c.company)
                 .or_else(|| from_id("GB-COH-"))
                 .and_then(|v| ids::company_number(&v));
