@@ -349,7 +349,7 @@ fn the_demo_workspace_names_the_plan_and_its_registers() {
     assert_eq!(cfg.assets.registers, [register()]);
     // The plan's `[workforce]` extract (data/demo/plan.toml: 2023/24) is the workspace's.
     let extract = abs(demo("workforce/generated_workforce_2023-24.csv.xz"));
-    assert_eq!(cfg.workforce.extracts, [extract.clone()]);
+    assert_eq!(cfg.workforce.extracts, std::slice::from_ref(&extract));
     assert_eq!(cfg.workforce.year, Some(2023));
     // Read back from the file written: the sections are strict TOML like the rest.
     let again = anchornet_web::workspace::WorkspaceConfig::load(&dir).unwrap();
