@@ -270,6 +270,16 @@ fn gbp_x700(v: i128) -> String {
 /// Per column: its value and the number of people it is drawn from (its base).
 type Col = (String, u64);
 
+/// The people a pay gap is drawn from: those below the rate, or, when none is, everyone
+/// compared (no gap is a statement about all of them).
+fn gap_base(below: u64, compared: u64) -> u64 {
+    if below == 0 {
+        compared
+    } else {
+        below
+    }
+}
+
 /// One scope's columns, unsuppressed.
 fn columns(c: &Counts, hire_target: f64) -> Vec<Col> {
     vec![
@@ -279,25 +289,12 @@ fn columns(c: &Counts, hire_target: f64) -> Vec<Col> {
         (c.with_decile.to_string(), c.with_decile),
         (pct(c.deprived, c.with_decile), c.with_decile),
         (pct(c.below_rlw, c.staff), c.staff),
-        (
-            gbp_x700(c.gap_rlw_x700),
-            // No gap is a statement about everyone compared.
-            if c.below_rlw == 0 {
-                c.staff
-            } else {
-                c.below_rlw
-            },
-        ),
+        (gbp_x700(c.gap_rlw_x700), gap_base(c.below_rlw, c.staff)),
         (c.nlw_compared.to_string(), c.nlw_compared),
         (pct(c.below_nlw, c.nlw_compared), c.nlw_compared),
         (
             gbp_x700(c.gap_nlw_x700),
-            // No gap is a statement about everyone compared.
-            if c.below_nlw == 0 {
-                c.nlw_compared
-            } else {
-                c.below_nlw
-            },
+            gap_base(c.below_nlw, c.nlw_compared),
         ),
         (c.hires.to_string(), c.hires),
         (c.hires_with_decile.to_string(), c.hires_with_decile),

@@ -220,6 +220,14 @@ pub async fn record_changes(st: &AppState, cause: &str) -> AppResult<usize> {
         return Ok(0);
     }
     let (evaluated, _, _) = evaluate(st).await?;
+    record(st, &evaluated, cause).await
+}
+
+/// [`record_changes`] for a plan already judged (the `/plan` view judges it once for both).
+async fn record(st: &AppState, evaluated: &Evaluated, cause: &str) -> AppResult<usize> {
+    if st.cfg.plan.file.is_none() {
+        return Ok(0);
+    }
     let now = evaluated.state();
     // Two tries: another web node may log the same step between our read and our write.
     for _ in 0..2 {
@@ -263,7 +271,7 @@ pub async fn plan(
     let (evaluated, facts, mut notes) = evaluate(&st).await?;
     let (assessments, more) = assessments(&st, &facts).await?;
     notes.extend(more);
-    if let Err(e) = record_changes(&st, "view").await {
+    if let Err(e) = record(&st, &evaluated, "view").await {
         notes.push(format!(
             "the change log could not be written: {}",
             e.message
