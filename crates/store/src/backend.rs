@@ -129,10 +129,19 @@ pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
 macro_rules! store_impl {
     ($store:ty, $db:ty, $backend:expr) => {
         impl $store {
+            /// Begin a transaction that writes. On SQLite it takes the write lock at once
+            /// (`BEGIN IMMEDIATE`), so waiting for another writer goes through the busy
+            /// timeout; a deferred transaction that reads first and then writes is refused
+            /// with `database is locked` at once when another connection holds the lock (for
+            /// instance, one whose dropped transaction's rollback has not run yet).
+            async fn write_tx(&self) -> $crate::Result<sqlx::Transaction<'static, $db>> {
+                Ok(self.pool.begin_with($crate::backend::begin_write($backend)).await?)
+            }
+
             /// Run one account change (`$1` = the user's id) and end the user's sessions,
             /// in one transaction.
             async fn account_update(&self, user_id: i64, q: &str) -> $crate::Result<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.write_tx().await?;
                 let n = sqlx::query::<$db>(q)
                     .bind(user_id)
                     .execute(&mut *tx)
@@ -257,7 +266,7 @@ macro_rules! store_impl {
                         return Err($crate::StoreError::NotFound(format!("anchor {a}")));
                     }
                 }
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.write_tx().await?;
                 let n = sqlx::query::<$db>("UPDATE users SET role = $1, anchor_id = $2 WHERE id = $3")
                     .bind(role.name())
                     .bind(role.anchor())
@@ -292,7 +301,7 @@ macro_rules! store_impl {
             }
 
             async fn delete_user(&self, user_id: i64) -> $crate::Result<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.write_tx().await?;
                 sqlx::query::<$db>("DELETE FROM sessions WHERE user_id = $1")
                     .bind(user_id)
                     .execute(&mut *tx)
@@ -321,7 +330,7 @@ macro_rules! store_impl {
             }
 
             async fn set_password(&self, user_id: i64, password_hash: &str) -> $crate::Result<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.write_tx().await?;
                 let n = sqlx::query::<$db>("UPDATE users SET password_hash = $1, must_change_password = 0 WHERE id = $2")
                     .bind(password_hash)
                     .bind(user_id)
@@ -413,7 +422,7 @@ macro_rules! store_impl {
                 let (rows_read, accepted, skipped, rejected, total, first, last) = b.totals();
                 let reports = serde_json::to_string(&b.reports)
                     .map_err(|e| $crate::StoreError::Invalid(e.to_string()))?;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.write_tx().await?;
                 let inserted = sqlx::query_as::<$db, (i64,)>(
                     "INSERT INTO batches (anchor_id, file_name, sha256, bytes, kind, rows_read, \
                      accepted, skipped, rejected, total_pence, first_date, last_date, reports, \
@@ -607,7 +616,7 @@ macro_rules! store_impl {
             }
 
             async fn withdraw_batch(&self, id: i64, by: &str) -> $crate::Result<bool> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.write_tx().await?;
                 let n = sqlx::query::<$db>(
                     "UPDATE batches SET withdrawn_at = $1, withdrawn_by = $2 \
                      WHERE id = $3 AND withdrawn_at IS NULL",
@@ -720,7 +729,7 @@ macro_rules! store_impl {
                         cols.len()
                     )));
                 }
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.write_tx().await?;
                 sqlx::query::<$db>("DELETE FROM supplier_register")
                     .execute(&mut *tx)
                     .await?;
@@ -781,7 +790,7 @@ macro_rules! store_impl {
             }
 
             async fn health(&self) -> $crate::Result<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.write_tx().await?;
                 // Matches no row, but is a write: SQLite takes its write lock for it.
                 sqlx::query::<$db>("UPDATE schema_migrations SET applied_at = applied_at WHERE version < 0")
                     .execute(&mut *tx)
@@ -817,7 +826,7 @@ macro_rules! store_impl {
                         o.kind, o.decision
                     )));
                 }
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.write_tx().await?;
                 sqlx::query::<$db>(
                     "INSERT INTO overrides (kind, subject, decision, note, decided_by, decided_at, entity, value) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (kind, subject) DO UPDATE SET \
@@ -887,7 +896,7 @@ macro_rules! store_impl {
                         "note: at most 1,000 characters".into(),
                     ));
                 }
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.write_tx().await?;
                 let last = sqlx::query_as::<$db, (i64, String)>(
                     "SELECT seq, status FROM asset_decision WHERE asset = $1 ORDER BY seq DESC LIMIT 1",
                 )
@@ -1010,7 +1019,7 @@ macro_rules! store_impl {
                     }
                 }
                 let at = $crate::now();
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.write_tx().await?;
                 let mut changed = Vec::new();
                 for a in answers {
                     let year = a.year.to_string();
@@ -1130,7 +1139,7 @@ macro_rules! store_impl {
                 if changes.is_empty() {
                     return Ok(true);
                 }
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.write_tx().await?;
                 let (last,) = sqlx::query_as::<$db, (i64,)>(
                     "SELECT COALESCE(MAX(seq), 0) FROM plan_change",
                 )
@@ -1254,17 +1263,27 @@ macro_rules! store_impl {
 
 pub(crate) use store_impl;
 
+/// The statement that begins a writing transaction on `backend`.
+pub(crate) fn begin_write(backend: crate::Backend) -> &'static str {
+    match backend {
+        crate::Backend::Sqlite => "BEGIN IMMEDIATE",
+        crate::Backend::Postgres => "BEGIN",
+    }
+}
+
 /// Apply migrations in order, each once, recording each in `schema_migrations` in the same
 /// transaction as its statements.
 macro_rules! migrate_impl {
-    ($pool:expr, $db:ty, $migrations:expr) => {{
+    ($pool:expr, $db:ty, $backend:expr, $migrations:expr) => {{
         sqlx::raw_sql(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)",
         )
         .execute($pool)
         .await?;
         for (version, sql) in $migrations {
-            let mut tx = $pool.begin().await?;
+            let mut tx = $pool
+                .begin_with($crate::backend::begin_write($backend))
+                .await?;
             let done = sqlx::query_as::<$db, (i64,)>(
                 "SELECT version FROM schema_migrations WHERE version = $1",
             )

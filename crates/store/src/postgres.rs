@@ -74,7 +74,7 @@ impl PgStore {
     }
 
     async fn migrate(&self) -> Result<()> {
-        migrate_impl!(&self.pool, Postgres, MIGRATIONS)
+        migrate_impl!(&self.pool, Postgres, crate::Backend::Postgres, MIGRATIONS)
     }
 
     /// Drop a schema and everything in it (test clean-up).

@@ -76,7 +76,7 @@ impl SqliteStore {
     }
 
     async fn migrate(&self) -> Result<()> {
-        migrate_impl!(&self.pool, Sqlite, MIGRATIONS)
+        migrate_impl!(&self.pool, Sqlite, crate::Backend::Sqlite, MIGRATIONS)
     }
 
     /// The connection pool (for tests that look at the tables directly).

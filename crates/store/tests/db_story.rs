@@ -671,3 +671,36 @@ async fn story_on_postgres() {
         .await
         .unwrap();
 }
+
+/// A write that reads first waits for another connection's write lock instead of failing
+/// with `database is locked` (CI once saw this: a dropped transaction's rollback had not run
+/// yet when the next decision was recorded). Here another connection holds the lock for a
+/// moment; the decision must wait for it through the busy timeout and then be recorded.
+#[tokio::test]
+async fn sqlite_write_waits_for_another_writer() {
+    let dir = common::tempdir();
+    let store = anchornet_store::sqlite::SqliteStore::open(&dir.join("ws.db"))
+        .await
+        .unwrap();
+    let mut other = store.pool().acquire().await.unwrap();
+    sqlx::raw_sql("BEGIN IMMEDIATE; INSERT INTO audit_log (at, actor, action, detail) VALUES (0, 'x', 'hold', '')")
+        .execute(&mut *other)
+        .await
+        .unwrap();
+    let release = async move {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        sqlx::raw_sql("COMMIT").execute(&mut *other).await.unwrap();
+    };
+    let decision = anchornet_store::NewAssetDecision {
+        asset: "A1".into(),
+        status: anchornet_core::AssetStatus::InDiscussion,
+        from_register: Some(anchornet_core::AssetStatus::Candidate),
+        decided_by: "ann".into(),
+        note: String::new(),
+    };
+    let decide = anchornet_store::Store::add_asset_decision(&store, &decision);
+    let (d, ()) = tokio::join!(decide, release);
+    let d = d.expect("the decision waits for the other writer");
+    assert_eq!(d.seq, 1);
+    std::fs::remove_dir_all(dir).ok();
+}
