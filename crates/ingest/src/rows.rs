@@ -115,16 +115,26 @@ impl<'a> RowContext<'a> {
 
 /// Markers that publishers put in place of a supplier name withheld as personal data.
 pub fn is_redaction_marker(name: &str) -> bool {
-    let n = name.trim().to_ascii_lowercase();
-    if n.is_empty() {
-        return true;
+    // This runs on every payment: the name is lower-cased into a stack buffer (ASCII only,
+    // as `to_ascii_lowercase`; a longer name takes the allocating path) and searched there.
+    let t = name.trim();
+    let mut buf = [0u8; 128];
+    match buf.get_mut(..t.len()) {
+        Some(b) => {
+            b.copy_from_slice(t.as_bytes());
+            b.make_ascii_lowercase();
+            redaction_marker_lower(b)
+        }
+        None => redaction_marker_lower(t.to_ascii_lowercase().as_bytes()),
     }
-    // "Redacted" as a word, not as the start of another (Redactive Publishing Ltd is a firm).
-    if n.split(|c: char| !c.is_ascii_alphanumeric())
-        .any(|w| matches!(w, "redact" | "redacted" | "redaction"))
-    {
-        return true;
-    }
+}
+
+/// [`is_redaction_marker`] of a trimmed, ASCII-lower-cased name. Byte-wise is the same as
+/// character-wise here: every pattern is ASCII, and no byte of a non-ASCII character is an
+/// ASCII letter or digit.
+fn redaction_marker_lower(n: &[u8]) -> bool {
+    use std::sync::LazyLock;
+    use memchr::memmem::Finder;
     const CONTAINS: [&str; 8] = [
         "personal data",
         "personal information",
@@ -143,7 +153,18 @@ pub fn is_redaction_marker(name: &str) -> bool {
         "confidential",
         "*****",
     ];
-    CONTAINS.iter().any(|c| n.contains(c)) || EXACT.contains(&n.as_str())
+    static FINDERS: LazyLock<Vec<Finder<'static>>> =
+        LazyLock::new(|| CONTAINS.iter().map(|c| Finder::new(c.as_bytes())).collect());
+    if n.is_empty() {
+        return true;
+    }
+    // "Redacted" as a word, not as the start of another (Redactive Publishing Ltd is a firm).
+    if n.split(|c: &u8| !c.is_ascii_alphanumeric())
+        .any(|w| matches!(w, b"redact" | b"redacted" | b"redaction"))
+    {
+        return true;
+    }
+    FINDERS.iter().any(|f| f.find(n).is_some()) || EXACT.iter().any(|e| e.as_bytes() == n)
 }
 
 fn is_total_cell(c: &str) -> bool {
@@ -168,10 +189,10 @@ fn is_total_cell(c: &str) -> bool {
             None => break,
         }
     }
-    let lead: String = lead.iter().collect();
+    let starts = |p: &str| p.chars().zip(&lead).all(|(a, b)| a == *b);
     if !["total", "grandtotal", "subtotal", "overalltotal"]
         .iter()
-        .any(|p| lead.starts_with(p))
+        .any(|p| starts(p))
     {
         return false;
     }
