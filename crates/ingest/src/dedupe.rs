@@ -264,4 +264,41 @@ mod tests {
         d.begin_file("c.csv");
         assert!(d.check(&pay(9, 200)).is_some());
     }
+
+    #[test]
+    fn the_most_copies_in_any_one_earlier_file() {
+        // One copy in a.csv, three in b.csv: b's first copy duplicates a's, its other two are
+        // new; c.csv's first three copies duplicate b's (the most in one earlier file), a
+        // fourth is new. Each duplicate names where the transaction was first seen.
+        let mut d = Deduper::default();
+        d.begin_file("a.csv");
+        assert_eq!(d.check(&pay(7, 100)), None);
+        d.begin_file("b.csv");
+        assert_eq!(d.check(&pay(2, 100)).as_deref(), Some("a.csv line 7"));
+        assert_eq!(d.check(&pay(3, 100)), None);
+        assert_eq!(d.check(&pay(4, 100)), None);
+        d.begin_file("c.csv");
+        for line in 2..5 {
+            assert_eq!(d.check(&pay(line, 100)).as_deref(), Some("a.csv line 7"));
+        }
+        assert_eq!(d.check(&pay(5, 100)), None);
+    }
+
+    #[test]
+    fn keys_differ_when_any_field_differs() {
+        let a = pay(2, 100);
+        let mut b = a.clone();
+        b.supplier_name = "S ".into();
+        assert_ne!(key(&a), key(&b));
+        // The same text in two fields is not the same transaction.
+        let (mut c, mut e) = (a.clone(), a.clone());
+        c.supplier_id = Some("X".into());
+        e.company_number = Some("X".into());
+        assert_ne!(key(&c), key(&e));
+        // Line and file are not part of a transaction.
+        let mut f = a.clone();
+        f.line = 99;
+        f.source_file = "g".into();
+        assert_eq!(key(&a), key(&f));
+    }
 }
