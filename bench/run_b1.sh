@@ -12,13 +12,15 @@
 #   B1_DATA   where the decompressed CSVs go (default /tmp/anchornet-b1; reused if present)
 #   B1_SRC    the .csv.xz inputs (default /work/shared/data/spend/odileeds_processed)
 #   B1_RUNS   runs of each tool; the median wall time is reported (default 3)
-#   B1_OUT    where outputs and timings are kept (default $B1_DATA/results)
+#   B1_OUT    where outputs and timings are kept (default $B1_DATA-results; not inside
+#             B1_DATA, which ingest searches recursively: a second run would read the
+#             first one's duckdb_totals.csv as a 17th ledger)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 src="${B1_SRC:-$root/../shared/data/spend/odileeds_processed}"
 data="${B1_DATA:-/tmp/anchornet-b1}"
 runs="${B1_RUNS:-3}"
-out="${B1_OUT:-$data/results}"
+out="${B1_OUT:-${data%/}-results}"
 mkdir -p "$data" "$out"
 
 # 1. Inputs: decompress once (not timed).

@@ -18,7 +18,7 @@
 //! near) is not planned and takes the general path.
 
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
@@ -77,11 +77,19 @@ struct Scan {
     irregular: bool,
 }
 
+/// Whether every field is empty or white space (as `str::trim` sees it).
 fn blank(body: &[u8], fields: &[Field]) -> bool {
     fields.iter().all(|f| {
-        std::str::from_utf8(f.raw(body))
-            .map(|s| s.trim().is_empty())
-            .unwrap_or(false)
+        let raw = f.raw(body);
+        // ASCII white space as `char::is_whitespace` has it (tab to carriage return, space);
+        // any other ASCII byte is not; only a field with other bytes needs decoding.
+        match raw.iter().find(|b| !matches!(b, b'\t'..=b'\r' | b' ')) {
+            None => true,
+            Some(b) if b.is_ascii() => false,
+            Some(_) => std::str::from_utf8(raw)
+                .map(|s| s.trim().is_empty())
+                .unwrap_or(false),
+        }
     })
 }
 
@@ -276,6 +284,7 @@ fn convert(
     range: &Range<usize>,
     base: u64,
     keyed: bool,
+    spare: &Spare,
 ) -> Vec<Converted> {
     let rc = RowContext::new(
         &ctx.det,
@@ -286,7 +295,7 @@ fn convert(
     );
     let reader = Reader::new(delim);
     let b = &body[range.clone()];
-    let mut out = Vec::with_capacity(b.len() / 64);
+    let mut out = spare.take(b.len() / 64);
     let mut fields = Vec::new();
     let mut row = Row {
         line: 0,
@@ -295,7 +304,9 @@ fn convert(
     let (mut pos, mut nl, mut last) = (0usize, base, 0usize);
     // Pass 1 read every piece without an irregular record, so none is met here.
     while let Ok(Some(first)) = reader.record(b, &mut pos, &mut fields) {
-        nl += csvfast::newlines(&b[last..first]);
+        // From one record's start to the next's: a short run, counted without the set-up of
+        // a vectorised search.
+        nl += b[last..first].iter().filter(|c| **c == b'\n').count() as u64;
         last = first;
         row.line = nl + 1;
         fill(&mut row, b, &fields);
@@ -337,6 +348,7 @@ pub(crate) fn run(
     reports.push(rep);
     let keyed = !ing.keep_duplicates;
     let (body, delim) = (plan.body, plan.delim);
+    let spare = pending.spare.clone();
     let mut begin = true;
     for window in plan.pieces.chunks(WINDOW) {
         let outs: Vec<ChunkOut> =
@@ -346,7 +358,7 @@ pub(crate) fn run(
                     .map(|(r, base)| ChunkOut {
                         ctx: ctx.clone(),
                         begin: false,
-                        rows: convert(&ctx, body, delim, r, *base, keyed),
+                        rows: convert(&ctx, body, delim, r, *base, keyed, &spare),
                     })
                     .collect()
             });
@@ -372,6 +384,31 @@ pub(crate) fn run(
 #[derive(Default)]
 pub(crate) struct Pending {
     outs: Vec<ChunkOut>,
+    spare: Spare,
+}
+
+/// Emptied row vectors kept for the next pieces: a piece's vector is filled on a worker
+/// and emptied on the consuming thread, and handing it back spares the allocator a fresh
+/// block of megabytes (and the kernel its zeroed pages) for every piece.
+#[derive(Default, Clone)]
+struct Spare(Arc<Mutex<Vec<Vec<Converted>>>>);
+
+impl Spare {
+    /// An empty vector, with room for `n` rows when a new one is made.
+    fn take(&self, n: usize) -> Vec<Converted> {
+        let got = self.0.lock().ok().and_then(|mut v| v.pop());
+        got.unwrap_or_else(|| Vec::with_capacity(n))
+    }
+
+    fn give(&self, mut rows: Vec<Converted>) {
+        rows.clear();
+        if let Ok(mut v) = self.0.lock() {
+            // Two windows are in flight at most; more would only hold memory.
+            if v.len() < 2 * WINDOW {
+                v.push(rows);
+            }
+        }
+    }
 }
 
 impl Pending {
@@ -389,9 +426,11 @@ impl Pending {
                 dedupe.begin_file(&o.ctx.name);
             }
             let rep = &mut reports[o.ctx.report];
-            for c in o.rows {
+            let mut rows = o.rows;
+            for c in rows.drain(..) {
                 ing.consume(&o.ctx.name, &o.ctx.det, c, rep, dedupe, sink, issues);
             }
+            self.spare.give(rows);
         }
     }
 
