@@ -331,3 +331,18 @@ fn runs(flat: &[(u64, u32)]) -> impl Iterator<Item = (usize, usize)> + '_ {
         Some(r)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Names 0, 1 and 2 share two keys (two blocks with the same members), 0 and 3 a third:
+    /// each pair once, as listed by hand.
+    #[test]
+    fn blocks_with_the_same_members_give_their_pairs_once() {
+        let (a, b, c) = (10u64, 20u64, 30u64);
+        let keys = vec![vec![a, b, c], vec![b, a], vec![a, b], vec![c]];
+        let got = pairs(&keys, &[0; 4]);
+        assert_eq!(got, vec![(0, 1), (0, 2), (0, 3), (1, 2)]);
+    }
+}
