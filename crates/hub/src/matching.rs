@@ -18,6 +18,10 @@
 //! weighted by its rarity among the network's categories, 0–1) × 10 + 3 for a past award in the division + 1 if the opportunity is suitable for
 //! SMEs and the supplier is one + 1 likewise for VCSEs + log10 of the spend in the fitting
 //! categories / 10. The ranking is a shortlist to invite, not a judgement of capability.
+//!
+//! The shortlist is the exact top N by that score (then name), found without scoring every
+//! candidate: a threshold algorithm over each category's suppliers sorted by what the network
+//! pays them ([`Index::matches`]), so 100,000 local suppliers cost about what 10,000 do.
 
 use std::collections::{HashMap, HashSet};
 
@@ -164,13 +168,33 @@ pub struct Index<'a> {
     ds: &'a Dataset,
     /// Category id → its content words.
     cat_words: Vec<Vec<String>>,
+    /// Category id → the squared weight of each of its words (as `cat_words`), and their sum.
+    cat_sq: Vec<(Vec<f64>, f64)>,
     /// Word → categories containing it.
     by_word: HashMap<String, Vec<u32>>,
-    /// Category → (local candidate supplier → pence paid).
-    paid: Vec<HashMap<u32, i64>>,
+    /// Category → for each group of suppliers (SME or not × VCSE or not, [`group`]), the
+    /// local candidates paid under it, most paid in all categories first.
+    lists: Vec<[Vec<u32>; 4]>,
+    /// Supplier → (category, pence paid under it), in `cats_of[start[s]..start[s + 1]]`.
+    cats_of: Vec<(u32, i64)>,
+    start: Vec<usize>,
+    /// Supplier → pence paid in all categories.
+    total: Vec<i64>,
+    /// The most any supplier is paid in all categories.
+    most: i64,
     /// Name words → supplier.
     by_name: HashMap<Vec<String>, u32>,
 }
+
+/// A supplier's group: bit 0 an SME, bit 1 a VCSE (as the register knows them), the two
+/// flags that add to a score.
+fn group(s: &anchornet_metrics::SupplierInfo) -> usize {
+    usize::from(s.sme == Some(true)) | (usize::from(s.vcse == Some(true)) << 1)
+}
+
+/// One scored candidate: score, supplier, fit, best category (`u32::MAX`: none), pence in
+/// the fitting categories.
+type Scored = (f64, u32, f64, u32, i64);
 
 fn candidate(ds: &Dataset, i: usize) -> bool {
     let s = &ds.suppliers[i];
@@ -197,26 +221,65 @@ impl<'a> Index<'a> {
                 by_word.entry(w.clone()).or_default().push(i as u32);
             }
         }
-        let mut paid: Vec<HashMap<u32, i64>> = vec![HashMap::new(); ds.categories.len()];
         let cand: Vec<bool> = (0..ds.suppliers.len()).map(|i| candidate(ds, i)).collect();
+        // (supplier, category) → pence, summed.
+        let mut paid: HashMap<(u32, u32), i64> = HashMap::new();
         for t in &ds.txns {
-            if t.pence > 0 && keep(t) && cand.get(t.supplier as usize).copied().unwrap_or(false) {
-                if let Some(m) = paid.get_mut(t.category as usize) {
-                    *m.entry(t.supplier).or_default() += t.pence;
-                }
+            if t.pence > 0
+                && keep(t)
+                && cand.get(t.supplier as usize).copied().unwrap_or(false)
+                && (t.category as usize) < ds.categories.len()
+            {
+                *paid.entry((t.supplier, t.category)).or_default() += t.pence;
             }
         }
+        let mut pairs: Vec<((u32, u32), i64)> = paid.into_iter().collect();
+        pairs.sort_unstable();
+        let n = ds.suppliers.len();
+        let mut total = vec![0i64; n];
+        let mut start = vec![0usize; n + 1];
+        for &((s, _), p) in &pairs {
+            total[s as usize] += p;
+            start[s as usize + 1] += 1;
+        }
+        for i in 0..n {
+            start[i + 1] += start[i];
+        }
+        let cats_of: Vec<(u32, i64)> = pairs.iter().map(|&((_, c), p)| (c, p)).collect();
+        let mut lists: Vec<[Vec<u32>; 4]> = vec![Default::default(); ds.categories.len()];
+        for &((s, c), _) in &pairs {
+            lists[c as usize][group(&ds.suppliers[s as usize])].push(s);
+        }
+        for l in lists.iter_mut().flatten() {
+            l.sort_unstable_by(|a, b| total[*b as usize].cmp(&total[*a as usize]).then(a.cmp(b)));
+        }
+        let most = total.iter().copied().max().unwrap_or(0);
         let by_name = (0..ds.suppliers.len())
             .filter(|&i| cand[i])
             .map(|i| (name_words(&ds.suppliers[i].name), i as u32))
             .collect();
-        Index {
+        let mut ix = Index {
             ds,
             cat_words,
+            cat_sq: Vec::new(),
             by_word,
-            paid,
+            lists,
+            cats_of,
+            start,
+            total,
+            most,
             by_name,
-        }
+        };
+        ix.cat_sq = ix
+            .cat_words
+            .iter()
+            .map(|ws| {
+                let sq: Vec<f64> = ws.iter().map(|w| ix.idf(w).powi(2)).collect();
+                let sum = sq.iter().sum::<f64>();
+                (sq, sum)
+            })
+            .collect();
+        ix
     }
 
     /// A word's weight: ln(1 + categories / categories containing it); a word in no
@@ -278,34 +341,25 @@ impl<'a> Index<'a> {
                 cats.extend(cs.iter().copied());
             }
         }
-        // Supplier → (best fit, its category, pence in fitting categories); the words each
-        // category shares with the opportunity are kept once per category.
-        let mut best: HashMap<u32, (f64, u32, i64)> = HashMap::new();
-        let mut shared_of: HashMap<u32, Vec<String>> = HashMap::new();
-        let sq =
-            |ws: &mut dyn Iterator<Item = &String>| ws.map(|w| self.idf(w).powi(2)).sum::<f64>();
-        let own = sq(&mut words.iter());
+        if top == 0 {
+            return Vec::new();
+        }
+        // Each category's fit: the cosine of the two word sets, each word weighted by its
+        // rarity among the network's categories (idf), so that a word shared by many
+        // categories ("management", "building") counts for less than a telling one
+        // ("arboricultural").
+        let own = words.iter().map(|w| self.idf(w).powi(2)).sum::<f64>();
+        let mut fit_of: HashMap<u32, f64> = HashMap::with_capacity(cats.len());
         for &c in &cats {
-            let shared: Vec<String> = self.cat_words[c as usize]
+            let (sq, all) = &self.cat_sq[c as usize];
+            let num = self.cat_words[c as usize]
                 .iter()
-                .filter(|w| wset.contains(w.as_str()))
-                .cloned()
-                .collect();
-            // Cosine of the two word sets, each word weighted by its rarity among the
-            // network's categories (idf), so that a word shared by many categories
-            // ("management", "building") counts for less than a telling one ("arboricultural").
-            let num = sq(&mut shared.iter());
-            let den = (own * sq(&mut self.cat_words[c as usize].iter())).sqrt();
-            let fit = if den > 0.0 { num / den } else { 0.0 };
-            for (&s, &p) in &self.paid[c as usize] {
-                let e = best.entry(s).or_insert((0.0, c, 0));
-                e.2 += p;
-                if fit > e.0 {
-                    e.0 = fit;
-                    e.1 = c;
-                }
-            }
-            shared_of.insert(c, shared);
+                .zip(sq)
+                .filter(|(w, _)| wset.contains(w.as_str()))
+                .map(|(_, q)| *q)
+                .sum::<f64>();
+            let den = (own * all).sqrt();
+            fit_of.insert(c, if den > 0.0 { num / den } else { 0.0 });
         }
         let divisions: HashSet<u8> = o.cpv.iter().map(|c| c.division()).collect();
         let won_here = |s: u32| -> Vec<&str> {
@@ -316,53 +370,116 @@ impl<'a> Index<'a> {
                 .map(|x| x.1.as_str())
                 .collect()
         };
+        let sme_bonus = o.sme_suitable == Some(true);
+        let vcse_bonus = o.vcse_suitable == Some(true);
+        // A supplier scored: its best fitting category (the lowest id among equal fits), the
+        // pence paid to it in all the fitting categories, and the score.
+        let score_of = |s: u32| -> Scored {
+            let info = &self.ds.suppliers[s as usize];
+            let (mut fit, mut cat, mut pence) = (0.0, u32::MAX, 0i64);
+            for &(c, p) in &self.cats_of[self.start[s as usize]..self.start[s as usize + 1]] {
+                if let Some(&f) = fit_of.get(&c) {
+                    pence += p;
+                    if cat == u32::MAX || f > fit || (f == fit && c < cat) {
+                        fit = f;
+                        cat = c;
+                    }
+                }
+            }
+            let mut score = fit * 10.0;
+            if cat != u32::MAX && fit > 0.0 {
+                score += (pence.max(1) as f64).log10() / 10.0;
+            }
+            if past
+                .get(&s)
+                .is_some_and(|w| w.iter().any(|(d, id)| divisions.contains(d) && *id != o.id))
+            {
+                score += 3.0;
+            }
+            if sme_bonus && info.sme == Some(true) {
+                score += 1.0;
+            }
+            if info.vcse == Some(true) && vcse_bonus {
+                score += 1.0;
+            }
+            (score, s, fit, cat, pence)
+        };
+        let order = |a: &Scored, b: &Scored| {
+            b.0.total_cmp(&a.0)
+                .then_with(|| {
+                    self.ds.suppliers[a.1 as usize]
+                        .name
+                        .cmp(&self.ds.suppliers[b.1 as usize].name)
+                })
+                .then(a.1.cmp(&b.1))
+        };
+        // The exact top N without scoring every candidate (a threshold algorithm): the
+        // suppliers with a past award here first, then the categories best fit first, each
+        // category's suppliers most paid first within their group (SME, VCSE). A supplier
+        // first met in a category has that category's fit as its best (a better one came
+        // earlier), so its score is at most fit × 10 + log10(all it is paid) / 10 + its
+        // group's bonus: once that bound is below the N-th score so far, the rest of the
+        // group's list, and of the categories, cannot enter the shortlist.
+        let mut kept: Vec<Scored> = Vec::with_capacity(top + 1);
+        let mut seen: HashSet<u32> = HashSet::new();
+        let offer = |x: Scored, kept: &mut Vec<Scored>| {
+            let at = kept
+                .binary_search_by(|k| order(k, &x))
+                .unwrap_or_else(|e| e);
+            if at < top {
+                kept.insert(at, x);
+                kept.truncate(top);
+            }
+        };
         for (&s, wins) in past {
             if wins
                 .iter()
                 .any(|(d, id)| divisions.contains(d) && *id != o.id)
+                && seen.insert(s)
             {
-                best.entry(s).or_insert((0.0, u32::MAX, 0));
+                offer(score_of(s), &mut kept);
             }
         }
-        // Scores first (no text), then the reasons of the shortlist only: a register of
-        // 100,000 suppliers gives thousands of candidates per opportunity.
-        let mut scored: Vec<(f64, u32, f64, u32, i64)> =
-            best.into_iter()
-                .map(|(s, (fit, cat, pence))| {
-                    let info = &self.ds.suppliers[s as usize];
-                    let mut score = fit * 10.0;
-                    if cat != u32::MAX && fit > 0.0 {
-                        score += (pence.max(1) as f64).log10() / 10.0;
-                    }
-                    if past.get(&s).is_some_and(|w| {
-                        w.iter().any(|(d, id)| divisions.contains(d) && *id != o.id)
-                    }) {
-                        score += 3.0;
-                    }
-                    if o.sme_suitable == Some(true) && info.sme == Some(true) {
-                        score += 1.0;
-                    }
-                    if info.vcse == Some(true) && o.vcse_suitable == Some(true) {
-                        score += 1.0;
-                    }
-                    (score, s, fit, cat, pence)
-                })
-                .collect();
-        let order = |a: &(f64, u32, f64, u32, i64), b: &(f64, u32, f64, u32, i64)| {
-            b.0.total_cmp(&a.0).then_with(|| {
-                self.ds.suppliers[a.1 as usize]
-                    .name
-                    .cmp(&self.ds.suppliers[b.1 as usize].name)
-            })
+        // Bounds carry a margin far above the rounding of scores near 10.
+        const MARGIN: f64 = 1e-9;
+        let bonus = |g: usize| -> f64 {
+            f64::from(u8::from(g & 1 != 0 && sme_bonus))
+                + f64::from(u8::from(g & 2 != 0 && vcse_bonus))
         };
-        if top == 0 {
-            return Vec::new();
+        let max_bonus = bonus(3);
+        let bound = |fit: f64, total: i64, extra: f64| {
+            fit * 10.0 + (total.max(1) as f64).log10() / 10.0 + extra + MARGIN
+        };
+        let mut order_cats: Vec<(f64, u32)> = fit_of.iter().map(|(&c, &f)| (f, c)).collect();
+        order_cats.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        for &(fit, c) in &order_cats {
+            let full = kept.len() == top;
+            if full && bound(fit, self.most, max_bonus) < kept[top - 1].0 {
+                break;
+            }
+            for (g, list) in self.lists[c as usize].iter().enumerate() {
+                let extra = bonus(g);
+                for &s in list {
+                    if kept.len() == top
+                        && bound(fit, self.total[s as usize], extra) < kept[top - 1].0
+                    {
+                        break;
+                    }
+                    if seen.insert(s) {
+                        offer(score_of(s), &mut kept);
+                    }
+                }
+            }
         }
-        if scored.len() > top {
-            scored.select_nth_unstable_by(top - 1, order);
-            scored.truncate(top);
-        }
-        scored.sort_by(order);
+        let scored = kept;
+        let shared = |c: u32| -> String {
+            self.cat_words[c as usize]
+                .iter()
+                .filter(|w| wset.contains(w.as_str()))
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         let incumbents: HashSet<Vec<String>> =
             o.incumbents.iter().map(|i| name_words(&i.name)).collect();
         scored
@@ -380,10 +497,7 @@ impl<'a> Index<'a> {
                         "the network pays it {} under \"{}\" (shared words: {})",
                         Pence(pence).to_pounds_string(),
                         self.ds.categories[cat as usize],
-                        shared_of
-                            .get(&cat)
-                            .map(|w| w.join(", "))
-                            .unwrap_or_default()
+                        shared(cat)
                     ));
                 }
                 let same = won_here(s);
@@ -422,6 +536,220 @@ impl<'a> Index<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use anchornet_core::{FinancialYear, LocationKind, PaymentDate, SourceKind as Loc};
+    use anchornet_metrics::{Location, SupplierInfo, Txn};
+
+    /// The scorer this module had before the threshold algorithm: every candidate scored,
+    /// then sorted (score, then name, then index). The reference for [`Index::matches`].
+    fn by_scan(
+        ix: &Index,
+        o: &Opportunity,
+        past: &HashMap<u32, Vec<(u8, String)>>,
+        top: usize,
+    ) -> Vec<(u32, u64)> {
+        let words = opportunity_words(o);
+        if words.is_empty() {
+            return Vec::new();
+        }
+        let wset: HashSet<&str> = words.iter().map(String::as_str).collect();
+        let mut cats: Vec<u32> = words
+            .iter()
+            .filter_map(|w| ix.by_word.get(w))
+            .flatten()
+            .copied()
+            .collect();
+        cats.sort_unstable();
+        cats.dedup();
+        let sq = |ws: &mut dyn Iterator<Item = &String>| ws.map(|w| ix.idf(w).powi(2)).sum::<f64>();
+        let own = sq(&mut words.iter());
+        let mut best: HashMap<u32, (f64, u32, i64)> = HashMap::new();
+        for &c in &cats {
+            let shared: Vec<String> = ix.cat_words[c as usize]
+                .iter()
+                .filter(|w| wset.contains(w.as_str()))
+                .cloned()
+                .collect();
+            let num = sq(&mut shared.iter());
+            let den = (own * sq(&mut ix.cat_words[c as usize].iter())).sqrt();
+            let fit = if den > 0.0 { num / den } else { 0.0 };
+            for s in 0..ix.ds.suppliers.len() as u32 {
+                let r = &ix.cats_of[ix.start[s as usize]..ix.start[s as usize + 1]];
+                if let Some(&(_, p)) = r.iter().find(|x| x.0 == c) {
+                    let e = best.entry(s).or_insert((0.0, c, 0));
+                    e.2 += p;
+                    if fit > e.0 {
+                        e.0 = fit;
+                        e.1 = c;
+                    }
+                }
+            }
+        }
+        let divisions: HashSet<u8> = o.cpv.iter().map(|c| c.division()).collect();
+        let won = |s: u32| {
+            past.get(&s)
+                .is_some_and(|w| w.iter().any(|(d, id)| divisions.contains(d) && *id != o.id))
+        };
+        for &s in past.keys() {
+            if won(s) {
+                best.entry(s).or_insert((0.0, u32::MAX, 0));
+            }
+        }
+        let mut scored: Vec<(f64, u32)> = best
+            .into_iter()
+            .map(|(s, (fit, cat, pence))| {
+                let info = &ix.ds.suppliers[s as usize];
+                let mut score = fit * 10.0;
+                if cat != u32::MAX && fit > 0.0 {
+                    score += (pence.max(1) as f64).log10() / 10.0;
+                }
+                if won(s) {
+                    score += 3.0;
+                }
+                if o.sme_suitable == Some(true) && info.sme == Some(true) {
+                    score += 1.0;
+                }
+                if info.vcse == Some(true) && o.vcse_suitable == Some(true) {
+                    score += 1.0;
+                }
+                (score, s)
+            })
+            .collect();
+        scored.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then_with(|| {
+                    ix.ds.suppliers[a.1 as usize]
+                        .name
+                        .cmp(&ix.ds.suppliers[b.1 as usize].name)
+                })
+                .then(a.1.cmp(&b.1))
+        });
+        scored.truncate(top);
+        scored.into_iter().map(|(x, s)| (s, x.to_bits())).collect()
+    }
+
+    /// A made-up register: suppliers paid under one to three of a few categories, some SMEs
+    /// and VCSEs, some not local; opportunities whose titles share words with them.
+    #[test]
+    fn threshold_top_n_is_the_scan_top_n() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut rnd = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let words = [
+            "roofing",
+            "cleaning",
+            "catering",
+            "legal",
+            "transport",
+            "repair",
+            "software",
+            "training",
+            "waste",
+            "grounds",
+        ];
+        let categories: Vec<String> = (0..25)
+            .map(|i| format!("{} {}", words[i % 10], words[(i * 7 + 3) % 10]))
+            .collect();
+        let loc = |local: bool| Location {
+            postcode: "M1 1AA".into(),
+            source: Loc::PaymentFile,
+            kind: LocationKind::VendorMaster,
+            lad: "E08000003".into(),
+            lad_name: "Manchester".into(),
+            ward: None,
+            ward_name: None,
+            lsoa: None,
+            decile: None,
+            lat: None,
+            long: None,
+            local,
+            wider: true,
+            head_office: false,
+        };
+        let flag = |x: u64| match x {
+            0 => None,
+            1 => Some(false),
+            _ => Some(true),
+        };
+        let suppliers: Vec<SupplierInfo> = (0..600)
+            .map(|i| SupplierInfo {
+                // Some names repeat, to exercise the tie on names.
+                name: format!("Supplier {:03} Ltd", i % 450),
+                sme: flag(rnd(3)),
+                vcse: flag(rnd(3)),
+                location: Some(loc(rnd(10) != 0)),
+                ..Default::default()
+            })
+            .collect();
+        let date = PaymentDate::parse("2024-05-01").unwrap();
+        let mut txns = Vec::new();
+        for s in 0..600u32 {
+            for _ in 0..=rnd(3) {
+                txns.push(Txn {
+                    anchor: 0,
+                    supplier: s,
+                    category: rnd(25) as u32,
+                    date,
+                    fy: FinancialYear::of(date),
+                    // Equal amounts are common, to exercise ties on scores.
+                    pence: [100_000, 250_000, 1_000_000][rnd(3) as usize] * (1 + rnd(2) as i64),
+                    excluded_by: None,
+                });
+            }
+        }
+        let ds = Dataset {
+            categories,
+            suppliers,
+            txns,
+            ..Default::default()
+        };
+        let ix = Index::new(&ds);
+        let mut ops = Vec::new();
+        for k in 0..300 {
+            let mut o = Opportunity::new(
+                format!("ocds-{k}"),
+                crate::opportunity::SourceKind::Ocds,
+                "t.json",
+            );
+            o.title = format!(
+                "{} and {} {}",
+                words[rnd(10) as usize],
+                words[rnd(10) as usize],
+                if rnd(2) == 0 {
+                    words[rnd(10) as usize]
+                } else {
+                    ""
+                }
+            );
+            o.cpv = vec![
+                CpvCode::parse(["45261210", "90910000", "79110000"][rnd(3) as usize]).unwrap(),
+            ];
+            o.sme_suitable = flag(rnd(3));
+            o.vcse_suitable = flag(rnd(3));
+            if rnd(4) == 0 {
+                o.incumbents.push(crate::opportunity::Incumbent {
+                    name: format!("Supplier {:03} Ltd", rnd(450)),
+                    ..Default::default()
+                });
+            }
+            ops.push(o);
+        }
+        let past = ix.past_awards(&ops);
+        assert!(!past.is_empty());
+        for top in [1, 5, 40] {
+            for o in &ops {
+                let got: Vec<(u32, u64)> = ix
+                    .matches(o, &past, top)
+                    .iter()
+                    .map(|m| (m.supplier, m.score.to_bits()))
+                    .collect();
+                assert_eq!(got, by_scan(&ix, o, &past, top), "{} (top {top})", o.title);
+            }
+        }
+    }
 
     #[test]
     fn words_and_lineage() {

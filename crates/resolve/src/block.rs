@@ -239,29 +239,70 @@ pub fn pairs(keys: &[Vec<u64>], expansion: &[u64]) -> Vec<(u32, u32)> {
     let cgroups: Vec<(usize, usize)> = runs(&cflat)
         .filter(|(s, e)| e - s >= 2 && e - s <= WORD_CAP)
         .collect();
-    let emit = |flat: &Vec<(u64, u32)>, groups: &Vec<(usize, usize)>| -> Vec<(u32, u32)> {
-        groups
-            .par_iter()
-            .flat_map_iter(|&(s, e)| {
-                let members = &flat[s..e];
-                (0..members.len()).flat_map(move |x| {
-                    (x + 1..members.len()).map(move |y| {
-                        let (a, b) = (members[x].1, members[y].1);
-                        if a < b {
-                            (a, b)
-                        } else {
-                            (b, a)
-                        }
-                    })
-                })
-            })
-            .collect()
+    // A common pair of words gives one block per combination of the names' common keys
+    // (`t:bench`, `f:bench supplier`, `s:benchsup`…), most with the same members: their pairs
+    // are emitted once, not once per key. And they are written into one vector of the exact
+    // size (no per-thread lists concatenated into a second copy), so a register of
+    // near-identical names holds each candidate pair once, in 8 bytes, before the sort.
+    let groups = distinct_groups(&flat, groups);
+    let cgroups = distinct_groups(&cflat, cgroups);
+    let size = |g: &[(usize, usize)]| {
+        g.iter()
+            .map(|&(s, e)| (e - s) * (e - s - 1) / 2)
+            .sum::<usize>()
     };
-    let mut out = emit(&flat, &groups);
-    out.extend(emit(&cflat, &cgroups));
+    let mut out: Vec<(u32, u32)> = Vec::with_capacity(size(&groups) + size(&cgroups));
+    for (flat, groups) in [(&flat, &groups), (&cflat, &cgroups)] {
+        for &(s, e) in groups.iter() {
+            let members = &flat[s..e];
+            for x in 0..members.len() {
+                for y in x + 1..members.len() {
+                    let (a, b) = (members[x].1, members[y].1);
+                    out.push(if a < b { (a, b) } else { (b, a) });
+                }
+            }
+        }
+    }
     out.par_sort_unstable();
     out.dedup();
+    out.shrink_to_fit();
     out
+}
+
+/// The groups whose members (in a sorted key list, `flat[s..e]`, members by index) differ:
+/// of groups with the same members, the first only. Their pairs are the same.
+fn distinct_groups(flat: &[(u64, u32)], groups: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    let members = |&(s, e): &(usize, usize)| flat[s..e].iter().map(|x| x.1);
+    let mut by: Vec<(u64, usize)> = groups
+        .iter()
+        .enumerate()
+        .map(|(g, r)| {
+            let mut hs = FxHasher::default();
+            for m in members(r) {
+                m.hash(&mut hs);
+            }
+            (hs.finish(), g)
+        })
+        .collect();
+    by.sort_unstable();
+    let mut keep = vec![true; groups.len()];
+    for (k, &(hash, g)) in by.iter().enumerate() {
+        // Earlier groups of the same hash are `by[..k]` with that hash (sorted by hash, then
+        // group): compare the members, not only the hash.
+        let dup = by[..k]
+            .iter()
+            .rev()
+            .take_while(|x| x.0 == hash)
+            .any(|&(_, o)| keep[o] && members(&groups[o]).eq(members(&groups[g])));
+        if dup {
+            keep[g] = false;
+        }
+    }
+    groups
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(r, k)| k.then_some(r))
+        .collect()
 }
 
 fn flatten(keys: &[Vec<u64>]) -> Vec<(u64, u32)> {
@@ -289,4 +330,19 @@ fn runs(flat: &[(u64, u32)]) -> impl Iterator<Item = (usize, usize)> + '_ {
         s = e;
         Some(r)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Names 0, 1 and 2 share two keys (two blocks with the same members), 0 and 3 a third:
+    /// each pair once, as listed by hand.
+    #[test]
+    fn blocks_with_the_same_members_give_their_pairs_once() {
+        let (a, b, c) = (10u64, 20u64, 30u64);
+        let keys = vec![vec![a, b, c], vec![b, a], vec![a, b], vec![c]];
+        let got = pairs(&keys, &[0; 4]);
+        assert_eq!(got, vec![(0, 1), (0, 2), (0, 3), (1, 2)]);
+    }
 }

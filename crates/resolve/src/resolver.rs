@@ -697,19 +697,29 @@ impl Resolver {
             .map(|it| block::expansion_id(&v, &it.rec.main))
             .collect();
         let mut pairs = block::pairs(&keys, &expansion);
+        drop((keys, expansion));
         // Register records are compared with names, not with each other.
         pairs.retain(|&(i, j)| (i as usize) < n_names || (j as usize) < n_names);
-        // 7. Judge every pair.
-        let judged: Vec<Pair> = pairs
+        // 7. Judge every pair, keeping (in order) only the verdicts used below: a register
+        // of near-identical names gives millions of pairs with nothing to say, or with a
+        // conflict between two names no link joins. Conflicts are kept in a second pass
+        // (step 9), for the pairs the links put in one component: only those can matter.
+        let n_pairs = pairs.len();
+        let review_near = self.config.review_near;
+        let judged: Vec<((u32, u32), Pair)> = pairs
             .par_iter()
-            .map(|&(i, j)| judge(&v, &items, i, j))
+            .filter_map(|&(i, j)| match judge(&v, &items, i, j) {
+                Pair::None | Pair::Conflict(_) => None,
+                Pair::Near(s, _) if s < review_near => None,
+                p => Some(((i, j), p)),
+            })
             .collect();
         let mut links: Vec<Link> = Vec::new();
-        let mut conflicts: Vec<Conflict> = Vec::new();
+        let mut manual: Vec<Conflict> = Vec::new();
         let mut near: Vec<(u32, u32, f32, Reason)> = Vec::new();
         let mut reg_cands: Vec<(u32, u32, f32, Reason)> = Vec::new();
         let mut reg_near: Vec<(u32, u32, f32, Reason)> = Vec::new();
-        for (p, &(i, j)) in judged.iter().zip(&pairs) {
+        for &((i, j), ref p) in &judged {
             let reg = (i as usize) >= n_names || (j as usize) >= n_names;
             if reg {
                 // (register item, name item)
@@ -743,7 +753,6 @@ impl Resolver {
             match p {
                 Pair::Link(l) if l.score >= self.config.link_threshold => links.push(*l),
                 Pair::Link(l) => near.push((i, j, l.score, l.reason)),
-                Pair::Conflict(c) => conflicts.push(*c),
                 Pair::Near(s, r) if *s >= self.config.review_near => near.push((i, j, *s, *r)),
                 _ => {}
             }
@@ -789,7 +798,7 @@ impl Resolver {
                     reason: Reason::Override,
                 });
             } else {
-                conflicts.push(Conflict {
+                manual.push(Conflict {
                     a: x as u32,
                     b: y as u32,
                     strength: Strength::Manual,
@@ -802,7 +811,23 @@ impl Resolver {
         for l in &links {
             comp.join(l.a, l.b, 3);
         }
-        conflicts.retain(|c| comp.find(c.a) == comp.find(c.b));
+        let root: Vec<u32> = (0..n_names as u32).map(|x| comp.find(x)).collect();
+        let same = |a: u32, b: u32| {
+            (a as usize) < n_names && (b as usize) < n_names && root[a as usize] == root[b as usize]
+        };
+        // The judged conflicts in pair order (as the first pass would have listed them), then
+        // people's cannot-links.
+        let mut conflicts: Vec<Conflict> = pairs
+            .par_iter()
+            .filter(|&&(i, j)| same(i, j))
+            .filter_map(|&(i, j)| match judge(&v, &items, i, j) {
+                Pair::Conflict(c) => Some(c),
+                _ => None,
+            })
+            .collect();
+        drop(pairs);
+        conflicts.extend(manual);
+        conflicts.retain(|c| same(c.a, c.b));
         let (roots, fates) = cluster::cluster(n_names, &links, &conflicts, &owner);
         let ctx = Assembly {
             items: &items,
@@ -815,7 +840,7 @@ impl Resolver {
         let mut res = self.assemble(&ctx, roots, &links, &fates, &near, &reg_cands);
         res.register_suggestions =
             register_suggestions(&ctx, &res, &reg_near, &reg_cands, &self.registers);
-        res.stats.pairs = pairs.len();
+        res.stats.pairs = n_pairs;
         res.stats.conflicts = conflicts.len();
         res.stats.register_records = self.registers.records.len();
         res.override_issues = override_issues;
