@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::build::yyyymm;
-use crate::index::{iod2025_note, imd2019_note, GeoIndex, Location, Lsoa21Route, Rows};
+use crate::index::{imd2019_note, iod2025_note, GeoIndex, Location, Lsoa21Route, Rows};
 use crate::Country;
 
 /// The columns [`annotate`] appends by default, in order.
@@ -340,7 +340,11 @@ fn find_column(header: &[&[u8]], column: &str) -> Result<usize, BulkError> {
         .position(|h| norm(h) == want)
         .ok_or_else(|| BulkError::NoColumn {
             column: column.to_string(),
-            headers: header.iter().map(|h| norm(h)).collect::<Vec<_>>().join(", "),
+            headers: header
+                .iter()
+                .map(|h| norm(h))
+                .collect::<Vec<_>>()
+                .join(", "),
         })
 }
 
@@ -574,21 +578,41 @@ fn answer_pieces(
     let prep = Prepared::new(index, select);
     let mut s = BulkSummary::default();
     let threads = rayon::current_num_threads().max(1);
-    for window in ranges.chunks(threads * 4) {
-        let outs: Vec<(Vec<u8>, BulkSummary)> = window
-            .par_iter()
-            .map(|r| annotate_piece(&prep, reader, &body[r.clone()], col, width))
-            .collect();
-        for (o, n) in outs {
-            output.write_all(&o)?;
-            s.rows += n.rows;
-            s.live += n.live;
-            s.terminated += n.terminated;
-            s.unknown += n.unknown;
-            s.invalid += n.invalid;
-            s.empty += n.empty;
+    // Windows of pieces are answered on every core by one thread while this one writes the
+    // window before, in order: the cores do not wait for the disk.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(Vec<u8>, BulkSummary)>>(1);
+    let written = std::thread::scope(|scope| {
+        scope.spawn(|| {
+            for window in ranges.chunks(threads * 4) {
+                let outs: Vec<(Vec<u8>, BulkSummary)> = window
+                    .par_iter()
+                    .map(|r| annotate_piece(&prep, reader, &body[r.clone()], col, width))
+                    .collect();
+                if tx.send(outs).is_err() {
+                    break; // the writer stopped on an error
+                }
+            }
+            drop(tx);
+        });
+        let mut written = Ok(());
+        'windows: for outs in &rx {
+            for (o, n) in outs {
+                if let Err(e) = output.write_all(&o) {
+                    written = Err(e);
+                    break 'windows;
+                }
+                s.rows += n.rows;
+                s.live += n.live;
+                s.terminated += n.terminated;
+                s.unknown += n.unknown;
+                s.invalid += n.invalid;
+                s.empty += n.empty;
+            }
         }
-    }
+        drop(rx);
+        written
+    });
+    written?;
     output.flush()?;
     Ok(s)
 }
@@ -688,24 +712,28 @@ impl<'a> Prepared<'a> {
                     Col::Imd2019Decile => Some(Cells::new(n11, |i| {
                         num(ix.imd2019_of(id(i)).map(|d| u32::from(d.decile)))
                     })),
-                    Col::Imd2019Rank => {
-                        Some(Cells::new(n11, |i| num(ix.imd2019_of(id(i)).map(|d| d.rank))))
-                    }
+                    Col::Imd2019Rank => Some(Cells::new(n11, |i| {
+                        num(ix.imd2019_of(id(i)).map(|d| d.rank))
+                    })),
                     Col::Lsoa21 => Some(Cells::new(n21, |i| code(ix.lsoa21_area_of(id(i))))),
                     Col::Lsoa21Name => Some(Cells::new(n21, |i| name(ix.lsoa21_area_of(id(i))))),
                     Col::Iod2025Decile => Some(Cells::new(n21, |i| {
                         num(ix.iod2025_of_id(id(i)).map(|d| u32::from(d.decile)))
                     })),
-                    Col::Iod2025Rank => {
-                        Some(Cells::new(n21, |i| num(ix.iod2025_of_id(id(i)).map(|d| d.rank))))
-                    }
+                    Col::Iod2025Rank => Some(Cells::new(n21, |i| {
+                        num(ix.iod2025_of_id(id(i)).map(|d| d.rank))
+                    })),
                     Col::Iod2025Score => Some(Cells::new(n21, |i| {
                         Cow::Owned(iod_score(ix.iod2025_of_id(id(i)).as_ref()))
                     })),
                     Col::Ward => Some(Cells::new(n_ward, |i| code(ix.ward_area(id(i))))),
                     Col::WardName => Some(Cells::new(n_ward, |i| name(ix.ward_area(id(i))))),
                     Col::Lad | Col::DirectoryLad => Some(Cells::new(n_lad, |i| {
-                        Cow::Owned(ix.district(id(i)).map(|d| d.code.to_string()).unwrap_or_default())
+                        Cow::Owned(
+                            ix.district(id(i))
+                                .map(|d| d.code.to_string())
+                                .unwrap_or_default(),
+                        )
                     })),
                     Col::LadName => Some(Cells::new(n_lad, |i| {
                         Cow::Borrowed(ix.district(id(i)).and_then(|d| d.name).unwrap_or(""))
@@ -821,12 +849,18 @@ impl<'a> Prepared<'a> {
                 }
                 (Col::Oa11, Some(t)) => t.get(rows.oa11[r] as usize),
                 (
-                    Col::Lsoa11 | Col::Lsoa11Name | Col::Msoa11 | Col::Imd2019Decile
+                    Col::Lsoa11
+                    | Col::Lsoa11Name
+                    | Col::Msoa11
+                    | Col::Imd2019Decile
                     | Col::Imd2019Rank,
                     Some(t),
                 ) => t.get(usize::from(c[0])),
                 (
-                    Col::Lsoa21 | Col::Lsoa21Name | Col::Iod2025Decile | Col::Iod2025Rank
+                    Col::Lsoa21
+                    | Col::Lsoa21Name
+                    | Col::Iod2025Decile
+                    | Col::Iod2025Rank
                     | Col::Iod2025Score,
                     Some(t),
                 ) => t.get(usize::from(rows.lsoa21[r])),

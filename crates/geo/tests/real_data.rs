@@ -711,10 +711,25 @@ fn bulk_selected_columns_match_the_official_files() {
         };
         input.push_str(&format!("{i},{typed}\n"));
         // The directory's pseudo codes (`…99999999`: Channel Islands, Isle of Man) are no LSOA.
-        let lsoa = if lsoa.ends_with("99999999") { "" } else { lsoa.as_str() };
+        let lsoa = if lsoa.ends_with("99999999") {
+            ""
+        } else {
+            lsoa.as_str()
+        };
         let decile = imd.get(lsoa).map_or("", |row| row[1].as_str());
-        let status = if doterm.is_empty() { "live" } else { "terminated" };
-        want.push([typed, status.into(), pcds.clone(), lsoa.into(), decile.into(), lad.clone()]);
+        let status = if doterm.is_empty() {
+            "live"
+        } else {
+            "terminated"
+        };
+        want.push([
+            typed,
+            status.into(),
+            pcds.clone(),
+            lsoa.into(),
+            decile.into(),
+            lad.clone(),
+        ]);
         if i % 50 == 0 {
             for (typed, status, postcode) in [
                 ("Various", "invalid", ""),
@@ -726,12 +741,18 @@ fn bulk_selected_columns_match_the_official_files() {
             }
         }
     }
-    let select = Selection::parse("geo_status, postcode,LSOA11,geo_imd2019_decile,directory_lad")
-        .unwrap();
+    let select =
+        Selection::parse("geo_status, postcode,LSOA11,geo_imd2019_decile,directory_lad").unwrap();
     let mut fast = Vec::new();
-    let s = anchornet_geo::bulk::annotate_fast(index(), input.as_bytes(), &mut fast, "postcode", &select)
-        .expect("the parallel path reads it")
-        .unwrap();
+    let s = anchornet_geo::bulk::annotate_fast(
+        index(),
+        input.as_bytes(),
+        &mut fast,
+        "postcode",
+        &select,
+    )
+    .expect("the parallel path reads it")
+    .unwrap();
     assert_eq!(s.rows as usize, want.len());
     let mut r = csv::Reader::from_reader(&fast[..]);
     assert_eq!(
@@ -766,9 +787,14 @@ fn bulk_selected_columns_match_the_official_files() {
 /// A column selection names only columns `geo bulk` writes; the error lists them.
 #[test]
 fn bulk_column_selection_errors_name_the_column() {
-    let e = Selection::parse("geo_lsoa11,geo_imd_decile").unwrap_err().to_string();
+    let e = Selection::parse("geo_lsoa11,geo_imd_decile")
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("\"geo_imd_decile\""), "{e}");
-    assert!(e.contains("geo_imd2019_decile") && e.contains("geo_directory_lad"), "{e}");
+    assert!(
+        e.contains("geo_imd2019_decile") && e.contains("geo_directory_lad"),
+        "{e}"
+    );
     assert!(Selection::parse("lsoa11, geo_lsoa11").is_err());
     assert!(Selection::parse(" , ").is_err());
     assert_eq!(
@@ -805,10 +831,9 @@ fn bulk_annotate_in_parallel_writes_the_same() {
         synthetic.extend_from_slice(row.as_bytes());
     }
     let mut directory = b"pcds\n".to_vec();
-    for (i, line) in lines(
-        &shared().join("geography/postcodes/pcd_oa11_lsoa11_msoa11_lad_may22_uk.csv.xz"),
-    )
-    .enumerate()
+    for (i, line) in
+        lines(&shared().join("geography/postcodes/pcd_oa11_lsoa11_msoa11_lad_may22_uk.csv.xz"))
+            .enumerate()
     {
         if i > 0 && i % 20 == 0 {
             directory.extend_from_slice(line.split(',').next().unwrap().as_bytes());
@@ -816,8 +841,8 @@ fn bulk_annotate_in_parallel_writes_the_same() {
         }
     }
     let all = Selection::all();
-    let some = Selection::parse("geo_deprivation_note,geo_lat,geo_lad,directory_lad,geo_reason")
-        .unwrap();
+    let some =
+        Selection::parse("geo_deprivation_note,geo_lat,geo_lad,directory_lad,geo_reason").unwrap();
     for (input, column, select) in [
         (&register, "Supplier Postcode", &all),
         (&synthetic, "post, code", &all),
@@ -835,7 +860,10 @@ fn bulk_annotate_in_parallel_writes_the_same() {
         assert_eq!(a, b);
         assert!(a.rows > 300, "{a:?}");
         if general != parallel {
-            let (g, p) = (String::from_utf8_lossy(&general), String::from_utf8_lossy(&parallel));
+            let (g, p) = (
+                String::from_utf8_lossy(&general),
+                String::from_utf8_lossy(&parallel),
+            );
             let (x, y) = g.lines().zip(p.lines()).find(|(x, y)| x != y).unwrap();
             panic!("outputs differ for column {column}:\n{x}\n{y}");
         }
