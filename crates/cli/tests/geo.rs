@@ -81,6 +81,64 @@ fn bulk_keeps_every_register_row_with_reasons() {
     std::fs::remove_dir_all(&tmp).unwrap();
 }
 
+/// `--columns` writes the columns named, in that order, after the input's own; an unknown
+/// name is a usage error (exit 2) that names it and lists the valid ones.
+#[test]
+fn bulk_writes_the_selected_columns() {
+    let tmp = std::env::temp_dir().join(format!("anchornet-geo-cols-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    let input = tmp.join("in.csv");
+    // Postcodes of the ONS directory (May 2022): M5 4WT in Salford's LSOA E01032907 (IMD 2019
+    // decile 2, in imd2019_england_lsoa11.csv); BL4 9LW terminated, directory district
+    // E08000006; "Various" no postcode.
+    std::fs::write(&input, "name,postcode\nA,m5 4wt\nB,Various\nC,bl4 9lw\n").unwrap();
+    let out = tmp.join("out.csv");
+    let run = anchornet(&[
+        "geo",
+        "bulk",
+        input.to_str().unwrap(),
+        "--column",
+        "postcode",
+        "--columns",
+        "imd2019_decile, geo_lsoa11,geo_status,geo_directory_lad",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let text = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "name,postcode,geo_imd2019_decile,geo_lsoa11,geo_status,geo_directory_lad"
+    );
+    assert_eq!(lines[1], "A,m5 4wt,2,E01032907,live,E08000006");
+    assert_eq!(lines[2], "B,Various,,,invalid,");
+    assert!(lines[3].starts_with("C,bl4 9lw,") && lines[3].ends_with(",terminated,E08000006"));
+    assert_eq!(lines.len(), 4);
+    let run = anchornet(&[
+        "geo",
+        "bulk",
+        input.to_str().unwrap(),
+        "--column",
+        "postcode",
+        "--columns",
+        "geo_lsoa11,geo_imd_decile",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(run.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        err.contains("geo_imd_decile") && err.contains("geo_imd2019_decile, geo_imd2019_rank"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&tmp).unwrap();
+}
+
 #[test]
 fn lookup_json_and_places() {
     let run = anchornet(&["geo", "lookup", "--json", "M5 4BD", "not-a-postcode"]);

@@ -1,5 +1,15 @@
-//! Bulk work: area and deprivation columns added to every row of a CSV file, and the answers
-//! of benchmark B2.
+//! Bulk work: area and deprivation columns added to every row of a CSV file
+//! (`anchornet geo bulk`).
+//!
+//! Two paths write the same bytes. [`annotate`] reads one `csv` record at a time and builds a
+//! full [`Location`] per row: the reference, and the path for standard input and for files
+//! the fast reader does not read exactly as the `csv` crate. [`annotate_bytes`] (a file held
+//! in memory) cuts the input at record ends with ingest's `csvfast`, answers the pieces on
+//! every core and writes them in input order; each answer cell is copied from a table of
+//! preformatted, already CSV-quoted cells per area (per 2011 LSOA, 2021 LSOA, ward, district,
+//! output area), built once per run for the selected columns only, so a row costs a postcode
+//! parse, one lookup and a few memory copies — no string is assembled or UTF-8-validated per
+//! row.
 
 use std::io::{Read, Write};
 
@@ -7,9 +17,11 @@ use anchornet_core::Postcode;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::index::{find_in, GeoIndex, Location};
+use crate::build::yyyymm;
+use crate::index::{imd2019_note, iod2025_note, GeoIndex, Location, Lsoa21Route, Rows};
+use crate::Country;
 
-/// The columns [`annotate`] appends, in order.
+/// The columns [`annotate`] appends by default, in order.
 pub const COLUMNS: [&str; 28] = [
     "geo_status",
     "geo_reason",
@@ -41,6 +53,170 @@ pub const COLUMNS: [&str; 28] = [
     "geo_deprivation_note",
 ];
 
+/// Columns written only when named in a [`Selection`]: `geo_directory_lad` is the district
+/// as the postcode directory gives it (May 2022 for the bundled directory, before the 2023
+/// reorganisations), where `geo_lad` is the district now.
+pub const EXTRA_COLUMNS: [&str; 1] = ["geo_directory_lad"];
+
+/// One output column: its position in [`COLUMNS`] followed by [`EXTRA_COLUMNS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+enum Col {
+    Status,
+    Reason,
+    Postcode,
+    Terminated,
+    Country,
+    Oa11,
+    Lsoa11,
+    Lsoa11Name,
+    Msoa11,
+    Lsoa21,
+    Lsoa21Name,
+    Lsoa21Route,
+    Ward,
+    WardName,
+    Lad,
+    LadName,
+    Region,
+    RegionName,
+    CombinedAuthority,
+    CombinedAuthorityName,
+    Lat,
+    Long,
+    Imd2019Decile,
+    Imd2019Rank,
+    Iod2025Decile,
+    Iod2025Rank,
+    Iod2025Score,
+    DeprivationNote,
+    DirectoryLad,
+}
+
+impl Col {
+    const ALL: [Col; 29] = [
+        Col::Status,
+        Col::Reason,
+        Col::Postcode,
+        Col::Terminated,
+        Col::Country,
+        Col::Oa11,
+        Col::Lsoa11,
+        Col::Lsoa11Name,
+        Col::Msoa11,
+        Col::Lsoa21,
+        Col::Lsoa21Name,
+        Col::Lsoa21Route,
+        Col::Ward,
+        Col::WardName,
+        Col::Lad,
+        Col::LadName,
+        Col::Region,
+        Col::RegionName,
+        Col::CombinedAuthority,
+        Col::CombinedAuthorityName,
+        Col::Lat,
+        Col::Long,
+        Col::Imd2019Decile,
+        Col::Imd2019Rank,
+        Col::Iod2025Decile,
+        Col::Iod2025Rank,
+        Col::Iod2025Score,
+        Col::DeprivationNote,
+        Col::DirectoryLad,
+    ];
+    fn name(self) -> &'static str {
+        let i = self as usize;
+        COLUMNS
+            .get(i)
+            .copied()
+            .unwrap_or_else(|| EXTRA_COLUMNS[i - COLUMNS.len()])
+    }
+}
+
+/// Which `geo_*` columns [`annotate`] writes, in the order given. The default is the 28
+/// [`COLUMNS`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Selection {
+    cols: Vec<Col>,
+}
+
+impl Default for Selection {
+    fn default() -> Selection {
+        Selection::all()
+    }
+}
+
+impl Selection {
+    /// The 28 [`COLUMNS`], in order.
+    pub fn all() -> Selection {
+        Selection {
+            cols: Col::ALL[..COLUMNS.len()].to_vec(),
+        }
+    }
+
+    /// Columns named in a comma-separated list (`geo_lsoa11,geo_imd2019_decile`), in that
+    /// order; case and surrounding spaces are ignored and the `geo_` prefix may be left off.
+    /// An unknown name is an error that lists the valid ones; so are a name given twice and
+    /// an empty list.
+    pub fn parse(list: &str) -> Result<Selection, BulkError> {
+        let valid = || {
+            COLUMNS
+                .iter()
+                .chain(&EXTRA_COLUMNS)
+                .copied()
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut cols = Vec::new();
+        for item in list.split(',') {
+            let want = item.trim().to_ascii_lowercase();
+            if want.is_empty() {
+                continue;
+            }
+            let want = if want.starts_with("geo_") {
+                want
+            } else {
+                format!("geo_{want}")
+            };
+            let col = Col::ALL
+                .iter()
+                .copied()
+                .find(|c| c.name() == want)
+                .ok_or_else(|| BulkError::UnknownColumn {
+                    column: item.trim().to_string(),
+                    valid: valid(),
+                })?;
+            if cols.contains(&col) {
+                return Err(BulkError::UnknownColumn {
+                    column: format!("{} (named twice)", item.trim()),
+                    valid: valid(),
+                });
+            }
+            cols.push(col);
+        }
+        if cols.is_empty() {
+            return Err(BulkError::UnknownColumn {
+                column: list.to_string(),
+                valid: valid(),
+            });
+        }
+        Ok(Selection { cols })
+    }
+
+    /// The selected column names, in output order.
+    pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.cols.iter().map(|c| c.name())
+    }
+}
+
+impl std::str::FromStr for Selection {
+    type Err = BulkError;
+    fn from_str(s: &str) -> Result<Selection, BulkError> {
+        Selection::parse(s)
+    }
+}
+
 /// Counts of one [`annotate`] run: rows = live + terminated + unknown + invalid + empty.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct BulkSummary {
@@ -69,6 +245,15 @@ pub enum BulkError {
         /// The header, comma separated.
         headers: String,
     },
+    /// A column of the selection is not one [`annotate`] writes (or is named twice, or none
+    /// is named).
+    #[error("no output column {column:?}; the columns are: {valid}")]
+    UnknownColumn {
+        /// The name asked for.
+        column: String,
+        /// The valid names, comma separated.
+        valid: String,
+    },
     /// The CSV cannot be read or written.
     #[error("line {line}: {source}")]
     Csv {
@@ -82,16 +267,17 @@ pub enum BulkError {
     Io(#[from] std::io::Error),
 }
 
-/// Copy a CSV from `input` to `output`, adding the [`COLUMNS`] to every row. The postcode is
-/// read from the column named `column` (case and surrounding spaces ignored). No row is
-/// dropped: rows whose postcode is blank, invalid or unknown are written with `geo_status`
-/// `empty`, `invalid` or `unknown` and the reason in `geo_reason`. Bytes of the other cells
-/// are copied as they are (any encoding).
+/// Copy a CSV from `input` to `output`, adding the selected `geo_*` columns (by default the
+/// 28 [`COLUMNS`]) to every row. The postcode is read from the column named `column` (case
+/// and surrounding spaces ignored). No row is dropped: rows whose postcode is blank, invalid
+/// or unknown are written with `geo_status` `empty`, `invalid` or `unknown` and the reason in
+/// `geo_reason`. Bytes of the other cells are copied as they are (any encoding).
 pub fn annotate(
     index: &GeoIndex,
     input: impl Read,
     output: impl Write,
     column: &str,
+    select: &Selection,
 ) -> Result<BulkSummary, BulkError> {
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
@@ -102,29 +288,17 @@ pub fn annotate(
         .byte_headers()
         .map_err(|e| BulkError::Csv { line: 1, source: e })?
         .clone();
-    let norm = |b: &[u8]| {
-        String::from_utf8_lossy(b)
-            .trim()
-            .trim_start_matches('\u{feff}')
-            .to_lowercase()
-    };
-    let want = column.trim().to_lowercase();
-    let col = headers
-        .iter()
-        .position(|h| norm(h) == want)
-        .ok_or_else(|| BulkError::NoColumn {
-            column: column.to_string(),
-            headers: headers.iter().map(norm).collect::<Vec<_>>().join(", "),
-        })?;
+    let cells: Vec<&[u8]> = headers.iter().collect();
+    let col = find_column(&cells, column)?;
     let mut out_h = headers.clone();
-    for c in COLUMNS {
+    for c in select.names() {
         out_h.push_field(c.as_bytes());
     }
     wtr.write_byte_record(&out_h)
         .map_err(|e| BulkError::Csv { line: 1, source: e })?;
     let mut s = BulkSummary::default();
     let mut rec = csv::ByteRecord::new();
-    let mut cells: Vec<String> = Vec::with_capacity(COLUMNS.len());
+    let mut cells: Vec<String> = Vec::with_capacity(Col::ALL.len());
     loop {
         let line = rdr.position().line();
         match rdr.read_byte_record(&mut rec) {
@@ -141,8 +315,8 @@ pub fn annotate(
         while out.len() < headers.len() {
             out.push_field(b"");
         }
-        for i in 0..COLUMNS.len() {
-            out.push_field(cells.get(i).map_or(&b""[..], |c| c.as_bytes()));
+        for c in &select.cols {
+            out.push_field(cells.get(*c as usize).map_or(&b""[..], |c| c.as_bytes()));
         }
         wtr.write_byte_record(&out)
             .map_err(|e| BulkError::Csv { line, source: e })?;
@@ -151,8 +325,31 @@ pub fn annotate(
     Ok(s)
 }
 
-/// The [`COLUMNS`] cells for the postcode cell `raw` (as many as apply; the rest are blank),
-/// each handed to `cell`, and the row counted in `s`.
+/// The position of the postcode column in the header (case, surrounding spaces and a byte
+/// order mark ignored).
+fn find_column(header: &[&[u8]], column: &str) -> Result<usize, BulkError> {
+    let norm = |b: &[u8]| {
+        String::from_utf8_lossy(b)
+            .trim()
+            .trim_start_matches('\u{feff}')
+            .to_lowercase()
+    };
+    let want = column.trim().to_lowercase();
+    header
+        .iter()
+        .position(|h| norm(h) == want)
+        .ok_or_else(|| BulkError::NoColumn {
+            column: column.to_string(),
+            headers: header
+                .iter()
+                .map(|h| norm(h))
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+}
+
+/// Every output cell for the postcode cell `raw`, in the order of `Col::ALL` (as many as
+/// apply; the rest are blank), each handed to `cell`, and the row counted in `s`.
 fn answer(index: &GeoIndex, raw: &[u8], s: &mut BulkSummary, cell: &mut dyn FnMut(&str)) {
     if raw.trim_ascii().is_empty() {
         s.empty += 1;
@@ -180,6 +377,10 @@ fn answer(index: &GeoIndex, raw: &[u8], s: &mut BulkSummary, cell: &mut dyn FnMu
                     s.live += 1;
                 }
                 location_fields(&loc, cell);
+                match loc.directory_lad {
+                    Some(d) => cell(&d.code.to_string()),
+                    None => cell(""),
+                }
             }
         },
     }
@@ -235,23 +436,40 @@ pub fn location_fields(loc: &Location, cell: &mut dyn FnMut(&str)) {
     num(loc.imd2019.as_ref().map(|d| d.rank), cell);
     num(loc.iod2025.as_ref().map(|d| u32::from(d.decile)), cell);
     num(loc.iod2025.as_ref().map(|d| d.rank), cell);
-    cell(
-        &loc.iod2025
-            .as_ref()
-            .and_then(|d| d.score)
-            .map(|v| format!("{v}"))
-            .unwrap_or_default(),
-    );
+    cell(&iod_score(loc.iod2025.as_ref()));
+    cell(&deprivation_note(
+        loc.country,
+        loc.imd2019.is_some(),
+        loc.imd2019_note(),
+        loc.iod2025_note(),
+    ));
+}
+
+/// `geo_iod2025_score`: the score as Rust prints an `f64` (shortest form), blank if none.
+fn iod_score(d: Option<&crate::Iod2025>) -> String {
+    d.and_then(|d| d.score)
+        .map(|v| format!("{v}"))
+        .unwrap_or_default()
+}
+
+/// `geo_deprivation_note`: why IMD 2019 and IoD 2025 are missing, where they are. The IoD
+/// note is left out where IMD 2019 is missing for a reason outside England (the same reason).
+fn deprivation_note(
+    country: Country,
+    imd2019: bool,
+    imd_note: Option<String>,
+    iod_note: Option<String>,
+) -> String {
     let mut notes: Vec<String> = Vec::new();
-    if let Some(n) = loc.imd2019_note() {
+    if let Some(n) = imd_note {
         notes.push(format!("IMD 2019: {n}"));
     }
-    if let Some(n) = loc.iod2025_note() {
-        if loc.imd2019.is_some() || loc.country == crate::Country::England {
+    if let Some(n) = iod_note {
+        if imd2019 || country == Country::England {
             notes.push(format!("IoD 2025: {n}"));
         }
     }
-    cell(&notes.join("; "));
+    notes.join("; ")
 }
 
 /// `x` in decimal, in `buf`.
@@ -272,20 +490,21 @@ fn itoa(mut x: u32, buf: &mut [u8; 10]) -> &str {
 const PIECE: usize = 512 << 10;
 
 /// [`annotate`] of an input held in memory, in parallel: the input is cut into pieces at
-/// record ends ([`anchornet_ingest::csvfast`]), pieces are answered on every core, and
-/// their output is written in input order. The output is byte for byte [`annotate`]'s
-/// (cells re-quoted by the same rule as the `csv` writer: only when they hold a comma, a
-/// quote or a line end). An input the fast reader does not read exactly as the `csv` crate
-/// (a quote inside a field, a byte order mark) is handed to [`annotate`].
+/// record ends ([`anchornet_ingest::csvfast`]), pieces are answered on every core from
+/// preformatted cells, and their output is written in input order. The output is byte for
+/// byte [`annotate`]'s (cells re-quoted by the same rule as the `csv` writer: only when they
+/// hold a comma, a quote or a line end). An input the fast reader does not read exactly as
+/// the `csv` crate (a quote inside a field, a byte order mark) is handed to [`annotate`].
 pub fn annotate_bytes(
     index: &GeoIndex,
     input: &[u8],
     output: &mut impl Write,
     column: &str,
+    select: &Selection,
 ) -> Result<BulkSummary, BulkError> {
-    match annotate_fast(index, input, output, column) {
+    match annotate_fast(index, input, output, column, select) {
         Some(r) => r,
-        None => annotate(index, input, output, column),
+        None => annotate(index, input, output, column, select),
     }
 }
 
@@ -296,6 +515,7 @@ pub fn annotate_fast(
     input: &[u8],
     output: &mut impl Write,
     column: &str,
+    select: &Selection,
 ) -> Option<Result<BulkSummary, BulkError>> {
     use anchornet_ingest::csvfast::{pieces, Reader};
     let reader = Reader::new(b',');
@@ -322,7 +542,7 @@ pub fn annotate_fast(
         return None;
     }
     Some(answer_pieces(
-        index, &reader, input, body, &header, &ranges, output, column,
+        index, &reader, input, body, &header, &ranges, output, column, select,
     ))
 }
 
@@ -336,22 +556,11 @@ fn answer_pieces(
     ranges: &[std::ops::Range<usize>],
     output: &mut impl Write,
     column: &str,
+    select: &Selection,
 ) -> Result<BulkSummary, BulkError> {
-    let norm = |b: &[u8]| {
-        String::from_utf8_lossy(b)
-            .trim()
-            .trim_start_matches('\u{feff}')
-            .to_lowercase()
-    };
     let cells: Vec<Vec<u8>> = header.iter().map(|f| unescape(input, f)).collect();
-    let want = column.trim().to_lowercase();
-    let col = cells
-        .iter()
-        .position(|h| norm(h) == want)
-        .ok_or_else(|| BulkError::NoColumn {
-            column: column.to_string(),
-            headers: cells.iter().map(|h| norm(h)).collect::<Vec<_>>().join(", "),
-        })?;
+    let refs: Vec<&[u8]> = cells.iter().map(Vec::as_slice).collect();
+    let col = find_column(&refs, column)?;
     let width = cells.len();
     let mut out = Vec::new();
     for (i, c) in cells.iter().enumerate() {
@@ -360,29 +569,50 @@ fn answer_pieces(
         }
         put(&mut out, c);
     }
-    for c in COLUMNS {
+    for c in select.names() {
         out.push(b',');
         put(&mut out, c.as_bytes());
     }
     out.push(b'\n');
     output.write_all(&out)?;
+    let prep = Prepared::new(index, select);
     let mut s = BulkSummary::default();
     let threads = rayon::current_num_threads().max(1);
-    for window in ranges.chunks(threads * 4) {
-        let outs: Vec<(Vec<u8>, BulkSummary)> = window
-            .par_iter()
-            .map(|r| annotate_piece(index, reader, &body[r.clone()], col, width))
-            .collect();
-        for (o, n) in outs {
-            output.write_all(&o)?;
-            s.rows += n.rows;
-            s.live += n.live;
-            s.terminated += n.terminated;
-            s.unknown += n.unknown;
-            s.invalid += n.invalid;
-            s.empty += n.empty;
+    // Windows of pieces are answered on every core by one thread while this one writes the
+    // window before, in order: the cores do not wait for the disk.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(Vec<u8>, BulkSummary)>>(1);
+    let written = std::thread::scope(|scope| {
+        scope.spawn(|| {
+            for window in ranges.chunks(threads * 4) {
+                let outs: Vec<(Vec<u8>, BulkSummary)> = window
+                    .par_iter()
+                    .map(|r| annotate_piece(&prep, reader, &body[r.clone()], col, width))
+                    .collect();
+                if tx.send(outs).is_err() {
+                    break; // the writer stopped on an error
+                }
+            }
+            drop(tx);
+        });
+        let mut written = Ok(());
+        'windows: for outs in &rx {
+            for (o, n) in outs {
+                if let Err(e) = output.write_all(&o) {
+                    written = Err(e);
+                    break 'windows;
+                }
+                s.rows += n.rows;
+                s.live += n.live;
+                s.terminated += n.terminated;
+                s.unknown += n.unknown;
+                s.invalid += n.invalid;
+                s.empty += n.empty;
+            }
         }
-    }
+        drop(rx);
+        written
+    });
+    written?;
     output.flush()?;
     Ok(s)
 }
@@ -419,14 +649,312 @@ fn put(out: &mut Vec<u8>, c: &[u8]) {
     }
 }
 
+/// Cells preformatted once per run, one per id of an area table (and a last, blank one for
+/// "no area"), already quoted as the `csv` writer would.
+struct Cells {
+    offs: Vec<u32>,
+    blob: Vec<u8>,
+}
+
+impl Cells {
+    /// The cells of ids `0..n`, then the blank cell for "none" at `n`.
+    fn new<'a>(n: usize, f: impl Fn(usize) -> std::borrow::Cow<'a, str>) -> Cells {
+        let mut offs = Vec::with_capacity(n + 2);
+        let mut blob = Vec::new();
+        offs.push(0);
+        for i in 0..n {
+            put(&mut blob, f(i).as_bytes());
+            offs.push(blob.len() as u32);
+        }
+        offs.push(blob.len() as u32);
+        Cells { offs, blob }
+    }
+    /// The cell of `id`; any id out of the table (the "none" marker) gives the blank cell.
+    #[inline]
+    fn get(&self, id: usize) -> &[u8] {
+        let i = id.min(self.offs.len() - 2);
+        &self.blob[self.offs[i] as usize..self.offs[i + 1] as usize]
+    }
+}
+
+/// What [`annotate_piece`] needs, built once per run: the index's row columns, the selected
+/// columns, and for each a table of preformatted cells where the column depends on an area.
+struct Prepared<'a> {
+    ix: &'a GeoIndex,
+    rows: Rows<'a>,
+    cols: Vec<(Col, Option<Cells>)>,
+    /// Per district id (then "none"): its country, where its code is a GSS code.
+    lad_country: Vec<Option<Country>>,
+    /// Per 2011 LSOA id: whether IMD 2019 covers it; per 2021 LSOA id: whether IoD 2025 does.
+    imd_present: Vec<bool>,
+    iod_present: Vec<bool>,
+}
+
+impl<'a> Prepared<'a> {
+    fn new(ix: &'a GeoIndex, select: &Selection) -> Prepared<'a> {
+        use std::borrow::Cow;
+        let [n_oa, n11, n21, n_ward, n_lad] = ix.area_counts();
+        let id = |i: usize| i as u16;
+        let code = |a: Option<crate::Area<'a>>| Cow::Borrowed(a.map_or("", |a| a.code));
+        let name = |a: Option<crate::Area<'a>>| Cow::Borrowed(a.and_then(|a| a.name).unwrap_or(""));
+        let num = |v: Option<u32>| Cow::Owned(v.map(|x| x.to_string()).unwrap_or_default());
+        let cols = select
+            .cols
+            .par_iter()
+            .map(|&c| {
+                let cells = match c {
+                    Col::Oa11 => Some(Cells::new(n_oa, |i| {
+                        Cow::Borrowed(ix.oa11_code(i as u32).unwrap_or(""))
+                    })),
+                    Col::Lsoa11 => Some(Cells::new(n11, |i| code(ix.lsoa11_area(id(i))))),
+                    Col::Lsoa11Name => Some(Cells::new(n11, |i| name(ix.lsoa11_area(id(i))))),
+                    Col::Msoa11 => Some(Cells::new(n11, |i| code(ix.msoa11_of(id(i))))),
+                    Col::Imd2019Decile => Some(Cells::new(n11, |i| {
+                        num(ix.imd2019_of(id(i)).map(|d| u32::from(d.decile)))
+                    })),
+                    Col::Imd2019Rank => Some(Cells::new(n11, |i| {
+                        num(ix.imd2019_of(id(i)).map(|d| d.rank))
+                    })),
+                    Col::Lsoa21 => Some(Cells::new(n21, |i| code(ix.lsoa21_area_of(id(i))))),
+                    Col::Lsoa21Name => Some(Cells::new(n21, |i| name(ix.lsoa21_area_of(id(i))))),
+                    Col::Iod2025Decile => Some(Cells::new(n21, |i| {
+                        num(ix.iod2025_of_id(id(i)).map(|d| u32::from(d.decile)))
+                    })),
+                    Col::Iod2025Rank => Some(Cells::new(n21, |i| {
+                        num(ix.iod2025_of_id(id(i)).map(|d| d.rank))
+                    })),
+                    Col::Iod2025Score => Some(Cells::new(n21, |i| {
+                        Cow::Owned(iod_score(ix.iod2025_of_id(id(i)).as_ref()))
+                    })),
+                    Col::Ward => Some(Cells::new(n_ward, |i| code(ix.ward_area(id(i))))),
+                    Col::WardName => Some(Cells::new(n_ward, |i| name(ix.ward_area(id(i))))),
+                    Col::Lad | Col::DirectoryLad => Some(Cells::new(n_lad, |i| {
+                        Cow::Owned(
+                            ix.district(id(i))
+                                .map(|d| d.code.to_string())
+                                .unwrap_or_default(),
+                        )
+                    })),
+                    Col::LadName => Some(Cells::new(n_lad, |i| {
+                        Cow::Borrowed(ix.district(id(i)).and_then(|d| d.name).unwrap_or(""))
+                    })),
+                    Col::Region => Some(Cells::new(n_lad, |i| code(ix.region_and_cauth(id(i)).0))),
+                    Col::RegionName => {
+                        Some(Cells::new(n_lad, |i| name(ix.region_and_cauth(id(i)).0)))
+                    }
+                    Col::CombinedAuthority => {
+                        Some(Cells::new(n_lad, |i| code(ix.region_and_cauth(id(i)).1)))
+                    }
+                    Col::CombinedAuthorityName => {
+                        Some(Cells::new(n_lad, |i| name(ix.region_and_cauth(id(i)).1)))
+                    }
+                    Col::Status
+                    | Col::Reason
+                    | Col::Postcode
+                    | Col::Terminated
+                    | Col::Country
+                    | Col::Lsoa21Route
+                    | Col::Lat
+                    | Col::Long
+                    | Col::DeprivationNote => None,
+                };
+                (c, cells)
+            })
+            .collect();
+        let needs = |cs: &[Col]| select.cols.iter().any(|c| cs.contains(c));
+        let country = needs(&[Col::Country, Col::DeprivationNote]);
+        let note = needs(&[Col::DeprivationNote]);
+        Prepared {
+            ix,
+            rows: ix.rows(),
+            cols,
+            lad_country: if country {
+                (0..=n_lad)
+                    .map(|i| {
+                        (i < n_lad)
+                            .then(|| ix.district(id(i)))
+                            .flatten()
+                            .map(|d| Country::of_code(d.code.as_str()))
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            imd_present: if note {
+                (0..=n11)
+                    .map(|i| i < n11 && ix.imd2019_of(id(i)).is_some())
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            iod_present: if note {
+                (0..=n21)
+                    .map(|i| i < n21 && ix.iod2025_of_id(id(i)).is_some())
+                    .collect()
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    /// The country of row `r` of postcode `p`, as [`GeoIndex::location`] gives it: of the
+    /// current district, else the directory's, else of the postcode's area letters.
+    fn country(&self, p: &Postcode, r: usize) -> Country {
+        let last = self.lad_country.len() - 1;
+        let of = |id: u16| self.lad_country[usize::from(id).min(last)];
+        of(self.rows.lad[r])
+            .or_else(|| of(self.rows.core[r][1]))
+            .unwrap_or_else(|| Country::of_postcode_area(p))
+    }
+
+    /// The selected cells of a found postcode, each after a comma.
+    fn found(&self, p: &Postcode, r: usize, out: &mut Vec<u8>) {
+        let rows = &self.rows;
+        let c = rows.core[r];
+        let term = yyyymm(c[2]);
+        let mut buf = [0u8; 10];
+        for (col, cells) in &self.cols {
+            out.push(b',');
+            let cell: &[u8] = match (col, cells) {
+                (Col::Status, _) => match term {
+                    Some(_) => b"terminated",
+                    None => b"live",
+                },
+                (Col::Reason, _) => {
+                    if let Some(t) = term {
+                        out.extend_from_slice(b"terminated ");
+                        out.extend_from_slice(itoa(t, &mut buf).as_bytes());
+                        out.extend_from_slice(b": still locates the supplier");
+                    }
+                    continue;
+                }
+                (Col::Postcode, _) => p.as_bytes(),
+                (Col::Terminated, _) => match term {
+                    Some(t) => itoa(t, &mut buf).as_bytes(),
+                    None => b"",
+                },
+                (Col::Country, _) => self.country(p, r).name().as_bytes(),
+                (Col::Lsoa21Route, _) => Lsoa21Route::from_bits(c[3]).as_str().as_bytes(),
+                (Col::Lat, _) => {
+                    fixed6(rows.lat[r], out);
+                    continue;
+                }
+                (Col::Long, _) => {
+                    fixed6(rows.lon[r], out);
+                    continue;
+                }
+                (Col::DeprivationNote, _) => {
+                    self.note(p, r, out);
+                    continue;
+                }
+                (Col::Oa11, Some(t)) => t.get(rows.oa11[r] as usize),
+                (
+                    Col::Lsoa11
+                    | Col::Lsoa11Name
+                    | Col::Msoa11
+                    | Col::Imd2019Decile
+                    | Col::Imd2019Rank,
+                    Some(t),
+                ) => t.get(usize::from(c[0])),
+                (
+                    Col::Lsoa21
+                    | Col::Lsoa21Name
+                    | Col::Iod2025Decile
+                    | Col::Iod2025Rank
+                    | Col::Iod2025Score,
+                    Some(t),
+                ) => t.get(usize::from(rows.lsoa21[r])),
+                (Col::Ward | Col::WardName, Some(t)) => t.get(usize::from(rows.ward[r])),
+                (
+                    Col::Lad
+                    | Col::LadName
+                    | Col::Region
+                    | Col::RegionName
+                    | Col::CombinedAuthority
+                    | Col::CombinedAuthorityName,
+                    Some(t),
+                ) => t.get(usize::from(rows.lad[r])),
+                (Col::DirectoryLad, Some(t)) => t.get(usize::from(c[1])),
+                (_, None) => b"",
+            };
+            out.extend_from_slice(cell);
+        }
+    }
+
+    /// `geo_deprivation_note` of row `r`: blank where both indices cover it (most English
+    /// rows); else the notes [`Location`] gives, from the same functions.
+    fn note(&self, p: &Postcode, r: usize, out: &mut Vec<u8>) {
+        let c = self.rows.core[r];
+        let l21 = self.rows.lsoa21[r];
+        let imd = self.imd_present[usize::from(c[0]).min(self.imd_present.len() - 1)];
+        let iod = self.iod_present[usize::from(l21).min(self.iod_present.len() - 1)];
+        if imd && iod {
+            return;
+        }
+        let country = self.country(p, r);
+        let l11 = self.ix.lsoa11_area(c[0]).map(|a| a.code);
+        let note = deprivation_note(
+            country,
+            imd,
+            imd2019_note(country, imd, l11),
+            iod2025_note(
+                country,
+                iod,
+                self.ix.lsoa21_area_of(l21).map(|a| a.code),
+                Lsoa21Route::from_bits(c[3]),
+                l11,
+            ),
+        );
+        put(out, note.as_bytes());
+    }
+
+    /// The selected cells of a row without a location (`status` empty, invalid or unknown),
+    /// each after a comma.
+    fn other(&self, status: &str, reason: &str, postcode: Option<&Postcode>, out: &mut Vec<u8>) {
+        for (col, _) in &self.cols {
+            out.push(b',');
+            match col {
+                Col::Status => out.extend_from_slice(status.as_bytes()),
+                Col::Reason => put(out, reason.as_bytes()),
+                Col::Postcode => {
+                    if let Some(p) = postcode {
+                        out.extend_from_slice(p.as_bytes());
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// A coordinate held in millionths of a degree, written with six decimals: what `{:.6}`
+/// prints for the `f64` [`GeoIndex::location`] gives (that `f64` is the nearest to the
+/// decimal, far closer than half a millionth); blank for none.
+fn fixed6(v: i32, out: &mut Vec<u8>) {
+    if v == crate::tags::NO_COORD {
+        return;
+    }
+    if v < 0 {
+        out.push(b'-');
+    }
+    let a = v.unsigned_abs();
+    let mut buf = [0u8; 10];
+    out.extend_from_slice(itoa(a / 1_000_000, &mut buf).as_bytes());
+    out.push(b'.');
+    let f = a % 1_000_000;
+    let digits = itoa(f, &mut buf).as_bytes();
+    out.extend(std::iter::repeat_n(b'0', 6 - digits.len()));
+    out.extend_from_slice(digits);
+}
+
 fn annotate_piece(
-    index: &GeoIndex,
+    prep: &Prepared,
     reader: &anchornet_ingest::csvfast::Reader,
     b: &[u8],
     col: usize,
     width: usize,
 ) -> (Vec<u8>, BulkSummary) {
-    let mut out = Vec::with_capacity(b.len() * 6);
+    let mut out = Vec::with_capacity(b.len() * 4);
     let mut s = BulkSummary::default();
     let mut fields = Vec::new();
     let mut pos = 0;
@@ -455,153 +983,32 @@ fn annotate_piece(
             Some(f) => f.raw(b),
             None => b"",
         };
-        let mut cell = |c: &str| {
-            out.push(b',');
-            put(&mut out, c.as_bytes());
-        };
-        let mut n = 0;
-        answer(index, raw, &mut s, &mut |c: &str| {
-            n += 1;
-            cell(c)
-        });
-        for _ in n..COLUMNS.len() {
-            cell("");
+        if raw.trim_ascii().is_empty() {
+            s.empty += 1;
+            prep.other("empty", "no postcode in this row", None, &mut out);
+        } else {
+            match Postcode::parse_bytes(raw) {
+                Err(e) => {
+                    s.invalid += 1;
+                    prep.other("invalid", &e.to_string(), None, &mut out);
+                }
+                Ok(p) => match prep.rows.find(&p) {
+                    None => {
+                        s.unknown += 1;
+                        prep.other("unknown", prep.ix.why_unknown(&p), Some(&p), &mut out);
+                    }
+                    Some(r) => {
+                        if prep.rows.core[r as usize][2] != 0 {
+                            s.terminated += 1;
+                        } else {
+                            s.live += 1;
+                        }
+                        prep.found(&p, r as usize, &mut out);
+                    }
+                },
+            }
         }
         out.push(b'\n');
     }
     (out, s)
-}
-
-/// Benchmark B2 (BENCHMARKS.md): one answer line per input line, in input order:
-/// `postcode,lsoa11,imd2019_decile,lad,terminated` with the normalised postcode, the 2011
-/// LSOA, its IMD 2019 decile (blank if none), the directory's district and `1`/`0`; a valid
-/// postcode the index does not hold gives `POSTCODE,unknown,,,`, an invalid string
-/// `,invalid,,,`. The input is split at line ends and answered in parallel, each piece in
-/// batches whose memory reads are prefetched together; answers are written straight into a
-/// byte buffer (no allocation per line).
-pub fn b2_answers(index: &GeoIndex, input: &[u8], out: &mut impl Write) -> std::io::Result<u64> {
-    let t = index.brief_tables();
-    let threads = rayon::current_num_threads().max(1);
-    // Pieces of about 256 KB, answered `threads` at a time into buffers that are reused, so
-    // that output memory is touched once, not once per piece.
-    let pieces = crate::csvfast::chunks(input, (input.len() / (256 << 10)).max(threads));
-    let mut bufs: Vec<(Vec<u8>, usize, u64)> = (0..threads).map(|_| (Vec::new(), 0, 0)).collect();
-    let mut lines = 0u64;
-    for group in pieces.chunks(threads) {
-        bufs.par_iter_mut()
-            .zip(group.par_iter())
-            .for_each(|((buf, pos, n), piece)| {
-                *pos = 0;
-                *n = b2_piece(&t, piece, buf, pos);
-            });
-        for (buf, pos, n) in bufs.iter().take(group.len()) {
-            out.write_all(&buf[..*pos])?;
-            lines += n;
-        }
-    }
-    Ok(lines)
-}
-
-const BATCH: usize = 32;
-
-#[inline(always)]
-fn prefetch<T>(p: *const T) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: prefetching is a hint; it never faults, whatever the address.
-    unsafe {
-        std::arch::x86_64::_mm_prefetch(p.cast::<i8>(), std::arch::x86_64::_MM_HINT_T0);
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = p;
-}
-
-/// Answer the lines of one piece: parse a batch, prefetch each postcode's slot, find the rows
-/// and prefetch them, then write the answers.
-fn b2_piece(
-    t: &crate::index::BriefTables,
-    piece: &[u8],
-    out: &mut Vec<u8>,
-    pos: &mut usize,
-) -> u64 {
-    let core: &[u16] = t.core.get();
-    let starts: &[u32] = t.starts.get();
-    let bits: &[u64] = t.bits.get();
-    let mut n = 0u64;
-    let mut rest = piece;
-    let mut pcs: [Option<Postcode>; BATCH] = [None; BATCH];
-    let mut slot: [usize; BATCH] = [usize::MAX; BATCH];
-    let mut row: [u32; BATCH] = [u32::MAX; BATCH];
-    while !rest.is_empty() {
-        // 1. Parse up to BATCH lines; find each outward code's slot and prefetch its bitmap.
-        let mut m = 0;
-        while m < BATCH && !rest.is_empty() {
-            let (line, next) = match memchr::memchr(b'\n', rest) {
-                Some(i) => (&rest[..i], &rest[i + 1..]),
-                None => (rest, &b""[..]),
-            };
-            rest = next;
-            n += 1;
-            let p = Postcode::parse_bytes(line).ok();
-            slot[m] = usize::MAX;
-            if let Some(p) = &p {
-                let k = crate::build::key_of(p);
-                if let Some(&oid) = t.outwards.get(&((k >> 24) as u32)) {
-                    let s = oid as usize * 10
-                        + usize::from((((k >> 16) & 0xff) as u8).wrapping_sub(b'0'));
-                    slot[m] = s;
-                    prefetch(bits.as_ptr().wrapping_add(s * 11));
-                    prefetch(starts.as_ptr().wrapping_add(s));
-                }
-            }
-            pcs[m] = p;
-            m += 1;
-        }
-        // 2. The rows, and prefetch their records.
-        for i in 0..m {
-            row[i] = u32::MAX;
-            if let (Some(p), true) = (&pcs[i], slot[i] != usize::MAX) {
-                let b = p.as_bytes();
-                let l = b.len();
-                let oid = slot[i] / 10;
-                if let Some(r) = find_in(starts, bits, oid, b[l - 3], b[l - 2], b[l - 1]) {
-                    row[i] = r;
-                    prefetch(core.as_ptr().wrapping_add(r as usize * 4));
-                }
-            }
-        }
-        // 3. Write the answers: fixed 16-byte copies of preformatted pieces, then the cursor
-        //    moves by their real length (no call per field).
-        if out.len() - *pos < BATCH * 64 {
-            out.resize(out.len() * 2 + BATCH * 64, 0);
-        }
-        for i in 0..m {
-            let w = &mut out[*pos..*pos + 64];
-            let Some(p) = &pcs[i] else {
-                w[..12].copy_from_slice(b",invalid,,,\n");
-                *pos += 12;
-                continue;
-            };
-            let pb = p.as_bytes();
-            let mut o = pb.len();
-            let mut pc8 = [0u8; 8];
-            pc8[..o].copy_from_slice(pb);
-            w[..8].copy_from_slice(&pc8);
-            if row[i] == u32::MAX {
-                w[o..o + 12].copy_from_slice(b",unknown,,,\n");
-                *pos += o + 12;
-                continue;
-            }
-            let r = row[i] as usize * 4;
-            let (l11, lad, term) = (core[r], core[r + 1], core[r + 2]);
-            let (f, fl) = &t.lsoa_frag[usize::from(l11.min(t.none_frag))];
-            w[o..o + 16].copy_from_slice(f);
-            o += usize::from(*fl);
-            let (f, fl) = &t.lad_frag[usize::from(lad.min(t.none_lad))];
-            w[o..o + 16].copy_from_slice(f);
-            o += usize::from(*fl);
-            w[o..o + 2].copy_from_slice(if term != 0 { b"1\n" } else { b"0\n" });
-            *pos += o + 2;
-        }
-    }
-    n
 }

@@ -59,7 +59,7 @@ impl Lsoa21Route {
             Lsoa21Route::SplitByNearest => "split-by-nearest",
         }
     }
-    fn from_bits(b: u16) -> Lsoa21Route {
+    pub(crate) fn from_bits(b: u16) -> Lsoa21Route {
         Lsoa21Route::ALL
             .get(usize::from(b & F_ROUTE_MASK))
             .copied()
@@ -106,7 +106,7 @@ impl Country {
             Country::Unknown => "unknown country",
         }
     }
-    fn of_code(code: &str) -> Country {
+    pub(crate) fn of_code(code: &str) -> Country {
         match code.as_bytes().first() {
             Some(b'E') => Country::England,
             Some(b'W') => Country::Wales,
@@ -114,6 +114,15 @@ impl Country {
             Some(b'N') => Country::NorthernIreland,
             Some(b'L') => Country::ChannelIslands,
             Some(b'M') => Country::IsleOfMan,
+            _ => Country::Unknown,
+        }
+    }
+    /// The country of a postcode no source file gives a district for, by its area letters.
+    pub(crate) fn of_postcode_area(p: &Postcode) -> Country {
+        match p.area() {
+            "BT" => Country::NorthernIreland,
+            "GY" | "JE" => Country::ChannelIslands,
+            "IM" => Country::IsleOfMan,
             _ => Country::Unknown,
         }
     }
@@ -248,38 +257,67 @@ pub struct Location<'a> {
 impl Location<'_> {
     /// Why `imd2019` is `None` (`None` when it is given).
     pub fn imd2019_note(&self) -> Option<String> {
-        if self.imd2019.is_some() {
-            return None;
-        }
-        if let Some(why) = self.country.no_english_deprivation() {
-            return Some(why.to_string());
-        }
-        Some(match &self.lsoa11 {
-            None => "no 2011 LSOA: the postcode is newer than the postcode directory".to_string(),
-            Some(a) => format!("LSOA {} is not in the IMD 2019 file", a.code),
-        })
+        imd2019_note(
+            self.country,
+            self.imd2019.is_some(),
+            self.lsoa11.map(|a| a.code),
+        )
     }
 
     /// Why `iod2025` is `None` (`None` when it is given).
     pub fn iod2025_note(&self) -> Option<String> {
-        if self.iod2025.is_some() {
-            return None;
-        }
-        if let Some(why) = self.country.no_english_deprivation() {
-            return Some(why.to_string());
-        }
-        Some(match (&self.lsoa21, self.lsoa21_route) {
-            (None, Lsoa21Route::Ambiguous) => format!(
-                "no 2021 LSOA: 2011 LSOA {} was split in 2021 and the postcode's point does not \
-                 settle which part it is in",
-                self.lsoa11.map_or("?", |a| a.code)
-            ),
-            (None, _) => {
-                "no 2021 LSOA: neither a 2011 LSOA nor coordinates to place it".to_string()
-            }
-            (Some(a), _) => format!("LSOA {} is not in the IoD 2025 file", a.code),
-        })
+        iod2025_note(
+            self.country,
+            self.iod2025.is_some(),
+            self.lsoa21.map(|a| a.code),
+            self.lsoa21_route,
+            self.lsoa11.map(|a| a.code),
+        )
     }
+}
+
+/// [`Location::imd2019_note`] from the few fields it depends on (shared with the bulk path,
+/// which has no `Location`).
+pub(crate) fn imd2019_note(
+    country: Country,
+    imd2019: bool,
+    lsoa11: Option<&str>,
+) -> Option<String> {
+    if imd2019 {
+        return None;
+    }
+    if let Some(why) = country.no_english_deprivation() {
+        return Some(why.to_string());
+    }
+    Some(match lsoa11 {
+        None => "no 2011 LSOA: the postcode is newer than the postcode directory".to_string(),
+        Some(code) => format!("LSOA {code} is not in the IMD 2019 file"),
+    })
+}
+
+/// [`Location::iod2025_note`] from the few fields it depends on.
+pub(crate) fn iod2025_note(
+    country: Country,
+    iod2025: bool,
+    lsoa21: Option<&str>,
+    route: Lsoa21Route,
+    lsoa11: Option<&str>,
+) -> Option<String> {
+    if iod2025 {
+        return None;
+    }
+    if let Some(why) = country.no_english_deprivation() {
+        return Some(why.to_string());
+    }
+    Some(match (lsoa21, route) {
+        (None, Lsoa21Route::Ambiguous) => format!(
+            "no 2021 LSOA: 2011 LSOA {} was split in 2021 and the postcode's point does not \
+             settle which part it is in",
+            lsoa11.unwrap_or("?")
+        ),
+        (None, _) => "no 2021 LSOA: neither a 2011 LSOA nor coordinates to place it".to_string(),
+        (Some(code), _) => format!("LSOA {code} is not in the IoD 2025 file"),
+    })
 }
 
 /// Why a string does not give a location.
@@ -656,9 +694,9 @@ impl GeoIndex {
         }
     }
 
-    /// The fields B2 and bulk joins need, without building a [`Location`]: the 2011 LSOA
-    /// code, the directory's district code, the IMD 2019 decile (0 = none) and whether the
-    /// postcode is terminated.
+    /// The fields joins on a postcode most often need, without building a [`Location`]: the
+    /// 2011 LSOA code, the directory's district code, the IMD 2019 decile (0 = none) and
+    /// whether the postcode is terminated.
     #[inline]
     pub fn brief(&self, r: PostcodeRow) -> Brief<'_> {
         let core: &[[u16; 4]] = self.core();
@@ -683,115 +721,25 @@ impl GeoIndex {
         unsafe { std::slice::from_raw_parts(flat.as_ptr().cast::<[u16; 4]>(), flat.len() / 4) }
     }
 
-    /// Tables for the fast bulk path: the key structure and the core records copied into
-    /// memory backed by 2 MB pages where the system allows (random lookups over 25 MB then
-    /// miss the TLB far less), and the per-LSOA and per-district answers.
-    pub(crate) fn brief_tables(&self) -> BriefTables<'_> {
-        let n11 = self.strs_len(&self.lay.lsoa11_codes);
-        let nlad = self.strs_len(&self.lay.lad_codes);
-        let dec: &[u8] = self.col(&self.lay.imd19_decile);
-        let b = self.bytes();
-        debug_assert!(n11 < usize::from(NONE16) && nlad < usize::from(NONE16));
-        BriefTables {
-            core: Hot::new(&b[self.lay.core.clone()]),
-            starts: Hot::new(&b[self.lay.slot_start.clone()]),
-            bits: Hot::new(&b[self.lay.slot_bits.clone()]),
-            outwards: &self.outwards,
-            // `,LSOA,DECILE,` per 2011 LSOA (the last entry: no LSOA) and `LAD,` per district.
-            lsoa_frag: (0..=n11)
-                .map(|i| {
-                    let mut f = Vec::with_capacity(16);
-                    f.push(b',');
-                    if i < n11 {
-                        f.extend_from_slice(self.s(&self.lay.lsoa11_codes, i).as_bytes());
-                        f.push(b',');
-                        match dec[i * 8] {
-                            0 => {}
-                            d => f.extend_from_slice(d.to_string().as_bytes()),
-                        }
-                    } else {
-                        f.push(b',');
-                    }
-                    f.push(b',');
-                    frag(&f)
-                })
-                .collect(),
-            none_frag: n11 as u16,
-            lad_frag: (0..=nlad)
-                .map(|i| {
-                    let mut f = Vec::with_capacity(16);
-                    if i < nlad {
-                        f.extend_from_slice(self.s(&self.lay.lad_codes, i).as_bytes());
-                    }
-                    f.push(b',');
-                    frag(&f)
-                })
-                .collect(),
-            none_lad: nlad as u16,
-        }
-    }
-
     /// The full answer for a row.
     pub fn location(&self, postcode: Postcode, r: PostcodeRow) -> Location<'_> {
         let i = r.0 as usize;
         let c = self.core()[i];
         let lay = &self.lay;
-        let area = |codes: &Strs, names: &Strs, id: u16| -> Option<Area<'_>> {
-            (id != NONE16).then(|| Area {
-                code: self.s(codes, usize::from(id)),
-                name: self.name(names, usize::from(id)),
-            })
-        };
-        let district = |id: u16| -> Option<District<'_>> {
-            if id == NONE16 {
-                return None;
-            }
-            let code = GssCode::parse(self.s(&lay.lad_codes, usize::from(id))).ok()?;
-            Some(District {
-                code,
-                name: self.name(&lay.lad_names, usize::from(id)),
-            })
-        };
-        let lsoa11 = area(&lay.lsoa11_codes, &lay.lsoa11_names, c[0]);
-        let msoa_id = if c[0] == NONE16 {
-            NONE16
-        } else {
-            self.col::<u16>(&lay.lsoa11_msoa)[usize::from(c[0])]
-        };
         let l21: u16 = self.col::<u16>(&lay.lsoa21)[i];
         let lad_id: u16 = self.col::<u16>(&lay.lad)[i];
-        let lad = district(lad_id);
-        let directory_lad = district(c[1]);
-        let (region, cauth) = if lad_id == NONE16 {
-            (None, None)
-        } else {
-            let rg: u16 = self.col::<u16>(&lay.lad_region)[usize::from(lad_id)];
-            let ca: u16 = self.col::<u16>(&lay.lad_cauth)[usize::from(lad_id)];
-            (
-                area(&lay.region_codes, &lay.region_names, rg),
-                area(&lay.cauth_codes, &lay.cauth_names, ca),
-            )
-        };
+        let lad = self.district(lad_id);
+        let directory_lad = self.district(c[1]);
+        let (region, cauth) = self.region_and_cauth(lad_id);
         let country = match lad.or(directory_lad) {
             Some(d) => Country::of_code(d.code.as_str()),
-            None => match postcode.area() {
-                "BT" => Country::NorthernIreland,
-                "GY" | "JE" => Country::ChannelIslands,
-                "IM" => Country::IsleOfMan,
-                _ => Country::Unknown,
-            },
+            None => Country::of_postcode_area(&postcode),
         };
         let lat: i32 = self.col::<i32>(&lay.lat)[i];
         let lon: i32 = self.col::<i32>(&lay.lon)[i];
         let oa: u32 = self.col::<u32>(&lay.oa11)[i];
         let ward: u16 = self.col::<u16>(&lay.ward)[i];
         let intr: u16 = self.col::<u16>(&lay.intr)[i];
-        let imd2019 = (c[0] != NONE16)
-            .then(|| self.imd2019(usize::from(c[0])))
-            .flatten();
-        let iod2025 = (l21 != NONE16)
-            .then(|| self.iod2025(usize::from(l21)))
-            .flatten();
         Location {
             postcode,
             country,
@@ -799,21 +747,115 @@ impl GeoIndex {
             terminated: yyyymm(c[2]),
             large_user: c[3] & F_LARGE_USER != 0,
             in_directory: c[3] & F_IN_DIRECTORY != 0,
-            oa11: (oa != NONE32).then(|| self.s(&lay.oa11_codes, oa as usize)),
-            lsoa11,
-            msoa11: area(&lay.msoa11_codes, &lay.msoa11_names, msoa_id),
-            lsoa21: area(&lay.lsoa21_codes, &lay.lsoa21_names, l21),
+            oa11: self.oa11_code(oa),
+            lsoa11: self.lsoa11_area(c[0]),
+            msoa11: self.msoa11_of(c[0]),
+            lsoa21: self.lsoa21_area_of(l21),
             lsoa21_route: Lsoa21Route::from_bits(c[3]),
-            ward: area(&lay.ward_codes, &lay.ward_names, ward),
+            ward: self.ward_area(ward),
             lad,
             directory_lad,
             region,
             combined_authority: cauth,
             lat: (lat != NO_COORD).then(|| f64::from(lat) / 1e6),
             long: (lon != NO_COORD).then(|| f64::from(lon) / 1e6),
-            imd2019,
-            iod2025,
+            imd2019: (c[0] != NONE16)
+                .then(|| self.imd2019(usize::from(c[0])))
+                .flatten(),
+            iod2025: (l21 != NONE16)
+                .then(|| self.iod2025(usize::from(l21)))
+                .flatten(),
         }
+    }
+
+    // ---- One area by its id: the pieces of a `Location`, shared with the bulk path ----
+
+    fn area(&self, codes: &Strs, names: &Strs, id: u16) -> Option<Area<'_>> {
+        (id != NONE16).then(|| Area {
+            code: self.s(codes, usize::from(id)),
+            name: self.name(names, usize::from(id)),
+        })
+    }
+    /// A district by id (`None` for no district, or a code that is not a GSS code).
+    pub(crate) fn district(&self, id: u16) -> Option<District<'_>> {
+        if id == NONE16 {
+            return None;
+        }
+        let code = GssCode::parse(self.s(&self.lay.lad_codes, usize::from(id))).ok()?;
+        Some(District {
+            code,
+            name: self.name(&self.lay.lad_names, usize::from(id)),
+        })
+    }
+    /// The region and combined authority of a (current) district, by its id.
+    pub(crate) fn region_and_cauth(&self, lad: u16) -> (Option<Area<'_>>, Option<Area<'_>>) {
+        if lad == NONE16 {
+            return (None, None);
+        }
+        let rg: u16 = self.col::<u16>(&self.lay.lad_region)[usize::from(lad)];
+        let ca: u16 = self.col::<u16>(&self.lay.lad_cauth)[usize::from(lad)];
+        (
+            self.area(&self.lay.region_codes, &self.lay.region_names, rg),
+            self.area(&self.lay.cauth_codes, &self.lay.cauth_names, ca),
+        )
+    }
+    pub(crate) fn oa11_code(&self, id: u32) -> Option<&str> {
+        (id != NONE32).then(|| self.s(&self.lay.oa11_codes, id as usize))
+    }
+    pub(crate) fn lsoa11_area(&self, id: u16) -> Option<Area<'_>> {
+        self.area(&self.lay.lsoa11_codes, &self.lay.lsoa11_names, id)
+    }
+    /// The 2011 MSOA of a 2011 LSOA, by the LSOA's id.
+    pub(crate) fn msoa11_of(&self, lsoa11: u16) -> Option<Area<'_>> {
+        if lsoa11 == NONE16 {
+            return None;
+        }
+        let m = self.col::<u16>(&self.lay.lsoa11_msoa)[usize::from(lsoa11)];
+        self.area(&self.lay.msoa11_codes, &self.lay.msoa11_names, m)
+    }
+    pub(crate) fn lsoa21_area_of(&self, id: u16) -> Option<Area<'_>> {
+        self.area(&self.lay.lsoa21_codes, &self.lay.lsoa21_names, id)
+    }
+    pub(crate) fn ward_area(&self, id: u16) -> Option<Area<'_>> {
+        self.area(&self.lay.ward_codes, &self.lay.ward_names, id)
+    }
+    /// How many ids each per-area table has: (OAs, 2011 LSOAs, 2021 LSOAs, wards, districts).
+    pub(crate) fn area_counts(&self) -> [usize; 5] {
+        [
+            self.strs_len(&self.lay.oa11_codes),
+            self.strs_len(&self.lay.lsoa11_codes),
+            self.strs_len(&self.lay.lsoa21_codes),
+            self.strs_len(&self.lay.ward_codes),
+            self.strs_len(&self.lay.lad_codes),
+        ]
+    }
+    /// The per-postcode columns, for the bulk path (which reads only those it needs).
+    pub(crate) fn rows(&self) -> Rows<'_> {
+        let lay = &self.lay;
+        Rows {
+            core: self.core(),
+            lsoa21: self.col(&lay.lsoa21),
+            lad: self.col(&lay.lad),
+            oa11: self.col(&lay.oa11),
+            ward: self.col(&lay.ward),
+            lat: self.col(&lay.lat),
+            lon: self.col(&lay.lon),
+            starts: self.col(&lay.slot_start),
+            bits: self.col(&lay.slot_bits),
+            outwards: &self.outwards,
+        }
+    }
+    /// The IMD 2019 decile and rank of a 2011 LSOA id (`None` outside the IMD file).
+    pub(crate) fn imd2019_of(&self, lsoa11: u16) -> Option<Imd2019<'_>> {
+        (lsoa11 != NONE16)
+            .then(|| self.imd2019(usize::from(lsoa11)))
+            .flatten()
+    }
+    /// IoD 2025 of a 2021 LSOA id (`None` outside the IoD file).
+    pub(crate) fn iod2025_of_id(&self, lsoa21: u16) -> Option<Iod2025<'_>> {
+        (lsoa21 != NONE16)
+            .then(|| self.iod2025(usize::from(lsoa21)))
+            .flatten()
     }
 
     fn imd2019(&self, l11: usize) -> Option<Imd2019<'_>> {
@@ -981,7 +1023,7 @@ pub struct LsoaInfo {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PostcodeRow(pub(crate) u32);
 
-/// The few fields of benchmark B2, borrowed from the index.
+/// The few fields of [`GeoIndex::brief`], borrowed from the index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Brief<'a> {
     /// 2011 LSOA code.
@@ -994,49 +1036,33 @@ pub struct Brief<'a> {
     pub terminated: bool,
 }
 
-/// A copy of a section in anonymous memory advised to use huge pages (falls back to the
-/// bytes in place if that memory cannot be had).
-pub(crate) enum Hot<'a> {
-    Copy(memmap2::MmapMut),
-    InPlace(&'a [u8]),
+/// The per-postcode columns of the index and its key structure, borrowed for the bulk path
+/// ([`crate::bulk`]), which reads only the columns its selected outputs need.
+pub(crate) struct Rows<'a> {
+    /// 2011 LSOA id, directory district id, termination (yyyymm code), flags (route bits).
+    pub core: &'a [[u16; 4]],
+    pub lsoa21: &'a [u16],
+    /// The current district's id.
+    pub lad: &'a [u16],
+    pub oa11: &'a [u32],
+    pub ward: &'a [u16],
+    pub lat: &'a [i32],
+    pub lon: &'a [i32],
+    starts: &'a [u32],
+    bits: &'a [u64],
+    outwards: &'a FxHashMap<u32, u32>,
 }
 
-impl<'a> Hot<'a> {
-    fn new(b: &'a [u8]) -> Hot<'a> {
-        let Ok(mut m) = memmap2::MmapMut::map_anon(b.len().max(1)) else {
-            return Hot::InPlace(b);
-        };
-        #[cfg(target_os = "linux")]
-        let _ = m.advise(memmap2::Advice::HugePage);
-        m[..b.len()].copy_from_slice(b);
-        Hot::Copy(m)
+impl Rows<'_> {
+    /// The row of a postcode, as [`GeoIndex::find`].
+    #[inline]
+    pub fn find(&self, p: &Postcode) -> Option<u32> {
+        let k = key_of(p);
+        let oid = *self.outwards.get(&((k >> 24) as u32))? as usize;
+        let digit = ((k >> 16) & 0xff) as u8;
+        let (l1, l2) = (((k >> 8) & 0xff) as u8, (k & 0xff) as u8);
+        find_in(self.starts, self.bits, oid, digit, l1, l2)
     }
-    pub(crate) fn get<T: Plain>(&self) -> &[T] {
-        match self {
-            Hot::Copy(m) => cast(&m[..]),
-            Hot::InPlace(b) => cast(b),
-        }
-    }
-}
-
-/// Slices and small tables for the bulk fast path (no string table decoding per row).
-pub(crate) struct BriefTables<'a> {
-    pub core: Hot<'a>,
-    pub starts: Hot<'a>,
-    pub bits: Hot<'a>,
-    pub outwards: &'a FxHashMap<u32, u32>,
-    pub lsoa_frag: Vec<([u8; 16], u8)>,
-    pub none_frag: u16,
-    pub lad_frag: Vec<([u8; 16], u8)>,
-    pub none_lad: u16,
-}
-
-/// A preformatted answer piece of at most 16 bytes (longer codes are cut: none is).
-fn frag(f: &[u8]) -> ([u8; 16], u8) {
-    let mut a = [0u8; 16];
-    let n = f.len().min(16);
-    a[..n].copy_from_slice(&f[..n]);
-    (a, n as u8)
 }
 
 /// The row of (outward id, sector digit, unit letters) in the slot structure.

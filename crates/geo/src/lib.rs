@@ -30,8 +30,8 @@
 //! * [`PointIndex`] finds the 2021 LSOA and 2025 ward containing a point (point in polygon
 //!   on the ONS boundaries); [`osgb`] converts British National Grid eastings and northings
 //!   to WGS84 latitude and longitude by the Ordnance Survey's published method.
-//! * [`bulk`] adds area and deprivation columns to a CSV file, row for row (invalid and
-//!   unknown postcodes marked with the reason, never dropped), and answers benchmark B2.
+//! * [`bulk`] adds area and deprivation columns (all, or a selection) to a CSV file, row for
+//!   row (invalid and unknown postcodes marked with the reason, never dropped), on every core.
 //!
 //! ```no_run
 //! use anchornet_core::Postcode;

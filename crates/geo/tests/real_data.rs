@@ -6,6 +6,7 @@ mod common;
 use std::collections::{HashMap, HashSet};
 
 use anchornet_core::{Pence, Postcode, PostcodeError};
+use anchornet_geo::bulk::Selection;
 use anchornet_geo::{Country, GeoIndex, LookupError, Lsoa21Route, OpenOptions, Places};
 use common::{index, lines, rows_for, shared};
 
@@ -636,8 +637,14 @@ fn cache_reopen_and_batch() {
 fn bulk_annotate_keeps_every_row() {
     let input = "name,Post Code\nA,m5 4wt\nB,Various\nC,\nD,SN5 6NS\nE,bl49lw\nF\n";
     let mut out = Vec::new();
-    let s =
-        anchornet_geo::bulk::annotate(index(), input.as_bytes(), &mut out, " post code ").unwrap();
+    let s = anchornet_geo::bulk::annotate(
+        index(),
+        input.as_bytes(),
+        &mut out,
+        " post code ",
+        &Selection::all(),
+    )
+    .unwrap();
     assert_eq!(
         (s.rows, s.live, s.invalid, s.empty, s.unknown, s.terminated),
         (6, 1, 1, 2, 1, 1)
@@ -662,53 +669,146 @@ fn bulk_annotate_keeps_every_row() {
     assert_eq!(&recs[3][at("geo_status")], "unknown");
     assert_eq!(&recs[4][at("geo_status")], "terminated");
     assert_eq!(&recs[5][at("geo_status")], "empty");
-    let e = anchornet_geo::bulk::annotate(index(), input.as_bytes(), Vec::new(), "postcode")
-        .unwrap_err();
+    let e = anchornet_geo::bulk::annotate(
+        index(),
+        input.as_bytes(),
+        Vec::new(),
+        "postcode",
+        &Selection::all(),
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("post code"), "{e}");
 }
 
-/// The B2 answers: one line per input line, in order.
+/// Every 101st postcode of the official ONS directory (May 2022), typed the ways people type
+/// them, with strings that are not postcodes and a postcode no file holds between them,
+/// through `anchornet geo bulk`'s parallel path with a column selection (the columns of
+/// benchmark B2): status, postcode, 2011 LSOA, IMD 2019 decile and the directory's own
+/// district agree with the directory and the IMD 2019 file, read here line by line; and the
+/// record-at-a-time path writes the same bytes.
 #[test]
-fn b2_answers_in_input_order() {
-    let input = b"m54bd\n  M5  4WT \nXX\nSN5 6NS\r\nbl4 9lw\nCF10 1EP\nje2 3ab\ngir0aa";
-    let mut out = Vec::new();
-    let n = anchornet_geo::bulk::b2_answers(index(), input, &mut out).unwrap();
-    assert_eq!(n, 8);
-    let text = String::from_utf8(out).unwrap();
-    let m54bd = index().lookup(&pc("M5 4BD")).unwrap();
-    let first = format!(
-        "M5 4BD,{},{},{},{}",
-        m54bd.lsoa11.unwrap().code,
-        m54bd
-            .imd2019
-            .as_ref()
-            .map(|d| d.decile.to_string())
-            .unwrap_or_default(),
-        m54bd.directory_lad.unwrap().code,
-        u8::from(m54bd.terminated.is_some())
+fn bulk_selected_columns_match_the_official_files() {
+    let d = shared();
+    let mut sample: Vec<Vec<String>> = Vec::new();
+    for (i, line) in
+        lines(&d.join("geography/postcodes/pcd_oa11_lsoa11_msoa11_lad_may22_uk.csv.xz")).enumerate()
+    {
+        if i > 0 && i % 101 == 0 {
+            sample.push(line.split(',').map(str::to_string).collect());
+        }
+    }
+    let imd = rows_for(&d.join("deprivation/imd2019_england_lsoa11.csv"), &|_| true);
+    // (typed input, expected status, postcode, lsoa11, decile, directory district)
+    let mut want: Vec<[String; 6]> = Vec::new();
+    let mut input = String::from("ref,postcode\n");
+    for (i, r) in sample.iter().enumerate() {
+        let (pcds, doterm, lsoa, lad) = (&r[0], &r[2], &r[5], &r[7]);
+        let typed = match i % 4 {
+            0 => pcds.replace(' ', "").to_lowercase(),
+            1 => pcds.replace(' ', "  "),
+            2 => format!(" {} ", pcds.to_lowercase()),
+            _ => pcds.clone(),
+        };
+        input.push_str(&format!("{i},{typed}\n"));
+        // The directory's pseudo codes (`…99999999`: Channel Islands, Isle of Man) are no LSOA.
+        let lsoa = if lsoa.ends_with("99999999") {
+            ""
+        } else {
+            lsoa.as_str()
+        };
+        let decile = imd.get(lsoa).map_or("", |row| row[1].as_str());
+        let status = if doterm.is_empty() {
+            "live"
+        } else {
+            "terminated"
+        };
+        want.push([
+            typed,
+            status.into(),
+            pcds.clone(),
+            lsoa.into(),
+            decile.into(),
+            lad.clone(),
+        ]);
+        if i % 50 == 0 {
+            for (typed, status, postcode) in [
+                ("Various", "invalid", ""),
+                ("n/a", "invalid", ""),
+                ("sn5 6ns", "unknown", "SN5 6NS"),
+            ] {
+                input.push_str(&format!("x,{typed}\n"));
+                want.push([typed, status, postcode, "", "", ""].map(String::from));
+            }
+        }
+    }
+    let select =
+        Selection::parse("geo_status, postcode,LSOA11,geo_imd2019_decile,directory_lad").unwrap();
+    let mut fast = Vec::new();
+    let s = anchornet_geo::bulk::annotate_fast(
+        index(),
+        input.as_bytes(),
+        &mut fast,
+        "postcode",
+        &select,
+    )
+    .expect("the parallel path reads it")
+    .unwrap();
+    assert_eq!(s.rows as usize, want.len());
+    let mut r = csv::Reader::from_reader(&fast[..]);
+    assert_eq!(
+        r.headers().unwrap().iter().collect::<Vec<_>>(),
+        [
+            "ref",
+            "postcode",
+            "geo_status",
+            "geo_postcode",
+            "geo_lsoa11",
+            "geo_imd2019_decile",
+            "geo_directory_lad"
+        ]
     );
-    let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines[0], first);
-    assert_eq!(lines[1], "M5 4WT,E01032907,2,E08000006,0");
-    assert_eq!(lines[2], ",invalid,,,");
-    assert_eq!(lines[3], "SN5 6NS,unknown,,,");
-    let d = index()
-        .lookup(&pc("BL4 9LW"))
-        .unwrap()
-        .imd2019
-        .unwrap()
-        .decile;
-    assert_eq!(lines[4], format!("BL4 9LW,E01005702,{d},E08000006,1"));
-    assert_eq!(lines[5], "CF10 1EP,W01001941,,W06000015,0");
-    assert_eq!(lines[6], "JE2 3AB,,,L99999999,0");
-    assert_eq!(lines[7], "GIR 0AA,,,,0");
-    assert_eq!(lines.len(), 8);
+    let mut n = 0;
+    let mut deciles = 0;
+    for (rec, w) in r.records().zip(&want) {
+        let rec = rec.unwrap();
+        let got: Vec<&str> = rec.iter().skip(1).collect();
+        assert_eq!(got, w.iter().map(String::as_str).collect::<Vec<_>>());
+        deciles += usize::from(!w[4].is_empty());
+        n += 1;
+    }
+    assert_eq!(n, want.len());
+    assert!(deciles > sample.len() / 2, "{deciles} of {}", sample.len());
+    let mut general = Vec::new();
+    anchornet_geo::bulk::annotate(index(), input.as_bytes(), &mut general, "postcode", &select)
+        .unwrap();
+    assert!(general == fast, "the two paths differ");
+}
+
+/// A column selection names only columns `geo bulk` writes; the error lists them.
+#[test]
+fn bulk_column_selection_errors_name_the_column() {
+    let e = Selection::parse("geo_lsoa11,geo_imd_decile")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("\"geo_imd_decile\""), "{e}");
+    assert!(
+        e.contains("geo_imd2019_decile") && e.contains("geo_directory_lad"),
+        "{e}"
+    );
+    assert!(Selection::parse("lsoa11, geo_lsoa11").is_err());
+    assert!(Selection::parse(" , ").is_err());
+    assert_eq!(
+        Selection::all().names().collect::<Vec<_>>(),
+        anchornet_geo::bulk::COLUMNS
+    );
 }
 
 /// `bulk::annotate_bytes` (parallel pieces, what `anchornet geo bulk` runs on a file) writes
-/// byte for byte what `bulk::annotate` (one `csv` record at a time) writes: on Salford's
-/// contracts register (real, OGL v3.0; quoted names with commas) and on rows with quotes,
-/// short and long rows, CRLF and blank lines.
+/// byte for byte what `bulk::annotate` (one `csv` record at a time, a full `Location` per
+/// row) writes, with all 28 columns and with selections: on Salford's contracts register
+/// (real, OGL v3.0; quoted names with commas), on rows with quotes, short and long rows, CRLF
+/// and blank lines, and on every 20th postcode of the ONS directory (every country, live and
+/// terminated, every kind of deprivation note).
 #[test]
 fn bulk_annotate_in_parallel_writes_the_same() {
     let register =
@@ -730,15 +830,42 @@ fn bulk_annotate_in_parallel_writes_the_same() {
         };
         synthetic.extend_from_slice(row.as_bytes());
     }
-    for (input, column) in [(&register, "Supplier Postcode"), (&synthetic, "post, code")] {
+    let mut directory = b"pcds\n".to_vec();
+    for (i, line) in
+        lines(&shared().join("geography/postcodes/pcd_oa11_lsoa11_msoa11_lad_may22_uk.csv.xz"))
+            .enumerate()
+    {
+        if i > 0 && i % 20 == 0 {
+            directory.extend_from_slice(line.split(',').next().unwrap().as_bytes());
+            directory.push(b'\n');
+        }
+    }
+    let all = Selection::all();
+    let some =
+        Selection::parse("geo_deprivation_note,geo_lat,geo_lad,directory_lad,geo_reason").unwrap();
+    for (input, column, select) in [
+        (&register, "Supplier Postcode", &all),
+        (&synthetic, "post, code", &all),
+        (&synthetic, "post, code", &some),
+        (&directory, "pcds", &all),
+        (&directory, "pcds", &some),
+    ] {
         let mut general = Vec::new();
-        let a = anchornet_geo::bulk::annotate(index(), &input[..], &mut general, column).unwrap();
+        let a = anchornet_geo::bulk::annotate(index(), &input[..], &mut general, column, select)
+            .unwrap();
         let mut parallel = Vec::new();
-        let b = anchornet_geo::bulk::annotate_fast(index(), input, &mut parallel, column)
+        let b = anchornet_geo::bulk::annotate_fast(index(), input, &mut parallel, column, select)
             .expect("the parallel path reads it")
             .unwrap();
         assert_eq!(a, b);
         assert!(a.rows > 300, "{a:?}");
-        assert!(general == parallel, "outputs differ for column {column}");
+        if general != parallel {
+            let (g, p) = (
+                String::from_utf8_lossy(&general),
+                String::from_utf8_lossy(&parallel),
+            );
+            let (x, y) = g.lines().zip(p.lines()).find(|(x, y)| x != y).unwrap();
+            panic!("outputs differ for column {column}:\n{x}\n{y}");
+        }
     }
 }

@@ -58,6 +58,18 @@ pub enum Command {
         /// Output CSV (`-` for standard output).
         #[arg(long, value_name = "OUT.csv")]
         out: PathBuf,
+        /// The `geo_*` columns to add, comma separated, in the order wanted (the `geo_` prefix
+        /// may be left off) [default: all 28: geo_status, geo_reason, geo_postcode,
+        /// geo_terminated, geo_country, geo_oa11, geo_lsoa11, geo_lsoa11_name, geo_msoa11,
+        /// geo_lsoa21, geo_lsoa21_name, geo_lsoa21_route, geo_ward, geo_ward_name, geo_lad,
+        /// geo_lad_name, geo_region, geo_region_name, geo_combined_authority,
+        /// geo_combined_authority_name, geo_lat, geo_long, geo_imd2019_decile,
+        /// geo_imd2019_rank, geo_iod2025_decile, geo_iod2025_rank, geo_iod2025_score,
+        /// geo_deprivation_note]. Also available: geo_directory_lad, the district as the
+        /// postcode directory gives it (May 2022 in the bundled directory), where geo_lad is
+        /// the district now. Fewer columns, less work.
+        #[arg(long, value_name = "NAMES", value_parser = parse_columns)]
+        columns: Option<bulk::Selection>,
     },
     /// List the places: districts, regions, combined authorities, built-in sets
     /// (Greater Manchester, Lancashire-14, Birmingham and Solihull …) and configured ones.
@@ -94,7 +106,18 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     }
     match a.command {
         Command::Lookup { postcodes, json } => lookup(&open(&opts)?, &postcodes, json),
-        Command::Bulk { input, column, out } => run_bulk(&open(&opts)?, &input, &column, &out),
+        Command::Bulk {
+            input,
+            column,
+            out,
+            columns,
+        } => run_bulk(
+            &open(&opts)?,
+            &input,
+            &column,
+            &out,
+            &columns.unwrap_or_default(),
+        ),
         Command::Places { config, json } => places(&open(&opts)?, config.as_deref(), json),
         Command::Build { from, json } => build(&opts, from.as_deref(), json),
     }
@@ -225,7 +248,19 @@ fn table(w: &mut impl Write, l: &Location) -> std::io::Result<()> {
     writeln!(w)
 }
 
-fn run_bulk(ix: &GeoIndex, input: &Path, column: &str, out: &Path) -> anyhow::Result<u8> {
+/// `--columns`: a clap value parser, so that a bad name is a usage error (exit 2) before the
+/// index is opened.
+fn parse_columns(s: &str) -> Result<bulk::Selection, bulk::BulkError> {
+    bulk::Selection::parse(s)
+}
+
+fn run_bulk(
+    ix: &GeoIndex,
+    input: &Path,
+    column: &str,
+    out: &Path,
+    select: &bulk::Selection,
+) -> anyhow::Result<u8> {
     let t = Instant::now();
     // A file is read whole and answered in parallel pieces; stdin is streamed.
     let bytes = if input == Path::new("-") {
@@ -239,12 +274,14 @@ fn run_bulk(ix: &GeoIndex, input: &Path, column: &str, out: &Path) -> anyhow::Re
             b,
             &mut std::io::BufWriter::with_capacity(1 << 20, w),
             column,
+            select,
         ),
         None => bulk::annotate(
             ix,
             std::io::stdin().lock(),
             std::io::BufWriter::new(w),
             column,
+            select,
         ),
     };
     let s = if out == Path::new("-") {
