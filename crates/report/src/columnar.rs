@@ -81,10 +81,45 @@ pub enum Cell<'a> {
 
 /// Column buffers for the current row group: present values plus definition levels.
 enum Buf {
-    Str(Vec<ByteArray>),
+    Str(StrBuf),
     I64(Vec<i64>),
     Date(Vec<i32>),
     Bool(Vec<bool>),
+}
+
+/// A row group's texts in one buffer, each value a range of it: no allocation per cell. At
+/// flush the buffer becomes one shared `Bytes` and each value a slice of it.
+#[derive(Default)]
+struct StrBuf {
+    data: Vec<u8>,
+    ranges: Vec<(usize, usize)>,
+}
+
+impl StrBuf {
+    fn push(&mut self, s: &str) {
+        // Runs of one value (anchor, file, year) share one range.
+        if let Some(&(a, b)) = self.ranges.last() {
+            if &self.data[a..b] == s.as_bytes() {
+                self.ranges.push((a, b));
+                return;
+            }
+        }
+        let a = self.data.len();
+        self.data.extend_from_slice(s.as_bytes());
+        self.ranges.push((a, self.data.len()));
+    }
+
+    /// The values, as slices of one shared buffer; the buffer is left empty.
+    fn take(&mut self) -> Vec<ByteArray> {
+        let bytes = bytes::Bytes::from(std::mem::take(&mut self.data));
+        let out = self
+            .ranges
+            .iter()
+            .map(|&(a, b)| ByteArray::from(bytes.slice(a..b)))
+            .collect();
+        self.ranges.clear();
+        out
+    }
 }
 
 struct Column {
@@ -148,7 +183,7 @@ impl<W: Write + Send> ParquetTable<W> {
             .map(|&spec| Column {
                 spec,
                 values: match spec.ty {
-                    ColType::Str => Buf::Str(Vec::new()),
+                    ColType::Str => Buf::Str(StrBuf::default()),
                     ColType::I64 => Buf::I64(Vec::new()),
                     ColType::Date => Buf::Date(Vec::new()),
                     ColType::Bool => Buf::Bool(Vec::new()),
@@ -181,13 +216,7 @@ impl<W: Write + Send> ParquetTable<W> {
         }
         for (c, cell) in self.columns.iter_mut().zip(cells) {
             let present = match (&mut c.values, *cell) {
-                (Buf::Str(v), Cell::Str(x)) => x
-                    .map(|s| {
-                        // Runs of one value (anchor, file, year) share one buffer.
-                        let same = v.last().filter(|l| l.data() == s.as_bytes()).cloned();
-                        v.push(same.unwrap_or_else(|| ByteArray::from(s)))
-                    })
-                    .is_some(),
+                (Buf::Str(v), Cell::Str(x)) => x.map(|s| v.push(s)).is_some(),
                 (Buf::I64(v), Cell::I64(x)) => x.map(|n| v.push(n)).is_some(),
                 (Buf::Date(v), Cell::Date(x)) => x.map(|d| v.push(epoch_days(d))).is_some(),
                 (Buf::Bool(v), Cell::Bool(x)) => x.map(|b| v.push(b)).is_some(),
@@ -227,9 +256,8 @@ impl<W: Write + Send> ParquetTable<W> {
             match &mut c.values {
                 Buf::Str(v) => {
                     cw.typed::<ByteArrayType>()
-                        .write_batch(v, defs, None)
+                        .write_batch(&v.take(), defs, None)
                         .map_err(io)?;
-                    v.clear();
                 }
                 Buf::I64(v) => {
                     cw.typed::<Int64Type>()
