@@ -694,26 +694,6 @@ impl GeoIndex {
         }
     }
 
-    /// The fields joins on a postcode most often need, without building a [`Location`]: the
-    /// 2011 LSOA code, the directory's district code, the IMD 2019 decile (0 = none) and
-    /// whether the postcode is terminated.
-    #[inline]
-    pub fn brief(&self, r: PostcodeRow) -> Brief<'_> {
-        let core: &[[u16; 4]] = self.core();
-        let c = core[r.0 as usize];
-        let l11 = c[0];
-        Brief {
-            lsoa11: (l11 != NONE16).then(|| self.s(&self.lay.lsoa11_codes, usize::from(l11))),
-            lad: (c[1] != NONE16).then(|| self.s(&self.lay.lad_codes, usize::from(c[1]))),
-            imd2019_decile: if l11 == NONE16 {
-                0
-            } else {
-                self.col::<u8>(&self.lay.imd19_decile)[usize::from(l11) * 8]
-            },
-            terminated: c[2] != 0,
-        }
-    }
-
     fn core(&self) -> &[[u16; 4]] {
         let flat: &[u16] = self.col(&self.lay.core);
         // SAFETY: [u16; 4] has the alignment of u16 and no padding; the length is a multiple
@@ -1022,19 +1002,6 @@ pub struct LsoaInfo {
 /// A postcode's row in the index (from [`GeoIndex::find`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PostcodeRow(pub(crate) u32);
-
-/// The few fields of [`GeoIndex::brief`], borrowed from the index.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Brief<'a> {
-    /// 2011 LSOA code.
-    pub lsoa11: Option<&'a str>,
-    /// District code as the directory gives it.
-    pub lad: Option<&'a str>,
-    /// IMD 2019 decile, 0 where there is none.
-    pub imd2019_decile: u8,
-    /// Terminated.
-    pub terminated: bool,
-}
 
 /// The per-postcode columns of the index and its key structure, borrowed for the bulk path
 /// ([`crate::bulk`]), which reads only the columns its selected outputs need.

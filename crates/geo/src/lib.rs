@@ -71,7 +71,7 @@ pub use build::{BuildStats, FileStat, Skipped};
 pub use cache::{default_cache_dir, default_reference_dir, OpenOptions, INDEX_FILE};
 pub use deprivation::Deprivation;
 pub use index::{
-    Area, Brief, Country, District, Domain, GeoIndex, Imd2019, Iod2025, Location, LookupError,
+    Area, Country, District, Domain, GeoIndex, Imd2019, Iod2025, Location, LookupError,
     Lsoa21Route, LsoaInfo, PostcodeRow,
 };
 pub use places::{distance_km, Circle, Place, PlaceError, PlaceKind, Places};

@@ -362,11 +362,14 @@ impl<'a> Index<'a> {
             fit_of.insert(c, if den > 0.0 { num / den } else { 0.0 });
         }
         let divisions: HashSet<u8> = o.cpv.iter().map(|c| c.division()).collect();
+        // A past award counts when it is in one of the notice's CPV divisions and is not this
+        // procurement's own.
+        let counts = |(d, id): &(u8, String)| divisions.contains(d) && *id != o.id;
         let won_here = |s: u32| -> Vec<&str> {
             past.get(&s)
                 .into_iter()
                 .flatten()
-                .filter(|(d, id)| divisions.contains(d) && *id != o.id)
+                .filter(|x| counts(x))
                 .map(|x| x.1.as_str())
                 .collect()
         };
@@ -390,10 +393,7 @@ impl<'a> Index<'a> {
             if cat != u32::MAX && fit > 0.0 {
                 score += (pence.max(1) as f64).log10() / 10.0;
             }
-            if past
-                .get(&s)
-                .is_some_and(|w| w.iter().any(|(d, id)| divisions.contains(d) && *id != o.id))
-            {
+            if past.get(&s).is_some_and(|w| w.iter().any(counts)) {
                 score += 3.0;
             }
             if sme_bonus && info.sme == Some(true) {
@@ -432,11 +432,7 @@ impl<'a> Index<'a> {
             }
         };
         for (&s, wins) in past {
-            if wins
-                .iter()
-                .any(|(d, id)| divisions.contains(d) && *id != o.id)
-                && seen.insert(s)
-            {
+            if wins.iter().any(counts) && seen.insert(s) {
                 offer(score_of(s), &mut kept);
             }
         }
@@ -471,7 +467,6 @@ impl<'a> Index<'a> {
                 }
             }
         }
-        let scored = kept;
         let shared = |c: u32| -> String {
             self.cat_words[c as usize]
                 .iter()
@@ -482,8 +477,7 @@ impl<'a> Index<'a> {
         };
         let incumbents: HashSet<Vec<String>> =
             o.incumbents.iter().map(|i| name_words(&i.name)).collect();
-        scored
-            .into_iter()
+        kept.into_iter()
             .map(|(score, s, fit, cat, pence)| {
                 let info = &self.ds.suppliers[s as usize];
                 let mut reasons = Vec::new();
