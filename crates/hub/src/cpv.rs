@@ -149,6 +149,12 @@ impl Vocabulary {
         self.codes.is_empty()
     }
 
+    /// Every label of the list, in no particular order (the neutral corpus the matcher
+    /// estimates word rarity on).
+    pub fn labels(&'static self) -> impl Iterator<Item = &'static str> {
+        self.codes.values().map(|x| x.1.as_str())
+    }
+
     fn label(&'static self, c: CpvCode) -> Option<&'static str> {
         self.codes.get(&c.0).map(|x| x.1.as_str())
     }

@@ -14,10 +14,27 @@
 //! records), and the register holds no SIC codes, so the category link is the overlap of
 //! words between CPV labels and the anchors' own spend categories. It is shown as such.
 //!
-//! Score = category fit (cosine of the opportunity's and the best category's words, each
-//! weighted by its rarity among the network's categories, 0–1) × 10 + 3 for a past award in the division + 1 if the opportunity is suitable for
-//! SMEs and the supplier is one + 1 likewise for VCSEs + log10 of the spend in the fitting
-//! categories / 10. The ranking is a shortlist to invite, not a judgement of capability.
+//! Words are matched as *terms*: content words, lower case, lightly stemmed (plural forms
+//! to singular), function words and procurement's generic words ([`STOP`]) aside; the
+//! opportunity's terms come from its CPV labels (its codes' and their parents'), its
+//! category text and its title — never its description.
+//!
+//! Each term weighs by its rarity over a large neutral corpus: the 9,454 labels of CPV 2008
+//! together with the network's spend category texts, `ln(1 + documents / documents with the
+//! term)`. A category fits only when it shares a **telling** term with the opportunity: one
+//! in at most 1 % of the CPV 2008 labels ([`TELLING_MAX_SHARE`]; "service" is in 20 % of
+//! them, "construction" 4.7 %, "building" 1.2 %). Its fit is then the cosine of the two term
+//! sets with those weights (0–1).
+//!
+//! Score = 10 × evidence + 3 for a past award in the division + 1 if the opportunity is
+//! suitable for SMEs and the supplier is one + 1 likewise for VCSEs, rounded to 10⁻⁶, where
+//! evidence = ½ × the best fit among the supplier's paid categories + ½ × the fit of its
+//! whole paid spend (each category's fit weighted by its share of what the network pays the
+//! supplier): a specialist whose spend is all in a fitting category keeps its fit, a large
+//! generalist paid mostly for other things keeps about half. Equal scores are ordered by the
+//! pence paid in the fitting categories (the size of the evidence is a tie-breaker only, it
+//! cannot lift a weaker fit), then name. The ranking is a shortlist to invite, not a
+//! judgement of capability.
 //!
 //! The shortlist is the exact top N by that score (then name), found without scoring every
 //! candidate: a threshold algorithm over each category's suppliers sorted by what the network
@@ -35,7 +52,7 @@ use crate::opportunity::Opportunity;
 
 /// Words too general to show a fit (English function words and the generic words of CPV
 /// labels and spend categories: "services", "works", "supplies", "general", "other"…).
-const STOP: &[&str] = &[
+pub const STOP: &[&str] = &[
     "a",
     "an",
     "and",
@@ -144,6 +161,101 @@ pub fn lineage(c: CpvCode) -> Vec<CpvCode> {
     out
 }
 
+/// The largest share of CPV 2008 labels a term may appear in and still link an opportunity
+/// to a spend category on its own: 1 in 100 (at most 94 of the 9,454 labels). A category
+/// shares no term this rare is no fit, whatever else it shares.
+pub const TELLING_MAX_SHARE: f64 = 0.01;
+
+/// A word lightly stemmed: plural forms to the singular (`-ies` → `-y`, `-sses` → `-ss`,
+/// a final `-s` dropped except after `s`, `u` or `i`: "glass", "bus", "analysis" stay).
+/// Both sides of a match go through it, so a rare wrong stem costs nothing.
+pub fn stem(w: &str) -> String {
+    if w.len() > 4 && w.ends_with("ies") {
+        format!("{}y", &w[..w.len() - 3])
+    } else if w.ends_with("sses") {
+        w[..w.len() - 2].to_string()
+    } else if w.len() > 3
+        && w.ends_with('s')
+        && !(w.ends_with("ss") || w.ends_with("us") || w.ends_with("is"))
+    {
+        w[..w.len() - 1].to_string()
+    } else {
+        w.to_string()
+    }
+}
+
+/// The matching terms of a text: its content words (three letters or more, not all digits,
+/// not in [`STOP`]), stemmed, each once, in order.
+pub fn terms(s: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for w in name_words(s) {
+        if w.len() < 3 || w.chars().all(|c| c.is_ascii_digit()) || STOP.contains(&w.as_str()) {
+            continue;
+        }
+        let w = stem(&w);
+        if !STOP.contains(&w.as_str()) && !out.contains(&w) {
+            out.push(w);
+        }
+    }
+    out
+}
+
+/// The terms of what an opportunity buys: the labels of its CPV codes and of their parents,
+/// its category text and its title (not its description, whose many words would match
+/// anything).
+pub fn opportunity_terms(o: &Opportunity) -> Vec<String> {
+    let mut text = String::new();
+    for c in &o.cpv {
+        for p in lineage(*c) {
+            if let Some(l) = p.label() {
+                text.push_str(l);
+                text.push(' ');
+            }
+        }
+    }
+    if let Some(c) = &o.category {
+        text.push_str(c);
+        text.push(' ');
+    }
+    text.push_str(&o.title);
+    terms(&text)
+}
+
+/// Term → number of CPV 2008 labels holding it, and the number of labels.
+fn cpv_document_frequency() -> &'static (HashMap<String, u32>, u32) {
+    static DF: std::sync::OnceLock<(HashMap<String, u32>, u32)> = std::sync::OnceLock::new();
+    DF.get_or_init(|| {
+        let mut df: HashMap<String, u32> = HashMap::new();
+        let mut n = 0;
+        for l in crate::cpv::Vocabulary::get().labels() {
+            n += 1;
+            for t in terms(l) {
+                *df.entry(t).or_default() += 1;
+            }
+        }
+        (df, n)
+    })
+}
+
+/// The share of CPV 2008 labels holding a term (0 for a term in none).
+pub fn cpv_share(term: &str) -> f64 {
+    let (df, n) = cpv_document_frequency();
+    f64::from(df.get(term).copied().unwrap_or(0)) / f64::from((*n).max(1))
+}
+
+/// Whether a term is rare enough to link on its own ([`TELLING_MAX_SHARE`]).
+pub fn telling(term: &str) -> bool {
+    cpv_share(term) <= TELLING_MAX_SHARE
+}
+
+/// Scores are rounded to this grid, so that scores equal but for floating-point rounding
+/// are equal and the tie-breakers decide.
+const GRID: f64 = 1e6;
+
+fn round_score(x: f64) -> f64 {
+    (x * GRID).round() / GRID
+}
+
 /// One reason a supplier is on the shortlist.
 #[derive(Debug, Clone, Serialize)]
 pub struct Match {
@@ -166,12 +278,16 @@ pub struct Match {
 /// The register indexed for matching.
 pub struct Index<'a> {
     ds: &'a Dataset,
-    /// Category id → its content words.
+    /// Category id → its terms.
     cat_words: Vec<Vec<String>>,
-    /// Category id → the squared weight of each of its words (as `cat_words`), and their sum.
+    /// Category id → the squared weight of each of its terms (as `cat_words`), and their sum.
     cat_sq: Vec<(Vec<f64>, f64)>,
-    /// Word → categories containing it.
+    /// Term → categories containing it.
     by_word: HashMap<String, Vec<u32>>,
+    /// Term → documents of the rarity corpus (CPV labels and the categories) holding it.
+    df: HashMap<String, u32>,
+    /// Documents in the rarity corpus.
+    docs: u32,
     /// Category → for each group of suppliers (SME or not × VCSE or not, [`group`]), the
     /// local candidates paid under it, most paid in all categories first.
     lists: Vec<[Vec<u32>; 4]>,
@@ -180,8 +296,6 @@ pub struct Index<'a> {
     start: Vec<usize>,
     /// Supplier → pence paid in all categories.
     total: Vec<i64>,
-    /// The most any supplier is paid in all categories.
-    most: i64,
     /// Name words → supplier.
     by_name: HashMap<Vec<String>, u32>,
 }
@@ -192,8 +306,8 @@ fn group(s: &anchornet_metrics::SupplierInfo) -> usize {
     usize::from(s.sme == Some(true)) | (usize::from(s.vcse == Some(true)) << 1)
 }
 
-/// One scored candidate: score, supplier, fit, best category (`u32::MAX`: none), pence in
-/// the fitting categories.
+/// One scored candidate: score, supplier, best fit, best category (`u32::MAX`: none), pence
+/// in the fitting categories.
 type Scored = (f64, u32, f64, u32, i64);
 
 fn candidate(ds: &Dataset, i: usize) -> bool {
@@ -214,13 +328,20 @@ impl<'a> Index<'a> {
     /// buys from a supplier is then read from those payments alone (the web workspace
     /// matches over the payments the viewer may see; [`Index::new`] keeps every one).
     pub fn over(ds: &'a Dataset, keep: impl Fn(&anchornet_metrics::Txn) -> bool) -> Index<'a> {
-        let cat_words: Vec<Vec<String>> = ds.categories.iter().map(|c| content_words(c)).collect();
+        let cat_words: Vec<Vec<String>> = ds.categories.iter().map(|c| terms(c)).collect();
         let mut by_word: HashMap<String, Vec<u32>> = HashMap::new();
         for (i, ws) in cat_words.iter().enumerate() {
             for w in ws {
                 by_word.entry(w.clone()).or_default().push(i as u32);
             }
         }
+        // The rarity corpus: every CPV 2008 label and every category text, one document each.
+        let (cpv_df, cpv_n) = cpv_document_frequency();
+        let mut df = cpv_df.clone();
+        for (w, cs) in &by_word {
+            *df.entry(w.clone()).or_default() += cs.len() as u32;
+        }
+        let docs = cpv_n + cat_words.len() as u32;
         let cand: Vec<bool> = (0..ds.suppliers.len()).map(|i| candidate(ds, i)).collect();
         // (supplier, category) → pence, summed.
         let mut paid: HashMap<(u32, u32), i64> = HashMap::new();
@@ -253,7 +374,6 @@ impl<'a> Index<'a> {
         for l in lists.iter_mut().flatten() {
             l.sort_unstable_by(|a, b| total[*b as usize].cmp(&total[*a as usize]).then(a.cmp(b)));
         }
-        let most = total.iter().copied().max().unwrap_or(0);
         let by_name = (0..ds.suppliers.len())
             .filter(|&i| cand[i])
             .map(|i| (name_words(&ds.suppliers[i].name), i as u32))
@@ -263,11 +383,12 @@ impl<'a> Index<'a> {
             cat_words,
             cat_sq: Vec::new(),
             by_word,
+            df,
+            docs,
             lists,
             cats_of,
             start,
             total,
-            most,
             by_name,
         };
         ix.cat_sq = ix
@@ -282,12 +403,11 @@ impl<'a> Index<'a> {
         ix
     }
 
-    /// A word's weight: ln(1 + categories / categories containing it); a word in no
-    /// category weighs as one in a single category.
-    fn idf(&self, w: &str) -> f64 {
-        let n = self.cat_words.len().max(1) as f64;
-        let df = self.by_word.get(w).map_or(1, Vec::len).max(1) as f64;
-        (1.0 + n / df).ln()
+    /// A term's weight: ln(1 + documents / documents holding it) over the CPV 2008 labels
+    /// and the network's categories; a term in none weighs as one in a single document.
+    pub fn idf(&self, w: &str) -> f64 {
+        let df = self.df.get(w).copied().unwrap_or(1).max(1);
+        (1.0 + f64::from(self.docs.max(1)) / f64::from(df)).ln()
     }
 
     /// The local suppliers who won earlier opportunities, by CPV division.
@@ -322,32 +442,16 @@ impl<'a> Index<'a> {
             .collect()
     }
 
-    /// The ranked shortlist for one opportunity (at most `top`).
-    pub fn matches(
-        &self,
-        o: &Opportunity,
-        past: &HashMap<u32, Vec<(u8, String)>>,
-        top: usize,
-    ) -> Vec<Match> {
-        let words = opportunity_words(o);
-        if words.is_empty() {
-            return Vec::new();
-        }
+    /// Each category that fits the opportunity's terms, with its fit: the categories sharing
+    /// a telling term (see the module docs).
+    fn fits(&self, words: &[String]) -> HashMap<u32, f64> {
         let wset: HashSet<&str> = words.iter().map(String::as_str).collect();
-        // Categories sharing a word, with their fit.
         let mut cats: HashSet<u32> = HashSet::new();
-        for w in &words {
-            if let Some(cs) = self.by_word.get(w) {
+        for w in words.iter().filter(|w| telling(w)) {
+            if let Some(cs) = self.by_word.get(w.as_str()) {
                 cats.extend(cs.iter().copied());
             }
         }
-        if top == 0 {
-            return Vec::new();
-        }
-        // Each category's fit: the cosine of the two word sets, each word weighted by its
-        // rarity among the network's categories (idf), so that a word shared by many
-        // categories ("management", "building") counts for less than a telling one
-        // ("arboricultural").
         let own = words.iter().map(|w| self.idf(w).powi(2)).sum::<f64>();
         let mut fit_of: HashMap<u32, f64> = HashMap::with_capacity(cats.len());
         for &c in &cats {
@@ -359,8 +463,26 @@ impl<'a> Index<'a> {
                 .map(|(_, q)| *q)
                 .sum::<f64>();
             let den = (own * all).sqrt();
-            fit_of.insert(c, if den > 0.0 { num / den } else { 0.0 });
+            if den > 0.0 && num > 0.0 {
+                fit_of.insert(c, num / den);
+            }
         }
+        fit_of
+    }
+
+    /// The ranked shortlist for one opportunity (at most `top`).
+    pub fn matches(
+        &self,
+        o: &Opportunity,
+        past: &HashMap<u32, Vec<(u8, String)>>,
+        top: usize,
+    ) -> Vec<Match> {
+        let words = opportunity_terms(o);
+        if words.is_empty() || top == 0 {
+            return Vec::new();
+        }
+        let wset: HashSet<&str> = words.iter().map(String::as_str).collect();
+        let fit_of = self.fits(&words);
         let divisions: HashSet<u8> = o.cpv.iter().map(|c| c.division()).collect();
         // A past award counts when it is in one of the notice's CPV divisions and is not this
         // procurement's own.
@@ -375,37 +497,37 @@ impl<'a> Index<'a> {
         };
         let sme_bonus = o.sme_suitable == Some(true);
         let vcse_bonus = o.vcse_suitable == Some(true);
+        let bonus = |g: usize| -> f64 {
+            f64::from(u8::from(g & 1 != 0 && sme_bonus))
+                + f64::from(u8::from(g & 2 != 0 && vcse_bonus))
+        };
         // A supplier scored: its best fitting category (the lowest id among equal fits), the
         // pence paid to it in all the fitting categories, and the score.
         let score_of = |s: u32| -> Scored {
             let info = &self.ds.suppliers[s as usize];
-            let (mut fit, mut cat, mut pence) = (0.0, u32::MAX, 0i64);
+            let total = self.total[s as usize];
+            let (mut fit, mut cat, mut pence, mut spread) = (0.0, u32::MAX, 0i64, 0.0);
             for &(c, p) in &self.cats_of[self.start[s as usize]..self.start[s as usize + 1]] {
                 if let Some(&f) = fit_of.get(&c) {
                     pence += p;
+                    // p / total is exactly 1 when all its spend is in this category.
+                    spread += f * (p as f64 / total as f64);
                     if cat == u32::MAX || f > fit || (f == fit && c < cat) {
                         fit = f;
                         cat = c;
                     }
                 }
             }
-            let mut score = fit * 10.0;
-            if cat != u32::MAX && fit > 0.0 {
-                score += (pence.max(1) as f64).log10() / 10.0;
-            }
+            let mut score = 10.0 * (0.5 * fit + 0.5 * spread);
             if past.get(&s).is_some_and(|w| w.iter().any(counts)) {
                 score += 3.0;
             }
-            if sme_bonus && info.sme == Some(true) {
-                score += 1.0;
-            }
-            if info.vcse == Some(true) && vcse_bonus {
-                score += 1.0;
-            }
-            (score, s, fit, cat, pence)
+            score += bonus(group(info));
+            (round_score(score), s, fit, cat, pence)
         };
         let order = |a: &Scored, b: &Scored| {
             b.0.total_cmp(&a.0)
+                .then(b.4.cmp(&a.4))
                 .then_with(|| {
                     self.ds.suppliers[a.1 as usize]
                         .name
@@ -415,11 +537,14 @@ impl<'a> Index<'a> {
         };
         // The exact top N without scoring every candidate (a threshold algorithm): the
         // suppliers with a past award here first, then the categories best fit first, each
-        // category's suppliers most paid first within their group (SME, VCSE). A supplier
-        // first met in a category has that category's fit as its best (a better one came
-        // earlier), so its score is at most fit × 10 + log10(all it is paid) / 10 + its
-        // group's bonus: once that bound is below the N-th score so far, the rest of the
-        // group's list, and of the categories, cannot enter the shortlist.
+        // category's suppliers most paid first within their group (SME, VCSE). A supplier's
+        // evidence is at most its best fit, and a supplier first met in a category either
+        // has that category's fit as its best or was passed over in a better one whose bound
+        // was already too low; so its score is at most fit × 10 + its group's bonus. Once
+        // that bound is below the N-th score so far — or equal to it while the supplier's
+        // whole pay is below the N-th's pence in the fitting categories (the tie-breaker) —
+        // the rest of the group's list cannot enter the shortlist, and once the bound with
+        // the largest bonus is below it, the rest of the categories cannot.
         let mut kept: Vec<Scored> = Vec::with_capacity(top + 1);
         let mut seen: HashSet<u32> = HashSet::new();
         let offer = |x: Scored, kept: &mut Vec<Scored>| {
@@ -436,30 +561,24 @@ impl<'a> Index<'a> {
                 offer(score_of(s), &mut kept);
             }
         }
-        // Bounds carry a margin far above the rounding of scores near 10.
-        const MARGIN: f64 = 1e-9;
-        let bonus = |g: usize| -> f64 {
-            f64::from(u8::from(g & 1 != 0 && sme_bonus))
-                + f64::from(u8::from(g & 2 != 0 && vcse_bonus))
-        };
+        // The bound carries a margin far above floating-point rounding, then is rounded as
+        // scores are (rounding keeps order, so it is still a bound).
+        let bound = |fit: f64, extra: f64| round_score(fit * 10.0 + extra + 1e-9);
         let max_bonus = bonus(3);
-        let bound = |fit: f64, total: i64, extra: f64| {
-            fit * 10.0 + (total.max(1) as f64).log10() / 10.0 + extra + MARGIN
-        };
         let mut order_cats: Vec<(f64, u32)> = fit_of.iter().map(|(&c, &f)| (f, c)).collect();
         order_cats.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         for &(fit, c) in &order_cats {
-            let full = kept.len() == top;
-            if full && bound(fit, self.most, max_bonus) < kept[top - 1].0 {
+            if kept.len() == top && bound(fit, max_bonus) < kept[top - 1].0 {
                 break;
             }
             for (g, list) in self.lists[c as usize].iter().enumerate() {
-                let extra = bonus(g);
+                let b = bound(fit, bonus(g));
                 for &s in list {
-                    if kept.len() == top
-                        && bound(fit, self.total[s as usize], extra) < kept[top - 1].0
-                    {
-                        break;
+                    if kept.len() == top {
+                        let last = &kept[top - 1];
+                        if b < last.0 || (b == last.0 && self.total[s as usize] < last.4) {
+                            break;
+                        }
                     }
                     if seen.insert(s) {
                         offer(score_of(s), &mut kept);
@@ -471,7 +590,7 @@ impl<'a> Index<'a> {
             self.cat_words[c as usize]
                 .iter()
                 .filter(|w| wset.contains(w.as_str()))
-                .map(String::as_str)
+                .map(|w| format!("{w} {:.1}", self.idf(w)))
                 .collect::<Vec<_>>()
                 .join(", ")
         };
@@ -486,12 +605,15 @@ impl<'a> Index<'a> {
                     .map(|l| format!("{} ({})", l.postcode, l.lad_name))
                     .unwrap_or_default();
                 reasons.push(format!("located in the place: {location}"));
-                if cat != u32::MAX && fit > 0.0 {
+                if cat != u32::MAX {
+                    let total = self.total[s as usize].max(1);
                     reasons.push(format!(
-                        "the network pays it {} under \"{}\" (shared words: {})",
+                        "the network pays it {} under \"{}\" (fit {:.2}; shared words and weights: {}); {:.0}% of what the network pays it is in fitting categories",
                         Pence(pence).to_pounds_string(),
                         self.ds.categories[cat as usize],
-                        shared(cat)
+                        fit,
+                        shared(cat),
+                        100.0 * pence as f64 / total as f64
                     ));
                 }
                 let same = won_here(s);
@@ -533,92 +655,87 @@ mod tests {
     use anchornet_core::{FinancialYear, LocationKind, PaymentDate, SourceKind as Loc};
     use anchornet_metrics::{Location, SupplierInfo, Txn};
 
-    /// The scorer this module had before the threshold algorithm: every candidate scored,
-    /// then sorted (score, then name, then index). The reference for [`Index::matches`].
+    /// The score of every candidate, written out plainly (every category, every supplier),
+    /// then sorted (score, then pence in the fitting categories, then name, then index):
+    /// the reference for [`Index::matches`]'s threshold algorithm.
     fn by_scan(
         ix: &Index,
         o: &Opportunity,
         past: &HashMap<u32, Vec<(u8, String)>>,
         top: usize,
     ) -> Vec<(u32, u64)> {
-        let words = opportunity_words(o);
-        if words.is_empty() {
+        let words = opportunity_terms(o);
+        if words.is_empty() || top == 0 {
             return Vec::new();
         }
         let wset: HashSet<&str> = words.iter().map(String::as_str).collect();
-        let mut cats: Vec<u32> = words
-            .iter()
-            .filter_map(|w| ix.by_word.get(w))
-            .flatten()
-            .copied()
-            .collect();
-        cats.sort_unstable();
-        cats.dedup();
         let sq = |ws: &mut dyn Iterator<Item = &String>| ws.map(|w| ix.idf(w).powi(2)).sum::<f64>();
         let own = sq(&mut words.iter());
-        let mut best: HashMap<u32, (f64, u32, i64)> = HashMap::new();
-        for &c in &cats {
-            let shared: Vec<String> = ix.cat_words[c as usize]
-                .iter()
-                .filter(|w| wset.contains(w.as_str()))
-                .cloned()
-                .collect();
-            let num = sq(&mut shared.iter());
-            let den = (own * sq(&mut ix.cat_words[c as usize].iter())).sqrt();
-            let fit = if den > 0.0 { num / den } else { 0.0 };
-            for s in 0..ix.ds.suppliers.len() as u32 {
-                let r = &ix.cats_of[ix.start[s as usize]..ix.start[s as usize + 1]];
-                if let Some(&(_, p)) = r.iter().find(|x| x.0 == c) {
-                    let e = best.entry(s).or_insert((0.0, c, 0));
-                    e.2 += p;
-                    if fit > e.0 {
-                        e.0 = fit;
-                        e.1 = c;
-                    }
+        let fit: Vec<Option<f64>> = ix
+            .cat_words
+            .iter()
+            .map(|cw| {
+                let shared: Vec<String> = cw
+                    .iter()
+                    .filter(|w| wset.contains(w.as_str()))
+                    .cloned()
+                    .collect();
+                if !shared.iter().any(|w| telling(w)) {
+                    return None;
                 }
-            }
-        }
+                let num = sq(&mut shared.iter());
+                let den = (own * sq(&mut cw.iter())).sqrt();
+                Some(num / den)
+            })
+            .collect();
         let divisions: HashSet<u8> = o.cpv.iter().map(|c| c.division()).collect();
         let won = |s: u32| {
             past.get(&s)
                 .is_some_and(|w| w.iter().any(|(d, id)| divisions.contains(d) && *id != o.id))
         };
-        for &s in past.keys() {
-            if won(s) {
-                best.entry(s).or_insert((0.0, u32::MAX, 0));
+        let mut scored: Vec<(f64, i64, u32)> = Vec::new();
+        for s in 0..ix.ds.suppliers.len() as u32 {
+            let (mut best, mut spread, mut pence, mut any) = (0.0f64, 0.0, 0i64, false);
+            let total = ix.total[s as usize];
+            for &(c, p) in &ix.cats_of[ix.start[s as usize]..ix.start[s as usize + 1]] {
+                if let Some(f) = fit[c as usize] {
+                    any = true;
+                    pence += p;
+                    spread += f * (p as f64 / total as f64);
+                    best = best.max(f);
+                }
             }
+            if !any && !won(s) {
+                continue;
+            }
+            let info = &ix.ds.suppliers[s as usize];
+            let mut score = 10.0 * (0.5 * best + 0.5 * spread);
+            if won(s) {
+                score += 3.0;
+            }
+            if o.sme_suitable == Some(true) && info.sme == Some(true) {
+                score += 1.0;
+            }
+            if info.vcse == Some(true) && o.vcse_suitable == Some(true) {
+                score += 1.0;
+            }
+            scored.push((round_score(score), pence, s));
         }
-        let mut scored: Vec<(f64, u32)> = best
-            .into_iter()
-            .map(|(s, (fit, cat, pence))| {
-                let info = &ix.ds.suppliers[s as usize];
-                let mut score = fit * 10.0;
-                if cat != u32::MAX && fit > 0.0 {
-                    score += (pence.max(1) as f64).log10() / 10.0;
-                }
-                if won(s) {
-                    score += 3.0;
-                }
-                if o.sme_suitable == Some(true) && info.sme == Some(true) {
-                    score += 1.0;
-                }
-                if info.vcse == Some(true) && o.vcse_suitable == Some(true) {
-                    score += 1.0;
-                }
-                (score, s)
-            })
-            .collect();
         scored.sort_by(|a, b| {
             b.0.total_cmp(&a.0)
+                .then(b.1.cmp(&a.1))
                 .then_with(|| {
-                    ix.ds.suppliers[a.1 as usize]
+                    ix.ds.suppliers[a.2 as usize]
                         .name
-                        .cmp(&ix.ds.suppliers[b.1 as usize].name)
+                        .cmp(&ix.ds.suppliers[b.2 as usize].name)
                 })
-                .then(a.1.cmp(&b.1))
+                .then(a.2.cmp(&b.2))
         });
         scored.truncate(top);
-        scored.into_iter().map(|(x, s)| (s, x.to_bits())).collect()
+        scored
+            .into_iter()
+            .map(|(x, _, s)| (s, x.to_bits()))
+            .collect()
     }
 
     /// A made-up register: suppliers paid under one to three of a few categories, some SMEs
@@ -751,6 +868,13 @@ mod tests {
             content_words("Building repair and maintenance services"),
             vec!["building", "repair", "maintenance"]
         );
+        assert_eq!(
+            terms("Supplies of batteries, glasses and trees; bus analysis"),
+            vec!["battery", "glass", "tree", "bus", "analysis"]
+        );
+        assert_eq!(stem("trees"), "tree");
+        assert_eq!(stem("utilities"), "utility");
+        assert_eq!(stem("addresses"), "address");
         let c = CpvCode::parse("45261210").unwrap();
         let l: Vec<String> = lineage(c).iter().map(|x| x.to_string()).collect();
         assert_eq!(l[0], "45261210");
