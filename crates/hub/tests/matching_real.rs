@@ -297,3 +297,34 @@ fn spend_elsewhere_lowers_a_suppliers_score() {
     }
     assert_eq!(tried, 8);
 }
+
+/// The hand check in docs/hub.md (a helper engineer's judgement from the supplier's name, its
+/// paid categories and the opportunity's title): matches judged right keep their supplier
+/// on top, and two judged wrong before (a CCTV contract and a public-sector network given a
+/// building repairer on "repair", "maintenance" and "building") now have no match.
+#[test]
+fn hand_checked_top_matches() {
+    let d = demo();
+    let ix = Index::new(&d.ds);
+    let past = ix.past_awards(&d.ops);
+    let top = |reference: &str| -> Option<String> {
+        let o = d
+            .ops
+            .iter()
+            .find(|o| o.id.ends_with(&format!(":{reference}")))
+            .unwrap_or_else(|| panic!("{reference} not in the register"));
+        ix.matches(o, &past, 1).into_iter().next().map(|m| m.name)
+    };
+    for (reference, right) in [
+        ("S1254", "Greater Manchester Treestation Ltd"), // arboricultural services
+        ("S1041", "Cdw Ltd"),                            // schools managed ICT service
+        ("S1429", "Aecom Ltd"),                          // water quality monitoring
+        ("S1447", "Aecom Ltd"),                          // local plan viability assessment
+        ("S1287", "Aecom Ltd"),                          // site supervision consultant
+    ] {
+        assert_eq!(top(reference).as_deref(), Some(right), "{reference}");
+    }
+    for wrong_before in ["S1185", "S1008"] {
+        assert_eq!(top(wrong_before), None, "{wrong_before}");
+    }
+}
