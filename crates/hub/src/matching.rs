@@ -4,9 +4,8 @@
 //! A supplier is a candidate when it is located in the network's place (the register's
 //! chosen location is local), is not an individual, a redacted name or a public body, and
 //! either
-//! * the network already pays it under a spend category whose words overlap the
-//!   opportunity's words (title, CPV labels of its codes and of their parent codes, category
-//!   text) — "what the network already buys from them in that category"; or
+//! * the network already pays it under a spend category that fits the opportunity (below) —
+//!   "what the network already buys from them in that category"; or
 //! * it won an earlier opportunity in the same CPV division (past awards; name words equal).
 //!
 //! There is no CPV↔SIC concordance: no official one exists (ONS publishes none; Eurostat's
@@ -36,7 +35,7 @@
 //! cannot lift a weaker fit), then name. The ranking is a shortlist to invite, not a
 //! judgement of capability.
 //!
-//! The shortlist is the exact top N by that score (then name), found without scoring every
+//! The shortlist is the exact top N by that score (then pence, then name), found without scoring every
 //! candidate: a threshold algorithm over each category's suppliers sorted by what the network
 //! pays them ([`Index::matches`]), so 100,000 local suppliers cost about what 10,000 do.
 
