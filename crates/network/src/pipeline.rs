@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
+
 use anchornet_core::{FinancialYear, Payment};
 use anchornet_geo::{GeoIndex, Place, Places};
 use anchornet_ingest::{FileReport, Ingest, Issue, Record, SupplierRecord};
@@ -153,7 +155,8 @@ pub type Progress<'a> = &'a (dyn Fn(&str, &str) + Sync);
 /// Interned strings: each distinct value stored once, rows hold its index.
 #[derive(Debug, Default, Clone)]
 pub struct Interner {
-    ix: HashMap<String, u32>,
+    // FxHash: interning runs once or more per payment, and the keys are our own data.
+    ix: FxHashMap<String, u32>,
     list: Vec<String>,
 }
 
@@ -196,6 +199,61 @@ impl Interner {
     }
 }
 
+/// The identifiers a payment file gives with a payment, each an index into its
+/// [`Interner`] ([`NONE`] when not given).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Ids {
+    /// Supplier postcode ([`Strings::postcodes`]).
+    pub postcode: u32,
+    /// Company number ([`Strings::companies`]).
+    pub company: u32,
+    /// The anchor's supplier id ([`Strings::ids`]).
+    pub supplier_id: u32,
+    /// Charity number ([`Strings::ids`]).
+    pub charity: u32,
+    /// VAT number ([`Strings::ids`]).
+    pub vat: u32,
+}
+
+impl Ids {
+    /// No identifier given.
+    pub const NONE: Ids = Ids {
+        postcode: NONE,
+        company: NONE,
+        supplier_id: NONE,
+        charity: NONE,
+        vat: NONE,
+    };
+}
+
+/// Distinct [`Ids`] combinations, each stored once; a [`Row`] holds the index of its own
+/// ([`NONE`] when the payment gives no identifier, as most do). Five indices per payment
+/// would be 16 more bytes on each of millions of rows.
+#[derive(Debug, Default, Clone)]
+pub struct IdSets {
+    ix: FxHashMap<Ids, u32>,
+    list: Vec<Ids>,
+}
+
+impl IdSets {
+    /// The index of `ids` ([`NONE`] for [`Ids::NONE`]), adding it if new.
+    pub fn intern(&mut self, ids: Ids) -> u32 {
+        if ids == Ids::NONE {
+            return NONE;
+        }
+        let next = self.list.len() as u32;
+        let i = *self.ix.entry(ids).or_insert(next);
+        if i == next {
+            self.list.push(ids);
+        }
+        i
+    }
+    /// The identifiers at `i` ([`Ids::NONE`] for [`NONE`]).
+    pub fn get(&self, i: u32) -> Ids {
+        self.list.get(i as usize).copied().unwrap_or(Ids::NONE)
+    }
+}
+
 /// The network's interned strings.
 #[derive(Debug, Default, Clone)]
 pub struct Strings {
@@ -211,9 +269,18 @@ pub struct Strings {
     pub companies: Interner,
     /// Supplier ids, charity and VAT numbers given in payment files.
     pub ids: Interner,
+    /// The combinations of identifiers rows give ([`Row::ids`]).
+    pub id_sets: IdSets,
 }
 
-/// One accepted payment, compact (about 48 bytes, so a national-scale network fits in memory);
+impl Strings {
+    /// The identifiers `row` gives.
+    pub fn ids_of(&self, row: &Row) -> Ids {
+        self.id_sets.get(row.ids)
+    }
+}
+
+/// One accepted payment, compact (40 bytes, so a national-scale network fits in memory);
 /// its strings are in [`Strings`].
 #[derive(Debug, Clone, Copy)]
 pub struct Row {
@@ -235,16 +302,10 @@ pub struct Row {
     pub name: u32,
     /// Category.
     pub category: u32,
-    /// Supplier postcode from the payment file ([`NONE`] when not given).
-    pub postcode: u32,
-    /// Company number from the payment file ([`NONE`] when not given).
-    pub company: u32,
-    /// The anchor's supplier id from the payment file ([`NONE`] when not given).
-    pub supplier_id: u32,
-    /// Charity number from the payment file ([`NONE`] when not given).
-    pub charity: u32,
-    /// VAT number from the payment file ([`NONE`] when not given).
-    pub vat: u32,
+    /// The supplier postcode, company, charity and VAT numbers and supplier id the payment
+    /// file gives: an index into [`Strings::id_sets`] ([`NONE`] when it gives none; see
+    /// [`Strings::ids_of`]).
+    pub ids: u32,
 }
 
 /// One anchor's ingested inputs.
@@ -327,12 +388,14 @@ pub fn prepare(
         .enumerate()
         .map(|(ai, a)| ingest_anchor(cfg, ai as u16, a, only_year, progress))
         .collect();
-    let mut rows: Vec<Row> = Vec::new();
+    let per_anchor: Vec<Ingested> = per_anchor.into_iter().collect::<Result<_, _>>()?;
+    // The rows are copied into one vector of the exact size, each anchor's freed once
+    // copied: no doubling, so the peak is the network's rows plus one anchor's.
+    let mut rows: Vec<Row> = Vec::with_capacity(per_anchor.iter().map(|r| r.rows.len()).sum());
     let mut strings = Strings::default();
     let mut issues = Vec::new();
     let mut files = Vec::new();
     for r in per_anchor {
-        let r = r?;
         let map = |m: &[u32], i: u32| if i == NONE { NONE } else { m[i as usize] };
         let f = strings.files.absorb(&r.strings.files);
         let n = strings.names.absorb(&r.strings.names);
@@ -340,15 +403,26 @@ pub fn prepare(
         let pc = strings.postcodes.absorb(&r.strings.postcodes);
         let co = strings.companies.absorb(&r.strings.companies);
         let ids = strings.ids.absorb(&r.strings.ids);
+        let sets: Vec<u32> = r
+            .strings
+            .id_sets
+            .list
+            .iter()
+            .map(|x| {
+                strings.id_sets.intern(Ids {
+                    postcode: map(&pc, x.postcode),
+                    company: map(&co, x.company),
+                    supplier_id: map(&ids, x.supplier_id),
+                    charity: map(&ids, x.charity),
+                    vat: map(&ids, x.vat),
+                })
+            })
+            .collect();
         rows.extend(r.rows.into_iter().map(|x| Row {
             file: map(&f, x.file),
             name: map(&n, x.name),
             category: map(&c, x.category),
-            postcode: map(&pc, x.postcode),
-            company: map(&co, x.company),
-            supplier_id: map(&ids, x.supplier_id),
-            charity: map(&ids, x.charity),
-            vat: map(&ids, x.vat),
+            ids: map(&sets, x.ids),
             ..x
         }));
         issues.extend(r.issues);
@@ -500,12 +574,17 @@ fn compact(p: &Payment, anchor: u16, st: &mut Strings) -> Row {
         } else {
             st.names.intern(name)
         },
-        category: st.categories.intern(&category_of(p)),
-        postcode: st.postcodes.intern_opt(p.supplier_postcode.as_deref()),
-        company: st.companies.intern_opt(p.company_number.as_deref()),
-        supplier_id: st.ids.intern_opt(p.supplier_id.as_deref()),
-        charity: st.ids.intern_opt(p.charity_number.as_deref()),
-        vat: st.ids.intern_opt(p.vat_number.as_deref()),
+        category: st.categories.intern(category_str(p)),
+        ids: {
+            let ids = Ids {
+                postcode: st.postcodes.intern_opt(p.supplier_postcode.as_deref()),
+                company: st.companies.intern_opt(p.company_number.as_deref()),
+                supplier_id: st.ids.intern_opt(p.supplier_id.as_deref()),
+                charity: st.ids.intern_opt(p.charity_number.as_deref()),
+                vat: st.ids.intern_opt(p.vat_number.as_deref()),
+            };
+            st.id_sets.intern(ids)
+        },
     }
 }
 
@@ -579,7 +658,7 @@ fn finish(
     let kind_labels: Vec<String> = infos.iter().map(|i| i.kind.label()).collect();
     let redacted_entity = infos.len() as u32;
     // The rule depends only on (supplier, category): decide each pair once.
-    let mut decided: HashMap<(u32, u32), Option<u16>> = HashMap::new();
+    let mut decided: FxHashMap<(u32, u32), Option<u16>> = FxHashMap::default();
     let mut txns = Vec::with_capacity(rows.len());
     for r in &rows {
         let supplier = if r.name == NONE {
@@ -620,18 +699,21 @@ fn finish(
         ..Default::default()
     });
 
-    let mut by_source: HashMap<Option<SourceKind>, (u64, i64)> = HashMap::new();
+    // Payments and pence per supplier first (one array update per payment), then per
+    // location source (one map update per supplier).
+    let mut by_supplier = vec![(0u64, 0i64); infos.len()];
     for t in &txns {
-        let e = by_source
-            .entry(
-                infos[t.supplier as usize]
-                    .location
-                    .as_ref()
-                    .map(|l| l.source),
-            )
-            .or_default();
+        let e = &mut by_supplier[t.supplier as usize];
         e.0 += 1;
         e.1 += t.pence;
+    }
+    let mut by_source: HashMap<Option<SourceKind>, (u64, i64)> = HashMap::new();
+    for (info, &(n, p)) in infos.iter().zip(&by_supplier).filter(|(_, x)| x.0 > 0) {
+        let e = by_source
+            .entry(info.location.as_ref().map(|l| l.source))
+            .or_default();
+        e.0 += n;
+        e.1 += p;
     }
     let mut location_sources: Vec<(String, u64, i64)> = by_source
         .into_iter()
@@ -745,10 +827,13 @@ fn name_inputs(
         }
         x.spend.0 += r.pence;
         x.rows += 1;
-        first(&mut x.company_number, r.company, &strings.companies);
-        first(&mut x.supplier_id, r.supplier_id, &strings.ids);
-        first(&mut x.charity_number, r.charity, &strings.ids);
-        first(&mut x.vat_number, r.vat, &strings.ids);
+        if r.ids != NONE {
+            let ids = strings.ids_of(r);
+            first(&mut x.company_number, ids.company, &strings.companies);
+            first(&mut x.supplier_id, ids.supplier_id, &strings.ids);
+            first(&mut x.charity_number, ids.charity, &strings.ids);
+            first(&mut x.vat_number, ids.vat, &strings.ids);
+        }
     }
     for x in inputs.iter_mut().filter(|x| x.anchor.is_none()) {
         x.anchor = cfg.anchors.first().map(|a| a.name.clone());
@@ -759,15 +844,19 @@ fn name_inputs(
 /// The supplier addresses the payment rows give: per (name, postcode), the anchor, where it
 /// was first seen, how often and the latest date; most-given first.
 fn payment_addresses(cfg: &NetworkConfig, rows: &[Row], strings: &Strings) -> Vec<PaymentAddress> {
-    let mut by: HashMap<(u32, u32), PaymentAddress> = HashMap::new();
-    for r in rows.iter().filter(|r| r.name != NONE && r.postcode != NONE) {
+    let mut by: FxHashMap<(u32, u32), PaymentAddress> = FxHashMap::default();
+    for r in rows.iter().filter(|r| r.name != NONE && r.ids != NONE) {
+        let postcode = strings.ids_of(r).postcode;
+        if postcode == NONE {
+            continue;
+        }
         let a = by
-            .entry((r.name, r.postcode))
+            .entry((r.name, postcode))
             .or_insert_with(|| PaymentAddress {
                 name: r.name as usize,
                 postcode: strings
                     .postcodes
-                    .get(r.postcode)
+                    .get(postcode)
                     .unwrap_or_default()
                     .to_string(),
                 anchor: cfg.anchors[r.anchor as usize].name.clone(),
@@ -826,11 +915,15 @@ pub fn places_and_rules(
 /// The category a payment is analysed under: its procurement category (ProClass etc.), else
 /// its expense type, else its expense code, else `Uncategorised`.
 pub fn category_of(p: &Payment) -> String {
+    category_str(p).to_string()
+}
+
+/// [`category_of`], borrowed from the payment.
+fn category_str(p: &Payment) -> &str {
     [&p.procurement_category, &p.expense_type, &p.expense_code]
         .into_iter()
         .flatten()
         .map(|s| s.trim())
         .find(|s| !s.is_empty())
         .unwrap_or("Uncategorised")
-        .to_string()
 }

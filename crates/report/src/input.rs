@@ -214,21 +214,32 @@ impl Quality {
     /// (optionally one year): suppliers and pence per `Location::source`, and `not located`.
     /// Largest first.
     pub fn locations_from(ds: &Dataset, fy: Option<FinancialYear>) -> Vec<LocationSource> {
-        let mut by: BTreeMap<&str, (std::collections::BTreeSet<u32>, i64)> = BTreeMap::new();
+        // Per supplier first (an array update per payment), then per source: a supplier's
+        // location, and so its source, is the same on all its payments.
+        let mut per_supplier: Vec<Option<i64>> = vec![None; ds.suppliers.len()];
         for t in &ds.txns {
             if t.excluded_by.is_some() || fy.is_some_and(|y| y != t.fy) {
                 continue;
             }
-            let src = ds.location(t).map_or(NOT_LOCATED, |l| l.source.describe());
-            let e = by.entry(src).or_default();
-            e.0.insert(t.supplier);
-            e.1 += t.pence;
+            *per_supplier[t.supplier as usize].get_or_insert(0) += t.pence;
+        }
+        let mut by: BTreeMap<&str, (u64, i64)> = BTreeMap::new();
+        for (s, pence) in per_supplier.iter().enumerate() {
+            if let Some(p) = pence {
+                let src = ds.suppliers[s]
+                    .location
+                    .as_ref()
+                    .map_or(NOT_LOCATED, |l| l.source.describe());
+                let e = by.entry(src).or_default();
+                e.0 += 1;
+                e.1 += p;
+            }
         }
         let mut out: Vec<LocationSource> = by
             .into_iter()
-            .map(|(s, (sup, p))| LocationSource {
+            .map(|(s, (suppliers, p))| LocationSource {
                 source: s.to_string(),
-                suppliers: sup.len() as u64,
+                suppliers,
                 pence: p,
             })
             .collect();

@@ -2,7 +2,7 @@
 //! output into a directory — the self-contained HTML report, the XLSX workbook, the CSV set,
 //! the analysis as JSON, the resolved payments as Parquet and the issues file.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::columnar::{Cell, ColType, ColumnSpec, ParquetTable};
@@ -57,11 +57,40 @@ pub fn run(
     progress: Progress<'_>,
 ) -> Result<RunResult, RunError> {
     let prepared = prepare(cfg, geo, year, progress)?;
+    std::fs::create_dir_all(out).map_err(write_err(out))?;
+    // The resolved payments need only the prepared network: written on a thread of their
+    // own while the metrics are computed and the reports written.
+    let pq = out.join("payments.parquet");
+    let (rest, payments) = std::thread::scope(|s| {
+        let payments = s.spawn(|| write_payments(&prepared, &pq));
+        let rest = measure_and_present(&prepared, geo, year, out, progress);
+        (rest, payments.join().expect("payments writer panicked"))
+    });
+    let (analysis, mut written) = rest?;
+    payments.map_err(write_err(&pq))?;
+    written.push(pq);
+    let issues = out.join("issues.csv");
+    write_issues(&prepared, &issues).map_err(write_err(&issues))?;
+    written.push(issues);
+    Ok(RunResult {
+        analysis,
+        prepared,
+        written,
+    })
+}
+
+/// Compute the metrics and write the reports, the CSV set and the analysis as JSON.
+fn measure_and_present(
+    prepared: &Prepared,
+    geo: &GeoIndex,
+    year: Option<FinancialYear>,
+    out: &Path,
+    progress: Progress<'_>,
+) -> Result<(Analysis, Vec<PathBuf>), RunError> {
     progress("measure", "metrics");
     let analysis = analyse(&prepared.dataset, year);
     progress("present", "report");
-    let input = report_input(&prepared, &analysis, geo);
-    std::fs::create_dir_all(out).map_err(write_err(out))?;
+    let input = report_input(prepared, &analysis, geo);
     let mut written = Vec::new();
     let html = out.join("report.html");
     crate::html::write(&input, &html).map_err(write_err(&html))?;
@@ -75,17 +104,7 @@ pub fn run(
     let bytes = serde_json::to_vec_pretty(&analysis).map_err(|e| write_err(&json)(e.into()))?;
     crate::write_atomic(&json, &bytes).map_err(write_err(&json))?;
     written.push(json);
-    let pq = out.join("payments.parquet");
-    write_payments(&prepared, &pq).map_err(write_err(&pq))?;
-    written.push(pq);
-    let issues = out.join("issues.csv");
-    write_issues(&prepared, &issues).map_err(write_err(&issues))?;
-    written.push(issues);
-    Ok(RunResult {
-        analysis,
-        prepared,
-        written,
-    })
+    Ok((analysis, written))
 }
 
 /// The report's input: the analysis, a map of where spend lands over the wider place's
@@ -144,6 +163,7 @@ pub fn report_input<'a>(p: &Prepared, a: &'a Analysis, geo: &GeoIndex) -> Report
         ));
     }
     let districts: HashSet<String> = p.wider.districts.iter().map(|d| d.to_string()).collect();
+    let deciles = deciles_by_lsoa(ds);
     let mut maps = Vec::new();
     if let Ok(shapes) =
         anchornet_geo::boundaries::lsoa21_in(&anchornet_geo::default_reference_dir(), &districts)
@@ -158,7 +178,9 @@ pub fn report_input<'a>(p: &Prepared, a: &'a Analysis, geo: &GeoIndex) -> Report
             areas: shapes
                 .into_iter()
                 .map(|s| MapArea {
-                    decile: geo.lsoa(&s.code).and_then(|_| decile_of(ds, &s.code)),
+                    decile: geo
+                        .lsoa(&s.code)
+                        .and_then(|_| deciles.get(s.code.as_str()).copied().flatten()),
                     code: s.code,
                     name: s.name,
                     rings: s.rings,
@@ -182,13 +204,16 @@ pub fn report_input<'a>(p: &Prepared, a: &'a Analysis, geo: &GeoIndex) -> Report
     }
 }
 
-/// The deprivation decile of an LSOA, as recorded on any located supplier there.
-fn decile_of(ds: &anchornet_metrics::Dataset, lsoa: &str) -> Option<u8> {
-    ds.suppliers
-        .iter()
-        .filter_map(|s| s.location.as_ref())
-        .find(|l| l.lsoa.as_deref() == Some(lsoa))
-        .and_then(|l| l.decile)
+/// The deprivation decile of each LSOA, as recorded on the first located supplier there
+/// (one pass over the suppliers, not one per map area).
+fn deciles_by_lsoa(ds: &anchornet_metrics::Dataset) -> HashMap<&str, Option<u8>> {
+    let mut by = HashMap::new();
+    for l in ds.suppliers.iter().filter_map(|s| s.location.as_ref()) {
+        if let Some(lsoa) = l.lsoa.as_deref() {
+            by.entry(lsoa).or_insert(l.decile);
+        }
+    }
+    by
 }
 
 /// The resolved payments: each payment with its supplier entity, location and the rule that
@@ -222,26 +247,35 @@ fn write_payments(p: &Prepared, path: &Path) -> std::io::Result<()> {
     let mut t = ParquetTable::new(w, "resolved_payment", &RESOLVED_PARQUET)?;
     let ds = &p.dataset;
     let st = &p.strings;
+    // Texts that depend only on the year or the supplier, made once each, not per payment.
+    let kinds: Vec<String> = ds
+        .suppliers
+        .iter()
+        .map(|s| {
+            if s.redacted {
+                "redacted".to_string()
+            } else {
+                s.kind.label()
+            }
+        })
+        .collect();
+    let mut fy_text: HashMap<FinancialYear, String> = HashMap::new();
     for (row, tx) in p.rows.iter().zip(&ds.txns) {
         let s = ds.supplier(tx);
         let l = s.location.as_ref();
-        let fy = row.fy.to_string();
-        let kind = if s.redacted {
-            "redacted".to_string()
-        } else {
-            s.kind.label()
-        };
+        let fy = fy_text.entry(row.fy).or_insert_with(|| row.fy.to_string());
+        let kind = &kinds[tx.supplier as usize];
         t.push(&[
             Cell::Str(Some(&ds.anchors[row.anchor as usize].name)),
             Cell::Str(st.files.get(row.file)),
             Cell::I64(Some(i64::from(row.line))),
             Cell::Date(Some(row.date)),
-            Cell::Str(Some(&fy)),
+            Cell::Str(Some(fy)),
             Cell::I64(Some(row.pence)),
             Cell::Str(Some(st.names.get(row.name).unwrap_or("(redacted)"))),
             Cell::Str(Some(&ds.categories[tx.category as usize])),
             Cell::Str(Some(&s.name)),
-            Cell::Str(Some(&kind)),
+            Cell::Str(Some(kind)),
             Cell::Str(l.map(|l| l.postcode.as_str())),
             Cell::Str(l.map(|l| l.source.describe())),
             Cell::Str(l.map(|l| l.lad_name.as_str())),
