@@ -13,12 +13,10 @@ use rustc_hash::FxHasher;
 
 use crate::model::{FRec, Vocab, C_PLACE, C_QUAL};
 
-/// Keys shared by more names than this are not used for word keys.
-pub const WORD_CAP: usize = 600;
-/// In a word block larger than this, two names are compared only if they share another
-/// such key as well: big blocks are common words, where one shared word alone is weak
-/// evidence.
-pub const BIG_BLOCK: usize = 48;
+// Two caps, learned from the names (`crate::calibrate`, `data/calibration.tsv`): word
+// keys shared by more names than `word_cap` are not used; in a word block larger than
+// `big_block`, two names are compared only if they share another such key as well: big
+// blocks are common words, where one shared word alone is weak evidence.
 /// Low bit of a key: a one-letter-deletion spelling key.
 const DELETION: u64 = 1;
 /// Cap for exact keys (public body, identifier).
@@ -171,11 +169,23 @@ pub fn expansion_id(v: &Vocab, f: &FRec) -> u64 {
 /// All candidate pairs `(i, j)`, `i < j`, from each name's keys; `expansion` is each
 /// name's [`expansion_id`].
 ///
-/// Small blocks give all their pairs. A word key shared by many names (more than
-/// [`BIG_BLOCK`]) gives a pair only together with another such key: each name's big keys
-/// are combined two by two into compound keys, which are blocked in turn. Names sharing a
-/// small key are compared through it; names sharing only common words must share two.
+/// Small blocks give all their pairs. A word key shared by many names (more than the
+/// learned `big_block`, [`crate::calibrate::thresholds`]) gives a pair only together with
+/// another such key: each name's big keys are combined two by two into compound keys,
+/// which are blocked in turn. Names sharing a small key are compared through it; names
+/// sharing only common words must share two. Blocks larger than `word_cap` are not used.
 pub fn pairs(keys: &[Vec<u64>], expansion: &[u64]) -> Vec<(u32, u32)> {
+    let t = crate::calibrate::thresholds();
+    pairs_capped(keys, expansion, t.big_block, t.word_cap)
+}
+
+/// [`pairs`] with the given caps.
+pub fn pairs_capped(
+    keys: &[Vec<u64>],
+    expansion: &[u64],
+    big_block: usize,
+    word_cap: usize,
+) -> Vec<(u32, u32)> {
     let sorted: Vec<Vec<u64>> = keys
         .par_iter()
         .map(|ks| {
@@ -192,13 +202,13 @@ pub fn pairs(keys: &[Vec<u64>], expansion: &[u64]) -> Vec<(u32, u32)> {
         let size = e - s;
         let key = flat[s].0;
         let kind = key & KIND;
-        if kind == 0 && size > BIG_BLOCK {
+        if kind == 0 && size > big_block {
             if key & DELETION == 0 {
                 big.insert(key);
             }
             continue;
         }
-        let cap = if kind == EXACT { EXACT_CAP } else { WORD_CAP };
+        let cap = if kind == EXACT { EXACT_CAP } else { word_cap };
         let mut ok = size >= 2 && size <= cap;
         if ok && kind == ACRONYM {
             let mut exp: Vec<u64> = flat[s..e]
@@ -237,7 +247,7 @@ pub fn pairs(keys: &[Vec<u64>], expansion: &[u64]) -> Vec<(u32, u32)> {
         .collect();
     let cflat = flatten(&compound);
     let cgroups: Vec<(usize, usize)> = runs(&cflat)
-        .filter(|(s, e)| e - s >= 2 && e - s <= WORD_CAP)
+        .filter(|(s, e)| e - s >= 2 && e - s <= word_cap)
         .collect();
     // A common pair of words gives one block per combination of the names' common keys
     // (`t:bench`, `f:bench supplier`, `s:benchsup`…), most with the same members: their pairs

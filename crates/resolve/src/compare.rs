@@ -795,8 +795,10 @@ pub fn compare_forms(v: &Vocab, a: &FRec, b: &FRec, ctx: Context) -> Judgement {
             .map(|&t| w(t))
             .sum();
         let all_place = s.toks.iter().all(|&t| v.class[t as usize] & C_PLACE != 0);
-        let single_common =
-            s.toks.len() == 1 && (w(s.toks[0]) < 7.5 || v.text[s.toks[0] as usize].len() < 4);
+        // (Rare: at least the weight learned from the names, `crate::calibrate`.)
+        let single_common = s.toks.len() == 1
+            && (w(s.toks[0]) < crate::calibrate::thresholds().rare_word
+                || v.text[s.toks[0] as usize].len() < 4);
         // (Nor is a shorter name an NHS trust's with words missing: `Heart` / `Heart of
         // England NHS FT`.)
         // (A name cut at a field width lost its form with its last words.)

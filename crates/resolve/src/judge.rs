@@ -151,11 +151,13 @@ pub fn judge(v: &Vocab, items: &[Item], i: u32, j: u32) -> Pair {
         // (One word alone must be rare: `T/A PAVILION` is not every `The Pavilion`.)
         // (And it must have a rare word: `T/A CREATIVE SOLUTIONS` is not every `Creative
         // Solutions`.)
+        // (The weights are learned from the unlabelled names: `crate::calibrate`.)
+        let th = crate::calibrate::thresholds();
         let rare = fa.toks.iter().any(|&t| {
-            v.weight[t as usize] >= 7.5 && v.class[t as usize] & crate::model::C_PLACE == 0
+            v.weight[t as usize] >= th.rare_word && v.class[t as usize] & crate::model::C_PLACE == 0
         });
-        let weak = fa.weight(v) < 7.0
-            || (fa.toks.len() == 1 && !acronym && fa.weight(v) < 9.5)
+        let weak = fa.weight(v) < th.alias_weight
+            || (fa.toks.len() == 1 && !acronym && fa.weight(v) < th.alias_one_word)
             || (!rare && !acronym);
         if weak || (fb.lf.is_some() && !registered && !extends && power == 1) {
             continue;

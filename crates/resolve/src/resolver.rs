@@ -1244,7 +1244,9 @@ fn specific_register_link(v: &Vocab, reg: &Item, payee: &Item, reason: Reason) -
         && bare_words(&reg.name) == 1
         && a.toks.iter().chain(&b.toks).all(|&t| {
             let (text, weight, class) = word(t);
-            text.chars().count() >= 5 && weight >= 7.5 && class & crate::model::C_PLACE == 0
+            text.chars().count() >= 5
+                && weight >= crate::calibrate::thresholds().rare_word
+                && class & crate::model::C_PLACE == 0
         })
 }
 
