@@ -50,6 +50,10 @@ pub struct Snapshot {
     pub by_key: HashMap<String, u32>,
     /// Payment (txn) indices per supplier entity.
     pub txns_of: Vec<Vec<u32>>,
+    /// Per anchor (dataset index), its [`LARGEST`] largest payments (txn indices), largest
+    /// first, equal amounts in payment order: the anchor page's table, found once per
+    /// rebuild rather than by scanning every payment per request.
+    pub largest: Vec<Vec<u32>>,
     /// Where the network's influenceable spend lands, over the wider place's LSOAs.
     pub map: Option<MapData>,
     /// The overrides applied.
@@ -69,6 +73,38 @@ pub struct Snapshot {
     pub fingerprint: String,
     /// When built, Unix seconds.
     pub built_at: i64,
+}
+
+/// How many of an anchor's largest payments its page lists.
+pub const LARGEST: usize = 50;
+
+/// Each anchor's `n` largest payments (txn indices), largest first and equal amounts in
+/// payment order, in one pass over the payments with a bounded heap per anchor.
+pub fn largest_per_anchor(ds: &anchornet_metrics::Dataset, n: usize) -> Vec<Vec<u32>> {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    // Ordered best first by (Reverse(pence), index): the heap's top is the worst kept.
+    let mut heaps: Vec<BinaryHeap<(Reverse<i64>, u32)>> =
+        (0..ds.anchors.len()).map(|_| BinaryHeap::new()).collect();
+    if n == 0 {
+        return vec![Vec::new(); ds.anchors.len()];
+    }
+    for (k, t) in ds.txns.iter().enumerate() {
+        let Some(h) = heaps.get_mut(t.anchor as usize) else {
+            continue;
+        };
+        let key = (Reverse(t.pence), k as u32);
+        if h.len() < n {
+            h.push(key);
+        } else if h.peek().is_some_and(|top| key < *top) {
+            h.pop();
+            h.push(key);
+        }
+    }
+    heaps
+        .into_iter()
+        .map(|h| h.into_sorted_vec().into_iter().map(|(_, k)| k).collect())
+        .collect()
 }
 
 /// What a snapshot is built from, as read from the store.
@@ -113,6 +149,7 @@ impl Snapshot {
             suppliers: Vec::new(),
             by_key: HashMap::new(),
             txns_of: Vec::new(),
+            largest: Vec::new(),
             map: None,
             overrides: Vec::new(),
             questions: Vec::new(),
@@ -252,6 +289,7 @@ impl Snapshot {
         let public_map = map.as_ref().map(|m| {
             crate::privacy::PublicMap::build(m, ds, cfg.web.thresholds(), |l| l.lsoa.clone())
         });
+        let largest = largest_per_anchor(ds, LARGEST);
         Ok(Snapshot {
             anchors: src.anchors,
             published,
@@ -261,6 +299,7 @@ impl Snapshot {
             suppliers,
             by_key,
             txns_of,
+            largest,
             map,
             questions: prepared.questions(),
             worklist,

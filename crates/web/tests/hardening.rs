@@ -569,3 +569,52 @@ async fn a_full_database_refuses_the_upload_whole_and_keeps_serving() {
     assert_eq!(store.batches(None).await.unwrap().len(), batches + 1);
     app.cleanup().await;
 }
+
+/// The anchor page's "Largest payments" (found once per rebuild) are the 50 largest of the
+/// anchor's payments as its full payments twin lists them, sorted here.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_anchor_pages_largest_payments_are_the_largest_of_its_payments() {
+    let app = TestApp::spawn(Db::Sqlite, false).await;
+    let salford = app.login("salford").await;
+    let id = app.salford.id;
+    let page = app
+        .get(Some(&salford), &format!("/anchors/{id}.json"))
+        .await
+        .json();
+    let all = app
+        .get(Some(&salford), &format!("/anchors/{id}/payments.json"))
+        .await
+        .json();
+    let rows = |v: &serde_json::Value, file: &str| -> Vec<(f64, String, i64)> {
+        let t = v["tables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == file)
+            .unwrap_or_else(|| panic!("no table {file} in {v}"));
+        t["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["amount_gbp"].as_str().unwrap().parse::<f64>().unwrap(),
+                    r["source_file"].as_str().unwrap().to_string(),
+                    r["line"].as_i64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let largest = rows(&page, "largest_payments");
+    let mut every = rows(&all, "payments");
+    assert!(every.len() > 1000, "{} payments", every.len());
+    every.sort_by(|a, b| b.0.total_cmp(&a.0));
+    assert_eq!(largest.len(), 50);
+    let want: Vec<f64> = every.iter().take(50).map(|r| r.0).collect();
+    let got: Vec<f64> = largest.iter().map(|r| r.0).collect();
+    assert_eq!(got, want);
+    for r in &largest {
+        assert!(every.contains(r), "{r:?} is not one of the anchor's payments");
+    }
+    app.cleanup().await;
+}

@@ -218,12 +218,8 @@ pub async fn show(
             &format!("largest payments of {name} ({})", uri.path()),
         )
         .await?;
-        let mut idx: Vec<u32> = (0..ds.txns.len() as u32)
-            .filter(|&k| ds.txns[k as usize].anchor == i)
-            .collect();
-        idx.sort_by_key(|&k| std::cmp::Reverse(ds.txns[k as usize].pence));
-        idx.truncate(50);
-        let mut t = payments_table(&snap, &idx);
+        let idx = snap.largest.get(i as usize).map_or(&[][..], Vec::as_slice);
+        let mut t = payments_table(&snap, idx);
         t.file = "largest_payments";
         t.about = "payment (the 50 largest)";
         tables.push(t);
