@@ -46,6 +46,7 @@ pub mod csv_set;
 pub mod definitions;
 pub mod docx;
 pub mod fmt;
+pub mod hive;
 pub mod html;
 pub mod input;
 pub mod map;

@@ -122,6 +122,26 @@ pub const PAYMENT_PARQUET: [ColumnSpec; 22] = {
     ]
 };
 
+/// A payment as the cells of a [`PAYMENT_PARQUET`] row; `fy` is its financial year as text.
+/// One conversion for the single file ([`PaymentSink`]) and the partitioned tree
+/// ([`crate::hive::HiveTable::payment`]).
+pub fn payment_cells<'a>(p: &'a Payment, fy: &'a str) -> Vec<Cell<'a>> {
+    let mut cells = vec![
+        Cell::Str(Some(&p.anchor)),
+        Cell::Str(Some(&p.source_file)),
+        Cell::I64(Some(p.line as i64)),
+        Cell::Date(Some(p.date)),
+        Cell::Str(Some(fy)),
+        Cell::I64(Some(p.amount.0)),
+        Cell::I64(p.gross.map(|g| g.0)),
+        Cell::I64(p.vat.map(|g| g.0)),
+        Cell::Str(Some(&p.supplier_name)),
+        Cell::Bool(Some(p.redacted)),
+    ];
+    cells.extend(p.text_fields().map(|v| Cell::Str(v.as_deref())));
+    cells
+}
+
 /// Where accepted payments go: CSV / JSON Lines rows, or a Parquet table.
 pub enum PaymentSink<W: Write + Send> {
     /// CSV or JSON Lines.
@@ -152,20 +172,7 @@ impl<W: Write + Send> PaymentSink<W> {
             PaymentSink::Rows(r) => r.payment(p),
             PaymentSink::Parquet(t) => {
                 let fy = p.financial_year.to_string();
-                let mut cells = vec![
-                    Cell::Str(Some(&p.anchor)),
-                    Cell::Str(Some(&p.source_file)),
-                    Cell::I64(Some(p.line as i64)),
-                    Cell::Date(Some(p.date)),
-                    Cell::Str(Some(&fy)),
-                    Cell::I64(Some(p.amount.0)),
-                    Cell::I64(p.gross.map(|g| g.0)),
-                    Cell::I64(p.vat.map(|g| g.0)),
-                    Cell::Str(Some(&p.supplier_name)),
-                    Cell::Bool(Some(p.redacted)),
-                ];
-                cells.extend(p.text_fields().map(|v| Cell::Str(v.as_deref())));
-                t.push(&cells)
+                t.push(&payment_cells(p, &fy))
             }
         }
     }

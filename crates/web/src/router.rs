@@ -256,6 +256,20 @@ async fn declared_within(State(limit): State<usize>, req: Request, next: Next) -
     }
 }
 
+/// Before a page is read: if the store changed since this process built its analysis (an
+/// import, withdrawal or decision through another web node on the same database, or
+/// `anchornet import`), rebuild it first, so that every node answers as one. One query of the
+/// store's fingerprint per request; the five-second watcher of [`crate::serve`] still
+/// rebuilds between requests.
+async fn current(State(st): State<AppState>, req: Request, next: Next) -> Response {
+    if req.method() == axum::http::Method::GET && req.uri().path() != "/healthz" {
+        if let Err(e) = st.refresh_if_stale().await {
+            eprintln!("anchornet-web: refreshing the analysis: {e}");
+        }
+    }
+    next.run(req).await
+}
+
 /// The application: every route, error rendering, security headers, body limits: the
 /// import routes take up to `max_upload_mib`, every other route (sign-in included) at most
 /// `max_form_kib`, so that no form can make the server hold a large body.
@@ -279,7 +293,8 @@ pub fn router(state: AppState) -> Router {
             app = app.route(route.path, handler);
         }
     }
-    app.layer(axum::middleware::from_fn(crate::error::render))
+    app.layer(axum::middleware::from_fn_with_state(state.clone(), current))
+        .layer(axum::middleware::from_fn(crate::error::render))
         .layer(axum::middleware::from_fn(crate::headers))
         .with_state(state)
 }

@@ -70,6 +70,11 @@ impl AppState {
     /// Rebuild the analysis from the store and swap it in.
     pub async fn rebuild(&self) -> Result<Arc<Snapshot>, RebuildError> {
         let mut version = self.rebuilding.lock().await;
+        self.rebuild_locked(&mut version).await
+    }
+
+    /// [`AppState::rebuild`] with the rebuild lock held.
+    async fn rebuild_locked(&self, version: &mut u64) -> Result<Arc<Snapshot>, RebuildError> {
         let src = Source {
             fingerprint: self.store.fingerprint().await?,
             anchors: self.store.anchors().await?,
@@ -107,7 +112,13 @@ impl AppState {
         if now == self.snap().fingerprint {
             return Ok(false);
         }
-        self.rebuild().await?;
+        let mut version = self.rebuilding.lock().await;
+        // Requests that found the analysis stale together rebuild it once: the others see,
+        // once they hold the lock, that it is current.
+        if self.store.fingerprint().await? == self.snap().fingerprint {
+            return Ok(false);
+        }
+        self.rebuild_locked(&mut version).await?;
         Ok(true)
     }
 

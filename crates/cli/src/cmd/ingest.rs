@@ -7,6 +7,7 @@ use std::fs::File;
 use std::io::BufWriter;
 
 use anchornet_ingest::{FileReport, Ingest, Mapping, Record};
+use anchornet_report::hive::HiveTable;
 use anchornet_report::write::{atomic, OutFormat, PaymentSink, Pending, RecordWriter};
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -34,6 +35,11 @@ pub struct Args {
     /// Write accepted records here (.csv, .jsonl or .parquet); `-` for CSV on stdout.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// With `--out DIR`: write the payments as Parquet partitioned by anchor and financial
+    /// year in the hive layout (`DIR/anchor=…/financial_year=…/part-00000.parquet`), which
+    /// DuckDB, Spark and pandas read as one table. The tree appears only when complete.
+    #[arg(long, requires = "out")]
+    pub partitioned: bool,
     /// Write skipped and rejected rows here (CSV: file,line,column,value,problem,outcome).
     #[arg(long)]
     pub issues: Option<PathBuf>,
@@ -140,6 +146,8 @@ enum Item {
 struct Outputs {
     payments: Option<PaymentSink<BufWriter<File>>>,
     payments_pending: Option<Pending>,
+    /// `--partitioned`: the hive-partitioned tree.
+    hive: Option<HiveTable>,
     stdout: Option<RecordWriter<BufWriter<std::io::Stdout>>>,
     suppliers_path: Option<PathBuf>,
     suppliers: Option<RecordWriter<BufWriter<File>>>,
@@ -156,6 +164,7 @@ impl Outputs {
         let mut o = Outputs {
             payments: None,
             payments_pending: None,
+            hive: None,
             stdout: None,
             suppliers_path: None,
             suppliers: None,
@@ -165,7 +174,17 @@ impl Outputs {
             error: None,
             row_issues: 0,
         };
-        if let Some(p) = a.out.as_ref().filter(|_| !stdout_out) {
+        if a.partitioned {
+            let p = a.out.as_ref().expect("clap: --partitioned requires --out");
+            anyhow::ensure!(
+                !stdout_out,
+                "--partitioned writes a directory, not standard output"
+            );
+            o.hive = Some(
+                HiveTable::payments(p).with_context(|| format!("cannot create {}", p.display()))?,
+            );
+            o.suppliers_path = Some(p.with_extension("suppliers.csv"));
+        } else if let Some(p) = a.out.as_ref().filter(|_| !stdout_out) {
             let f = OutFormat::from_path(p).map_err(anyhow::Error::msg)?;
             let (w, pend) = atomic(p).with_context(|| format!("cannot create {}", p.display()))?;
             o.payments = Some(PaymentSink::new(w, f)?);
@@ -188,9 +207,10 @@ impl Outputs {
 
     fn record(&mut self, rec: &Record) {
         let r = match rec {
-            Record::Payment(p) => match (&mut self.payments, &mut self.stdout) {
-                (Some(w), _) => w.payment(p),
-                (_, Some(w)) => w.payment(p),
+            Record::Payment(p) => match (&mut self.payments, &mut self.stdout, &mut self.hive) {
+                (Some(w), _, _) => w.payment(p),
+                (_, Some(w), _) => w.payment(p),
+                (_, _, Some(h)) => h.payment(p),
                 _ => Ok(()),
             },
             Record::Supplier(s) => {
@@ -242,6 +262,9 @@ impl Outputs {
         }
         if let Some(p) = self.payments_pending {
             p.commit()?;
+        }
+        if let Some(h) = self.hive {
+            h.finish()?;
         }
         for (w, p) in [
             (self.suppliers, self.suppliers_pending),

@@ -299,6 +299,53 @@ impl TestApp {
         }
     }
 
+    /// A second web node on this app's database (the same SQLite file, or the same
+    /// PostgreSQL schema), with its own process state (analysis, limiter, jobs), served on
+    /// another port. Clean up the first node only.
+    pub async fn second_node(&self) -> TestApp {
+        let cfg = WorkspaceConfig::load(&self.dir).unwrap();
+        let store: Arc<dyn Store> = match self.db {
+            Db::Sqlite => cfg.open_store().await.unwrap(),
+            Db::Postgres => Arc::new(
+                anchornet_store::postgres::PgStore::open_in_schema(
+                    &postgres_url(),
+                    self.pg_schema.as_deref(),
+                )
+                .await
+                .unwrap(),
+            ),
+        };
+        let state = AppState::new(store.clone(), cfg, geo());
+        state.rebuild().await.unwrap();
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let st = state.clone();
+        tokio::spawn(async move {
+            anchornet_web::serve(
+                st,
+                "127.0.0.1:0",
+                |a| tx.send(a).unwrap(),
+                std::future::pending(),
+            )
+            .await
+            .unwrap();
+        });
+        let addr = rx.await.unwrap();
+        TestApp {
+            base: format!("http://{addr}"),
+            state,
+            store,
+            dir: self.dir.clone(),
+            salford: self.salford.clone(),
+            manchester: self.manchester.clone(),
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            db: self.db,
+            pg_schema: None,
+        }
+    }
+
     /// Remove the database.
     pub async fn cleanup(self) {
         if let Some(s) = &self.pg_schema {
