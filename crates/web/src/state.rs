@@ -41,6 +41,10 @@ pub struct AppState {
     pub assets: Arc<tokio::sync::Mutex<Option<Arc<crate::land::AssetsView>>>>,
 }
 
+/// How long a page waits for a rebuild under way before it is served from the analysis
+/// it has (see [`AppState::refresh_if_stale`]).
+pub const STALE_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 impl AppState {
     /// A state over an open store; call [`AppState::rebuild`] before serving.
     pub fn new(store: Arc<dyn Store>, cfg: WorkspaceConfig, geo: Arc<GeoIndex>) -> AppState {
@@ -112,14 +116,25 @@ impl AppState {
         if now == self.snap().fingerprint {
             return Ok(false);
         }
-        let mut version = self.rebuilding.lock().await;
-        // Requests that found the analysis stale together rebuild it once: the others see,
-        // once they hold the lock, that it is current.
-        if self.store.fingerprint().await? == self.snap().fingerprint {
-            return Ok(false);
+        // The rebuild runs as a task of its own and the request waits for it, but not for
+        // long: past [`STALE_WAIT`] the request is served from the analysis it has, so that a
+        // large network's rebuild (minutes at 12 M payments) does not stall every page; the
+        // task finishes and the next request finds the new analysis.
+        let st = self.clone();
+        let job = tokio::spawn(async move {
+            let mut version = st.rebuilding.lock().await;
+            // Requests that found the analysis stale together rebuild it once: the others
+            // see, once they hold the lock, that it is current.
+            if st.store.fingerprint().await? == st.snap().fingerprint {
+                return Ok(false);
+            }
+            st.rebuild_locked(&mut version).await?;
+            Ok(true)
+        });
+        match tokio::time::timeout(STALE_WAIT, job).await {
+            Ok(done) => done?,
+            Err(_) => Ok(false),
         }
-        self.rebuild_locked(&mut version).await?;
-        Ok(true)
     }
 
     async fn shapes(&self, src: &Source) -> Option<Shapes> {
