@@ -3,7 +3,8 @@
 # scale"): the 16 ODI Leeds publishers of bench/networks/odileeds.toml (12.3 M payments) imported
 # with `anchornet import` into a fresh workspace on BACKEND (sqlite or postgres), then the
 # overview, a supplier page and an anchor page served by `anchornet serve` on loopback under
-# 50 concurrent signed-in clients with crates/bench's `web_load` (closed loop, keep-alive).
+# 50 concurrent signed-in clients with crates/bench's `web_load` (closed loop, keep-alive), as the
+# admin, and the anchor page again as a viewer.
 # Prints the import rate per file and overall, the latency table and the server's peak RSS
 # (VmHWM), then removes the workspace (and for postgres, the database it created).
 #
@@ -87,6 +88,7 @@ awk -v r="$total_rows" -v a="$t_all0" -v b="$t_all1" 'BEGIN {printf "| **all %s*
 [ "$backend" = postgres ] && echo "database size: $(psql -At "${pg_admin%/*}/$pg_db" -c "SELECT pg_size_pretty(pg_database_size('$pg_db'))")"
 
 "$an" user add --workspace "$dir" --role admin admin >/dev/null
+"$an" user add --workspace "$dir" --role viewer viewer >/dev/null
 log="$dir/serve.log"
 t_srv0=$(date +%s.%N)
 "$an" serve --workspace "$dir" --bind "127.0.0.1:$port" --insecure-cookies >"$log" 2>&1 &
@@ -96,11 +98,16 @@ grep -q "listening on" "$log" || { cat "$log" >&2; exit 1; }
 base="http://127.0.0.1:$port"
 for _ in $(seq 1 1800); do [ -x "$target/web_load" ] && break; sleep 1; done
 [ -x "$target/web_load" ] || cargo build --release -q -p anchornet-bench
-jar="$(mktemp)"
-token="$(curl -s -c "$jar" "$base/login" | grep -o 'name="csrf" value="[^"]*"' | sed 's/.*value="//;s/"$//')"
-curl -s -b "$jar" -c "$jar" -o /dev/null -d "csrf=$token&username=admin&password=$ANCHORNET_PASSWORD&next=/overview" "$base/login"
-session="anchornet_session=$(awk '$6 == "anchornet_session" {print $7}' "$jar")"
-rm -f "$jar"
+sign_in() { # user -> "anchornet_session=..."
+    local jar token
+    jar="$(mktemp)"
+    token="$(curl -s -c "$jar" "$base/login" | grep -o 'name="csrf" value="[^"]*"' | sed 's/.*value="//;s/"$//')"
+    curl -s -b "$jar" -c "$jar" -o /dev/null -d "csrf=$token&username=$1&password=$ANCHORNET_PASSWORD&next=/overview" "$base/login"
+    echo "anchornet_session=$(awk '$6 == "anchornet_session" {print $7}' "$jar")"
+    rm -f "$jar"
+}
+session="$(sign_in admin)"
+viewer="$(sign_in viewer)"
 # The first overview waits for the analysis of the whole network: time it.
 t_first0=$(date +%s.%N)
 payments="$(curl -s -m 1800 -H "Cookie: $session" "$base/overview.json" | grep -o '"payments":[0-9]*' | head -1 | cut -d: -f2)"
@@ -120,6 +127,10 @@ echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 for path in /overview ${supplier:+"$supplier"} "/anchors/$anchor_id"; do
     "$target/web_load" --addr "127.0.0.1:$port" --path "$path" --cookie "$session" --clients "$clients" --seconds "$secs"
 done
+# The anchor page as a viewer (no largest-payments table: figures from the snapshot only).
+"$target/web_load" --addr "127.0.0.1:$port" --path "/anchors/$anchor_id" --cookie "$viewer" --clients "$clients" --seconds "$secs" | sed 's/^| `\([^`]*\)`/| `\1` (viewer)/'
+
 echo
 vmhwm="$(awk '/VmHWM/ {printf "%.0f MiB", $2/1024}' /proc/$server/status)"
+cp "$log" "/tmp/wsscale-$backend.serve.log"   # kept: the server's log of the run
 echo "server peak RSS (VmHWM): $vmhwm; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
