@@ -614,7 +614,10 @@ async fn the_anchor_pages_largest_payments_are_the_largest_of_its_payments() {
     let got: Vec<f64> = largest.iter().map(|r| r.0).collect();
     assert_eq!(got, want);
     for r in &largest {
-        assert!(every.contains(r), "{r:?} is not one of the anchor's payments");
+        assert!(
+            every.contains(r),
+            "{r:?} is not one of the anchor's payments"
+        );
     }
     app.cleanup().await;
 }
