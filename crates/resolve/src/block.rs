@@ -13,7 +13,8 @@ use rustc_hash::FxHasher;
 
 use crate::model::{FRec, Vocab, C_PLACE, C_QUAL};
 
-// Two caps, learned from the names (`crate::calibrate`, `data/calibration.tsv`): word
+// Two caps, read from `data/calibration.tsv` (`crate::calibrate`; set by hand there, not yet
+// derived from the names, whose block sizes the file lists): word
 // keys shared by more names than `word_cap` are not used; in a word block larger than
 // `big_block`, two names are compared only if they share another such key as well: big
 // blocks are common words, where one shared word alone is weak evidence.
@@ -169,8 +170,8 @@ pub fn expansion_id(v: &Vocab, f: &FRec) -> u64 {
 /// All candidate pairs `(i, j)`, `i < j`, from each name's keys; `expansion` is each
 /// name's [`expansion_id`].
 ///
-/// Small blocks give all their pairs. A word key shared by many names (more than the
-/// learned `big_block`, [`crate::calibrate::thresholds`]) gives a pair only together with
+/// Small blocks give all their pairs. A word key shared by many names (more than
+/// `big_block`, [`crate::calibrate::thresholds`]) gives a pair only together with
 /// another such key: each name's big keys are combined two by two into compound keys,
 /// which are blocked in turn. Names sharing a small key are compared through it; names
 /// sharing only common words must share two. Blocks larger than `word_cap` are not used.
