@@ -119,9 +119,9 @@ pub fn content_words(s: &str) -> Vec<String> {
     out
 }
 
-/// The words that describe what an opportunity buys: CPV labels (and their parents'),
-/// category text and title.
-pub fn opportunity_words(o: &Opportunity) -> Vec<String> {
+/// What an opportunity buys, as text: the labels of its CPV codes and of their parents, its
+/// category text and its title (not its description, whose many words would match anything).
+fn opportunity_text(o: &Opportunity) -> String {
     let mut text = String::new();
     for c in &o.cpv {
         for p in lineage(*c) {
@@ -136,7 +136,13 @@ pub fn opportunity_words(o: &Opportunity) -> Vec<String> {
         text.push(' ');
     }
     text.push_str(&o.title);
-    content_words(&text)
+    text
+}
+
+/// The words that describe what an opportunity buys: CPV labels (and their parents'),
+/// category text and title.
+pub fn opportunity_words(o: &Opportunity) -> Vec<String> {
+    content_words(&opportunity_text(o))
 }
 
 /// A code and its parents up to its group (`45261210` → `45261200`, `45261000`, `45260000`):
@@ -203,21 +209,7 @@ pub fn terms(s: &str) -> Vec<String> {
 /// its category text and its title (not its description, whose many words would match
 /// anything).
 pub fn opportunity_terms(o: &Opportunity) -> Vec<String> {
-    let mut text = String::new();
-    for c in &o.cpv {
-        for p in lineage(*c) {
-            if let Some(l) = p.label() {
-                text.push_str(l);
-                text.push(' ');
-            }
-        }
-    }
-    if let Some(c) = &o.category {
-        text.push_str(c);
-        text.push(' ');
-    }
-    text.push_str(&o.title);
-    terms(&text)
+    terms(&opportunity_text(o))
 }
 
 /// Term → number of CPV 2008 labels holding it, and the number of labels.

@@ -268,7 +268,27 @@ impl TestApp {
                 .await
                 .unwrap();
         }
-        let state = AppState::new(store.clone(), cfg, geo());
+        let (state, base) = Self::serve_new(store.clone(), cfg).await;
+        TestApp {
+            base,
+            state,
+            store,
+            dir,
+            salford,
+            manchester,
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            db,
+            pg_schema,
+        }
+    }
+
+    /// A web node over `store`: its analysis built, served on a free loopback port; the
+    /// state and the base URL.
+    async fn serve_new(store: Arc<dyn Store>, cfg: WorkspaceConfig) -> (AppState, String) {
+        let state = AppState::new(store, cfg, geo());
         state.rebuild().await.unwrap();
         let (tx, rx) = tokio::sync::oneshot::channel();
         let st = state.clone();
@@ -283,20 +303,7 @@ impl TestApp {
             .unwrap();
         });
         let addr = rx.await.unwrap();
-        TestApp {
-            base: format!("http://{addr}"),
-            state,
-            store,
-            dir,
-            salford,
-            manchester,
-            http: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
-            db,
-            pg_schema,
-        }
+        (state, format!("http://{addr}"))
     }
 
     /// A second web node on this app's database (the same SQLite file, or the same
@@ -315,23 +322,9 @@ impl TestApp {
                 .unwrap(),
             ),
         };
-        let state = AppState::new(store.clone(), cfg, geo());
-        state.rebuild().await.unwrap();
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        let st = state.clone();
-        tokio::spawn(async move {
-            anchornet_web::serve(
-                st,
-                "127.0.0.1:0",
-                |a| tx.send(a).unwrap(),
-                std::future::pending(),
-            )
-            .await
-            .unwrap();
-        });
-        let addr = rx.await.unwrap();
+        let (state, base) = Self::serve_new(store.clone(), cfg).await;
         TestApp {
-            base: format!("http://{addr}"),
+            base,
             state,
             store,
             dir: self.dir.clone(),
