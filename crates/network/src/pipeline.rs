@@ -629,7 +629,7 @@ fn replay(
             kept[k] = false;
             continue;
         }
-        if !only_year.is_none_or(|y| y == row.fy) {
+        if only_year.is_some_and(|y| y != row.fy) {
             continue;
         }
         let st = &mut out.strings;
