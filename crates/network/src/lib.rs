@@ -9,11 +9,15 @@
 //! pipeline either way. Writing the outputs is the present layer's (`anchornet-report`).
 #![deny(missing_docs)]
 
+pub mod cache;
 pub mod config;
 pub mod pipeline;
 pub mod resolve_step;
 pub mod rules;
 
+pub use cache::IngestCache;
 pub use config::{AnchorKind, Deprivation, NetworkConfig};
-pub use pipeline::{places_and_rules, prepare, prepare_records, Inputs, Prepared, Quality};
+pub use pipeline::{
+    places_and_rules, prepare, prepare_cached, prepare_records, Inputs, Prepared, Quality,
+};
 pub use rules::Rules;

@@ -11,6 +11,9 @@ use anchornet_geo::{GeoIndex, Place, Places};
 use anchornet_ingest::{FileReport, Ingest, Issue, Record, SupplierRecord};
 use anchornet_metrics::{AnchorInfo, Dataset, NetworkInfo, SupplierInfo, Txn};
 
+use std::sync::atomic::Ordering;
+
+use crate::cache::{self, IngestCache};
 use crate::config::NetworkConfig;
 use crate::resolve_step;
 use crate::rules::{words, Rules};
@@ -157,7 +160,7 @@ pub type Progress<'a> = &'a (dyn Fn(&str, &str) + Sync);
 pub struct Interner {
     // FxHash: interning runs once or more per payment, and the keys are our own data.
     ix: FxHashMap<String, u32>,
-    list: Vec<String>,
+    pub(crate) list: Vec<String>,
 }
 
 /// "No value" in a [`Row`] string field.
@@ -232,7 +235,7 @@ impl Ids {
 #[derive(Debug, Default, Clone)]
 pub struct IdSets {
     ix: FxHashMap<Ids, u32>,
-    list: Vec<Ids>,
+    pub(crate) list: Vec<Ids>,
 }
 
 impl IdSets {
@@ -274,9 +277,69 @@ pub struct Strings {
 }
 
 impl Strings {
+    /// Add every value of `other`, returning how its rows' indices map to this one's.
+    fn absorb(&mut self, other: &Strings) -> Remap {
+        let f = self.files.absorb(&other.files);
+        let n = self.names.absorb(&other.names);
+        let c = self.categories.absorb(&other.categories);
+        let pc = self.postcodes.absorb(&other.postcodes);
+        let co = self.companies.absorb(&other.companies);
+        let ids = self.ids.absorb(&other.ids);
+        let sets = other
+            .id_sets
+            .list
+            .iter()
+            .map(|x| {
+                self.id_sets.intern(Ids {
+                    postcode: remap(&pc, x.postcode),
+                    company: remap(&co, x.company),
+                    supplier_id: remap(&ids, x.supplier_id),
+                    charity: remap(&ids, x.charity),
+                    vat: remap(&ids, x.vat),
+                })
+            })
+            .collect();
+        Remap {
+            files: f,
+            names: n,
+            categories: c,
+            sets,
+        }
+    }
+
     /// The identifiers `row` gives.
     pub fn ids_of(&self, row: &Row) -> Ids {
         self.id_sets.get(row.ids)
+    }
+}
+
+/// `i` in an absorbed table's indices, in the absorbing one's.
+fn remap(m: &[u32], i: u32) -> u32 {
+    if i == NONE {
+        NONE
+    } else {
+        m[i as usize]
+    }
+}
+
+/// How one [`Strings`]' indices map to another's ([`Strings::absorb`]).
+struct Remap {
+    files: Vec<u32>,
+    names: Vec<u32>,
+    categories: Vec<u32>,
+    sets: Vec<u32>,
+}
+
+impl Remap {
+    /// `x` with its string indices mapped.
+    fn row(&self, x: Row) -> Row {
+        Row {
+            file: remap(&self.files, x.file),
+            name: remap(&self.names, x.name),
+            category: remap(&self.categories, x.category),
+            ids: remap(&self.sets, x.ids),
+            ..x
+        }
     }
 }
 
@@ -369,12 +432,266 @@ fn ingest_anchor(
     Ok(out)
 }
 
+/// [`ingest_anchor`] through the cache: each payment file read on its own (or its entry
+/// loaded), then the cross-file de-duplication replayed over the files in order, as
+/// [`Ingest::paths`] applies it while reading.
+fn ingest_anchor_cached(
+    cfg: &NetworkConfig,
+    ai: u16,
+    a: &crate::config::AnchorConfig,
+    only_year: Option<FinancialYear>,
+    progress: Progress<'_>,
+    cache: &IngestCache,
+) -> Result<Ingested, PipelineError> {
+    let (mapping, settings) = match &a.mapping {
+        Some(m) => {
+            let path = cfg.path(m);
+            let mapping = anchornet_ingest::Mapping::load(&path)?;
+            match std::fs::read(&path) {
+                Ok(bytes) => (Some(mapping), cache::settings(&a.name, Some(&bytes))),
+                // Read a moment ago, unreadable now: no cache for this anchor.
+                Err(_) => return ingest_anchor(cfg, ai, a, only_year, progress),
+            }
+        }
+        None => (None, cache::settings(&a.name, None)),
+    };
+    let input_err = |e: anchornet_ingest::input::InputError| PipelineError::Input {
+        anchor: a.name.clone(),
+        source: e.into(),
+    };
+    let args: Vec<String> = a
+        .payments
+        .iter()
+        .map(|p| cfg.path(p).display().to_string())
+        .collect();
+    let paths = anchornet_ingest::input::expand(&args).map_err(input_err)?;
+    // Each file on its own: no duplicates within a file, so every payment is kept and keyed
+    // here, and the de-duplication across files is replayed below.
+    let alone = Ingest {
+        anchor: Some(a.name.clone()),
+        mapping,
+        keep_duplicates: true,
+    };
+    let mut out = Ingested {
+        rows: Vec::new(),
+        strings: Strings::default(),
+        issues: Vec::new(),
+        files: Vec::new(),
+    };
+    let mut dedupe = anchornet_ingest::dedupe::Deduper::default();
+    let n = paths.len();
+    for (i, p) in paths.iter().enumerate() {
+        let name = p.to_string_lossy().to_string();
+        progress("ingest", &format!("{} {}/{} {name}", a.name, i + 1, n));
+        let located = (name != "-")
+            .then(|| cache.locate(&name, settings))
+            .flatten();
+        let entry = match &located {
+            Some((at, id)) => match cache.load(at, id) {
+                Some(e) => {
+                    cache.stats.hits.fetch_add(1, Ordering::Relaxed);
+                    e
+                }
+                None => {
+                    cache.stats.misses.fetch_add(1, Ordering::Relaxed);
+                    let e = read_alone(&alone, &name).map_err(|source| PipelineError::Input {
+                        anchor: a.name.clone(),
+                        source,
+                    })?;
+                    cache.store(at, id, &e);
+                    e
+                }
+            },
+            None => read_alone(&alone, &name).map_err(|source| PipelineError::Input {
+                anchor: a.name.clone(),
+                source,
+            })?,
+        };
+        replay(entry, ai, only_year, &mut out, &mut dedupe);
+    }
+    Ok(out)
+}
+
+/// One payment file read on its own, every payment kept with its de-duplication key.
+fn read_alone(ing: &Ingest, name: &str) -> Result<cache::Entry, anchornet_ingest::IngestError> {
+    let before = std::cell::Cell::new(0u64);
+    let mut strings = Strings::default();
+    let mut rows = Vec::new();
+    let mut issues = Vec::new();
+    let reports = ing.paths(
+        &[name.to_string()],
+        |_, _, _| {},
+        |r| {
+            if let Record::Payment(p) = r {
+                let key = anchornet_ingest::dedupe::key(&p);
+                rows.push((compact(&p, 0, &mut strings), key, p.redacted));
+                before.set(before.get() + 1);
+            }
+        },
+        |i| issues.push((before.get(), i)),
+    )?;
+    Ok(cache::Entry {
+        reports,
+        strings,
+        rows,
+        issues,
+    })
+}
+
+/// An index not yet mapped (see [`replay`]).
+const UNSET: u32 = u32::MAX - 1;
+
+/// `i` of `from`, interned in `to` on first use (`m` remembers).
+fn lazily(m: &mut [u32], i: u32, from: &Interner, to: &mut Interner) -> u32 {
+    if i == NONE {
+        return NONE;
+    }
+    let slot = &mut m[i as usize];
+    if *slot == UNSET {
+        *slot = to.intern(&from.list[i as usize]);
+    }
+    *slot
+}
+
+/// Add one file's entry to an anchor's ingest, as reading it in turn would have: its
+/// issues and payments in file order, a payment that an earlier file already has skipped
+/// as a duplicate (and its report corrected), the rest kept if in `only_year`. Strings are
+/// interned as the kept rows use them, in their order, so the anchor's tables are exactly
+/// those a full read builds.
+fn replay(
+    e: cache::Entry,
+    ai: u16,
+    only_year: Option<FinancialYear>,
+    out: &mut Ingested,
+    dedupe: &mut anchornet_ingest::dedupe::Deduper,
+) {
+    let cache::Entry {
+        mut reports,
+        strings: from,
+        rows,
+        issues,
+    } = e;
+    let report_of: Vec<Option<usize>> = from
+        .files
+        .list
+        .iter()
+        .map(|f| reports.iter().position(|r| &r.file == f))
+        .collect();
+    let unset = |n: usize| vec![UNSET; n];
+    let (mut mf, mut mn, mut mc) = (
+        unset(from.files.len()),
+        unset(from.names.len()),
+        unset(from.categories.len()),
+    );
+    let (mut mpc, mut mco, mut mids, mut msets) = (
+        unset(from.postcodes.len()),
+        unset(from.companies.len()),
+        unset(from.ids.len()),
+        unset(from.id_sets.list.len()),
+    );
+    let mut dup_in = vec![false; reports.len()];
+    let mut kept = vec![true; rows.len()];
+    let mut issues = issues.into_iter().peekable();
+    let mut table = None;
+    for (k, (row, key, payment_redacted)) in rows.iter().enumerate() {
+        while let Some((_, i)) = issues.next_if(|(at, _)| *at <= k as u64) {
+            out.issues.push(i);
+        }
+        let file = &from.files.list[row.file as usize];
+        if table != Some(row.file) {
+            dedupe.begin_file(file);
+            table = Some(row.file);
+        }
+        if let Some(orig) = dedupe.check_key(*key, u64::from(row.line)) {
+            // As `Ingest::consume` counts a duplicate.
+            if let Some(ri) = report_of[row.file as usize] {
+                let rep = &mut reports[ri];
+                rep.accepted -= 1;
+                rep.total.0 -= row.pence;
+                if *payment_redacted {
+                    rep.redacted -= 1;
+                }
+                rep.skipped += 1;
+                rep.duplicates += 1;
+                *rep.reasons
+                    .entry("duplicate of a row in an earlier file".into())
+                    .or_default() += 1;
+                dup_in[ri] = true;
+            }
+            out.issues.push(Issue {
+                file: file.clone(),
+                line: u64::from(row.line),
+                column: String::new(),
+                value: String::new(),
+                problem: format!("duplicate of {orig}"),
+                outcome: anchornet_ingest::Outcome::Skipped,
+            });
+            kept[k] = false;
+            continue;
+        }
+        if only_year.is_some_and(|y| y != row.fy) {
+            continue;
+        }
+        let st = &mut out.strings;
+        let ids = if row.ids == NONE {
+            NONE
+        } else if msets[row.ids as usize] != UNSET {
+            msets[row.ids as usize]
+        } else {
+            // Interned in the order `compact` interns them.
+            let x = from.id_sets.get(row.ids);
+            let mapped = Ids {
+                postcode: lazily(&mut mpc, x.postcode, &from.postcodes, &mut st.postcodes),
+                company: lazily(&mut mco, x.company, &from.companies, &mut st.companies),
+                supplier_id: lazily(&mut mids, x.supplier_id, &from.ids, &mut st.ids),
+                charity: lazily(&mut mids, x.charity, &from.ids, &mut st.ids),
+                vat: lazily(&mut mids, x.vat, &from.ids, &mut st.ids),
+            };
+            let i = st.id_sets.intern(mapped);
+            msets[row.ids as usize] = i;
+            i
+        };
+        out.rows.push(Row {
+            anchor: ai,
+            file: lazily(&mut mf, row.file, &from.files, &mut st.files),
+            name: lazily(&mut mn, row.name, &from.names, &mut st.names),
+            category: lazily(&mut mc, row.category, &from.categories, &mut st.categories),
+            ids,
+            ..*row
+        });
+    }
+    out.issues.extend(issues.map(|(_, i)| i));
+    // A report that lost duplicates: its first and last dates over the payments it kept.
+    for (ri, rep) in reports.iter_mut().enumerate().filter(|(ri, _)| dup_in[*ri]) {
+        let dates = rows
+            .iter()
+            .zip(&kept)
+            .filter(|((r, _, _), &k)| k && report_of[r.file as usize] == Some(ri))
+            .map(|((r, _, _), _)| r.date);
+        rep.first_date = dates.clone().min();
+        rep.last_date = dates.max();
+    }
+    out.files.extend(reports);
+}
+
 /// Run the pipeline for a network.
 pub fn prepare(
     cfg: &NetworkConfig,
     geo: &GeoIndex,
     only_year: Option<FinancialYear>,
     progress: Progress<'_>,
+) -> Result<Prepared, PipelineError> {
+    prepare_cached(cfg, geo, only_year, progress, None)
+}
+
+/// [`prepare`], reading each payment file through `cache` when one is given: a file whose
+/// entry is valid is not read again ([`crate::cache`]). The result is the same either way.
+pub fn prepare_cached(
+    cfg: &NetworkConfig,
+    geo: &GeoIndex,
+    only_year: Option<FinancialYear>,
+    progress: Progress<'_>,
+    cache: Option<&IngestCache>,
 ) -> Result<Prepared, PipelineError> {
     // Fail on a bad place or rules file before reading any payment file.
     places_and_rules(cfg, geo)?;
@@ -386,9 +703,15 @@ pub fn prepare(
         .anchors
         .par_iter()
         .enumerate()
-        .map(|(ai, a)| ingest_anchor(cfg, ai as u16, a, only_year, progress))
+        .map(|(ai, a)| match cache {
+            Some(c) => ingest_anchor_cached(cfg, ai as u16, a, only_year, progress, c),
+            None => ingest_anchor(cfg, ai as u16, a, only_year, progress),
+        })
         .collect();
     let per_anchor: Vec<Ingested> = per_anchor.into_iter().collect::<Result<_, _>>()?;
+    if let Some(c) = cache {
+        c.prune();
+    }
     // The rows are copied into one vector of the exact size, each anchor's freed once
     // copied: no doubling, so the peak is the network's rows plus one anchor's.
     let mut rows: Vec<Row> = Vec::with_capacity(per_anchor.iter().map(|r| r.rows.len()).sum());
@@ -396,35 +719,8 @@ pub fn prepare(
     let mut issues = Vec::new();
     let mut files = Vec::new();
     for r in per_anchor {
-        let map = |m: &[u32], i: u32| if i == NONE { NONE } else { m[i as usize] };
-        let f = strings.files.absorb(&r.strings.files);
-        let n = strings.names.absorb(&r.strings.names);
-        let c = strings.categories.absorb(&r.strings.categories);
-        let pc = strings.postcodes.absorb(&r.strings.postcodes);
-        let co = strings.companies.absorb(&r.strings.companies);
-        let ids = strings.ids.absorb(&r.strings.ids);
-        let sets: Vec<u32> = r
-            .strings
-            .id_sets
-            .list
-            .iter()
-            .map(|x| {
-                strings.id_sets.intern(Ids {
-                    postcode: map(&pc, x.postcode),
-                    company: map(&co, x.company),
-                    supplier_id: map(&ids, x.supplier_id),
-                    charity: map(&ids, x.charity),
-                    vat: map(&ids, x.vat),
-                })
-            })
-            .collect();
-        rows.extend(r.rows.into_iter().map(|x| Row {
-            file: map(&f, x.file),
-            name: map(&n, x.name),
-            category: map(&c, x.category),
-            ids: map(&sets, x.ids),
-            ..x
-        }));
+        let remap = strings.absorb(&r.strings);
+        rows.extend(r.rows.into_iter().map(|x| remap.row(x)));
         issues.extend(r.issues);
         files.extend(r.files);
     }

@@ -12,8 +12,9 @@ use anchornet_core::FinancialYear;
 use anchornet_geo::GeoIndex;
 use anchornet_metrics::{analyse, Analysis};
 
+use anchornet_network::cache::IngestCache;
 use anchornet_network::config::NetworkConfig;
-use anchornet_network::pipeline::{prepare, PipelineError, Prepared, Progress};
+use anchornet_network::pipeline::{prepare_cached, PipelineError, Prepared, Progress};
 
 /// What a run produced.
 pub struct RunResult {
@@ -56,7 +57,20 @@ pub fn run(
     out: &Path,
     progress: Progress<'_>,
 ) -> Result<RunResult, RunError> {
-    let prepared = prepare(cfg, geo, year, progress)?;
+    run_cached(cfg, geo, year, out, progress, None)
+}
+
+/// [`run`], reading the payment files through an ingest cache when one is given (an
+/// unchanged file is not read again; the outputs are the same).
+pub fn run_cached(
+    cfg: &NetworkConfig,
+    geo: &GeoIndex,
+    year: Option<FinancialYear>,
+    out: &Path,
+    progress: Progress<'_>,
+    cache: Option<&IngestCache>,
+) -> Result<RunResult, RunError> {
+    let prepared = prepare_cached(cfg, geo, year, progress, cache)?;
     std::fs::create_dir_all(out).map_err(write_err(out))?;
     // The resolved payments need only the prepared network: written on a thread of their
     // own while the metrics are computed and the reports written.
@@ -64,12 +78,14 @@ pub fn run(
     let (rest, payments) = std::thread::scope(|s| {
         let payments = s.spawn(|| write_payments(&prepared, &pq));
         let rest = measure_and_present(&prepared, geo, year, out, progress);
+        progress("parquet", "payments.parquet");
         (rest, payments.join().expect("payments writer panicked"))
     });
     let (analysis, mut written) = rest?;
     payments.map_err(write_err(&pq))?;
     written.push(pq);
     let issues = out.join("issues.csv");
+    progress("issues", "issues.csv");
     write_issues(&prepared, &issues).map_err(write_err(&issues))?;
     written.push(issues);
     Ok(RunResult {

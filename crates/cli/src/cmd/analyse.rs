@@ -15,6 +15,12 @@ use indicatif::{ProgressBar, ProgressStyle};
 /// self-contained file), `report.xlsx`, `csv/`, `analysis.json`, `payments.parquet` (the
 /// resolved payments) and `issues.csv` into `--out`, and prints a summary.
 ///
+/// Re-analysing into the same `--out` reuses what reading each unchanged payment file gave
+/// (kept in `--out/.cache/ingest`, one entry per file, checked against the file's size,
+/// modification time and content hash): after one month's file is added, only that file
+/// is read. The outputs are the same as a run without the cache; `--no-cache` reads every
+/// file and leaves the cache alone.
+///
 /// Exit codes: 0 done; 2 usage or input error (unreadable network file, unknown place).
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -30,6 +36,21 @@ pub struct Args {
     /// Print the analysis as JSON on stdout instead of the summary.
     #[arg(long)]
     pub json: bool,
+    /// Read every payment file, without the ingest cache in `--out/.cache/ingest`.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Print how long each stage took (and how the cache was used) on stderr.
+    #[arg(long)]
+    pub timings: bool,
+}
+
+/// How a run reads and reports: the ingest cache and stage timings.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunOptions {
+    /// Use the ingest cache in `OUT/.cache/ingest`.
+    pub cache: bool,
+    /// Print stage timings on stderr.
+    pub timings: bool,
 }
 
 /// The network a command works on: a network file, or payment files and a place; with
@@ -131,7 +152,11 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         .map(|y| y.parse::<FinancialYear>())
         .transpose()
         .map_err(|e| anyhow::anyhow!("--year: {e}"))?;
-    run_network(&cfg, year, &a.out, a.json)
+    let opts = RunOptions {
+        cache: !a.no_cache,
+        timings: a.timings,
+    };
+    run_network(&cfg, year, &a.out, a.json, opts)
 }
 
 /// The progress spinner long commands show on stderr.
@@ -151,17 +176,47 @@ pub fn run_network(
     year: Option<FinancialYear>,
     out: &std::path::Path,
     json: bool,
+    opts: RunOptions,
 ) -> anyhow::Result<u8> {
+    let start = std::time::Instant::now();
+    // (stage, when it started) for `--timings`.
+    let stages = std::sync::Mutex::new(vec![("geo".to_string(), start)]);
     let bar = spinner();
     bar.set_prefix("geo");
     bar.set_message("opening the geography index (built on first use)");
     let geo = anchornet_geo::GeoIndex::open_default().context("geography index")?;
     let progress = |stage: &str, detail: &str| {
+        if let Ok(mut s) = stages.lock() {
+            if s.last().is_none_or(|(last, _)| last != stage) {
+                s.push((stage.to_string(), std::time::Instant::now()));
+            }
+        }
         bar.set_prefix(stage.to_string());
         bar.set_message(detail.to_string());
     };
-    let r = anchornet_report::run::run(cfg, &geo, year, out, &progress);
+    let cache = opts
+        .cache
+        .then(|| anchornet_network::IngestCache::new(out.join(".cache").join("ingest")));
+    let r = anchornet_report::run::run_cached(cfg, &geo, year, out, &progress, cache.as_ref());
     bar.finish_and_clear();
+    if opts.timings {
+        let end = std::time::Instant::now();
+        let s = stages.lock().map(|s| s.clone()).unwrap_or_default();
+        let mut line = String::from("timings:");
+        for (i, (stage, t)) in s.iter().enumerate() {
+            let next = s.get(i + 1).map_or(end, |n| n.1);
+            line.push_str(&format!(" {stage} {:.2} s,", (next - *t).as_secs_f64()));
+        }
+        line.push_str(&format!(" total {:.2} s", (end - start).as_secs_f64()));
+        eprintln!("{line}");
+        if let Some(c) = &cache {
+            let (hits, misses, invalid) = c.stats.counts();
+            eprintln!(
+                "ingest cache {}: {hits} files reused, {misses} read ({invalid} entries unusable)",
+                c.dir().display()
+            );
+        }
+    }
     let r = r?;
     if json {
         serde_json::to_writer_pretty(std::io::stdout().lock(), &r.analysis)?;

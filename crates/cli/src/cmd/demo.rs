@@ -71,5 +71,5 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         file.display()
     );
     let cfg = anchornet_network::NetworkConfig::load(&file)?;
-    super::analyse::run_network(&cfg, None, &a.out, a.json)
+    super::analyse::run_network(&cfg, None, &a.out, a.json, Default::default())
 }
