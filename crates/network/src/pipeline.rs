@@ -263,6 +263,10 @@ pub struct Strings {
     pub names: Interner,
     /// Categories (see [`category_of`]).
     pub categories: Interner,
+    /// Classification codes given beside a procurement category ([`proclass_code_of`]).
+    pub category_codes: Interner,
+    /// (category, code) pairs seen: the codes each category was paid under.
+    pub category_code_pairs: rustc_hash::FxHashSet<(u32, u32)>,
     /// Supplier postcodes given in payment files.
     pub postcodes: Interner,
     /// Company numbers given in payment files.
@@ -400,6 +404,13 @@ pub fn prepare(
         let f = strings.files.absorb(&r.strings.files);
         let n = strings.names.absorb(&r.strings.names);
         let c = strings.categories.absorb(&r.strings.categories);
+        let cc = strings.category_codes.absorb(&r.strings.category_codes);
+        strings.category_code_pairs.extend(
+            r.strings
+                .category_code_pairs
+                .iter()
+                .map(|&(cat, code)| (c[cat as usize], cc[code as usize])),
+        );
         let pc = strings.postcodes.absorb(&r.strings.postcodes);
         let co = strings.companies.absorb(&r.strings.companies);
         let ids = strings.ids.absorb(&r.strings.ids);
@@ -561,6 +572,11 @@ fn register_files(cfg: &NetworkConfig) -> Vec<resolve_step::RegisterFile> {
 fn compact(p: &Payment, anchor: u16, st: &mut Strings) -> Row {
     let name = p.supplier_name.trim();
     let redacted = p.redacted || name.is_empty();
+    let category = st.categories.intern(category_str(p));
+    if let Some(code) = proclass_code_of(p) {
+        let code = st.category_codes.intern(code);
+        st.category_code_pairs.insert((category, code));
+    }
     Row {
         anchor,
         redacted,
@@ -574,7 +590,7 @@ fn compact(p: &Payment, anchor: u16, st: &mut Strings) -> Row {
         } else {
             st.names.intern(name)
         },
-        category: st.categories.intern(category_str(p)),
+        category,
         ids: {
             let ids = Ids {
                 postcode: st.postcodes.intern_opt(p.supplier_postcode.as_deref()),
@@ -653,6 +669,18 @@ fn finish(
     // categories and rules
     progress("classify", "rules and categories");
     let categories: Vec<String> = strings.categories.list.clone();
+    let mut category_codes: Vec<Vec<String>> = vec![Vec::new(); categories.len()];
+    for &(cat, code) in &strings.category_code_pairs {
+        if let (Some(v), Some(code)) = (
+            category_codes.get_mut(cat as usize),
+            strings.category_codes.get(code),
+        ) {
+            v.push(code.to_string());
+        }
+    }
+    for v in &mut category_codes {
+        v.sort_unstable();
+    }
     let cat_words: Vec<Vec<String>> = categories.iter().map(|c| words(c)).collect();
     let name_words: Vec<Vec<String>> = infos.iter().map(|i| words(&i.name)).collect();
     let kind_labels: Vec<String> = infos.iter().map(|i| i.kind.label()).collect();
@@ -767,6 +795,7 @@ fn finish(
             })
             .collect(),
         categories,
+        category_codes,
         suppliers: infos,
         rules: rules.infos(),
         txns,
@@ -916,6 +945,22 @@ pub fn places_and_rules(
 /// its expense type, else its expense code, else `Uncategorised`.
 pub fn category_of(p: &Payment) -> String {
     category_str(p).to_string()
+}
+
+/// The ProClass code a payment gives with its procurement category: its expense-code column
+/// when the payment also has a procurement category (so that category is the one it is
+/// analysed under, [`category_of`]) and the code has ProClass's shape, six digits (Trafford's
+/// `ProclassCode` beside `ProclassLabel`). Only the shape is checked: a publisher putting
+/// six-digit ledger codes beside a procurement category would give codes that are not
+/// ProClass; matching shows the code it used, and uses codes below ProClass's top level
+/// only (see the hub's matching).
+pub fn proclass_code_of(p: &Payment) -> Option<&str> {
+    p.procurement_category
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())?;
+    let code = p.expense_code.as_deref()?.trim();
+    (code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())).then_some(code)
 }
 
 /// [`category_of`], borrowed from the payment.
