@@ -550,7 +550,10 @@ impl<'a> Index<'a> {
         top: usize,
     ) -> Vec<Match> {
         let words = opportunity_terms(o);
-        let proclass = o.proclass.as_deref().filter(|c| proclass_group(c).is_some());
+        let proclass = o
+            .proclass
+            .as_deref()
+            .filter(|c| proclass_group(c).is_some());
         if (words.is_empty() && proclass.is_none()) || top == 0 {
             return Vec::new();
         }
@@ -755,9 +758,10 @@ mod tests {
     ) -> Vec<(u32, u64)> {
         let words = opportunity_terms(o);
         // A ProClass code is used when it is six digits below the top level.
-        let code = o.proclass.as_deref().filter(|c| {
-            c.len() == 6 && c.bytes().all(|b| b.is_ascii_digit()) && &c[2..4] != "00"
-        });
+        let code = o
+            .proclass
+            .as_deref()
+            .filter(|c| c.len() == 6 && c.bytes().all(|b| b.is_ascii_digit()) && &c[2..4] != "00");
         if (words.is_empty() && code.is_none()) || top == 0 {
             return Vec::new();
         }
@@ -919,7 +923,9 @@ mod tests {
             }
         }
         // ProClass codes on some categories (one at the top level, unused) and opportunities.
-        let codes = ["391100", "391110", "391400", "391411", "321000", "321014", "150000"];
+        let codes = [
+            "391100", "391110", "391400", "391411", "321000", "321014", "150000",
+        ];
         let category_codes: Vec<Vec<String>> = (0..categories.len())
             .map(|_| match rnd(4) {
                 0 => Vec::new(),

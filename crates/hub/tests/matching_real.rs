@@ -162,7 +162,11 @@ fn by_past_award(m: &anchornet_hub::matching::Match) -> bool {
 #[test]
 fn a_supplier_sharing_only_common_cpv_words_is_not_matched() {
     let d = demo();
-    let ix = Index::new(&d.ds);
+    // The word rule alone: without the ProClass codes (which link on their own, tested
+    // below).
+    let mut words_only = d.ds.clone();
+    words_only.category_codes.clear();
+    let ix = Index::new(&words_only);
     let past = ix.past_awards(&d.ops);
     let paid = paid(&d.ds);
     let cat_words: Vec<HashSet<String>> = d.ds.categories.iter().map(|c| words(c)).collect();
@@ -345,13 +349,11 @@ fn register_codes() -> HashMap<String, String> {
     let mut out = HashMap::new();
     for rec in r.records() {
         let rec = rec.unwrap();
-        let k = rec[code].trim().to_string();
-        let usable = k.len() == 6 && k.bytes().all(|b| b.is_ascii_digit()) && &k[2..4] != "00";
         let reference = rec[reference].trim().to_string();
-        if !out.contains_key(&reference) && usable {
-            out.insert(reference, k);
-        }
+        out.entry(reference)
+            .or_insert_with(|| rec[code].trim().to_string());
     }
+    out.retain(|_, k| k.len() == 6 && k.bytes().all(|b| b.is_ascii_digit()) && &k[2..4] != "00");
     out
 }
 
@@ -370,7 +372,10 @@ fn trafford_labels_by_code() -> HashMap<String, HashSet<String>> {
         let xz = xz2::read::XzDecoder::new(std::fs::File::open(&f).unwrap());
         let mut r = csv::Reader::from_reader(xz);
         let head = r.headers().unwrap().clone();
-        let col = |n: &str| head.iter().position(|h| h.trim_start_matches('\u{feff}') == n);
+        let col = |n: &str| {
+            head.iter()
+                .position(|h| h.trim_start_matches('\u{feff}') == n)
+        };
         let (label, code) = (col("ProclassLabel").unwrap(), col("ProclassCode").unwrap());
         for rec in r.records() {
             let rec = rec.unwrap();
@@ -475,7 +480,9 @@ fn proclass_codes_link_register_contracts_to_payees() {
     let mut compared = 0;
     for o in d.ops.iter().filter(|o| o.proclass.is_some()) {
         let names = |l: Vec<anchornet_hub::matching::Match>| -> Vec<(u32, u64)> {
-            l.into_iter().map(|m| (m.supplier, m.score.to_bits())).collect()
+            l.into_iter()
+                .map(|m| (m.supplier, m.score.to_bits()))
+                .collect()
         };
         let mut without = o.clone();
         without.proclass = None;
@@ -499,11 +506,46 @@ fn hand_check_print() {
     let ix = Index::new(&d.ds);
     let past = ix.past_awards(&d.ops);
     let drawn = [
-        "S1114", "S1264", "S1242", "S1181", "S1254", "Bramall Court", "S1467", "S1185", "S1144",
-        "S1231", "S1251", "S1041", "S1159", "S1429", "S1197", "S1373", "S1008", "S1447", "S1146",
-        "atastrophe", "S1468", "S1414", "S1263", "S1047", "S1194", "Wallness", "S1157", "S1024",
-        "S1032", "S1062", "S1137", "S1287", "S1187", "S1020", "S1244", "S1085", "S1426", "S1101",
-        "S1040", "S1485",
+        "S1114",
+        "S1264",
+        "S1242",
+        "S1181",
+        "S1254",
+        "Bramall Court",
+        "S1467",
+        "S1185",
+        "S1144",
+        "S1231",
+        "S1251",
+        "S1041",
+        "S1159",
+        "S1429",
+        "S1197",
+        "S1373",
+        "S1008",
+        "S1447",
+        "S1146",
+        "atastrophe",
+        "S1468",
+        "S1414",
+        "S1263",
+        "S1047",
+        "S1194",
+        "Wallness",
+        "S1157",
+        "S1024",
+        "S1032",
+        "S1062",
+        "S1137",
+        "S1287",
+        "S1187",
+        "S1020",
+        "S1244",
+        "S1085",
+        "S1426",
+        "S1101",
+        "S1040",
+        "S1485",
     ];
     for k in drawn {
         let o = d

@@ -189,13 +189,19 @@ fn dynamic_market_is_open_until_it_ceases() {
     let o = after(&D, 1);
     assert_eq!(o.id, "ocds-h6vhtk-0d0004");
     assert_eq!(o.title, "Dynamic market for community support services");
-    assert_eq!((o.status.as_deref(), o.stage), (Some("active"), "dynamic market"));
+    assert_eq!(
+        (o.status.as_deref(), o.stage),
+        (Some("active"), "dynamic market")
+    );
     assert_eq!(o.procedure.as_deref(), Some("Dynamic market"));
     assert_eq!(o.to_market, day("2025-11-03"));
     assert_eq!(o.tender_end, day("2029-10-31"));
     assert_eq!(o.value, None);
     assert_eq!((o.sme_suitable, o.vcse_suitable), (Some(true), Some(true)));
-    assert_eq!(o.cpv.iter().map(|c| c.to_string()).collect::<Vec<_>>(), ["85312000"]);
+    assert_eq!(
+        o.cpv.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
+        ["85312000"]
+    );
     assert_eq!(o.notices, ["UK13"]);
     // UK14 establishes it with an estimated value of £4,000,000: still open.
     let o = after(&D, 2);
@@ -258,8 +264,16 @@ fn payments_compliance_notices_are_read_not_opportunities() {
     for i in &p.issues {
         assert_eq!(i.value, "UK8");
         assert_eq!(i.outcome, anchornet_ingest::Outcome::Skipped);
-        assert!(i.problem.contains("payments compliance notice"), "{}", i.problem);
-        assert!(i.problem.contains("Example Borough Council"), "{}", i.problem);
+        assert!(
+            i.problem.contains("payments compliance notice"),
+            "{}",
+            i.problem
+        );
+        assert!(
+            i.problem.contains("Example Borough Council"),
+            "{}",
+            i.problem
+        );
     }
     let mut pc = p.payments_compliance.clone();
     pc.sort_by_key(|x| x.period_start);
@@ -269,7 +283,10 @@ fn payments_compliance_notices_are_read_not_opportunities() {
     let a = &pc[0];
     assert_eq!(a.ocid, "ocds-h6vhtk-0f0006");
     assert_eq!(a.buyer, "Example Borough Council");
-    assert_eq!((a.period_start, a.period_end), (day("2025-04-01"), day("2025-09-30")));
+    assert_eq!(
+        (a.period_start, a.period_end),
+        (day("2025-04-01"), day("2025-09-30"))
+    );
     assert_eq!(a.invoices_paid, Some(18_240));
     assert_eq!(a.value_paid, Some(Pence(4_125_000_050)));
     assert_eq!(
@@ -283,7 +300,10 @@ fn payments_compliance_notices_are_read_not_opportunities() {
     );
     // F2: October 2025 – March 2026, 17,905 invoices worth £39,820,110.25; 93.1 / 5.4 / 1.5 %.
     let b = &pc[1];
-    assert_eq!((b.period_start, b.period_end), (day("2025-10-01"), day("2026-03-31")));
+    assert_eq!(
+        (b.period_start, b.period_end),
+        (day("2025-10-01"), day("2026-03-31"))
+    );
     assert_eq!(b.invoices_paid, Some(17_905));
     assert_eq!(b.value_paid, Some(Pence(3_982_011_025)));
     assert_eq!(b.within_30_days_percent, Some(93.1));

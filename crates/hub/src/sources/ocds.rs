@@ -322,7 +322,9 @@ pub fn from_compiled(v: &Value, file: &str, issues: &mut Vec<Issue>) -> Opportun
         .pointer("/tender/techniques/hasDynamicPurchasingSystem")
         .and_then(Value::as_bool)
         == Some(true)
-        || notices.iter().any(|n| DYNAMIC_MARKET_NOTICES.contains(&n.as_str()));
+        || notices
+            .iter()
+            .any(|n| DYNAMIC_MARKET_NOTICES.contains(&n.as_str()));
     if dynamic {
         let ceased = notices.iter().any(|n| n == "UK16")
             || matches!(
