@@ -35,6 +35,18 @@
 //! cannot lift a weaker fit), then name. The ranking is a shortlist to invite, not a
 //! judgement of capability.
 //!
+//! **ProClass.** Where both sides carry ProClass codes (the local-government procurement
+//! classification: a contracts register's code for the contract, a payment file's code beside
+//! its procurement category), a category paid under the opportunity's own code fits it with
+//! [`PROCLASS_EXACT_FIT`] (1, as a category with exactly the opportunity's terms), and one
+//! paid under another code of the same second-level group (the first four digits, e.g.
+//! `3914..` roads: `391400`, `391410`, `391411`) with [`PROCLASS_GROUP_FIT`]; a category's fit
+//! is the larger of this and its terms' fit. Codes at ProClass's top level (`XX0000`) are not
+//! used: they name a whole field ("ICT", "Works - construction, repair and maintenance"), and
+//! in the demo network's Trafford payments they disagree with their own labels (`150000`
+//! "BUILDING MATERIALS : Electrica", where 15 is consultancy). Without codes on both sides
+//! (most networks) nothing changes.
+//!
 //! The shortlist is the exact top N by that score (then pence, then name), found without scoring every
 //! candidate: a threshold algorithm over each category's suppliers sorted by what the network
 //! pays them ([`Index::matches`]), so 100,000 local suppliers cost about what 10,000 do.
@@ -239,6 +251,20 @@ pub fn telling(term: &str) -> bool {
     cpv_share(term) <= TELLING_MAX_SHARE
 }
 
+/// The fit of a category paid under the opportunity's own ProClass code.
+pub const PROCLASS_EXACT_FIT: f64 = 1.0;
+
+/// The fit of a category paid under another ProClass code of the opportunity's code's
+/// second-level group (same first four digits): a judgement, half an exact code.
+pub const PROCLASS_GROUP_FIT: f64 = 0.5;
+
+/// The second-level group of a ProClass code usable for matching (its first four digits):
+/// six digits, below the top level (digits 3–4 not `00`); `None` otherwise.
+pub fn proclass_group(code: &str) -> Option<&str> {
+    let c = code.trim();
+    (c.len() == 6 && c.bytes().all(|b| b.is_ascii_digit()) && &c[2..4] != "00").then(|| &c[..4])
+}
+
 /// Scores are rounded to this grid, so that scores equal but for floating-point rounding
 /// are equal and the tie-breakers decide.
 const GRID: f64 = 1e6;
@@ -275,6 +301,10 @@ pub struct Index<'a> {
     cat_sq: Vec<(Vec<f64>, f64)>,
     /// Term → categories containing it.
     by_word: HashMap<String, Vec<u32>>,
+    /// Category id → its ProClass codes usable for matching ([`proclass_group`]).
+    cat_codes: Vec<Vec<String>>,
+    /// ProClass second-level group → categories paid under a code in it.
+    by_group: HashMap<String, Vec<u32>>,
     /// Term → documents of the rarity corpus (CPV labels and the categories) holding it.
     df: HashMap<String, u32>,
     /// Documents in the rarity corpus.
@@ -333,6 +363,25 @@ impl<'a> Index<'a> {
             *df.entry(w.clone()).or_default() += cs.len() as u32;
         }
         let docs = cpv_n + cat_words.len() as u32;
+        let cat_codes: Vec<Vec<String>> = (0..ds.categories.len())
+            .map(|c| {
+                ds.category_codes
+                    .get(c)
+                    .into_iter()
+                    .flatten()
+                    .filter(|k| proclass_group(k).is_some())
+                    .map(|k| k.trim().to_string())
+                    .collect()
+            })
+            .collect();
+        let mut by_group: HashMap<String, Vec<u32>> = HashMap::new();
+        for (c, ks) in cat_codes.iter().enumerate() {
+            let mut groups: Vec<&str> = ks.iter().filter_map(|k| proclass_group(k)).collect();
+            groups.dedup();
+            for g in groups {
+                by_group.entry(g.to_string()).or_default().push(c as u32);
+            }
+        }
         let cand: Vec<bool> = (0..ds.suppliers.len()).map(|i| candidate(ds, i)).collect();
         // (supplier, category) → pence, summed.
         let mut paid: HashMap<(u32, u32), i64> = HashMap::new();
@@ -374,6 +423,8 @@ impl<'a> Index<'a> {
             cat_words,
             cat_sq: Vec::new(),
             by_word,
+            cat_codes,
+            by_group,
             df,
             docs,
             lists,
@@ -433,9 +484,39 @@ impl<'a> Index<'a> {
             .collect()
     }
 
+    /// How a category's ProClass codes agree with the opportunity's code: the fit they give
+    /// and the code that gave it (the opportunity's own, else one of its group), if any.
+    pub fn proclass_fit(&self, cat: u32, code: Option<&str>) -> Option<(f64, &str)> {
+        let code = code?.trim();
+        let group = proclass_group(code)?;
+        let ks = self.cat_codes.get(cat as usize)?;
+        if let Some(k) = ks.iter().find(|k| k.as_str() == code) {
+            return Some((PROCLASS_EXACT_FIT, k));
+        }
+        ks.iter()
+            .find(|k| proclass_group(k) == Some(group))
+            .map(|k| (PROCLASS_GROUP_FIT, k.as_str()))
+    }
+
+    /// Each category that fits the opportunity, with its fit: the categories sharing a
+    /// telling term (their terms' cosine), and those paid under its ProClass code or its
+    /// group (see the module docs), the larger fit kept.
+    fn fits(&self, words: &[String], proclass: Option<&str>) -> HashMap<u32, f64> {
+        let mut fit_of = self.term_fits(words);
+        if let Some(g) = proclass.and_then(proclass_group) {
+            for &c in self.by_group.get(g).into_iter().flatten() {
+                if let Some((f, _)) = self.proclass_fit(c, proclass) {
+                    let e = fit_of.entry(c).or_insert(0.0);
+                    *e = e.max(f);
+                }
+            }
+        }
+        fit_of
+    }
+
     /// Each category that fits the opportunity's terms, with its fit: the categories sharing
     /// a telling term (see the module docs).
-    fn fits(&self, words: &[String]) -> HashMap<u32, f64> {
+    fn term_fits(&self, words: &[String]) -> HashMap<u32, f64> {
         let wset: HashSet<&str> = words.iter().map(String::as_str).collect();
         let mut cats: HashSet<u32> = HashSet::new();
         for w in words.iter().filter(|w| telling(w)) {
@@ -469,11 +550,15 @@ impl<'a> Index<'a> {
         top: usize,
     ) -> Vec<Match> {
         let words = opportunity_terms(o);
-        if words.is_empty() || top == 0 {
+        let proclass = o
+            .proclass
+            .as_deref()
+            .filter(|c| proclass_group(c).is_some());
+        if (words.is_empty() && proclass.is_none()) || top == 0 {
             return Vec::new();
         }
         let wset: HashSet<&str> = words.iter().map(String::as_str).collect();
-        let fit_of = self.fits(&words);
+        let fit_of = self.fits(&words, proclass);
         let divisions: HashSet<u8> = o.cpv.iter().map(|c| c.division()).collect();
         // A past award counts when it is in one of the notice's CPV divisions and is not this
         // procurement's own.
@@ -598,12 +683,28 @@ impl<'a> Index<'a> {
                 reasons.push(format!("located in the place: {location}"));
                 if cat != u32::MAX {
                     let total = self.total[s as usize].max(1);
+                    let code = match (self.proclass_fit(cat, proclass), proclass) {
+                        (Some((f, k)), Some(_)) if f == PROCLASS_EXACT_FIT => {
+                            format!("ProClass {k}, the contract's own code; ")
+                        }
+                        (Some((_, k)), Some(own)) => format!(
+                            "ProClass {k}, same group {} as the contract's {own}; ",
+                            &own[..4]
+                        ),
+                        _ => String::new(),
+                    };
+                    let words = shared(cat);
+                    let words = if words.is_empty() {
+                        "none".to_string()
+                    } else {
+                        words
+                    };
                     reasons.push(format!(
-                        "the network pays it {} under \"{}\" (fit {:.2}; shared words and weights: {}); {:.0}% of what the network pays it is in fitting categories",
+                        "the network pays it {} under \"{}\" ({code}fit {:.2}; shared words and weights: {}); {:.0}% of what the network pays it is in fitting categories",
                         Pence(pence).to_pounds_string(),
                         self.ds.categories[cat as usize],
                         fit,
-                        shared(cat),
+                        words,
                         100.0 * pence as f64 / total as f64
                     ));
                 }
@@ -656,7 +757,12 @@ mod tests {
         top: usize,
     ) -> Vec<(u32, u64)> {
         let words = opportunity_terms(o);
-        if words.is_empty() || top == 0 {
+        // A ProClass code is used when it is six digits below the top level.
+        let code = o
+            .proclass
+            .as_deref()
+            .filter(|c| c.len() == 6 && c.bytes().all(|b| b.is_ascii_digit()) && &c[2..4] != "00");
+        if (words.is_empty() && code.is_none()) || top == 0 {
             return Vec::new();
         }
         let wset: HashSet<&str> = words.iter().map(String::as_str).collect();
@@ -665,18 +771,32 @@ mod tests {
         let fit: Vec<Option<f64>> = ix
             .cat_words
             .iter()
-            .map(|cw| {
+            .enumerate()
+            .map(|(c, cw)| {
+                // ProClass: 1 for the opportunity's own code among the category's, 0.5 for
+                // another code with the same first four digits; top-level codes unused.
+                let codes = ix.ds.category_codes.get(c).cloned().unwrap_or_default();
+                let by_code = code.and_then(|k| {
+                    let usable = |x: &&String| &x[2..4] != "00";
+                    if codes.iter().filter(usable).any(|x| x == k) {
+                        Some(1.0)
+                    } else if codes.iter().filter(usable).any(|x| x[..4] == k[..4]) {
+                        Some(0.5)
+                    } else {
+                        None
+                    }
+                });
                 let shared: Vec<String> = cw
                     .iter()
                     .filter(|w| wset.contains(w.as_str()))
                     .cloned()
                     .collect();
                 if !shared.iter().any(|w| telling(w)) {
-                    return None;
+                    return by_code;
                 }
                 let num = sq(&mut shared.iter());
                 let den = (own * sq(&mut cw.iter())).sqrt();
-                Some(num / den)
+                Some(by_code.map_or(num / den, |b: f64| b.max(num / den)))
             })
             .collect();
         let divisions: HashSet<u8> = o.cpv.iter().map(|c| c.division()).collect();
@@ -802,8 +922,28 @@ mod tests {
                 });
             }
         }
+        // ProClass codes on some categories (one at the top level, unused) and opportunities.
+        let codes = [
+            "391100", "391110", "391400", "391411", "321000", "321014", "150000",
+        ];
+        let category_codes: Vec<Vec<String>> = (0..categories.len())
+            .map(|_| match rnd(4) {
+                0 => Vec::new(),
+                1 => vec![codes[rnd(7) as usize].to_string()],
+                _ => {
+                    let mut v = vec![
+                        codes[rnd(7) as usize].to_string(),
+                        codes[rnd(7) as usize].to_string(),
+                    ];
+                    v.sort();
+                    v.dedup();
+                    v
+                }
+            })
+            .collect();
         let ds = Dataset {
             categories,
+            category_codes,
             suppliers,
             txns,
             ..Default::default()
@@ -831,6 +971,14 @@ mod tests {
             ];
             o.sme_suitable = flag(rnd(3));
             o.vcse_suitable = flag(rnd(3));
+            if rnd(2) == 0 {
+                o.proclass = Some(codes[rnd(7) as usize].to_string());
+            }
+            if rnd(10) == 0 {
+                // Only a code: no title, no CPV.
+                o.title.clear();
+                o.cpv.clear();
+            }
             if rnd(4) == 0 {
                 o.incumbents.push(crate::opportunity::Incumbent {
                     name: format!("Supplier {:03} Ltd", rnd(450)),

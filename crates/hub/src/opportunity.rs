@@ -72,6 +72,8 @@ pub struct Opportunity {
     pub cpv: Vec<CpvCode>,
     /// A category text where no CPV is given (ProClass description…).
     pub category: Option<String>,
+    /// The ProClass code (six digits), where the source gives one (contracts registers).
+    pub proclass: Option<String>,
     /// Value in pence, and what it is (`tender value`, `awarded value`, `total contract value`…).
     pub value: Option<Pence>,
     /// What `value` measures.
@@ -127,6 +129,7 @@ impl Opportunity {
             description: None,
             cpv: Vec::new(),
             category: None,
+            proclass: None,
             value: None,
             value_basis: None,
             procedure: None,

@@ -162,7 +162,11 @@ fn by_past_award(m: &anchornet_hub::matching::Match) -> bool {
 #[test]
 fn a_supplier_sharing_only_common_cpv_words_is_not_matched() {
     let d = demo();
-    let ix = Index::new(&d.ds);
+    // The word rule alone: without the ProClass codes (which link on their own, tested
+    // below).
+    let mut words_only = d.ds.clone();
+    words_only.category_codes.clear();
+    let ix = Index::new(&words_only);
     let past = ix.past_awards(&d.ops);
     let paid = paid(&d.ds);
     let cat_words: Vec<HashSet<String>> = d.ds.categories.iter().map(|c| words(c)).collect();
@@ -326,5 +330,238 @@ fn hand_checked_top_matches() {
     }
     for wrong_before in ["S1185", "S1008"] {
         assert_eq!(top(wrong_before), None, "{wrong_before}");
+    }
+}
+
+/// The contracts register read here directly: contract reference → its ProClass code, where
+/// the code is six digits below ProClass's top level (digits 3–4 not `00`); the first row
+/// of a reference.
+fn register_codes() -> HashMap<String, String> {
+    let mut r = csv::Reader::from_path(procurement("salford_contracts_register_2022.csv")).unwrap();
+    let head: Vec<String> = r
+        .headers()
+        .unwrap()
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').to_string())
+        .collect();
+    let col = |n: &str| head.iter().position(|h| h == n).unwrap();
+    let (reference, code) = (col("Contract Reference"), col("ProClass Classification"));
+    let mut out = HashMap::new();
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        let reference = rec[reference].trim().to_string();
+        out.entry(reference)
+            .or_insert_with(|| rec[code].trim().to_string());
+    }
+    out.retain(|_, k| k.len() == 6 && k.bytes().all(|b| b.is_ascii_digit()) && &k[2..4] != "00");
+    out
+}
+
+/// Trafford's payment files read here directly: ProClass code → the labels it is given
+/// under (a payment is analysed under its label, `ProclassLabel`).
+fn trafford_labels_by_code() -> HashMap<String, HashSet<String>> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/demo/spend/trafford");
+    let mut out: HashMap<String, HashSet<String>> = HashMap::new();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 2);
+    for f in files {
+        let xz = xz2::read::XzDecoder::new(std::fs::File::open(&f).unwrap());
+        let mut r = csv::Reader::from_reader(xz);
+        let head = r.headers().unwrap().clone();
+        let col = |n: &str| {
+            head.iter()
+                .position(|h| h.trim_start_matches('\u{feff}') == n)
+        };
+        let (label, code) = (col("ProclassLabel").unwrap(), col("ProclassCode").unwrap());
+        for rec in r.records() {
+            let rec = rec.unwrap();
+            let (l, k) = (rec[label].trim(), rec[code].trim());
+            if !l.is_empty() && !k.is_empty() {
+                out.entry(k.to_string()).or_default().insert(l.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// ProClass on real data: Salford's register gives each contract a ProClass code, Trafford's
+/// payments give each payment one beside its label. Counted here from the two CSV files: the
+/// local suppliers the network pays under a label Trafford gives with the contract's own code
+/// (exact), or with another code of the same first four digits (group). Every such supplier
+/// is on the contract's shortlist, with the evidence an exact code (fit 1) or a group (fit
+/// ½) gives at least; a top-level code (`XX0000`) links no one; and without codes on either
+/// side the shortlists are as they were.
+#[test]
+fn proclass_codes_link_register_contracts_to_payees() {
+    let d = demo();
+    let ix = Index::new(&d.ds);
+    let past = ix.past_awards(&d.ops);
+    let codes = register_codes();
+    let labels = trafford_labels_by_code();
+    // Labels given with a code (exact), or with a code of its group.
+    let with_code = |k: &str| labels.get(k).cloned().unwrap_or_default();
+    let with_group = |k: &str| -> HashSet<String> {
+        labels
+            .iter()
+            .filter(|(c, _)| c.len() == 6 && c[..4] == k[..4] && &c[2..4] != "00")
+            .flat_map(|(_, l)| l.iter().cloned())
+            .collect()
+    };
+    // Local candidate suppliers paid (a payment over zero) under each category text.
+    let mut paid_under: HashMap<&str, HashSet<u32>> = HashMap::new();
+    for t in d.ds.txns.iter().filter(|t| t.pence > 0) {
+        if local(&d.ds, t.supplier) {
+            paid_under
+                .entry(d.ds.categories[t.category as usize].as_str())
+                .or_default()
+                .insert(t.supplier);
+        }
+    }
+    let payees = |ls: &HashSet<String>| -> HashSet<u32> {
+        ls.iter()
+            .flat_map(|l| paid_under.get(l.as_str()).into_iter().flatten().copied())
+            .collect()
+    };
+    let (mut contracts, mut linked, mut exact_total, mut group_total) = (0, 0, 0, 0);
+    for o in d.ops.iter().filter(|o| o.id.starts_with("register:")) {
+        let reference = o.id.rsplit(':').next().unwrap();
+        let Some(code) = codes.get(reference) else {
+            continue;
+        };
+        assert_eq!(o.proclass.as_deref(), Some(code.as_str()), "{reference}");
+        contracts += 1;
+        let exact = payees(&with_code(code));
+        let group: HashSet<u32> = payees(&with_group(code))
+            .difference(&exact)
+            .copied()
+            .collect();
+        let list = ix.matches(o, &past, 100_000);
+        let score: HashMap<u32, f64> = list.iter().map(|m| (m.supplier, m.score)).collect();
+        for (set, least) in [(&exact, 5.0), (&group, 2.5)] {
+            for s in set {
+                let got = score.get(s).copied();
+                assert!(
+                    got.is_some_and(|x| x >= least - 1e-9),
+                    "{reference} ({code}): {} scores {got:?}, at least {least}",
+                    d.ds.suppliers[*s as usize].name
+                );
+            }
+        }
+        if !exact.is_empty() || !group.is_empty() {
+            linked += 1;
+        }
+        exact_total += exact.len();
+        group_total += group.len();
+        // The reason names the code when the best category carries it.
+        for m in &list {
+            if let Some(r) = m.reasons.iter().find(|r| r.contains("ProClass ")) {
+                assert!(
+                    exact.contains(&m.supplier) || group.contains(&m.supplier),
+                    "{reference}: {} has {r}",
+                    m.name
+                );
+            }
+        }
+    }
+    eprintln!(
+        "{contracts} register contracts with a ProClass code below the top level; {linked} linked by it; {exact_total} supplier links by the exact code, {group_total} by the group"
+    );
+    assert!(contracts > 40, "{contracts}");
+    assert!(linked > 10 && exact_total > 20, "{linked} {exact_total}");
+
+    // A top-level code links no one, and without codes on either side nothing changes.
+    let mut bare = d.ds.clone();
+    bare.category_codes.clear();
+    let ix0 = Index::new(&bare);
+    let mut compared = 0;
+    for o in d.ops.iter().filter(|o| o.proclass.is_some()) {
+        let names = |l: Vec<anchornet_hub::matching::Match>| -> Vec<(u32, u64)> {
+            l.into_iter()
+                .map(|m| (m.supplier, m.score.to_bits()))
+                .collect()
+        };
+        let mut without = o.clone();
+        without.proclass = None;
+        let before = names(ix.matches(&without, &past, 20));
+        assert_eq!(names(ix0.matches(o, &past, 20)), before, "{}", o.id);
+        let mut top_level = o.clone();
+        top_level.proclass = Some(format!("{}0000", &o.proclass.as_ref().unwrap()[..2]));
+        assert_eq!(names(ix.matches(&top_level, &past, 20)), before, "{}", o.id);
+        compared += 1;
+    }
+    assert!(compared > 200, "{compared}");
+}
+
+/// Prints the top match of the hand check's 40 opportunities (docs/hub.md), by register
+/// reference or, for notices, a word of the title: `cargo test -p anchornet-hub --test
+/// matching_real hand_check_print -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn hand_check_print() {
+    let d = demo();
+    let ix = Index::new(&d.ds);
+    let past = ix.past_awards(&d.ops);
+    let drawn = [
+        "S1114",
+        "S1264",
+        "S1242",
+        "S1181",
+        "S1254",
+        "Bramall Court",
+        "S1467",
+        "S1185",
+        "S1144",
+        "S1231",
+        "S1251",
+        "S1041",
+        "S1159",
+        "S1429",
+        "S1197",
+        "S1373",
+        "S1008",
+        "S1447",
+        "S1146",
+        "atastrophe",
+        "S1468",
+        "S1414",
+        "S1263",
+        "S1047",
+        "S1194",
+        "Wallness",
+        "S1157",
+        "S1024",
+        "S1032",
+        "S1062",
+        "S1137",
+        "S1287",
+        "S1187",
+        "S1020",
+        "S1244",
+        "S1085",
+        "S1426",
+        "S1101",
+        "S1040",
+        "S1485",
+    ];
+    for k in drawn {
+        let o = d
+            .ops
+            .iter()
+            .filter(|o| o.anchor.is_some())
+            .find(|o| o.id.ends_with(&format!(":{k}")) || o.title.contains(k))
+            .unwrap_or_else(|| panic!("{k}"));
+        let top = ix.matches(o, &past, 1).into_iter().next();
+        println!(
+            "{k} | {} | proclass {:?} {:?} | {}",
+            o.title,
+            o.proclass,
+            o.category,
+            top.map(|m| format!("{} ({}) {}", m.name, m.score, m.reasons.join(" / ")))
+                .unwrap_or_else(|| "no match".into())
+        );
     }
 }

@@ -175,11 +175,149 @@ fn transparency_notice_direct_award_then_contract_termination() {
     assert_eq!(o.notices, ["UK5", "UK7", "UK11"]);
 }
 
+const D: [&str; 4] = [
+    "D1_UK13_dynamic_market_intention.json",
+    "D2_UK14_dynamic_market_establishment.json",
+    "D3_UK15_dynamic_market_modification.json",
+    "D4_UK16_dynamic_market_cessation.json",
+];
+
 #[test]
-fn the_whole_folder_gives_three_procurements() {
+fn dynamic_market_is_open_until_it_ceases() {
+    // UK13: techniques/hasDynamicPurchasingSystem true, tender active, suppliers may apply
+    // from 2025-11-03 until 2029-10-31; no value yet; CPV 85312000; suits SMEs and VCSEs.
+    let o = after(&D, 1);
+    assert_eq!(o.id, "ocds-h6vhtk-0d0004");
+    assert_eq!(o.title, "Dynamic market for community support services");
+    assert_eq!(
+        (o.status.as_deref(), o.stage),
+        (Some("active"), "dynamic market")
+    );
+    assert_eq!(o.procedure.as_deref(), Some("Dynamic market"));
+    assert_eq!(o.to_market, day("2025-11-03"));
+    assert_eq!(o.tender_end, day("2029-10-31"));
+    assert_eq!(o.value, None);
+    assert_eq!((o.sme_suitable, o.vcse_suitable), (Some(true), Some(true)));
+    assert_eq!(
+        o.cpv.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
+        ["85312000"]
+    );
+    assert_eq!(o.notices, ["UK13"]);
+    // UK14 establishes it with an estimated value of £4,000,000: still open.
+    let o = after(&D, 2);
+    assert_eq!(o.stage, "dynamic market");
+    assert_eq!(o.value, Some(Pence(400_000_000)));
+    assert_eq!(o.value_basis, Some("tender value"));
+    assert_eq!(o.notices, ["UK13", "UK14"]);
+    // UK15 extends it to 2030-10-31 and adds CPV 85320000; the title stays.
+    let o = after(&D, 3);
+    assert_eq!(o.stage, "dynamic market");
+    assert_eq!(o.tender_end, day("2030-10-31"));
+    assert_eq!(
+        o.cpv.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
+        ["85312000", "85320000"]
+    );
+    assert_eq!(o.title, "Dynamic market for community support services");
+    assert_eq!(o.notices, ["UK13", "UK14", "UK15"]);
+    // UK16: tender complete, the market closed to new members on 2028-03-31.
+    let o = after(&D, 4);
+    assert_eq!((o.status.as_deref(), o.stage), (Some("complete"), "ceased"));
+    assert_eq!(o.tender_end, day("2028-03-31"));
+    assert_eq!(o.value, Some(Pence(400_000_000)));
+    assert_eq!(o.notices, ["UK13", "UK14", "UK15", "UK16"]);
+    assert_eq!(o.releases, 4);
+}
+
+#[test]
+fn qualifying_utilities_dynamic_market() {
+    // UK17 of a private utility: open 2025-09-15 to 2028-09-14, £12,000,000, CPV 45232150.
+    let o = after(&["E1_UK17_utilities_dynamic_market.json"], 1);
+    assert_eq!(o.id, "ocds-h6vhtk-0e0005");
+    assert_eq!(o.buyer, "Example Water Services Ltd");
+    assert_eq!(o.stage, "dynamic market");
+    assert_eq!(o.procedure.as_deref(), Some("Utilities dynamic market"));
+    assert_eq!(o.to_market, day("2025-09-15"));
+    assert_eq!(o.tender_end, day("2028-09-14"));
+    assert_eq!(o.value, Some(Pence(1_200_000_000)));
+    assert_eq!(o.cpv[0].to_string(), "45232150");
+    assert_eq!(o.notices, ["UK17"]);
+}
+
+#[test]
+fn payments_compliance_notices_are_read_not_opportunities() {
+    let paths: Vec<_> = [
+        "F1_UK8_payments_compliance.json",
+        "F2_UK8_payments_compliance.json",
+    ]
+    .iter()
+    .map(|f| common::fixture(&format!("uk_act/{f}")))
+    .collect();
+    let p = sources::read(&paths, &Limits::default());
+    assert!(p.opportunities.is_empty());
+    // Each file: 1 release read, 0 used, 1 rejected with its reason.
+    assert_eq!(p.reports.len(), 2);
+    for r in &p.reports {
+        assert_eq!((r.read, r.used, r.rejected), (1, 0, 1), "{r:?}");
+        assert!(r.reconciles());
+    }
+    assert_eq!(p.issues.len(), 2, "{:#?}", p.issues);
+    for i in &p.issues {
+        assert_eq!(i.value, "UK8");
+        assert_eq!(i.outcome, anchornet_ingest::Outcome::Skipped);
+        assert!(
+            i.problem.contains("payments compliance notice"),
+            "{}",
+            i.problem
+        );
+        assert!(
+            i.problem.contains("Example Borough Council"),
+            "{}",
+            i.problem
+        );
+    }
+    let mut pc = p.payments_compliance.clone();
+    pc.sort_by_key(|x| x.period_start);
+    assert_eq!(pc.len(), 2);
+    // F1: April–September 2025, 18,240 invoices worth £41,250,000.50; 91.5 % within 30
+    // days, 6.2 % in 31–60, 2.3 % after 60; 17.4 days on average.
+    let a = &pc[0];
+    assert_eq!(a.ocid, "ocds-h6vhtk-0f0006");
+    assert_eq!(a.buyer, "Example Borough Council");
+    assert_eq!(
+        (a.period_start, a.period_end),
+        (day("2025-04-01"), day("2025-09-30"))
+    );
+    assert_eq!(a.invoices_paid, Some(18_240));
+    assert_eq!(a.value_paid, Some(Pence(4_125_000_050)));
+    assert_eq!(
+        (
+            a.within_30_days_percent,
+            a.days_31_to_60_percent,
+            a.after_60_days_percent,
+            a.average_days
+        ),
+        (Some(91.5), Some(6.2), Some(2.3), Some(17.4))
+    );
+    // F2: October 2025 – March 2026, 17,905 invoices worth £39,820,110.25; 93.1 / 5.4 / 1.5 %.
+    let b = &pc[1];
+    assert_eq!(
+        (b.period_start, b.period_end),
+        (day("2025-10-01"), day("2026-03-31"))
+    );
+    assert_eq!(b.invoices_paid, Some(17_905));
+    assert_eq!(b.value_paid, Some(Pence(3_982_011_025)));
+    assert_eq!(b.within_30_days_percent, Some(93.1));
+    assert_eq!(b.average_days, Some(16.2));
+}
+
+#[test]
+fn the_whole_folder_gives_five_procurements_and_two_payment_reports() {
     let p = sources::read(&[common::fixture("uk_act")], &Limits::default());
     let read: u64 = p.reports.iter().map(|r| r.read).sum();
-    assert_eq!(read, 14);
+    let used: u64 = p.reports.iter().map(|r| r.used).sum();
+    let rejected: u64 = p.reports.iter().map(|r| r.rejected).sum();
+    // 21 files of one release each: 19 merged into 5 procurements, the 2 UK8 rejected.
+    assert_eq!((read, used, rejected), (21, 19, 2));
     let mut stages: Vec<(&str, &str)> = p
         .opportunities
         .iter()
@@ -192,6 +330,9 @@ fn the_whole_folder_gives_three_procurements() {
             ("ocds-h6vhtk-0a0001", "contract"),
             ("ocds-h6vhtk-0b0002", "terminated"),
             ("ocds-h6vhtk-0c0003", "terminated"),
+            ("ocds-h6vhtk-0d0004", "ceased"),
+            ("ocds-h6vhtk-0e0005", "dynamic market"),
         ]
     );
+    assert_eq!(p.payments_compliance.len(), 2);
 }

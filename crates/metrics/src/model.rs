@@ -139,6 +139,10 @@ pub struct Dataset {
     pub anchors: Vec<AnchorInfo>,
     /// Category names (index 0 is conventionally `Uncategorised`).
     pub categories: Vec<String>,
+    /// Each category's classification codes (ProClass, where a payment file gives them
+    /// beside its procurement category), sorted; empty where none are given (as `categories`
+    /// or shorter).
+    pub category_codes: Vec<Vec<String>>,
     /// Supplier entities.
     pub suppliers: Vec<SupplierInfo>,
     /// Exclusion rules, in the order applied.

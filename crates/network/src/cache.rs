@@ -26,7 +26,7 @@ use anchornet_ingest::{FileReport, Issue, Outcome};
 use crate::pipeline::{Ids, Row, Strings, NONE};
 
 /// The format version: bump it whenever the entry layout or the meaning of a field changes.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 const MAGIC: &[u8; 16] = b"ANCHORNET-INGEST";
 
@@ -253,11 +253,19 @@ impl Entry {
             &s.postcodes,
             &s.companies,
             &s.ids,
+            &s.category_codes,
         ] {
             w.u64(i.len() as u64);
             for x in &i.list {
                 w.str(x);
             }
+        }
+        let mut pairs: Vec<_> = s.category_code_pairs.iter().copied().collect();
+        pairs.sort_unstable();
+        w.u64(pairs.len() as u64);
+        for (cat, code) in pairs {
+            w.idx(cat);
+            w.idx(code);
         }
         w.u64(s.id_sets.list.len() as u64);
         for x in &s.id_sets.list {
@@ -299,6 +307,7 @@ impl Entry {
             &mut s.postcodes,
             &mut s.companies,
             &mut s.ids,
+            &mut s.category_codes,
         ] {
             let n = r.len()?;
             for _ in 0..n {
@@ -308,6 +317,14 @@ impl Entry {
             if i.len() != n {
                 return None;
             }
+        }
+        let n = r.len()?;
+        for _ in 0..n {
+            let (cat, code) = (r.idx()?, r.idx()?);
+            if cat as usize >= s.categories.len() || code as usize >= s.category_codes.len() {
+                return None;
+            }
+            s.category_code_pairs.insert((cat, code));
         }
         let n = r.len()?;
         for _ in 0..n {

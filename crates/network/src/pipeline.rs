@@ -266,6 +266,10 @@ pub struct Strings {
     pub names: Interner,
     /// Categories (see [`category_of`]).
     pub categories: Interner,
+    /// Classification codes given beside a procurement category ([`proclass_code_of`]).
+    pub category_codes: Interner,
+    /// (category, code) pairs seen: the codes each category was paid under.
+    pub category_code_pairs: rustc_hash::FxHashSet<(u32, u32)>,
     /// Supplier postcodes given in payment files.
     pub postcodes: Interner,
     /// Company numbers given in payment files.
@@ -282,6 +286,13 @@ impl Strings {
         let f = self.files.absorb(&other.files);
         let n = self.names.absorb(&other.names);
         let c = self.categories.absorb(&other.categories);
+        let cc = self.category_codes.absorb(&other.category_codes);
+        self.category_code_pairs.extend(
+            other
+                .category_code_pairs
+                .iter()
+                .map(|&(cat, code)| (c[cat as usize], cc[code as usize])),
+        );
         let pc = self.postcodes.absorb(&other.postcodes);
         let co = self.companies.absorb(&other.companies);
         let ids = self.ids.absorb(&other.ids);
@@ -661,6 +672,17 @@ fn replay(
         });
     }
     out.issues.extend(issues.map(|(_, i)| i));
+    // The expense codes seen beside the categories the kept payments use. (A code seen only
+    // on a payment skipped as a duplicate is kept too: a duplicate repeats its original's
+    // fields, so its category carries the same code.)
+    for &(cat, code) in &from.category_code_pairs {
+        let c = mc[cat as usize];
+        if c != UNSET {
+            let st = &mut out.strings;
+            let code = st.category_codes.intern(&from.category_codes.list[code as usize]);
+            st.category_code_pairs.insert((c, code));
+        }
+    }
     // A report that lost duplicates: its first and last dates over the payments it kept.
     for (ri, rep) in reports.iter_mut().enumerate().filter(|(ri, _)| dup_in[*ri]) {
         let dates = rows
@@ -857,6 +879,11 @@ fn register_files(cfg: &NetworkConfig) -> Vec<resolve_step::RegisterFile> {
 fn compact(p: &Payment, anchor: u16, st: &mut Strings) -> Row {
     let name = p.supplier_name.trim();
     let redacted = p.redacted || name.is_empty();
+    let category = st.categories.intern(category_str(p));
+    if let Some(code) = proclass_code_of(p) {
+        let code = st.category_codes.intern(code);
+        st.category_code_pairs.insert((category, code));
+    }
     Row {
         anchor,
         redacted,
@@ -870,7 +897,7 @@ fn compact(p: &Payment, anchor: u16, st: &mut Strings) -> Row {
         } else {
             st.names.intern(name)
         },
-        category: st.categories.intern(category_str(p)),
+        category,
         ids: {
             let ids = Ids {
                 postcode: st.postcodes.intern_opt(p.supplier_postcode.as_deref()),
@@ -949,6 +976,18 @@ fn finish(
     // categories and rules
     progress("classify", "rules and categories");
     let categories: Vec<String> = strings.categories.list.clone();
+    let mut category_codes: Vec<Vec<String>> = vec![Vec::new(); categories.len()];
+    for &(cat, code) in &strings.category_code_pairs {
+        if let (Some(v), Some(code)) = (
+            category_codes.get_mut(cat as usize),
+            strings.category_codes.get(code),
+        ) {
+            v.push(code.to_string());
+        }
+    }
+    for v in &mut category_codes {
+        v.sort_unstable();
+    }
     let cat_words: Vec<Vec<String>> = categories.iter().map(|c| words(c)).collect();
     let name_words: Vec<Vec<String>> = infos.iter().map(|i| words(&i.name)).collect();
     let kind_labels: Vec<String> = infos.iter().map(|i| i.kind.label()).collect();
@@ -1063,6 +1102,7 @@ fn finish(
             })
             .collect(),
         categories,
+        category_codes,
         suppliers: infos,
         rules: rules.infos(),
         txns,
@@ -1212,6 +1252,22 @@ pub fn places_and_rules(
 /// its expense type, else its expense code, else `Uncategorised`.
 pub fn category_of(p: &Payment) -> String {
     category_str(p).to_string()
+}
+
+/// The ProClass code a payment gives with its procurement category: its expense-code column
+/// when the payment also has a procurement category (so that category is the one it is
+/// analysed under, [`category_of`]) and the code has ProClass's shape, six digits (Trafford's
+/// `ProclassCode` beside `ProclassLabel`). Only the shape is checked: a publisher putting
+/// six-digit ledger codes beside a procurement category would give codes that are not
+/// ProClass; matching shows the code it used, and uses codes below ProClass's top level
+/// only (see the hub's matching).
+pub fn proclass_code_of(p: &Payment) -> Option<&str> {
+    p.procurement_category
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())?;
+    let code = p.expense_code.as_deref()?.trim();
+    (code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())).then_some(code)
 }
 
 /// [`category_of`], borrowed from the payment.

@@ -79,6 +79,9 @@ pub struct Pipeline {
     pub ocds: anchornet_ingest::ocds::Index,
     /// Each OCDS procurement's releases (indexes into `ocds.releases`), by ocid.
     pub ocds_groups: HashMap<String, Vec<u32>>,
+    /// Payments compliance notices (UK8): read, not opportunities (their releases are
+    /// counted as rejected, with the reason), their figures kept per buyer.
+    pub payments_compliance: Vec<ocds::PaymentsCompliance>,
 }
 
 impl Pipeline {
@@ -98,9 +101,18 @@ impl Pipeline {
     }
 }
 
-/// One procurement made into an opportunity (with its field issues), or the releases that
-/// could not be read again: their file, how many, and the issue.
-type Made = Result<(Opportunity, Vec<Issue>), Box<(String, u32, Issue)>>;
+/// One ocid's releases made into an opportunity or read as a payments compliance notice (with
+/// their field issues), or the releases that could not be read again: their file, how many,
+/// and the issue.
+type Made = Result<(OcidRead, Vec<Issue>), Box<(String, u32, Issue)>>;
+
+/// What one ocid's compiled release is.
+enum OcidRead {
+    /// A procurement.
+    Opportunity(Box<Opportunity>),
+    /// A payments compliance notice (UK8), with the source file of each of its releases.
+    PaymentsCompliance(Box<ocds::PaymentsCompliance>, Vec<String>),
+}
 
 /// The OCDS sources: a first pass locates every release ([`anchornet_ingest::ocds::Index`]);
 /// then each ocid's releases are read again, merged, turned into an opportunity and dropped,
@@ -121,8 +133,28 @@ fn read_ocds(json: &[PathBuf], limits: &Limits, out: &mut Pipeline) {
                 .map(|g| match ix.compile_group(&mut reader, g) {
                     Ok(c) => {
                         let mut issues = Vec::new();
-                        let o = ocds::from_compiled_group(ix, &c, &mut issues);
-                        Ok((o, issues))
+                        let pc = if ocds::is_payments_compliance(&c.json) {
+                            let files: Vec<String> = c
+                                .releases
+                                .iter()
+                                .map(|&i| ix.source_name(&ix.releases[i]).to_string())
+                                .collect();
+                            let mut names = files.clone();
+                            names.dedup();
+                            ocds::payments_compliance(&c.json, &names.join(" + "), &mut issues)
+                                .map(|pc| (pc, files))
+                        } else {
+                            None
+                        };
+                        let made = match pc {
+                            Some((pc, files)) => OcidRead::PaymentsCompliance(Box::new(pc), files),
+                            None => OcidRead::Opportunity(Box::new(ocds::from_compiled_group(
+                                ix,
+                                &c,
+                                &mut issues,
+                            ))),
+                        };
+                        Ok((made, issues))
                     }
                     Err(e) => {
                         let first = &ix.releases[g.releases[0] as usize];
@@ -156,7 +188,32 @@ fn read_ocds(json: &[PathBuf], limits: &Limits, out: &mut Pipeline) {
     };
     for m in made {
         match m {
-            Ok((o, mut issues)) => {
+            Ok((OcidRead::PaymentsCompliance(pc, files), mut issues)) => {
+                // Read, not an opportunity: each of its releases counted as rejected in its
+                // file, with the reason.
+                for f in &files {
+                    if let Some(x) = ix.files.iter_mut().find(|x| &x.file == f) {
+                        x.accepted = x.accepted.saturating_sub(1);
+                        x.rejected += 1;
+                    }
+                }
+                out.issues.append(&mut issues);
+                out.issues.push(Issue {
+                    file: pc.file.clone(),
+                    line: 0,
+                    column: pc.ocid.clone(),
+                    value: "UK8".into(),
+                    problem: format!(
+                        "payments compliance notice (UK8, Procurement Act 2023 s.69) of {}: a report on how promptly the authority paid its invoices, not a procurement; not an opportunity (its {} release(s) counted as rejected), its figures kept under payments compliance",
+                        if pc.buyer.is_empty() { "an unnamed buyer" } else { pc.buyer.as_str() },
+                        files.len()
+                    ),
+                    outcome: anchornet_ingest::Outcome::Skipped,
+                });
+                out.payments_compliance.push(*pc);
+            }
+            Ok((OcidRead::Opportunity(o), mut issues)) => {
+                let o = *o;
                 let mut files: Vec<&str> = o.files.iter().map(String::as_str).collect();
                 files.sort_unstable();
                 files.dedup();

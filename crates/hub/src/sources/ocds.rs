@@ -22,6 +22,20 @@
 //! contracts' `implementation/transactions`; notices: every document's `noticeType` (UK
 //! profile: `UK1` … `UK17`).
 //!
+//! **Dynamic markets** (Procurement Act 2023 ss.34–40; UK13 intention, UK14 establishment,
+//! UK15 modification, UK16 cessation, UK17 qualifying utilities dynamic market notices):
+//! a procurement with `tender/techniques/hasDynamicPurchasingSystem` true (techniques
+//! extension) or a UK13–UK17 notice is at the stage `dynamic market` — an opportunity
+//! suppliers may join, open while its tender period runs — until it ceases (a UK16 notice, or
+//! the tender `complete`, `cancelled` or `unsuccessful`): stage `ceased`. Contracts awarded
+//! under a market are procurements of their own.
+//!
+//! **Payments compliance notices** (UK8, s.69: an authority's six-monthly report on paying
+//! its invoices within 30 days) are about the authority, not a procurement: a compiled
+//! release whose only notices are UK8 and which has no tender, award or contract is not an
+//! opportunity; [`payments_compliance`] reads its figures, and the pipeline counts its
+//! releases as rejected with that reason.
+//!
 //! Every field whose value cannot be used is reported (file, JSON path in the compiled
 //! release, value, reason): a date that is not an OCDS date-time, a CPV code not in CPV 2008,
 //! an amount in another currency.
@@ -301,6 +315,24 @@ pub fn from_compiled(v: &Value, file: &str, issues: &mut Vec<Issue>) -> Opportun
     } else {
         "planning"
     };
+    // A dynamic market (UK13–UK17 notices; techniques extension) is open to suppliers
+    // until it ceases (UK16, or the tender ended).
+    let notices = notice_types(v);
+    let dynamic = v
+        .pointer("/tender/techniques/hasDynamicPurchasingSystem")
+        .and_then(Value::as_bool)
+        == Some(true)
+        || notices
+            .iter()
+            .any(|n| DYNAMIC_MARKET_NOTICES.contains(&n.as_str()));
+    if dynamic {
+        let ceased = notices.iter().any(|n| n == "UK16")
+            || matches!(
+                o.status.as_deref(),
+                Some("complete" | "cancelled" | "unsuccessful")
+            );
+        o.stage = if ceased { "ceased" } else { "dynamic market" };
+    }
     o.tender_end = cx.date(v, "/tender/tenderPeriod/endDate");
     // When it comes to market: the tender period's start, else the date the buyer says it
     // will publish the tender notice (communication extension, `futureNoticeDate`: UK1
@@ -358,31 +390,7 @@ pub fn from_compiled(v: &Value, file: &str, issues: &mut Vec<Issue>) -> Opportun
         }
     }
 
-    // The notices published (UK profile: a document's `noticeType`, e.g. `UK4`), in order
-    // of publication (`datePublished`; undated ones after, in the order of the stages).
-    let mut docs: Vec<&Value> = Vec::new();
-    docs.extend(array(v, "/planning/documents"));
-    docs.extend(array(v, "/tender/documents"));
-    for a in array(v, "/awards") {
-        docs.extend(array(a, "/documents"));
-    }
-    for c in array(v, "/contracts") {
-        docs.extend(array(c, "/documents"));
-        docs.extend(array(c, "/implementation/documents"));
-    }
-    docs.sort_by_key(|d| {
-        d.get("datePublished")
-            .and_then(Value::as_str)
-            .and_then(ocds::parse_date_time)
-            .map_or((1, None), |t| (0, Some(t)))
-    });
-    for d in docs {
-        if let Some(t) = text(d, "/noticeType") {
-            if !o.notices.contains(&t) {
-                o.notices.push(t);
-            }
-        }
-    }
+    o.notices = notices;
 
     let mut renewal: Vec<String> = Vec::new();
     if v.pointer("/tender/hasRenewal").and_then(Value::as_bool) == Some(true) {
@@ -438,6 +446,130 @@ pub fn from_compiled(v: &Value, file: &str, issues: &mut Vec<Issue>) -> Opportun
         )
         .find_map(|d| text(d, "/url"));
     o
+}
+
+/// The notice types of a dynamic market (Procurement Act 2023): UK13 dynamic market
+/// intention, UK14 establishment, UK15 modification, UK16 cessation, UK17 qualifying
+/// utilities dynamic market notice.
+pub const DYNAMIC_MARKET_NOTICES: [&str; 5] = ["UK13", "UK14", "UK15", "UK16", "UK17"];
+
+/// The notices published for a compiled release (UK profile: a document's `noticeType`, e.g.
+/// `UK4`), each once, in order of publication (`datePublished`; undated ones after, in the
+/// order of the stages).
+pub fn notice_types(v: &Value) -> Vec<String> {
+    let mut docs: Vec<&Value> = Vec::new();
+    docs.extend(array(v, "/planning/documents"));
+    docs.extend(array(v, "/tender/documents"));
+    for a in array(v, "/awards") {
+        docs.extend(array(a, "/documents"));
+    }
+    for c in array(v, "/contracts") {
+        docs.extend(array(c, "/documents"));
+        docs.extend(array(c, "/implementation/documents"));
+    }
+    docs.sort_by_key(|d| {
+        d.get("datePublished")
+            .and_then(Value::as_str)
+            .and_then(ocds::parse_date_time)
+            .map_or((1, None), |t| (0, Some(t)))
+    });
+    let mut out: Vec<String> = Vec::new();
+    for d in docs {
+        if let Some(t) = text(d, "/noticeType") {
+            if !out.contains(&t) {
+                out.push(t);
+            }
+        }
+    }
+    out
+}
+
+/// A payments compliance notice (UK8, Procurement Act 2023 s.69): how promptly an authority
+/// paid its invoices over a six-month reporting period. No OCDS mapping of its figures was
+/// available; the fields read are this project's reading (see
+/// `tests/fixtures/uk_act/NOTICE`): the release's `paymentsCompliance` object.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PaymentsCompliance {
+    /// The notice's ocid.
+    pub ocid: String,
+    /// File(s) it was read from.
+    pub file: String,
+    /// The authority (buyer) reporting.
+    pub buyer: String,
+    /// Reporting period start (`paymentsCompliance/period/startDate`).
+    pub period_start: Option<NaiveDate>,
+    /// Reporting period end (`paymentsCompliance/period/endDate`).
+    pub period_end: Option<NaiveDate>,
+    /// Invoices paid in the period (`paymentsCompliance/invoicesPaid`).
+    pub invoices_paid: Option<u64>,
+    /// What they were worth (`paymentsCompliance/value`, GBP).
+    pub value_paid: Option<Pence>,
+    /// Share paid within 30 days, per cent (`paidWithin30DaysPercent`).
+    pub within_30_days_percent: Option<f64>,
+    /// Share paid in 31 to 60 days, per cent (`paidIn31To60DaysPercent`).
+    pub days_31_to_60_percent: Option<f64>,
+    /// Share paid after 60 days, per cent (`paidAfter60DaysPercent`).
+    pub after_60_days_percent: Option<f64>,
+    /// Average days to pay (`averageDaysToPay`).
+    pub average_days: Option<f64>,
+}
+
+/// Whether a compiled release is a payments compliance notice: UK8 its only notice type, and
+/// no tender, award or contract.
+pub fn is_payments_compliance(v: &Value) -> bool {
+    if v.get("tender").is_some()
+        || !array(v, "/awards").is_empty()
+        || !array(v, "/contracts").is_empty()
+    {
+        return false;
+    }
+    let notices = notice_types(v);
+    !notices.is_empty() && notices.iter().all(|n| n == "UK8")
+}
+
+/// The payments compliance notice a compiled release is (UK8 its only notice type, no
+/// tender, award or contract), with the issues its fields raise; `None` for any other
+/// release.
+pub fn payments_compliance(
+    v: &Value,
+    file: &str,
+    issues: &mut Vec<Issue>,
+) -> Option<PaymentsCompliance> {
+    if !is_payments_compliance(v) {
+        return None;
+    }
+    let mut cx = Ctx { file, issues };
+    let ocid = text(v, "/ocid").unwrap_or_default();
+    let buyer = text(v, "/buyer/name")
+        .or_else(|| {
+            array(v, "/parties")
+                .iter()
+                .find(|p| has_role(p, "buyer"))
+                .and_then(|p| text(p, "/name"))
+        })
+        .unwrap_or_default();
+    let num = |path: &str| {
+        v.pointer(path).and_then(|x| match x {
+            Value::Number(n) => n.as_f64(),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        })
+    };
+    Some(PaymentsCompliance {
+        ocid,
+        file: file.to_string(),
+        buyer,
+        period_start: cx.date(v, "/paymentsCompliance/period/startDate"),
+        period_end: cx.date(v, "/paymentsCompliance/period/endDate"),
+        invoices_paid: v
+            .pointer("/paymentsCompliance/invoicesPaid")
+            .and_then(Value::as_u64),
+        value_paid: cx.amount(v, "/paymentsCompliance/value"),
+        within_30_days_percent: num("/paymentsCompliance/paidWithin30DaysPercent"),
+        days_31_to_60_percent: num("/paymentsCompliance/paidIn31To60DaysPercent"),
+        after_60_days_percent: num("/paymentsCompliance/paidAfter60DaysPercent"),
+        average_days: num("/paymentsCompliance/averageDaysToPay"),
+    })
 }
 
 fn incumbent(name: String, id: Option<String>, party: Option<&Value>) -> Incumbent {

@@ -87,6 +87,7 @@ impl Importer for Register {
             o.description = c.text(Col::Description);
             o.cpv = c.cpv();
             o.category = c.text(Col::Category);
+            o.proclass = c.proclass();
             if let Some(v) = c.money(Col::TotalValue) {
                 o.value = Some(v);
                 o.value_basis = Some("total contract value");

@@ -68,6 +68,8 @@ pub enum Col {
     Cpv,
     /// Category text (ProClass description, pipeline type, CPV description).
     Category,
+    /// ProClass code (six digits).
+    ProclassCode,
     /// Status.
     Status,
     /// Notice type.
@@ -116,6 +118,9 @@ const RULES: &[(&[&str], Col)] = &[
     (&["cpv", "description"], Col::Category),
     (&["cpvcodes"], Col::Cpv),
     (&["cpv"], Col::Cpv),
+    (&["proclass", "classification"], Col::ProclassCode),
+    (&["proclass", "code"], Col::ProclassCode),
+    (&["proclasscode"], Col::ProclassCode),
     (&["proclass", "description"], Col::Category),
     (&["pipelinetype"], Col::Category),
     (&["category"], Col::Category),
@@ -360,6 +365,21 @@ impl Cells<'_> {
                 self.warn(i, &raw, "not a yes/no flag; left out");
                 None
             }
+        }
+    }
+
+    /// The ProClass code (six digits); any other value is reported and left out.
+    pub fn proclass(&mut self) -> Option<String> {
+        let i = self.sheet.col(Col::ProclassCode)?;
+        let raw = self.row.cell(i).trim().to_string();
+        if raw.is_empty() {
+            return None;
+        }
+        if raw.len() == 6 && raw.bytes().all(|b| b.is_ascii_digit()) {
+            Some(raw)
+        } else {
+            self.warn(i, &raw, "not a ProClass code (six digits); left out");
+            None
         }
     }
 

@@ -337,6 +337,7 @@ fn build() -> Fixture {
             })
             .collect(),
         categories,
+        category_codes: Vec::new(),
         suppliers,
         rules,
         txns,
