@@ -600,7 +600,7 @@ pub fn calibrate_with(names: &[String], progress: &(dyn Fn(&str, u64, u64) + Syn
         .filter(|(_, l)| l.len() >= 2 && l.len() <= POPULATION_CAP)
         .fold(zero, |mut acc, (t, l)| {
             let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            if d % 256 == 0 || d == words {
+            if d.is_multiple_of(256) || d == words {
                 progress("comparing names that share a word", d, words);
             }
             for (k, &i) in l.iter().enumerate() {
