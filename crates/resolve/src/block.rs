@@ -13,11 +13,11 @@ use rustc_hash::FxHasher;
 
 use crate::model::{FRec, Vocab, C_PLACE, C_QUAL};
 
-// Two caps, read from `data/calibration.tsv` (`crate::calibrate`; set by hand there, not yet
-// derived from the names, whose block sizes the file lists): word
-// keys shared by more names than `word_cap` are not used; in a word block larger than
-// `big_block`, two names are compared only if they share another such key as well: big
-// blocks are common words, where one shared word alone is weak evidence.
+// Two caps, learned from the names as weights (`data/calibration.tsv`, `crate::calibrate`) and
+// turned into block sizes for the input at hand: in a word block larger than `big_block`,
+// two names are compared only if they share another such key as well (big blocks are words
+// too common to be evidence alone); compound and acronym blocks larger than `word_cap` are
+// not used.
 /// Low bit of a key: a one-letter-deletion spelling key.
 const DELETION: u64 = 1;
 /// Cap for exact keys (public body, identifier).
@@ -168,16 +168,17 @@ pub fn expansion_id(v: &Vocab, f: &FRec) -> u64 {
 }
 
 /// All candidate pairs `(i, j)`, `i < j`, from each name's keys; `expansion` is each
-/// name's [`expansion_id`].
+/// name's [`expansion_id`]; `n_in` the number of input names the words were weighed over
+/// (the caps are block sizes for that many names: [`crate::calibrate::Thresholds::block_caps`]).
 ///
 /// Small blocks give all their pairs. A word key shared by many names (more than
 /// `big_block`, [`crate::calibrate::thresholds`]) gives a pair only together with
 /// another such key: each name's big keys are combined two by two into compound keys,
 /// which are blocked in turn. Names sharing a small key are compared through it; names
 /// sharing only common words must share two. Blocks larger than `word_cap` are not used.
-pub fn pairs(keys: &[Vec<u64>], expansion: &[u64]) -> Vec<(u32, u32)> {
-    let t = crate::calibrate::thresholds();
-    pairs_capped(keys, expansion, t.big_block, t.word_cap)
+pub fn pairs(keys: &[Vec<u64>], expansion: &[u64], n_in: usize) -> Vec<(u32, u32)> {
+    let (big_block, word_cap) = crate::calibrate::thresholds().block_caps(n_in);
+    pairs_capped(keys, expansion, big_block, word_cap)
 }
 
 /// [`pairs`] with the given caps.
@@ -353,7 +354,7 @@ mod tests {
     fn blocks_with_the_same_members_give_their_pairs_once() {
         let (a, b, c) = (10u64, 20u64, 30u64);
         let keys = vec![vec![a, b, c], vec![b, a], vec![a, b], vec![c]];
-        let got = pairs(&keys, &[0; 4]);
+        let got = pairs(&keys, &[0; 4], 4);
         assert_eq!(got, vec![(0, 1), (0, 2), (0, 3), (1, 2)]);
     }
 }

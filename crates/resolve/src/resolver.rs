@@ -696,7 +696,7 @@ impl Resolver {
             .iter()
             .map(|it| block::expansion_id(&v, &it.rec.main))
             .collect();
-        let mut pairs = block::pairs(&keys, &expansion);
+        let mut pairs = block::pairs(&keys, &expansion, n_names);
         drop((keys, expansion));
         // Register records are compared with names, not with each other.
         pairs.retain(|&(i, j)| (i as usize) < n_names || (j as usize) < n_names);

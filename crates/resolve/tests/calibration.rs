@@ -2,7 +2,9 @@
 //! every distinct supplier name of `spend/odileeds_processed/*.csv.xz` (column
 //! `beneficiary_name`) and `spend/trafford/*.csv.xz` (`BeneficiaryName`), built here as
 //! `bench/run_b3.sh` builds its `names.csv` (trimmed, non-empty, distinct). No gold set
-//! enters. `CALIBRATION_OUT=FILE` writes the whole file (with its band tables) there.
+//! enters. `CALIBRATION_OUT=FILE` writes the whole file (with its band tables) there
+//! (`anchornet resolve calibrate names.csv --out FILE` writes the same from bench/run_b3.sh's
+//! `names.csv`, but for its `Made by` line).
 
 mod common;
 
@@ -10,7 +12,7 @@ use std::collections::BTreeSet;
 use std::io::Read;
 use std::path::Path;
 
-use anchornet_resolve::calibrate::{calibrate, thresholds, Thresholds};
+use anchornet_resolve::calibrate::{calibrate, thresholds, Thresholds, ALIAS_ONE_WORD_FIXED};
 
 fn names_of(path: &Path, column: &str, out: &mut BTreeSet<String>) {
     let f = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -79,4 +81,14 @@ fn committed_thresholds_are_what_the_names_give() {
         "data/calibration.tsv differs from what calibrate learns; rerun with CALIBRATION_OUT"
     );
     assert_eq!(c.thresholds, committed);
+    // The isotonic fit worked by hand (pool-adjacent-violators over the band tables printed
+    // in the file, pooling each run's matches and pairs; docs/resolve.md) crosses 0 at 7.0
+    // for the rarest shared word and for the total shared weight, and at 6.5 for the one-word
+    // bands (not used: `ALIAS_ONE_WORD_FIXED`).
+    assert_eq!((committed.rare_word, committed.alias_weight), (7.0, 7.0));
+    assert_eq!(c.alias_one_word_learned, 6.5);
+    assert_eq!(committed.alias_one_word, ALIAS_ONE_WORD_FIXED);
+    // Block caps for these names, by hand: (217,312 background + 217,312 + 1) * e^-7 - 0.5
+    // = 395.8.
+    assert_eq!(committed.block_caps(names.len()), (395, 395));
 }

@@ -38,6 +38,22 @@ pub struct Args {
 pub enum Sub {
     /// List the most consequential uncertain links, most spend at stake first.
     Review(ReviewArgs),
+    /// Learn the resolver's thresholds from unlabelled supplier names (no gold set):
+    /// Fellegi-Sunter EM over pairs of names sharing a word, as docs/resolve.md describes.
+    /// Writes the calibration file (`crates/resolve/data/calibration.tsv` is made this way
+    /// from the 217,312 B3 names).
+    Calibrate(CalibrateArgs),
+}
+
+/// `anchornet resolve calibrate NAMES.csv`.
+#[derive(clap::Args, Debug)]
+pub struct CalibrateArgs {
+    /// CSV with a `name` column: one supplier name a row (trimmed; empty and repeated
+    /// names are skipped).
+    pub names: PathBuf,
+    /// Write the calibration file here (`-` or none: stdout).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 /// Inputs and evidence, shared by `resolve` and `resolve review`.
@@ -99,6 +115,7 @@ pub struct ReviewArgs {
 pub fn run(a: Args) -> anyhow::Result<u8> {
     match a.command {
         Some(Sub::Review(r)) => review(r),
+        Some(Sub::Calibrate(c)) => calibrate(c),
         None => resolve(a.run),
     }
 }
@@ -285,4 +302,114 @@ fn review(a: ReviewArgs) -> anyhow::Result<u8> {
         )?;
     }
     Ok(u8::from(trouble))
+}
+
+/// The names of a CSV's `name` column (trimmed, non-empty), and the rows that could not be
+/// read as `FILE:LINE: problem`.
+fn read_names(path: &Path) -> anyhow::Result<(Vec<String>, Vec<String>)> {
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(std::io::BufReader::new(file));
+    let headers = rdr
+        .byte_headers()
+        .with_context(|| format!("{}: cannot read the header row", path.display()))?
+        .clone();
+    let col = headers
+        .iter()
+        .position(|h| {
+            String::from_utf8_lossy(h)
+                .trim_start_matches('\u{feff}')
+                .trim()
+                .eq_ignore_ascii_case("name")
+        })
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "{}:1: no `name` column (the header has: {})",
+                path.display(),
+                headers
+                    .iter()
+                    .map(|h| String::from_utf8_lossy(h).into_owned())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })?;
+    let (mut names, mut issues) = (Vec::new(), Vec::new());
+    let mut rec = csv::ByteRecord::new();
+    loop {
+        let line = rdr.position().line();
+        match rdr.read_byte_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map_or(line, |p| p.line());
+                issues.push(format!("{}:{line}: {e}", path.display()));
+                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    break;
+                }
+                continue;
+            }
+        }
+        let line = rec.position().map_or(line, |p| p.line());
+        let Some(raw) = rec.get(col) else {
+            issues.push(format!("{}:{line}: no `name` field", path.display()));
+            continue;
+        };
+        let name = match std::str::from_utf8(raw) {
+            Ok(n) => n.to_string(),
+            Err(_) => {
+                issues.push(format!(
+                    "{}:{line}: name is not UTF-8 (read with replacement characters)",
+                    path.display()
+                ));
+                String::from_utf8_lossy(raw).into_owned()
+            }
+        };
+        let name = name.trim();
+        if !name.is_empty() {
+            names.push(name.to_string());
+        }
+    }
+    Ok((names, issues))
+}
+
+fn calibrate(a: CalibrateArgs) -> anyhow::Result<u8> {
+    let (names, issues) = read_names(&a.names)?;
+    for i in issues.iter().take(20) {
+        eprintln!("warning: {i}");
+    }
+    if issues.len() > 20 {
+        eprintln!("warning: … and {} more rows not used", issues.len() - 20);
+    }
+    if names.is_empty() {
+        anyhow::bail!("{}: no names in the `name` column", a.names.display());
+    }
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{elapsed:>4} {bar:30} {pos}/{len} {wide_msg}")
+            .expect("valid template"),
+    );
+    let c = anchornet_resolve::calibrate::calibrate_with(&names, &|stage, done, of| {
+        if bar.message() != stage {
+            bar.set_message(stage.to_string());
+        }
+        bar.set_length(of);
+        bar.set_position(done);
+    });
+    bar.finish_and_clear();
+    let mut command = format!("anchornet resolve calibrate {}", a.names.display());
+    if let Some(p) = &a.out {
+        command.push_str(&format!(" --out {}", p.display()));
+    }
+    let text = c.to_tsv(&command);
+    write_to(a.out.as_deref().unwrap_or(Path::new("-")), |w| {
+        Ok(w.write_all(text.as_bytes())?)
+    })?;
+    let t = &c.thresholds;
+    eprintln!(
+        "{} distinct names, {} pairs, {} EM iterations: rare_word {:.1}, alias_weight {:.1}, alias_one_word {:.1}, big_block_weight {:.1}, word_cap_weight {:.1}",
+        c.names, c.pairs, c.iterations, t.rare_word, t.alias_weight, t.alias_one_word, t.big_block_weight, t.word_cap_weight
+    );
+    Ok(u8::from(!issues.is_empty()))
 }
