@@ -679,7 +679,9 @@ fn replay(
         let c = mc[cat as usize];
         if c != UNSET {
             let st = &mut out.strings;
-            let code = st.category_codes.intern(&from.category_codes.list[code as usize]);
+            let code = st
+                .category_codes
+                .intern(&from.category_codes.list[code as usize]);
             st.category_code_pairs.insert((c, code));
         }
     }
