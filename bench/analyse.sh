@@ -16,7 +16,7 @@ out=$(mktemp -d)
 for net in data/demo/anchornet.toml bench/networks/odileeds.toml; do
   for i in $(seq "$runs"); do
     /usr/bin/time -f "$net run $i: %e s wall, %U s user, %M KB peak" \
-      "$bin" analyse --network "$net" --out "$out/r" >/dev/null 2>"$out/err" || { cat "$out/err"; exit 1; }
+      "$bin" analyse --network "$net" --out "$out/r" --no-cache >/dev/null 2>"$out/err" || { cat "$out/err"; exit 1; }
     tail -1 "$out/err"
   done
 done

@@ -65,7 +65,7 @@ measure_once() { # name stdout command...
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for _ in $(seq "$runs"); do
     rm -rf "$out/analysis"
-    measure_once anchornet "$out/anchornet.stdout" "$bin" analyse --network "$net" --out "$out/analysis"
+    measure_once anchornet "$out/anchornet.stdout" "$bin" analyse --network "$net" --out "$out/analysis" --no-cache
     measure_once duckdb "$out/duckdb_b1.csv" python3 "$root/bench/b1_duckdb.py" "$data"
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -84,7 +84,7 @@ a, amb, acpu, n, at = stats("anchornet")
 d, dmb, dcpu, _, dt = stats("duckdb")
 print("| tool | command | seconds (median wall) | runs | CPU seconds (user + sys) | peak MB | ratio duckdb/anchornet (wall) |")
 print("|---|---|---:|---:|---:|---:|---:|")
-print(f"| anchornet | `anchornet analyse --network bench/networks/odileeds.toml --out DIR` | {a:.2f} | {n} | {acpu:.2f} | {amb:.0f} | 1.0 |")
+print(f"| anchornet | `anchornet analyse --network bench/networks/odileeds.toml --out DIR --no-cache` | {a:.2f} | {n} | {acpu:.2f} | {amb:.0f} | 1.0 |")
 print(f"| duckdb | `bench/b1_duckdb.py DIR` (B1 aggregation of the decompressed CSVs) | {d:.2f} | {n} | {dcpu:.2f} | {dmb:.0f} | {d / a:.2f}x |")
 print(f"\nPairs (duckdb/anchornet per run): " + ", ".join(f"{y / x:.2f}x" for x, y in zip(at, dt)))
 print(f"Load average (1, 5, 15 min) before: {load_before}; after: {load_after}.")
