@@ -5,7 +5,9 @@
 //! the row count and total pence equal an independent count of the source CSVs (read here
 //! with the `csv` crate and the columns named by hand, sharing no code with ingest); the
 //! union of the parts, with anchor and year restored from the paths, equals the single file
-//! row for row.
+//! row for row. `anchornet analyse --partitioned` writes the resolved payments of the same
+//! ledgers as such a tree: counted and totalled the same way, and equal row for row to the
+//! single `payments.parquet` of the same analysis.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -85,6 +87,11 @@ fn financial_year(date: &str) -> Option<String> {
 /// The independent count: per (anchor, financial year), rows with an ISO date and a plain
 /// amount, and their pence.
 fn expected() -> BTreeMap<(String, String), (u64, i64)> {
+    expected_by(|_, body| body.to_string())
+}
+
+/// [`expected`], each row counted under `anchor(file, body)`.
+fn expected_by(anchor: impl Fn(&str, &str) -> String) -> BTreeMap<(String, String), (u64, i64)> {
     let mut out = BTreeMap::new();
     for (file, body, date, amount) in FILES {
         let f = std::fs::File::open(root().join(file)).unwrap();
@@ -103,7 +110,7 @@ fn expected() -> BTreeMap<(String, String), (u64, i64)> {
                 continue;
             };
             let e = out
-                .entry((rec[bi].trim().to_string(), fy))
+                .entry((anchor(file, rec[bi].trim()), fy))
                 .or_insert((0, 0));
             e.0 += 1;
             e.1 += p;
@@ -181,26 +188,24 @@ fn parquet_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-#[test]
-fn partitioned_payments_match_an_independent_count_and_the_single_file() {
-    let t = tmp("tree");
-    let tree = t.join("payments");
-    let single = t.join("payments.parquet");
-    let o = ingest(&tree, true);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let o = ingest(&single, false);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    // Complete, and nothing half-written beside it.
-    assert!(tree.join("_SUCCESS").is_file());
-    assert!(!t.join("payments.partial").exists());
+/// Totals and rows of a partitioned tree.
+type Tree = (
+    Vec<PathBuf>,
+    BTreeMap<(String, String), (u64, i64)>,
+    Vec<Vec<String>>,
+);
 
+/// Read a hive tree of payments: its part files (sorted), each (anchor, year)'s row count and
+/// total pence, and every row with anchor and year restored from its path. Each part must
+/// hold `columns` columns, the partition columns not among them.
+fn read_tree(tree: &Path, columns: usize) -> Tree {
     let mut files = Vec::new();
-    parquet_files(&tree, &mut files);
+    parquet_files(tree, &mut files);
     files.sort();
     let mut got: BTreeMap<(String, String), (u64, i64)> = BTreeMap::new();
     let mut union = Vec::new();
     for f in &files {
-        let rel = f.strip_prefix(&tree).unwrap();
+        let rel = f.strip_prefix(tree).unwrap();
         let segs: Vec<String> = rel
             .iter()
             .map(|s| s.to_str().unwrap().to_string())
@@ -220,7 +225,7 @@ fn partitioned_payments_match_an_independent_count_and_the_single_file() {
             .map(|c| c.name().to_string())
             .collect();
         assert!(!names.iter().any(|n| n == "anchor" || n == "financial_year"));
-        assert_eq!(names.len(), 20, "{names:?}");
+        assert_eq!(names.len(), columns, "{names:?}");
         let amount = names.iter().position(|n| n == "amount_pence").unwrap();
         let e = got.entry((anchor.clone(), fy.clone())).or_insert((0, 0));
         for row in r.get_row_iter(None).unwrap() {
@@ -236,16 +241,13 @@ fn partitioned_payments_match_an_independent_count_and_the_single_file() {
             ],
         ));
     }
-    let want = expected();
-    assert_eq!(want.len(), 4, "{want:?}");
-    assert_eq!(got, want);
-    // The path value of a year is escaped as Hive escapes `/`.
-    assert!(tree
-        .join("anchor=Salford City Council/financial_year=2021%2F22/part-00000.parquet")
-        .is_file());
+    (files, got, union)
+}
 
-    // The union of the parts is the single file, row for row (text values quoted alike).
-    let mut single_rows: Vec<Vec<String>> = rows(&single, &[])
+/// Every row of a single payments file, with anchor and year quoted as [`read_tree`] quotes
+/// its path values, each row's cells sorted.
+fn single_rows(single: &Path) -> Vec<Vec<String>> {
+    rows(single, &[])
         .into_iter()
         .map(|r| {
             r.into_iter()
@@ -263,7 +265,33 @@ fn partitioned_payments_match_an_independent_count_and_the_single_file() {
             r.sort();
             r
         })
-        .collect();
+        .collect()
+}
+
+#[test]
+fn partitioned_payments_match_an_independent_count_and_the_single_file() {
+    let t = tmp("tree");
+    let tree = t.join("payments");
+    let single = t.join("payments.parquet");
+    let o = ingest(&tree, true);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = ingest(&single, false);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // Complete, and nothing half-written beside it.
+    assert!(tree.join("_SUCCESS").is_file());
+    assert!(!t.join("payments.partial").exists());
+
+    let (files, got, mut union) = read_tree(&tree, 20);
+    let want = expected();
+    assert_eq!(want.len(), 4, "{want:?}");
+    assert_eq!(got, want);
+    // The path value of a year is escaped as Hive escapes `/`.
+    assert!(tree
+        .join("anchor=Salford City Council/financial_year=2021%2F22/part-00000.parquet")
+        .is_file());
+
+    // The union of the parts is the single file, row for row (text values quoted alike).
+    let mut single_rows = single_rows(&single);
     single_rows.sort();
     union.sort();
     assert_eq!(union.len(), single_rows.len());
@@ -306,5 +334,70 @@ fn a_partitioned_run_that_fails_leaves_nothing_and_touches_nothing() {
         .map(|e| e.unwrap().file_name())
         .collect();
     assert_eq!(left, ["mine"], "{left:?}");
+    std::fs::remove_dir_all(&t).unwrap();
+}
+
+/// `anchornet analyse FOLDERS --place Salford --out OUT [ARGS]` over the four ledgers, each
+/// anchor a folder of its two months (the anchor's name is the folder's).
+fn analyse(net: &Path, out: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_anchornet"))
+        .arg("analyse")
+        .arg(net.join("salford"))
+        .arg(net.join("manchester"))
+        .args(["--place", "Salford", "--no-cache", "--out"])
+        .arg(out)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn analyse_writes_the_resolved_payments_partitioned_when_asked() {
+    let t = tmp("analyse");
+    let net = t.join("net");
+    for (file, ..) in FILES {
+        let src = root().join(file);
+        let folder = src.parent().unwrap().file_name().unwrap();
+        std::fs::create_dir_all(net.join(folder)).unwrap();
+        std::fs::copy(&src, net.join(folder).join(src.file_name().unwrap())).unwrap();
+    }
+    let (tree_out, single_out) = (t.join("tree"), t.join("single"));
+    // The single file first into the tree's directory too: the partitioned run replaces it.
+    for out in [&tree_out, &single_out] {
+        let o = analyse(&net, out, &[]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let o = analyse(&net, &tree_out, &["--partitioned"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("payments"), "{stdout}");
+    let tree = tree_out.join("payments");
+    assert!(tree.join("_SUCCESS").is_file());
+    assert!(
+        !tree_out.join("payments.parquet").exists(),
+        "the other layout is left behind"
+    );
+    assert!(!tree_out.join("payments.partial").exists());
+
+    // 18 columns in all, anchor and year only in the paths.
+    let (_, got, mut union) = read_tree(&tree, 16);
+    // Every payment of the ledgers, counted independently, under its folder's anchor.
+    let want = expected_by(|file, _| {
+        let folder = Path::new(file).parent().unwrap().file_name().unwrap();
+        folder.to_str().unwrap().to_string()
+    });
+    assert_eq!(want.len(), 4, "{want:?}");
+    assert_eq!(got, want);
+    let mut single = single_rows(&single_out.join("payments.parquet"));
+    single.sort();
+    union.sort();
+    assert_eq!(union.len(), single.len());
+    assert!(union == single, "the parts differ from the single file");
+
+    // Back to one file: the tree the partitioned run made is removed.
+    let o = analyse(&net, &tree_out, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(tree_out.join("payments.parquet").is_file());
+    assert!(!tree.exists());
     std::fs::remove_dir_all(&t).unwrap();
 }

@@ -70,19 +70,54 @@ pub fn run_cached(
     progress: Progress<'_>,
     cache: Option<&IngestCache>,
 ) -> Result<RunResult, RunError> {
+    run_with(cfg, geo, year, out, progress, cache, PaymentsLayout::File)
+}
+
+/// How the resolved payments are written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum PaymentsLayout {
+    /// One file, `payments.parquet`.
+    #[default]
+    File,
+    /// A hive-partitioned tree, `payments/anchor=…/financial_year=…/part-00000.parquet`,
+    /// which DuckDB, Spark, Trino and pandas read as one table, pruning on anchor and year.
+    Partitioned,
+}
+
+impl PaymentsLayout {
+    /// The file or directory the payments are written to under `out`.
+    pub fn path(self, out: &Path) -> PathBuf {
+        match self {
+            PaymentsLayout::File => out.join("payments.parquet"),
+            PaymentsLayout::Partitioned => out.join("payments"),
+        }
+    }
+}
+
+/// [`run_cached`], writing the resolved payments in the given layout.
+pub fn run_with(
+    cfg: &NetworkConfig,
+    geo: &GeoIndex,
+    year: Option<FinancialYear>,
+    out: &Path,
+    progress: Progress<'_>,
+    cache: Option<&IngestCache>,
+    layout: PaymentsLayout,
+) -> Result<RunResult, RunError> {
     let prepared = prepare_cached(cfg, geo, year, progress, cache)?;
     std::fs::create_dir_all(out).map_err(write_err(out))?;
     // The resolved payments need only the prepared network: written on a thread of their
     // own while the metrics are computed and the reports written.
-    let pq = out.join("payments.parquet");
+    let pq = layout.path(out);
     let (rest, payments) = std::thread::scope(|s| {
-        let payments = s.spawn(|| write_payments(&prepared, &pq));
+        let payments = s.spawn(|| write_payments(&prepared, &pq, layout));
         let rest = measure_and_present(&prepared, geo, year, out, progress);
-        progress("parquet", "payments.parquet");
+        progress("parquet", "payments");
         (rest, payments.join().expect("payments writer panicked"))
     });
     let (analysis, mut written) = rest?;
     payments.map_err(write_err(&pq))?;
+    remove_other_layout(out, layout).map_err(write_err(out))?;
     written.push(pq);
     let issues = out.join("issues.csv");
     progress("issues", "issues.csv");
@@ -258,9 +293,60 @@ const RESOLVED_PARQUET: [ColumnSpec; 18] = {
     ]
 };
 
-fn write_payments(p: &Prepared, path: &Path) -> std::io::Result<()> {
-    let (w, pending) = atomic(path)?;
-    let mut t = ParquetTable::new(w, "resolved_payment", &RESOLVED_PARQUET)?;
+/// Remove the payments a previous run wrote in the other layout, so the directory holds one
+/// copy that agrees with its reports. A tree is removed only if a run wrote it (it holds the
+/// hive writer's success marker).
+fn remove_other_layout(out: &Path, layout: PaymentsLayout) -> std::io::Result<()> {
+    match layout {
+        PaymentsLayout::Partitioned => {
+            let f = PaymentsLayout::File.path(out);
+            if f.is_file() {
+                std::fs::remove_file(f)?;
+            }
+        }
+        PaymentsLayout::File => {
+            let d = PaymentsLayout::Partitioned.path(out);
+            if d.join(crate::hive::SUCCESS).is_file() {
+                std::fs::remove_dir_all(d)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The hive partition columns of the resolved payments.
+const RESOLVED_PARTITIONS: [&str; 2] = ["anchor", "financial_year"];
+
+/// Write the resolved payments at `path` in `layout` (atomically: a file through a temporary
+/// name, a tree through `path.partial`, either replacing what was there).
+fn write_payments(p: &Prepared, path: &Path, layout: PaymentsLayout) -> std::io::Result<()> {
+    match layout {
+        PaymentsLayout::File => {
+            let (w, pending) = atomic(path)?;
+            let mut t = ParquetTable::new(w, "resolved_payment", &RESOLVED_PARQUET)?;
+            resolved_rows(p, |cells| t.push(cells))?;
+            let w = t.finish()?;
+            drop(w.into_inner().map_err(|e| e.into_error())?);
+            pending.commit()
+        }
+        PaymentsLayout::Partitioned => {
+            let mut t = crate::hive::HiveTable::create(
+                path,
+                "resolved_payment",
+                &RESOLVED_PARQUET,
+                &RESOLVED_PARTITIONS,
+            )?;
+            resolved_rows(p, |cells| t.push(cells))?;
+            t.finish().map(drop)
+        }
+    }
+}
+
+/// Each resolved payment as a row of [`RESOLVED_PARQUET`], in the prepared order.
+fn resolved_rows(
+    p: &Prepared,
+    mut emit: impl FnMut(&[Cell<'_>]) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let ds = &p.dataset;
     let st = &p.strings;
     // Texts that depend only on the year or the supplier, made once each, not per payment.
@@ -281,7 +367,7 @@ fn write_payments(p: &Prepared, path: &Path) -> std::io::Result<()> {
         let l = s.location.as_ref();
         let fy = fy_text.entry(row.fy).or_insert_with(|| row.fy.to_string());
         let kind = &kinds[tx.supplier as usize];
-        t.push(&[
+        emit(&[
             Cell::Str(Some(&ds.anchors[row.anchor as usize].name)),
             Cell::Str(st.files.get(row.file)),
             Cell::I64(Some(i64::from(row.line))),
@@ -302,9 +388,7 @@ fn write_payments(p: &Prepared, path: &Path) -> std::io::Result<()> {
             Cell::Str(tx.excluded_by.map(|r| ds.rules[r as usize].id.as_str())),
         ])?;
     }
-    let w = t.finish()?;
-    drop(w.into_inner().map_err(|e| e.into_error())?);
-    pending.commit()
+    Ok(())
 }
 
 /// Write every skipped or rejected row (file, line, column, value, problem) as CSV.

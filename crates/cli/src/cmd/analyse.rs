@@ -42,15 +42,22 @@ pub struct Args {
     /// Print how long each stage took (and how the cache was used) on stderr.
     #[arg(long)]
     pub timings: bool,
+    /// Write the resolved payments as a hive-partitioned Parquet tree,
+    /// `OUT/payments/anchor=…/financial_year=…/part-00000.parquet`, instead of
+    /// `OUT/payments.parquet` (DuckDB, Spark and pandas read the tree as one table).
+    #[arg(long)]
+    pub partitioned: bool,
 }
 
-/// How a run reads and reports: the ingest cache and stage timings.
+/// How a run reads and reports: the ingest cache, stage timings and the payments' layout.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RunOptions {
     /// Use the ingest cache in `OUT/.cache/ingest`.
     pub cache: bool,
     /// Print stage timings on stderr.
     pub timings: bool,
+    /// Write the resolved payments as a hive-partitioned tree.
+    pub partitioned: bool,
 }
 
 /// The network a command works on: a network file, or payment files and a place; with
@@ -155,6 +162,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     let opts = RunOptions {
         cache: !a.no_cache,
         timings: a.timings,
+        partitioned: a.partitioned,
     };
     run_network(&cfg, year, &a.out, a.json, opts)
 }
@@ -197,7 +205,13 @@ pub fn run_network(
     let cache = opts
         .cache
         .then(|| anchornet_network::IngestCache::new(out.join(".cache").join("ingest")));
-    let r = anchornet_report::run::run_cached(cfg, &geo, year, out, &progress, cache.as_ref());
+    let layout = if opts.partitioned {
+        anchornet_report::run::PaymentsLayout::Partitioned
+    } else {
+        anchornet_report::run::PaymentsLayout::File
+    };
+    let r =
+        anchornet_report::run::run_with(cfg, &geo, year, out, &progress, cache.as_ref(), layout);
     bar.finish_and_clear();
     if opts.timings {
         let end = std::time::Instant::now();
