@@ -146,20 +146,30 @@ impl GeoIndex {
 
 /// Write atomically: a temporary file in the same directory, then rename.
 fn save(words: &[u64], dir: &Path) -> Result<PathBuf, GeoError> {
-    std::fs::create_dir_all(dir).map_err(|e| GeoError::io(dir, e))?;
     let path = dir.join(INDEX_FILE);
-    let tmp = dir.join(format!("{INDEX_FILE}.{}.tmp", std::process::id()));
+    write_atomic_file(&path, crate::store::bytes_of(words)).map_err(|e| GeoError::io(&path, e))?;
+    Ok(path)
+}
+
+/// Write `bytes` to `path` atomically: a temporary file in the same directory (created if
+/// need be), synced, then renamed over `path`; the temporary file is removed on failure.
+pub(crate) fn write_atomic_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let name = path
+        .file_name()
+        .map_or_else(|| "file".to_string(), |n| n.to_string_lossy().into_owned());
+    let tmp = dir.join(format!("{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(crate::store::bytes_of(words))?;
+        f.write_all(bytes)?;
         f.sync_all()?;
-        std::fs::rename(&tmp, &path)
+        std::fs::rename(&tmp, path)
     })();
-    if let Err(e) = result {
+    if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
-        return Err(GeoError::io(&path, e));
     }
-    Ok(path)
+    result
 }
 
 /// A lock file beside the index while one process builds it.

@@ -140,17 +140,21 @@ fn measure_and_present(
 ) -> Result<(Analysis, Vec<PathBuf>), RunError> {
     progress("measure", "metrics");
     let analysis = analyse(&prepared.dataset, year);
-    progress("present", "report");
+    // One stage per output, so `--timings` shows which writer the time goes to.
+    progress("present:html", "report.html");
     let input = report_input(prepared, &analysis, geo);
     let mut written = Vec::new();
     let html = out.join("report.html");
     crate::html::write(&input, &html).map_err(write_err(&html))?;
     written.push(html);
+    progress("present:xlsx", "report.xlsx");
     let xlsx = out.join("report.xlsx");
     crate::xlsx::write(&input, &xlsx).map_err(write_err(&xlsx))?;
     written.push(xlsx);
+    progress("present:csv", "csv/");
     let csv_dir = out.join("csv");
     written.extend(crate::csv_set::write(&input, &csv_dir).map_err(write_err(&csv_dir))?);
+    progress("present:json", "analysis.json");
     let json = out.join("analysis.json");
     let bytes = serde_json::to_vec_pretty(&analysis).map_err(|e| write_err(&json)(e.into()))?;
     crate::write_atomic(&json, &bytes).map_err(write_err(&json))?;
