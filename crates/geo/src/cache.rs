@@ -159,7 +159,10 @@ pub(crate) fn write_atomic_file(path: &Path, bytes: &[u8]) -> std::io::Result<()
     let name = path
         .file_name()
         .map_or_else(|| "file".to_string(), |n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!("{name}.{}.tmp", std::process::id()));
+    // Unique per process and call: threads of one process may write the same file at once.
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = dir.join(format!("{name}.{}.{n}.tmp", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
