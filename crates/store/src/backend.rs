@@ -157,6 +157,36 @@ macro_rules! store_impl {
                 tx.commit().await?;
                 Ok(())
             }
+
+            /// Every anchor's name by id.
+            async fn anchor_names(&self) -> $crate::Result<std::collections::HashMap<i64, String>> {
+                use $crate::Store;
+                Ok(self.anchors().await?.into_iter().map(|a| (a.id, a.name)).collect())
+            }
+
+            /// One row of [`PAYMENT_COLUMNS`] as `(batch id, anchor id, payment)`.
+            fn payment_row(
+                r: &<$db as sqlx::Database>::Row,
+                names: &std::collections::HashMap<i64, String>,
+            ) -> $crate::Result<(i64, i64, anchornet_core::Payment)> {
+                use sqlx::Row;
+                let batch_id: i64 = r.try_get(0)?;
+                let anchor_id: i64 = r.try_get(1)?;
+                let t = |i: usize| -> std::result::Result<Option<String>, sqlx::Error> { r.try_get(i) };
+                let p = $crate::backend::payment_from(
+                    r.try_get(2)?,
+                    r.try_get(3)?,
+                    &r.try_get::<String, _>(4)?,
+                    r.try_get(5)?,
+                    r.try_get(6)?,
+                    r.try_get(7)?,
+                    [t(10)?, t(11)?, t(12)?, t(13)?, t(14)?, t(15)?, t(16)?, t(17)?, t(18)?, t(19)?, t(20)?, t(21)?],
+                    r.try_get(8)?,
+                    r.try_get(9)?,
+                    names.get(&anchor_id).cloned().unwrap_or_default(),
+                )?;
+                Ok((batch_id, anchor_id, p))
+            }
         }
 
         #[async_trait::async_trait]
@@ -650,12 +680,7 @@ macro_rules! store_impl {
 
             async fn live_payments(&self) -> $crate::Result<Vec<(i64, anchornet_core::Payment)>> {
                 use futures_util::TryStreamExt;
-                let names: std::collections::HashMap<i64, String> = self
-                    .anchors()
-                    .await?
-                    .into_iter()
-                    .map(|a| (a.id, a.name))
-                    .collect();
+                let names = self.anchor_names().await?;
                 let mut out = Vec::new();
                 let sql = format!(
                     "SELECT {} FROM payments ORDER BY id",
@@ -663,22 +688,40 @@ macro_rules! store_impl {
                 );
                 let mut rows = sqlx::query::<$db>(&sql).fetch(&self.pool);
                 while let Some(r) = rows.try_next().await? {
-                    use sqlx::Row;
-                    let anchor_id: i64 = r.try_get(1)?;
-                    let t = |i: usize| -> std::result::Result<Option<String>, sqlx::Error> { r.try_get(i) };
-                    let p = $crate::backend::payment_from(
-                        r.try_get(2)?,
-                        r.try_get(3)?,
-                        &r.try_get::<String, _>(4)?,
-                        r.try_get(5)?,
-                        r.try_get(6)?,
-                        r.try_get(7)?,
-                        [t(10)?, t(11)?, t(12)?, t(13)?, t(14)?, t(15)?, t(16)?, t(17)?, t(18)?, t(19)?, t(20)?, t(21)?],
-                        r.try_get(8)?,
-                        r.try_get(9)?,
-                        names.get(&anchor_id).cloned().unwrap_or_default(),
-                    )?;
+                    let (_, anchor_id, p) = Self::payment_row(&r, &names)?;
                     out.push((anchor_id, p));
+                }
+                Ok(out)
+            }
+
+            async fn live_batches(&self) -> $crate::Result<Vec<(i64, i64)>> {
+                Ok(sqlx::query_as::<$db, (i64, i64)>(
+                    "SELECT id, anchor_id FROM batches WHERE withdrawn_at IS NULL ORDER BY id",
+                )
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn batch_payments(
+                &self,
+                batches: &[i64],
+            ) -> $crate::Result<Vec<(i64, i64, anchornet_core::Payment)>> {
+                use futures_util::TryStreamExt;
+                let names = self.anchor_names().await?;
+                let mut ids = batches.to_vec();
+                ids.sort_unstable();
+                ids.dedup();
+                let mut out = Vec::new();
+                // A batch at a time: each is read through the batch index, in import order.
+                let sql = format!(
+                    "SELECT {} FROM payments WHERE batch_id = $1 ORDER BY id",
+                    $crate::backend::PAYMENT_COLUMNS
+                );
+                for id in ids {
+                    let mut rows = sqlx::query::<$db>(&sql).bind(id).fetch(&self.pool);
+                    while let Some(r) = rows.try_next().await? {
+                        out.push(Self::payment_row(&r, &names)?);
+                    }
                 }
                 Ok(out)
             }
@@ -800,8 +843,11 @@ macro_rules! store_impl {
             }
 
             async fn fingerprint(&self) -> $crate::Result<String> {
-                let (a, b, w, o, od): (i64, i64, i64, i64, i64) = sqlx::query_as::<$db, (i64, i64, i64, i64, i64)>(
+                // The count of batches as well as the largest id: on PostgreSQL a batch whose
+                // import began first can commit after a later one, under a smaller id.
+                let (a, n, b, w, o, od): (i64, i64, i64, i64, i64, i64) = sqlx::query_as::<$db, (i64, i64, i64, i64, i64, i64)>(
                     "SELECT (SELECT COUNT(*) FROM anchors), \
+                     (SELECT COUNT(*) FROM batches), \
                      (SELECT COALESCE(MAX(id), 0) FROM batches), \
                      (SELECT COUNT(*) FROM batches WHERE withdrawn_at IS NOT NULL), \
                      (SELECT COUNT(*) FROM overrides), \
@@ -809,7 +855,7 @@ macro_rules! store_impl {
                 )
                 .fetch_one(&self.pool)
                 .await?;
-                Ok(format!("{a}/{b}/{w}/{o}/{od}"))
+                Ok(format!("{a}/{n}/{b}/{w}/{o}/{od}"))
             }
 
             async fn set_override(&self, o: &$crate::Override) -> $crate::Result<()> {

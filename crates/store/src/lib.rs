@@ -156,6 +156,13 @@ pub trait Store: Send + Sync {
     async fn withdraw_batch(&self, id: i64, by: &str) -> Result<bool>;
     /// Every payment of every live batch, with its anchor id, in import order.
     async fn live_payments(&self) -> Result<Vec<(i64, Payment)>>;
+    /// The live batches, `(batch id, anchor id)`, in id order.
+    async fn live_batches(&self) -> Result<Vec<(i64, i64)>>;
+    /// The payments of the given batches, `(batch id, anchor id, payment)`, batch by batch in
+    /// id order and each batch's in import order; a batch that is not live gives none. With
+    /// every live batch this is [`Store::live_payments`] batch by batch, which lets a reader
+    /// that holds earlier batches read only the new ones.
+    async fn batch_payments(&self, batches: &[i64]) -> Result<Vec<(i64, i64, Payment)>>;
     /// Every supplier-side record of every live batch.
     async fn live_supplier_records(&self) -> Result<Vec<SupplierRow>>;
     /// Payments in live batches (per anchor id).

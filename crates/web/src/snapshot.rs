@@ -73,6 +73,10 @@ pub struct Snapshot {
     pub fingerprint: String,
     /// When built, Unix seconds.
     pub built_at: i64,
+    /// The batches whose payments are in `prepared.payments`, in order: (batch id, anchor
+    /// id, their range there). The next rebuild takes a batch still live from here instead
+    /// of reading it from the store again.
+    pub batches: Vec<(i64, i64, std::ops::Range<usize>)>,
 }
 
 /// How many of an anchor's largest payments its page lists.
@@ -111,8 +115,11 @@ pub fn largest_per_anchor(ds: &anchornet_metrics::Dataset, n: usize) -> Vec<Vec<
 pub struct Source {
     /// Anchors.
     pub anchors: Vec<Anchor>,
-    /// Payments with their anchor id.
+    /// Payments with their anchor id, batch by batch in `batches` order.
     pub payments: Vec<(i64, Payment)>,
+    /// The live batches the payments come from, in id order: (batch id, anchor id, how
+    /// many of `payments` are its).
+    pub batches: Vec<(i64, i64, usize)>,
     /// Supplier-side records.
     pub suppliers: Vec<SupplierRow>,
     /// Review decisions.
@@ -159,6 +166,7 @@ impl Snapshot {
             version: 0,
             fingerprint: String::new(),
             built_at: 0,
+            batches: Vec::new(),
         }
     }
 
@@ -178,10 +186,23 @@ impl Snapshot {
             .map(|(i, a)| (a.id, i as u16))
             .collect();
         let mut inputs = Inputs::default();
-        for (a, p) in src.payments {
-            if let Some(&i) = index.get(&a) {
-                inputs.anchor_of.push(i);
-                inputs.payments.push(p);
+        // Sized once: grown a push at a time, a vector of half a million payments is copied
+        // over and over (it was most of a rebuild's time).
+        inputs.payments.reserve_exact(src.payments.len());
+        inputs.anchor_of.reserve_exact(src.payments.len());
+        let mut batches = Vec::with_capacity(src.batches.len());
+        let mut payments = src.payments.into_iter();
+        for &(batch, anchor, n) in &src.batches {
+            let start = inputs.payments.len();
+            for (a, p) in payments.by_ref().take(n) {
+                if let Some(&i) = index.get(&a) {
+                    inputs.anchor_of.push(i);
+                    inputs.payments.push(p);
+                }
+            }
+            // A batch of an anchor not in the network is read again next time, not held.
+            if index.contains_key(&anchor) {
+                batches.push((batch, anchor, start..inputs.payments.len()));
             }
         }
         inputs.suppliers = src
@@ -308,6 +329,7 @@ impl Snapshot {
             prepared,
             version,
             built_at: anchornet_store::now(),
+            batches,
         })
     }
 

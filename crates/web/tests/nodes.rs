@@ -2,7 +2,8 @@
 //! session made on node 1 works on node 2 and ends on both when signed out; an import through
 //! node 1 is in node 2's overview on the very next request, not after node 2's five-second
 //! watcher; node 2's figures equal node 1's. On SQLite (one file, two processes' worth of
-//! state) and on PostgreSQL when reachable.
+//! state) and on PostgreSQL when reachable. A node's rebuild reads only the batches it does not
+//! hold, and equals a new node's full read.
 
 mod common;
 
@@ -57,5 +58,80 @@ async fn story(db: Db) {
 async fn two_nodes_on_one_database_behave_as_one() {
     for db in common::backends().await {
         story(db).await;
+    }
+}
+
+/// The register as the pages and the store see it.
+fn register(app: &TestApp) -> Vec<Vec<String>> {
+    anchornet_suppliers::table::rows(&app.state.snap().prepared.register).collect()
+}
+
+/// Node 1's analysis, rebuilt from what it held plus what the store gained or lost, against
+/// a new node's, which reads every batch: the same payments in the same order, the same
+/// figures, the same register.
+async fn same_as_a_full_read(one: &TestApp, what: &str) {
+    let fresh = one.second_node().await;
+    let (inc, full) = (one.state.snap(), fresh.state.snap());
+    assert_eq!(inc.batches, full.batches, "{what}: batches");
+    assert!(
+        inc.prepared.payments == full.prepared.payments,
+        "{what}: payments differ"
+    );
+    assert_eq!(
+        serde_json::to_value(&inc.analysis).unwrap(),
+        serde_json::to_value(&full.analysis).unwrap(),
+        "{what}: analysis"
+    );
+    assert_eq!(register(one), register(&fresh), "{what}: register");
+}
+
+async fn incremental_story(db: Db) {
+    let one = TestApp::spawn(db, false).await;
+    let live = |app: &TestApp| app.state.snap().batches.len();
+    let held = live(&one);
+    assert!(held >= 3, "{held} batches held after the first build");
+    let limits = one.state.cfg.limits;
+    // Two more months, imported as the CLI does (another process), then node 1 rebuilds:
+    // it reads only these two batches from the store.
+    for (anchor, path, name) in [
+        (
+            &one.manchester,
+            "spend/manchester/2021-08.csv.xz",
+            "m-2021-08.csv.xz",
+        ),
+        (
+            &one.salford,
+            "spend/salford/2021-08.csv.xz",
+            "s-2021-08.csv.xz",
+        ),
+    ] {
+        let p = common::renamed(&one.dir, path, name);
+        anchornet_web::import::import_file(one.store.as_ref(), anchor, &p, "cli", &limits)
+            .await
+            .unwrap();
+    }
+    let before = one.state.snap().prepared.payments.len();
+    one.state.rebuild().await.unwrap();
+    assert_eq!(live(&one), held + 2);
+    assert!(one.state.snap().prepared.payments.len() > before);
+    same_as_a_full_read(&one, "after two imports").await;
+
+    // A batch withdrawn: node 1 drops what it held of it.
+    let first = one.state.snap().batches[0].0;
+    assert!(one.store.withdraw_batch(first, "admin").await.unwrap());
+    one.state.rebuild().await.unwrap();
+    assert_eq!(live(&one), held + 1);
+    assert!(one.state.snap().batches.iter().all(|b| b.0 != first));
+    same_as_a_full_read(&one, "after a withdrawal").await;
+    one.cleanup().await;
+}
+
+/// Incremental re-analysis in the workspace (issue 18): a rebuild takes the batches the
+/// current analysis holds from it and reads only new ones from the store, with the same
+/// result as reading everything.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rebuild_reads_only_new_batches_and_equals_a_full_read() {
+    for db in common::backends().await {
+        incremental_story(db).await;
     }
 }
