@@ -365,3 +365,110 @@ fn hub_demand_and_targets_on_the_demo_network() {
         );
     }
 }
+
+/// Exact pence of a JSON amount in pounds (`41250000.5` → 4125000050), from its decimal
+/// text, not through a float.
+fn json_pence(v: &serde_json::Value) -> i64 {
+    let s = v.to_string();
+    let (a, b) = s.split_once('.').unwrap_or((&s, "0"));
+    let b = format!("{b:0<2}");
+    a.parse::<i64>().unwrap() * 100 + b[..2].parse::<i64>().unwrap()
+}
+
+/// `hub pipeline --payments-compliance`: one CSV row per UK8 notice of the hand-built
+/// Procurement Act fixtures (crates/hub/tests/fixtures/uk_act, see its NOTICE), each figure
+/// equal to the notice's JSON read here; the count in the summary.
+#[test]
+fn hub_pipeline_writes_the_payments_compliance_notices() {
+    let d = scratch("payments-compliance");
+    let fixtures = root().join("crates/hub/tests/fixtures/uk_act");
+    let run = Command::new(env!("CARGO_BIN_EXE_anchornet"))
+        .args(["hub", "pipeline", "--json", "--out"])
+        .arg(d.join("opportunities.csv"))
+        .arg("--payments-compliance")
+        .arg(d.join("payments_compliance.csv"))
+        .arg(&fixtures)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let summary: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+
+    // The UK8 notices, from the files: releases whose documents are all of notice type UK8.
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&fixtures)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    let mut expected = Vec::new();
+    for f in &files {
+        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(f).unwrap()).unwrap();
+        for r in v["releases"].as_array().unwrap() {
+            let docs = r["planning"]["documents"].as_array();
+            if docs.is_some_and(|d| !d.is_empty() && d.iter().all(|x| x["noticeType"] == "UK8")) {
+                expected.push((f.clone(), r.clone()));
+            }
+        }
+    }
+    assert_eq!(expected.len(), 2);
+    assert_eq!(summary["payments_compliance"], expected.len());
+
+    let rows = csv_rows(&d.join("payments_compliance.csv"));
+    assert_eq!(rows.len(), expected.len());
+    // Rows are by buyer, then period: both notices are one buyer's, so by period start.
+    expected.sort_by_key(|(_, r)| {
+        r["paymentsCompliance"]["period"]["startDate"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    });
+    for (row, (file, r)) in rows.iter().zip(&expected) {
+        let pc = &r["paymentsCompliance"];
+        let doc = &r["planning"]["documents"][0];
+        assert_eq!(row["buyer"], r["buyer"]["name"].as_str().unwrap());
+        assert_eq!(
+            row["period_start"],
+            pc["period"]["startDate"].as_str().unwrap()[..10]
+        );
+        assert_eq!(
+            row["period_end"],
+            pc["period"]["endDate"].as_str().unwrap()[..10]
+        );
+        assert_eq!(row["invoices_paid"], pc["invoicesPaid"].to_string());
+        assert_eq!(
+            row["value_paid_pence"],
+            json_pence(&pc["value"]["amount"]).to_string()
+        );
+        assert_eq!(
+            row["paid_within_30_days_percent"],
+            pc["paidWithin30DaysPercent"].to_string()
+        );
+        assert_eq!(
+            row["paid_31_to_60_days_percent"],
+            pc["paidIn31To60DaysPercent"].to_string()
+        );
+        assert_eq!(
+            row["paid_after_60_days_percent"],
+            pc["paidAfter60DaysPercent"].to_string()
+        );
+        assert_eq!(
+            row["average_days_to_pay"],
+            pc["averageDaysToPay"].to_string()
+        );
+        assert_eq!(row["notice_id"], doc["id"].as_str().unwrap());
+        assert_eq!(row["url"], doc["url"].as_str().unwrap());
+        assert_eq!(row["ocid"], r["ocid"].as_str().unwrap());
+        assert!(
+            row["source"].ends_with(file.file_name().unwrap().to_str().unwrap()),
+            "{} is not from {}",
+            row["source"],
+            file.display()
+        );
+    }
+    std::fs::remove_dir_all(&d).ok();
+}

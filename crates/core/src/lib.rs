@@ -10,6 +10,7 @@
 //! * [`FinancialYear`] — the UK public-sector year, 1 April to 31 March, shown `2021/22`.
 //! * [`GssCode`] — an ONS Government Statistical Service area code such as `E08000006`.
 //! * [`Postcode`] — a UK postcode in its canonical form (`M5 4BD`).
+//! * [`ProclassCode`] — a ProClass procurement classification code (`191400`).
 //! * [`Payment`] — one normalised payment record, with where it came from.
 //! * [`Kind`], [`Size`], [`LocationKind`], [`SourceKind`] — what a supplier is and where
 //!   the evidence of its location came from.
@@ -29,6 +30,7 @@ pub mod gss;
 pub mod money;
 pub mod payment;
 pub mod postcode;
+pub mod proclass;
 pub mod supplier;
 
 pub use asset::AssetStatus;
@@ -38,4 +40,5 @@ pub use gss::{GssCode, GssError};
 pub use money::{MoneyError, Pence};
 pub use payment::{Payment, Role};
 pub use postcode::{Postcode, PostcodeError};
+pub use proclass::{ProclassCode, ProclassError};
 pub use supplier::{Kind, LocationKind, PublicType, Size, SourceKind};

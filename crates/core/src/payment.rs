@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{FinancialYear, PaymentDate, Pence};
+use crate::{FinancialYear, PaymentDate, Pence, ProclassCode};
 
 /// What a column of an input file means. Importers detect roles from header
 /// vocabulary and from the values; a mapping file can set them by hand.
@@ -37,10 +37,13 @@ pub enum Role {
     SupplierAddress,
     /// Expense type / account / category text.
     ExpenseType,
-    /// Procurement category (ProClass etc.).
+    /// Procurement category (ProClass label etc.).
     ProcurementCategory,
-    /// Expense or classification code (SeRCOP/BVACOP/CIPFA/ProClass/cost element).
+    /// Expense or ledger classification code (SeRCOP/BVACOP/CIPFA/cost element).
     ExpenseCode,
+    /// ProClass code (`ProclassCode`, six digits): a column named after ProClass whose values
+    /// are ProClass codes.
+    ProclassCode,
     /// Service area, directorate, department, cost centre.
     ServiceArea,
     /// Transaction / document / invoice id.
@@ -55,7 +58,7 @@ pub enum Role {
 
 impl Role {
     /// Every role, in display order.
-    pub const ALL: [Role; 21] = [
+    pub const ALL: [Role; 22] = [
         Role::Body,
         Role::Date,
         Role::NetAmount,
@@ -72,6 +75,7 @@ impl Role {
         Role::ExpenseType,
         Role::ProcurementCategory,
         Role::ExpenseCode,
+        Role::ProclassCode,
         Role::ServiceArea,
         Role::TransactionId,
         Role::CapitalRevenue,
@@ -98,6 +102,7 @@ impl Role {
             Role::ExpenseType => "expense_type",
             Role::ProcurementCategory => "procurement_category",
             Role::ExpenseCode => "expense_code",
+            Role::ProclassCode => "proclass_code",
             Role::ServiceArea => "service_area",
             Role::TransactionId => "transaction_id",
             Role::CapitalRevenue => "capital_revenue",
@@ -149,8 +154,12 @@ pub struct Payment {
     pub expense_type: Option<String>,
     /// Procurement category (e.g. ProClass label).
     pub procurement_category: Option<String>,
-    /// Expense / classification code.
+    /// Expense / ledger classification code.
     pub expense_code: Option<String>,
+    /// ProClass code, from a column the file names as ProClass ([`Role::ProclassCode`]);
+    /// never read from an expense code by its shape.
+    #[serde(default)]
+    pub proclass_code: Option<ProclassCode>,
     /// Service area / directorate.
     pub service_area: Option<String>,
     /// Transaction or document id.

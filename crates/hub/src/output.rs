@@ -10,6 +10,7 @@ use crate::calendar::Entry;
 use crate::demand::{DemandRow, LotRule};
 use crate::matching::Match;
 use crate::opportunity::{Opportunity, SourceKind};
+use crate::sources::ocds::PaymentsCompliance;
 use crate::targets::{TargetRow, Targets};
 
 /// A table: header and rows of text.
@@ -130,6 +131,58 @@ pub fn issues(issues: &[Issue]) -> Rows {
             })
             .collect(),
     )
+}
+
+/// The columns of the payments compliance table, one row per UK8 notice.
+pub const PAYMENTS_COMPLIANCE_COLUMNS: [&str; 13] = [
+    "buyer",
+    "period_start",
+    "period_end",
+    "invoices_paid",
+    "value_paid_pence",
+    "paid_within_30_days_percent",
+    "paid_31_to_60_days_percent",
+    "paid_after_60_days_percent",
+    "average_days_to_pay",
+    "notice_id",
+    "ocid",
+    "url",
+    "source",
+];
+
+/// Payments compliance notices (UK8), one row per notice, by buyer then reporting period:
+/// the figures as the notice gives them (empty where it gives none).
+pub fn payments_compliance(notices: &[PaymentsCompliance]) -> Rows {
+    let mut sorted: Vec<&PaymentsCompliance> = notices.iter().collect();
+    sorted.sort_by(|a, b| {
+        (&a.buyer, a.period_start, a.period_end, &a.ocid).cmp(&(
+            &b.buyer,
+            b.period_start,
+            b.period_end,
+            &b.ocid,
+        ))
+    });
+    let rows = sorted
+        .into_iter()
+        .map(|n| {
+            vec![
+                n.buyer.clone(),
+                opt(&n.period_start),
+                opt(&n.period_end),
+                opt(&n.invoices_paid),
+                opt(&n.value_paid.map(|p| p.0)),
+                opt(&n.within_30_days_percent),
+                opt(&n.days_31_to_60_percent),
+                opt(&n.after_60_days_percent),
+                opt(&n.average_days),
+                n.notice_id.clone(),
+                n.ocid.clone(),
+                opt(&n.url),
+                n.file.clone(),
+            ]
+        })
+        .collect();
+    (PAYMENTS_COMPLIANCE_COLUMNS.to_vec(), rows)
 }
 
 /// The calendar.

@@ -282,6 +282,12 @@ fn payments_compliance_notices_are_read_not_opportunities() {
     // days, 6.2 % in 31–60, 2.3 % after 60; 17.4 days on average.
     let a = &pc[0];
     assert_eq!(a.ocid, "ocds-h6vhtk-0f0006");
+    // The notice's id and page: its UK8 planning document's `id` and `url`.
+    assert_eq!(a.notice_id, "000808-2025");
+    assert_eq!(
+        a.url.as_deref(),
+        Some("https://www.find-tender.service.gov.uk/Notice/000808-2025")
+    );
     assert_eq!(a.buyer, "Example Borough Council");
     assert_eq!(
         (a.period_start, a.period_end),

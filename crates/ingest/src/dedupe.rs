@@ -166,6 +166,13 @@ pub fn key(p: &Payment) -> u128 {
         for f in p.text_fields() {
             e.opt_text(f);
         }
+        match &p.proclass_code {
+            None => e.0.push(0),
+            Some(c) => {
+                e.0.push(1);
+                e.text(c.as_str());
+            }
+        }
         twox_hash::XxHash3_128::oneshot(&buf)
     })
 }
@@ -243,6 +250,7 @@ mod tests {
             expense_type: None,
             procurement_category: None,
             expense_code: None,
+            proclass_code: None,
             service_area: None,
             transaction_id: None,
             capital_revenue: None,

@@ -299,6 +299,19 @@ fn confirm(role: Role, hs: f32, p: &Profile) -> Option<(f32, String)> {
                 Some((1.0, format!("{} of values are postcodes", pct(p.postcodes))))
             }
         }
+        Role::ProclassCode => {
+            // A header naming ProClass is not enough: the values must be its codes too
+            // (placeholders such as Trafford's `NA` for "Not Classified" aside).
+            let r = p.rate_given(p.proclass);
+            if r >= 0.8 {
+                Some((
+                    1.0,
+                    format!("{:.0}% of given values are ProClass codes", 100.0 * r),
+                ))
+            } else {
+                None
+            }
+        }
         Role::SmeFlag => {
             if p.rate(p.yesno) >= 0.5 {
                 Some((1.0, format!("{} of values are yes/no", pct(p.yesno))))
@@ -564,6 +577,13 @@ pub fn detect_parts(
                 if hs < 0.3 {
                     continue;
                 }
+                if role == Role::ProcurementCategory
+                    && vocab::score(Role::ProclassCode, &norm) > 0.0
+                    && p.rate_given(p.proclass) >= 0.8
+                {
+                    // `Proclass` over ProClass codes: the code, not the category's label.
+                    continue;
+                }
                 if let Some((m, why)) = confirm(role, hs, p) {
                     let ev = if why.is_empty() {
                         format!("header {:?}", headers[c])
@@ -817,6 +837,34 @@ mod tests {
         assert_eq!(d.column(Role::Date), Some(3));
         assert_eq!(d.column(Role::SupplierName), Some(5));
         assert_eq!(d.kind, InputKind::Payments);
+    }
+
+    /// A bare `Proclass` header is the code when its values are ProClass codes and the
+    /// category when they are labels; an `Expense Code` of six digits stays the expense code.
+    /// (Values from Trafford's 2026/27 payments: `191400` "FACILITIES MGT : Lifts", `NA`
+    /// "Not Classified", `300000` "MAIL SERVICES"; profit centres 250210, 602020.)
+    #[test]
+    fn proclass_by_header_and_values() {
+        let t = table(
+            "Payment Date,Supplier Name,Amount,Proclass,Expense Code\n\
+             2026-05-29,VLC (Stairlifts) Limited,742.50,191400,250210\n\
+             2026-05-29,George Cox & Sons Ltd,31843.62,NA,990000\n\
+             2026-05-29,Royal Mail Group Ltd,52.94,300000,602020\n",
+        );
+        let d = detect(&t, None).unwrap();
+        assert_eq!(d.column(Role::ProclassCode), Some(3));
+        assert_eq!(d.column(Role::ProcurementCategory), None);
+        assert_eq!(d.column(Role::ExpenseCode), Some(4));
+        let t = table(
+            "Payment Date,Supplier Name,Amount,Proclass,Expense Code\n\
+             2026-05-29,VLC (Stairlifts) Limited,742.50,FACILITIES MGT : Lifts,250210\n\
+             2026-05-29,George Cox & Sons Ltd,31843.62,Not Classified,990000\n\
+             2026-05-29,Royal Mail Group Ltd,52.94,MAIL SERVICES,602020\n",
+        );
+        let d = detect(&t, None).unwrap();
+        assert_eq!(d.column(Role::ProclassCode), None);
+        assert_eq!(d.column(Role::ProcurementCategory), Some(3));
+        assert_eq!(d.column(Role::ExpenseCode), Some(4));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Value profiles: what a column's values look like, used to confirm or veto a header's
 //! suggested role and to find roles in files whose headers say nothing (`Nstrg(T)`).
 
-use anchornet_core::{DateError, PaymentDate, Pence, Postcode};
+use anchornet_core::{DateError, PaymentDate, Pence, Postcode, ProclassCode};
 
 /// Counts over a sample of a column's non-empty values.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -32,6 +32,10 @@ pub struct Profile {
     pub yesno: usize,
     /// Capital/Revenue values.
     pub caprev: usize,
+    /// ProClass codes (six digits, [`ProclassCode`]).
+    pub proclass: usize,
+    /// Placeholders for a value not given (`NA`, `N/A`, `Nil`, `None`, `-`, `Not Classified`).
+    pub placeholders: usize,
     /// Distinct values (capped).
     pub distinct: usize,
     /// Mean length of non-empty values.
@@ -58,6 +62,23 @@ const ORG_WORDS: [&str; 18] = [
     "CARE",
     "HOMES",
 ];
+
+/// A value that stands for no value (`NA`, `N/A`, `Nil`, `None`, `-`, `Not Classified`,
+/// `Unclassified`, `Not applicable`, `Unknown`), given in upper case.
+pub fn is_placeholder(upper: &str) -> bool {
+    matches!(
+        upper,
+        "NA" | "N/A"
+            | "N.A."
+            | "NIL"
+            | "NONE"
+            | "-"
+            | "NOT CLASSIFIED"
+            | "UNCLASSIFIED"
+            | "NOT APPLICABLE"
+            | "UNKNOWN"
+    )
+}
 
 impl Profile {
     /// Profile a column from an iterator of values.
@@ -116,6 +137,12 @@ impl Profile {
             ) {
                 p.caprev += 1;
             }
+            if v.len() <= 8 && ProclassCode::parse(v).is_ok() {
+                p.proclass += 1;
+            }
+            if is_placeholder(&upper) {
+                p.placeholders += 1;
+            }
         }
         p.distinct = seen.len();
         p.mean_len = if p.nonempty > 0 {
@@ -132,6 +159,17 @@ impl Profile {
             0.0
         } else {
             n as f32 / self.nonempty as f32
+        }
+    }
+
+    /// Share of the values that are not placeholders ([`is_placeholder`]) counted by `n`
+    /// (0 when there are none).
+    pub fn rate_given(&self, n: usize) -> f32 {
+        let given = self.nonempty.saturating_sub(self.placeholders);
+        if given == 0 {
+            0.0
+        } else {
+            n as f32 / given as f32
         }
     }
 

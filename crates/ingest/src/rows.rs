@@ -4,7 +4,7 @@
 //! with neither date nor amount; **rejected** (data we cannot use) when the date or amount
 //! cannot be read. Each carries the column and value so the issues report can say where.
 
-use anchornet_core::{FinancialYear, Payment, PaymentDate, Pence, Postcode, Role};
+use anchornet_core::{FinancialYear, Payment, PaymentDate, Pence, Postcode, ProclassCode, Role};
 use serde::Serialize;
 
 use crate::detect::Detection;
@@ -499,6 +499,21 @@ impl RowContext<'_> {
                 }
             }
         };
+        let proclass_code = match opt(row, det.column(Role::ProclassCode)) {
+            None => None,
+            Some(v) if crate::profile::is_placeholder(&v.to_ascii_uppercase()) => None,
+            Some(v) => match ProclassCode::parse(&v) {
+                Ok(c) => Some(c),
+                Err(e) => {
+                    warnings.push(Warning {
+                        column: det.column(Role::ProclassCode).unwrap_or(0),
+                        value: v,
+                        problem: format!("{e}; row kept without a ProClass code"),
+                    });
+                    None
+                }
+            },
+        };
         let money = |r: Role| det.column(r).and_then(|c| Pence::parse(row.cell(c)).ok());
         let redacted = is_redaction_marker(supplier_raw);
         RowOutcome::Payment(Box::new(Payment {
@@ -524,6 +539,7 @@ impl RowContext<'_> {
             expense_type: opt(row, det.column(Role::ExpenseType)),
             procurement_category: opt(row, det.column(Role::ProcurementCategory)),
             expense_code: opt(row, det.column(Role::ExpenseCode)),
+            proclass_code,
             service_area: opt(row, det.column(Role::ServiceArea)),
             transaction_id: opt(row, det.column(Role::TransactionId)),
             capital_revenue: opt(row, det.column(Role::CapitalRevenue)),

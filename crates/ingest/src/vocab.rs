@@ -176,6 +176,13 @@ const CORRESPONDENCE: [&str; 6] = [
     "contact",
 ];
 
+/// Whether a header names ProClass: the word itself (`Proclass`, `PROCLASS_CODE`, `ProClass
+/// Code`, `ProclassLabel` all normalise to a word `proclass`), run together with another
+/// word (`proclasscode`), or spelt out as "pro class".
+fn names_proclass(h: &H) -> bool {
+    h.words.iter().any(|w| w.starts_with("proclass")) || h.contains("pro class")
+}
+
 /// Score of a (normalised) header for a role.
 pub fn score(role: Role, normalised: &str) -> f32 {
     let h = H {
@@ -545,7 +552,7 @@ pub fn score(role: Role, normalised: &str) -> f32 {
         Role::ProcurementCategory => {
             if h.any(&["code", "uri", "id"]) {
                 0.0
-            } else if h.has("proclass")
+            } else if names_proclass(&h)
                 || h.contains("procurement classification")
                 || h.contains("procurement category")
             {
@@ -559,7 +566,9 @@ pub fn score(role: Role, normalised: &str) -> f32 {
             }
         }
         Role::ExpenseCode => {
-            if h.any(&["description", "label", "name"]) {
+            if h.any(&["description", "label", "name"]) || names_proclass(&h) {
+                // A ProClass column is the procurement classification (its own role,
+                // [`Role::ProclassCode`]), not a ledger code.
                 0.0
             } else if h.contains("expense code")
                 || h.contains("expenditure code")
@@ -567,8 +576,6 @@ pub fn score(role: Role, normalised: &str) -> f32 {
                 || h.contains("account code")
                 || (h.has("sercop") && h.has("code"))
                 || h.has("bvacop")
-                || h.contains("proclass code")
-                || h.contains("proclass classification")
                 || h.contains("subjective code")
                 || h.has("cipfa")
                 || h.contains("gl code")
@@ -579,7 +586,6 @@ pub fn score(role: Role, normalised: &str) -> f32 {
                 0.85
             } else if h.eq(&[
                 "bvacopse",
-                "proclass",
                 "subjective",
                 "gl account",
                 "account number",
@@ -589,6 +595,23 @@ pub fn score(role: Role, normalised: &str) -> f32 {
                 0.7
             } else {
                 0.0
+            }
+        }
+        Role::ProclassCode => {
+            // Named after the classification itself (ProClass, the procurement classification
+            // of English local government; LGA/iStandUK's spend schema calls the pair
+            // `ProclassLabel` and `ProclassCode`), never after one publisher's spelling. A
+            // label or description is the procurement category; the values must then be
+            // codes too ([`crate::detect`]).
+            if !names_proclass(&h)
+                || h.any(&["label", "description", "desc", "name", "details", "level"])
+            {
+                0.0
+            } else if h.any(&["code", "id", "no", "number", "ref", "reference"]) {
+                0.95
+            } else {
+                // `Proclass`, `ProClass Classification`: a code or a label, as the values say.
+                0.8
             }
         }
         Role::ServiceArea => {
@@ -712,6 +735,7 @@ pub fn score(role: Role, normalised: &str) -> f32 {
             ]) {
                 0.8
             } else if h.any(&["description", "purpose", "narrative"])
+                && !names_proclass(&h)
                 && !h.any(&[
                     "code",
                     "account",
@@ -794,6 +818,41 @@ mod tests {
         assert_eq!(normalise("Name:  "), "name");
         assert_eq!(normalise("DocumentNo"), "document no");
         assert_eq!(normalise("\u{feff}Body Name"), "body name");
+    }
+
+    /// ProClass's own name, in the spellings of the LGA/iStandUK schema (`ProclassCode`,
+    /// `ProclassLabel`), of registers (`ProClass Classification`, `ProClass Description`),
+    /// of ledgers (`Proclass`, `Proclass Details Level 1`) and of exports (`PROCLASS_CODE`).
+    #[test]
+    fn proclass_headers() {
+        let s = |r, h: &str| score(r, &normalise(h));
+        for h in [
+            "ProclassCode",
+            "ProClass Code",
+            "PROCLASS_CODE",
+            "Proclass Code No",
+        ] {
+            assert_eq!(s(Role::ProclassCode, h), 0.95, "{h:?}");
+            assert_eq!(s(Role::ExpenseCode, h), 0.0, "{h:?}");
+            assert_eq!(s(Role::ProcurementCategory, h), 0.0, "{h:?}");
+        }
+        for h in ["Proclass", "ProClass", "ProClass Classification"] {
+            assert_eq!(s(Role::ProclassCode, h), 0.8, "{h:?}");
+            assert_eq!(s(Role::ExpenseCode, h), 0.0, "{h:?}");
+        }
+        for h in [
+            "ProclassLabel",
+            "ProClass Description",
+            "Proclass Details Level 1",
+        ] {
+            assert_eq!(s(Role::ProclassCode, h), 0.0, "{h:?}");
+            assert_eq!(s(Role::ProcurementCategory, h), 0.95, "{h:?}");
+            assert_eq!(s(Role::Description, h), 0.0, "{h:?}");
+        }
+        // Ledger codes keep their role.
+        assert_eq!(s(Role::ExpenseCode, "Expense Code"), 0.85);
+        assert_eq!(s(Role::ProclassCode, "Expense Code"), 0.0);
+        assert_eq!(s(Role::ProclassCode, "Class Code"), 0.0);
     }
 
     #[test]

@@ -26,7 +26,9 @@ use anchornet_ingest::{FileReport, Issue, Outcome};
 use crate::pipeline::{Ids, Row, Strings, NONE};
 
 /// The format version: bump it whenever the entry layout or the meaning of a field changes.
-pub const VERSION: u32 = 2;
+/// 3: a payment's ProClass codes ([`Strings::category_codes`]) come from its own ProClass
+/// column ([`crate::pipeline::proclass_code_of`]), no longer from a six-digit expense code.
+pub const VERSION: u32 = 3;
 
 const MAGIC: &[u8; 16] = b"ANCHORNET-INGEST";
 

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use rustc_hash::FxHashMap;
 
-use anchornet_core::{FinancialYear, Payment};
+use anchornet_core::{FinancialYear, Payment, ProclassCode};
 use anchornet_geo::{GeoIndex, Place, Places};
 use anchornet_ingest::{FileReport, Ingest, Issue, Record, SupplierRecord};
 use anchornet_metrics::{AnchorInfo, Dataset, NetworkInfo, SupplierInfo, Txn};
@@ -266,7 +266,7 @@ pub struct Strings {
     pub names: Interner,
     /// Categories (see [`category_of`]).
     pub categories: Interner,
-    /// Classification codes given beside a procurement category ([`proclass_code_of`]).
+    /// ProClass codes the payments give ([`proclass_code_of`]), as six digits.
     pub category_codes: Interner,
     /// (category, code) pairs seen: the codes each category was paid under.
     pub category_code_pairs: rustc_hash::FxHashSet<(u32, u32)>,
@@ -883,7 +883,7 @@ fn compact(p: &Payment, anchor: u16, st: &mut Strings) -> Row {
     let redacted = p.redacted || name.is_empty();
     let category = st.categories.intern(category_str(p));
     if let Some(code) = proclass_code_of(p) {
-        let code = st.category_codes.intern(code);
+        let code = st.category_codes.intern(code.as_str());
         st.category_code_pairs.insert((category, code));
     }
     Row {
@@ -1256,20 +1256,13 @@ pub fn category_of(p: &Payment) -> String {
     category_str(p).to_string()
 }
 
-/// The ProClass code a payment gives with its procurement category: its expense-code column
-/// when the payment also has a procurement category (so that category is the one it is
-/// analysed under, [`category_of`]) and the code has ProClass's shape, six digits (Trafford's
-/// `ProclassCode` beside `ProclassLabel`). Only the shape is checked: a publisher putting
-/// six-digit ledger codes beside a procurement category would give codes that are not
-/// ProClass; matching shows the code it used, and uses codes below ProClass's top level
-/// only (see the hub's matching).
-pub fn proclass_code_of(p: &Payment) -> Option<&str> {
-    p.procurement_category
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())?;
-    let code = p.expense_code.as_deref()?.trim();
-    (code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())).then_some(code)
+/// The ProClass code a payment gives: its own [`Payment::proclass_code`], read by ingest
+/// only from a column the file names as ProClass and whose values are ProClass codes (the
+/// `proclass_code` role, docs/ingest.md) — never an expense or ledger code taken for one by
+/// its shape. The categories paid under it ([`Strings::category_code_pairs`]) are what the
+/// hub's matching fits an opportunity's ProClass code to.
+pub fn proclass_code_of(p: &Payment) -> Option<ProclassCode> {
+    p.proclass_code
 }
 
 /// [`category_of`], borrowed from the payment.

@@ -48,7 +48,7 @@ impl OutFormat {
 }
 
 /// The columns of a payments CSV, in order.
-pub const PAYMENT_COLUMNS: [&str; 23] = [
+pub const PAYMENT_COLUMNS: [&str; 24] = [
     "anchor",
     "source_file",
     "line",
@@ -72,6 +72,7 @@ pub const PAYMENT_COLUMNS: [&str; 23] = [
     "capital_revenue",
     "description",
     "amount_pence",
+    "proclass_code",
 ];
 
 fn payment_row(p: &Payment) -> Vec<String> {
@@ -89,12 +90,13 @@ fn payment_row(p: &Payment) -> Vec<String> {
     ];
     row.extend(p.text_fields().map(|v| v.clone().unwrap_or_default()));
     row.push(p.amount.0.to_string());
+    row.push(p.proclass_code.map(|c| c.to_string()).unwrap_or_default());
     row
 }
 
 /// The columns of a payments Parquet file: typed (pence as `INT64`, dates as `DATE`), absent
 /// values as nulls.
-pub const PAYMENT_PARQUET: [ColumnSpec; 22] = {
+pub const PAYMENT_PARQUET: [ColumnSpec; 23] = {
     use ColType::*;
     [
         ColumnSpec::required("anchor", Str),
@@ -119,6 +121,7 @@ pub const PAYMENT_PARQUET: [ColumnSpec; 22] = {
         ColumnSpec::optional("transaction_id", Str),
         ColumnSpec::optional("capital_revenue", Str),
         ColumnSpec::optional("description", Str),
+        ColumnSpec::optional("proclass_code", Str),
     ]
 };
 
@@ -139,6 +142,7 @@ pub fn payment_cells<'a>(p: &'a Payment, fy: &'a str) -> Vec<Cell<'a>> {
         Cell::Bool(Some(p.redacted)),
     ];
     cells.extend(p.text_fields().map(|v| Cell::Str(v.as_deref())));
+    cells.push(Cell::Str(p.proclass_code.as_ref().map(|c| c.as_str())));
     cells
 }
 

@@ -10,7 +10,7 @@ use crate::model::{FileSummary, Role, User, Username};
 use crate::StoreError;
 
 /// Payment columns, in insert order.
-pub(crate) const PAYMENT_COLUMNS: &str = "batch_id, anchor_id, source_file, line, date, amount, gross, vat, supplier_name, redacted, supplier_id, company_number, charity_number, vat_number, supplier_postcode, expense_type, procurement_category, expense_code, service_area, transaction_id, capital_revenue, description";
+pub(crate) const PAYMENT_COLUMNS: &str = "batch_id, anchor_id, source_file, line, date, amount, gross, vat, supplier_name, redacted, supplier_id, company_number, charity_number, vat_number, supplier_postcode, expense_type, procurement_category, expense_code, service_area, transaction_id, capital_revenue, description, proclass_code";
 
 /// Supplier record columns, in insert order.
 pub(crate) const SUPPLIER_COLUMNS: &str = "batch_id, anchor_id, source_file, line, name, postcode, company_number, charity_number, vat_number, supplier_id, sme, value, category, description, date";
@@ -18,7 +18,7 @@ pub(crate) const SUPPLIER_COLUMNS: &str = "batch_id, anchor_id, source_file, lin
 /// Batch columns, in select order.
 pub(crate) const BATCH_COLUMNS: &str = "id, anchor_id, file_name, sha256, bytes, kind, rows_read, accepted, skipped, rejected, total_pence, first_date, last_date, reports, imported_by, imported_at, withdrawn_by, withdrawn_at";
 
-/// Rows per multi-row INSERT: 22 columns × 400 rows stays under both backends' limits on
+/// Rows per multi-row INSERT: 23 columns × 400 rows stays under both backends' limits on
 /// bound parameters (SQLite 32,766; PostgreSQL 65,535).
 pub(crate) const CHUNK: usize = 400;
 
@@ -39,6 +39,7 @@ pub(crate) fn payment_from(
     supplier_name: String,
     redacted: i64,
     anchor: String,
+    proclass_code: Option<String>,
 ) -> Result<Payment, StoreError> {
     let date = PaymentDate::parse(date).map_err(|e| bad("date", e))?;
     let [supplier_id, company_number, charity_number, vat_number, supplier_postcode, expense_type, procurement_category, expense_code, service_area, transaction_id, capital_revenue, description] =
@@ -62,6 +63,10 @@ pub(crate) fn payment_from(
         expense_type,
         procurement_category,
         expense_code,
+        proclass_code: proclass_code
+            .map(|c| anchornet_core::ProclassCode::parse(&c))
+            .transpose()
+            .map_err(|e| bad("ProClass code", e))?,
         service_area,
         transaction_id,
         capital_revenue,
@@ -184,6 +189,7 @@ macro_rules! store_impl {
                     r.try_get(8)?,
                     r.try_get(9)?,
                     names.get(&anchor_id).cloned().unwrap_or_default(),
+                    t(22)?,
                 )?;
                 Ok((batch_id, anchor_id, p))
             }
@@ -517,7 +523,8 @@ macro_rules! store_impl {
                             .push_bind(&p.service_area)
                             .push_bind(&p.transaction_id)
                             .push_bind(&p.capital_revenue)
-                            .push_bind(&p.description);
+                            .push_bind(&p.description)
+                            .push_bind(p.proclass_code.map(|c| c.to_string()));
                     });
                     q.build().execute(&mut *tx).await?;
                     done += chunk.len() as u64;

@@ -10,7 +10,7 @@ use crate::backend::{migrate_impl, store_impl};
 use crate::{Backend, Result, StoreError};
 
 /// PostgreSQL migrations, in order.
-const MIGRATIONS: [(i64, &str); 7] = [
+const MIGRATIONS: [(i64, &str); 8] = [
     (1, include_str!("../migrations/postgres/0001_workspace.sql")),
     (
         2,
@@ -30,6 +30,10 @@ const MIGRATIONS: [(i64, &str); 7] = [
         include_str!("../migrations/postgres/0006_asset_decision.sql"),
     ),
     (7, include_str!("../migrations/postgres/0007_plan.sql")),
+    (
+        8,
+        include_str!("../migrations/postgres/0008_proclass_code.sql"),
+    ),
 ];
 
 /// A workspace in a PostgreSQL database.

@@ -12,7 +12,7 @@ use crate::backend::{migrate_impl, store_impl};
 use crate::{Backend, Result};
 
 /// SQLite migrations, in order.
-const MIGRATIONS: [(i64, &str); 7] = [
+const MIGRATIONS: [(i64, &str); 8] = [
     (1, include_str!("../migrations/sqlite/0001_workspace.sql")),
     (
         2,
@@ -32,6 +32,10 @@ const MIGRATIONS: [(i64, &str); 7] = [
         include_str!("../migrations/sqlite/0006_asset_decision.sql"),
     ),
     (7, include_str!("../migrations/sqlite/0007_plan.sql")),
+    (
+        8,
+        include_str!("../migrations/sqlite/0008_proclass_code.sql"),
+    ),
 ];
 
 /// A workspace in one SQLite file.

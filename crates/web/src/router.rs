@@ -99,6 +99,13 @@ pub fn routes() -> Vec<Route> {
         // The supply chain hub (docs/hub.md, "In the workspace").
         r("GET", "/hub", true, Signed, get(hub::calendar_page)),
         r("GET", "/hub/demand", true, Signed, get(hub::demand_page)),
+        r(
+            "GET",
+            "/hub/payments-compliance",
+            true,
+            Signed,
+            get(hub::payments_compliance_page),
+        ),
         r("GET", "/hub/pack.xlsx", false, Signed, get(hub::pack)),
         r(
             "GET",

@@ -912,3 +912,106 @@ async fn hub_pages_follow_their_source_files_without_a_restart() {
         std::fs::remove_dir_all(dir).ok();
     }
 }
+
+/// The payments compliance page (UK8, Procurement Act 2023 s.69) on the two hand-built UK8
+/// notices of `crates/hub/tests/fixtures/uk_act` (see its NOTICE): one row per notice, by
+/// buyer then period, each figure equal to the notice's JSON read here; its CSV twin equal to
+/// its JSON twin; linked from the pipeline page; signed in only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hub_payments_compliance_page_on_the_uk8_notices() {
+    let src =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../hub/tests/fixtures/uk_act");
+    let names = [
+        "F1_UK8_payments_compliance.json",
+        "F2_UK8_payments_compliance.json",
+    ];
+    // The notices' releases, from the files, ordered by period start.
+    let mut notices: Vec<Value> = names
+        .iter()
+        .map(|n| {
+            let v: Value =
+                serde_json::from_str(&std::fs::read_to_string(src.join(n)).unwrap()).unwrap();
+            v["releases"][0].clone()
+        })
+        .collect();
+    notices.sort_by_key(|r| {
+        r["paymentsCompliance"]["period"]["startDate"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    });
+    for db in common::backends().await {
+        let dir = common::tempdir("hub-uk8");
+        for n in names {
+            std::fs::copy(src.join(n), dir.join(n)).unwrap();
+        }
+        let app = TestApp::spawn_with_sources(db, false, "", &dir).await;
+        for p in [
+            "/hub/payments-compliance",
+            "/hub/payments-compliance.json",
+            "/hub/payments-compliance.csv",
+        ] {
+            let r = app.get(None, p).await;
+            assert!(
+                matches!(r.status, 303 | 401),
+                "{p} signed out: {}",
+                r.status
+            );
+        }
+        let s = app.login("viewer").await;
+        let page = json(&app, &s, "/hub/payments-compliance.json").await;
+        assert_eq!(page["notices"], 2);
+        assert_eq!(page["buyers"], 1);
+        let got = rows(&page, 0);
+        assert_eq!(got.len(), notices.len());
+        for (row, r) in got.iter().zip(&notices) {
+            let pc = &r["paymentsCompliance"];
+            let doc = &r["planning"]["documents"][0];
+            assert_eq!(text(&row["buyer"]), r["buyer"]["name"].as_str().unwrap());
+            assert_eq!(
+                text(&row["period_start"]),
+                pc["period"]["startDate"].as_str().unwrap()[..10]
+            );
+            assert_eq!(
+                text(&row["period_end"]),
+                pc["period"]["endDate"].as_str().unwrap()[..10]
+            );
+            assert_eq!(text(&row["invoices_paid"]), pc["invoicesPaid"].to_string());
+            // Pounds on the page: the notice's amount to the penny.
+            assert_eq!(
+                money(&row["value_paid_gbp"]),
+                Some(pence(&pc["value"]["amount"].to_string()))
+            );
+            assert_eq!(
+                text(&row["paid_within_30_days_percent"]),
+                pc["paidWithin30DaysPercent"].to_string()
+            );
+            assert_eq!(
+                text(&row["paid_31_to_60_days_percent"]),
+                pc["paidIn31To60DaysPercent"].to_string()
+            );
+            assert_eq!(
+                text(&row["paid_after_60_days_percent"]),
+                pc["paidAfter60DaysPercent"].to_string()
+            );
+            assert_eq!(
+                text(&row["average_days_to_pay"]),
+                pc["averageDaysToPay"].to_string()
+            );
+            assert_eq!(text(&row["notice_id"]), doc["id"].as_str().unwrap());
+            assert_eq!(text(&row["url"]), doc["url"].as_str().unwrap());
+            assert_eq!(text(&row["ocid"]), r["ocid"].as_str().unwrap());
+        }
+        let csv = csv_of(&app, &s, "/hub/payments-compliance.csv").await;
+        same_as_json(&csv, table(&page, 0));
+        // The pipeline page links to it, and the page itself is served.
+        let hub = app.get(Some(&s), &format!("/hub?{Q}")).await;
+        assert_eq!(hub.status, 200);
+        assert!(hub.body.contains("href=\"/hub/payments-compliance\""));
+        let html = app.get(Some(&s), "/hub/payments-compliance").await;
+        assert_eq!(html.status, 200);
+        assert!(html.body.contains("000808-2025"), "{}", html.body);
+        app.cleanup().await;
+        std::fs::remove_dir_all(dir).ok();
+    }
+}

@@ -68,6 +68,12 @@ struct PipelineArgs {
     /// Also write the opportunities as an OCDS record package (compiled releases).
     #[arg(long, value_name = "FILE")]
     ocds: Option<PathBuf>,
+    /// Also write the payments compliance notices (UK8, Procurement Act 2023 s.69) as CSV,
+    /// one row per notice: buyer, reporting period, invoices paid, their value, the shares
+    /// paid within 30, in 31 to 60 and after 60 days, average days to pay, notice id, ocid,
+    /// page and source file (`-` for stdout). They are not opportunities.
+    #[arg(long, value_name = "FILE")]
+    payments_compliance: Option<PathBuf>,
 }
 
 /// Which opportunities to show.
@@ -285,6 +291,7 @@ fn summary(p: &Pipeline, json: bool) -> anyhow::Result<()> {
             "opportunities": p.opportunities.len(),
             "anchor_opportunities": anchors,
             "issues": p.issues.len(),
+            "payments_compliance": p.payments_compliance.len(),
             "sources": p.reports,
         });
         println!("{}", serde_json::to_string_pretty(&v)?);
@@ -309,8 +316,9 @@ fn summary(p: &Pipeline, json: bool) -> anyhow::Result<()> {
     }
     writeln!(
         e,
-        "read {read} = used {used} + rejected {rejected}; {} opportunities ({anchors} of the network's anchors); {} issues",
+        "read {read} = used {used} + rejected {rejected}; {} opportunities ({anchors} of the network's anchors); {} payments compliance notices (UK8); {} issues",
         p.opportunities.len(),
+        p.payments_compliance.len(),
         p.issues.len()
     )?;
     Ok(())
@@ -350,6 +358,13 @@ fn pipeline(a: PipelineArgs) -> anyhow::Result<u8> {
         "opportunities",
         output::opportunities(&p.opportunities),
     )?;
+    if let Some(path) = &a.payments_compliance {
+        write_rows(
+            path,
+            "payments_compliance",
+            output::payments_compliance(&p.payments_compliance),
+        )?;
+    }
     if let Some(path) = &a.ocds {
         // One compiled release merged again, written and dropped at a time.
         let mut reader = p.ocds.reader();

@@ -492,6 +492,11 @@ pub fn notice_types(v: &Value) -> Vec<String> {
 pub struct PaymentsCompliance {
     /// The notice's ocid.
     pub ocid: String,
+    /// The notice's id on Find a Tender (its UK8 document's `id`, `000808-2025`; else the
+    /// compiled release's `id`).
+    pub notice_id: String,
+    /// The notice's page (its UK8 document's `url`), if given.
+    pub url: Option<String>,
     /// File(s) it was read from.
     pub file: String,
     /// The authority (buyer) reporting.
@@ -555,8 +560,19 @@ pub fn payments_compliance(
             _ => None,
         })
     };
+    // The UK8 document: the notice itself, with its id and page.
+    let doc = array(v, "/planning/documents")
+        .iter()
+        .find(|d| text(d, "/noticeType").as_deref() == Some("UK8"));
+    let notice_id = doc
+        .and_then(|d| text(d, "/id"))
+        .or_else(|| text(v, "/id"))
+        .unwrap_or_default();
+    let url = doc.and_then(|d| text(d, "/url"));
     Some(PaymentsCompliance {
         ocid,
+        notice_id,
+        url,
         file: file.to_string(),
         buyer,
         period_start: cx.date(v, "/paymentsCompliance/period/startDate"),

@@ -182,6 +182,17 @@ fn meaning(col: &str) -> &'static str {
         "leaked_gbp" => "Spend with suppliers located outside the place (one year of each anchor).",
         "pooled_gbp" => "The demand pooled and lotted.",
         "suggestion" => "Lots sized for small and micro businesses (docs/hub.md).",
+        "period_start" => "First day of the six-month reporting period.",
+        "period_end" => "Last day of the reporting period.",
+        "invoices_paid" => "Invoices paid in the period, as the notice gives it.",
+        "value_paid_gbp" => "What those invoices were worth.",
+        "paid_within_30_days_percent" => "Share of invoices paid within 30 days, per cent.",
+        "paid_31_to_60_days_percent" => "Share paid in 31 to 60 days, per cent.",
+        "paid_after_60_days_percent" => "Share paid after 60 days, per cent.",
+        "average_days_to_pay" => "Average days to pay.",
+        "notice_id" => "The notice's id on Find a Tender.",
+        "url" => "The notice's page.",
+        "source" => "The file(s) it was read from.",
         _ => "See docs/hub.md.",
     }
 }
@@ -323,7 +334,8 @@ fn no_sources(st: &AppState) -> Markup {
 
 fn hub_nav() -> Markup {
     html! {
-        p.note { a href="/hub" { "Pipeline calendar" } " · " a href="/hub/demand" { "Aggregated demand" } }
+        p.note { a href="/hub" { "Pipeline calendar" } " · " a href="/hub/demand" { "Aggregated demand" }
+            " · " a href="/hub/payments-compliance" { "Payments compliance (UK8)" } }
     }
 }
 
@@ -404,6 +416,65 @@ pub async fn calendar_page(
                 "min_value_gbp": filter.min_value.map(|p| p.to_pounds_string()),
                 "max_value_gbp": filter.max_value.map(|p| p.to_pounds_string()),
             },
+        }),
+    }
+    .respond(Fmt::of_path(uri.path()), &v, q.table.as_deref()))
+}
+
+/// `/hub/payments-compliance`: the payments compliance notices (UK8, Procurement Act 2023
+/// s.69) the sources hold — how promptly each buyer paid its invoices in each reporting
+/// period — one row per notice, by buyer then period (`anchornet hub pipeline
+/// --payments-compliance`'s table, value in pounds). Public notices: every signed-in user
+/// sees them.
+pub async fn payments_compliance_page(
+    Signed(v): Signed,
+    State(st): State<AppState>,
+    OriginalUri(uri): OriginalUri,
+    Query(q): Query<HubQuery>,
+) -> AppResult<Response> {
+    let pipe = st.hub.pipeline(&st.cfg).await;
+    let t = rows_table(
+        "payments_compliance",
+        "Payments compliance",
+        "payments compliance notice",
+        output::payments_compliance(&pipe.payments_compliance),
+    );
+    let shown = columns(
+        &t,
+        &[
+            "buyer",
+            "period_start",
+            "period_end",
+            "invoices_paid",
+            "value_paid_gbp",
+            "paid_within_30_days_percent",
+            "paid_31_to_60_days_percent",
+            "paid_after_60_days_percent",
+            "average_days_to_pay",
+            "notice_id",
+        ],
+    );
+    let buyers: std::collections::BTreeSet<&str> = pipe
+        .payments_compliance
+        .iter()
+        .map(|n| n.buyer.as_str())
+        .collect();
+    let body = html! {
+        (hub_nav())
+        (no_sources(&st))
+        p { (t.rows.len()) " payments compliance notices (UK8) from " (buyers.len()) " buyers. "
+            "Under the Procurement Act 2023 (s.69) a contracting authority publishes, for each six-month period, "
+            "how promptly it paid its invoices: these notices are read from the pipeline's OCDS sources and are not opportunities "
+            "(docs/hub.md, Payments compliance)." }
+        (table_html(&shown, Some("/hub/payments-compliance"), &|_| None))
+    };
+    Ok(Page {
+        title: "Supply chain hub: payments compliance".into(),
+        body,
+        tables: vec![t],
+        meta: json!({
+            "notices": pipe.payments_compliance.len(),
+            "buyers": buyers.len(),
         }),
     }
     .respond(Fmt::of_path(uri.path()), &v, q.table.as_deref()))
