@@ -50,6 +50,7 @@
 #![deny(missing_docs)]
 
 pub mod block;
+pub mod bound;
 pub mod calibrate;
 pub mod cluster;
 pub mod compare;
