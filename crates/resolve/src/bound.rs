@@ -1,7 +1,7 @@
 //! A cheap, exact test that a candidate pair can never give a verdict the resolver keeps
 //! from its first judging pass, so the full comparison ([`crate::judge::judge`]) is skipped
 //! for it (issue 18: the learned block caps give 14.4 million candidate pairs on B3's
-//! 217,312 names, most of them two names that share one middling word and nothing else).
+//! 217,312 names, most of them two names that share one middling word and little else).
 //!
 //! The first pass keeps a pair's judgement only if it is a link or a near miss with a
 //! similarity of at least `review_near` (conflicts are found again, in full, for the pairs
@@ -22,41 +22,73 @@
 //! then at most `min(Pa, Pb) / (min(Pa, Pb) + 0.5 · (Ua + Ub))`; when that is below
 //! `review_near` (with a margin for rounding) the pair is dropped without being judged.
 //!
-//! A word `t` of one name can be matched by a step of the alignment only if
+//! Two words `t` and `u`, one of each name, can be matched to each other (directly, or as
+//! parts of one match) only if one of these holds, each a necessary condition of one step of
+//! the alignment in [`crate::compare`]:
 //!
-//! * its first letter starts a word of the other name (the same word; a spelling,
-//!   abbreviation or truncation, which keep the first letter; `t` spelt by words of the other
-//!   run together, the first of them a prefix of `t`; `t` as initials, the first of which
-//!   starts the other's word), or
-//! * its first letter is in a word of 2–6 letters of the other name (`t` one of a run of
-//!   words whose initials spell that word), or
-//! * its first letter is in a word of six letters or more of the other name (`t` one of a
-//!   run of words that, run together, spell that word).
+//! * the same word (exact);
+//! * the same first letter, no digit, and the shorter a prefix of the longer, or of at least
+//!   seven letters and at most two shorter, or of at least five letters and the longer at
+//!   least two longer with the same first four letters, or of at least three letters and the
+//!   longer at least two longer with the same last letter (spelling, truncation, contraction,
+//!   abbreviation);
+//! * the shorter inside the longer, of six bytes or more (words run together: `lexis nexis`
+//!   / `lexisnexis`);
+//! * one of 2–6 ASCII letters containing the other's first letter (initials: `p and i` /
+//!   `property infrastructure`).
 //!
-//! Letters are kept as bit sets (`u128`, the byte's low seven bits: two bytes sharing a bit
-//! only make the test keep more pairs).
+//! A word with no such partner in the other name is surely left over. Letters are kept as
+//! bit sets (the byte's low six bits: two bytes sharing a bit only make the test keep more
+//! pairs).
 
 use crate::compare::MAX_TOKS;
 use crate::judge::Item;
-use crate::model::{FRec, Vocab};
+use crate::model::{Vocab, W_ACRONYM, W_DIGIT};
 
-/// What the bound needs of each name, in flat arrays (one entry per name).
+/// What the bound needs of one word.
+#[derive(Debug, Clone, Copy, Default)]
+struct Word {
+    id: u32,
+    weight: f32,
+    /// Letters in the word (`bit`).
+    letters: u64,
+    /// The first eight bytes, little-endian, zero after the end.
+    head: u64,
+    len: u32,
+    first: u8,
+    last: u8,
+    /// `W_DIGIT`, `W_ACRONYM`.
+    facts: u16,
+}
+
+impl Word {
+    fn new(v: &Vocab, id: u32) -> Word {
+        let t = v.text[id as usize].as_bytes();
+        let mut head = [0u8; 8];
+        let k = t.len().min(8);
+        head[..k].copy_from_slice(&t[..k]);
+        Word {
+            id,
+            weight: v.weight[id as usize],
+            letters: t.iter().fold(0, |m, &b| m | bit(b)),
+            head: u64::from_le_bytes(head),
+            len: t.len() as u32,
+            first: t[0],
+            last: t[t.len() - 1],
+            facts: v.facts[id as usize] & (W_DIGIT | W_ACRONYM),
+        }
+    }
+}
+
+/// What the bound needs of each name (one entry per name; words in one flat list).
 #[derive(Debug, Default)]
 pub struct Sketches {
     /// Whether the name is plain (see the module docs), and which identifiers it has:
     /// `PLAIN` and the `HAS_*` bits.
     flags: Vec<u8>,
-    /// First letters of the main form's words.
-    firsts: Vec<u128>,
-    /// Letters of the words that may be an acronym's target (2–6 ASCII letters) or a run's
-    /// joined spelling (6 bytes or more).
-    inner: Vec<u128>,
-    /// `start[k]..start[k + 1]`: the name's words in `first` and `weight`.
+    /// `start[k]..start[k + 1]`: the name's words in `words`.
     start: Vec<u32>,
-    /// Each word's first byte's bit.
-    first: Vec<u8>,
-    /// Each word's weight.
-    weight: Vec<f32>,
+    words: Vec<Word>,
 }
 
 const PLAIN: u8 = 1;
@@ -70,8 +102,48 @@ const HAS_ANY: u8 = HAS_COMPANY | HAS_CHARITY | HAS_VAT | HAS_SID;
 /// orders.
 const MARGIN: f32 = 1e-3;
 
-fn bit(b: u8) -> u128 {
-    1u128 << (b & 127)
+fn bit(b: u8) -> u64 {
+    1u64 << (b & 63)
+}
+
+/// Whether words `t` and `u` may be matched to each other (see the module docs).
+fn may_match(v: &Vocab, t: &Word, u: &Word) -> bool {
+    if t.id == u.id {
+        return true;
+    }
+    // Initials.
+    if (t.facts & W_ACRONYM != 0 && t.letters & bit(u.first) != 0)
+        || (u.facts & W_ACRONYM != 0 && u.letters & bit(t.first) != 0)
+    {
+        return true;
+    }
+    let (s, l) = if t.len <= u.len { (t, u) } else { (u, t) };
+    let text = |w: &Word| v.text[w.id as usize].as_bytes();
+    // Spelling, truncation, contraction, abbreviation.
+    if s.first == l.first && (s.facts | l.facts) & W_DIGIT == 0 {
+        let prefix = if s.len <= 8 {
+            let keep = if s.len == 8 {
+                u64::MAX
+            } else {
+                (1u64 << (8 * s.len)) - 1
+            };
+            l.head & keep == s.head
+        } else {
+            text(l).starts_with(text(s))
+        };
+        if prefix
+            || (s.len >= 7 && l.len - s.len <= 2)
+            || (s.len >= 5 && l.len >= s.len + 2 && (s.head ^ l.head) & 0xFFFF_FFFF == 0)
+            || (s.len >= 3 && l.len >= s.len + 2 && s.last == l.last)
+        {
+            return true;
+        }
+    }
+    // Words run together.
+    l.len >= 6
+        && s.len < l.len
+        && s.letters & !l.letters == 0
+        && text(l).windows(s.len as usize).any(|w| w == text(s))
 }
 
 impl Sketches {
@@ -82,7 +154,7 @@ impl Sketches {
             ..Sketches::default()
         };
         for it in items {
-            let f: &FRec = &it.rec.main;
+            let f = &it.rec.main;
             let mut flags = 0u8;
             if !it.company.is_empty() {
                 flags |= HAS_COMPANY;
@@ -96,67 +168,60 @@ impl Sketches {
             if !it.supplier_ids.is_empty() {
                 flags |= HAS_SID;
             }
-            let texts = f.toks.iter().map(|&t| v.text[t as usize].as_bytes());
             let plain = it.rec.alias.is_none()
                 && it.public.is_none()
                 && f.toks.len() <= MAX_TOKS
-                && texts.clone().all(|t| !t.is_empty());
-            let (mut firsts, mut inner) = (0u128, 0u128);
+                && f.toks.iter().all(|&t| !v.text[t as usize].is_empty());
             if plain {
                 flags |= PLAIN;
-                for (t, &id) in texts.zip(&f.toks) {
-                    firsts |= bit(t[0]);
-                    let acronym =
-                        (2..=6).contains(&t.len()) && t.iter().all(u8::is_ascii_alphabetic);
-                    if acronym || t.len() >= 6 {
-                        for &b in t {
-                            inner |= bit(b);
-                        }
-                    }
-                    s.first.push(t[0] & 127);
-                    s.weight.push(v.weight[id as usize]);
-                }
+                s.words.extend(f.toks.iter().map(|&t| Word::new(v, t)));
             }
             s.flags.push(flags);
-            s.firsts.push(firsts);
-            s.inner.push(inner);
-            s.start.push(s.first.len() as u32);
+            s.start.push(s.words.len() as u32);
         }
         s
     }
 
-    /// Words of name `k` no alignment step can match against a name whose letter sets are
-    /// `firsts` and `inner`: (weight of the others, weight of these, whether there is one).
-    fn split(&self, k: usize, firsts: u128, inner: u128) -> (f32, f32, bool) {
-        let (s, e) = (self.start[k] as usize, self.start[k + 1] as usize);
-        let any = firsts | inner;
-        let (mut p, mut u, mut some) = (0.0f32, 0.0f32, false);
-        for (&b, &w) in self.first[s..e].iter().zip(&self.weight[s..e]) {
-            if any & (1u128 << b) != 0 {
-                p += w;
-            } else {
-                u += w;
-                some = true;
-            }
-        }
-        (p, u, some)
+    fn words(&self, k: usize) -> &[Word] {
+        &self.words[self.start[k] as usize..self.start[k + 1] as usize]
     }
 
     /// Whether judging names `i` and `j` may give a verdict the first pass keeps (a link,
     /// or a near miss scored at least `review_near`); `false` only when it surely does not.
-    pub fn may_keep(&self, i: u32, j: u32, review_near: f32) -> bool {
+    pub fn may_keep(&self, v: &Vocab, i: u32, j: u32, review_near: f32) -> bool {
         let (i, j) = (i as usize, j as usize);
         let (fi, fj) = (self.flags[i], self.flags[j]);
         if fi & fj & PLAIN == 0 || fi & fj & HAS_ANY != 0 {
             return true;
         }
-        let (pa, ua, some_a) = self.split(i, self.firsts[j], self.inner[j]);
-        if !some_a {
+        let (a, b) = (self.words(i), self.words(j));
+        // Which words of b may be matched (bit per word; at most `MAX_TOKS`).
+        let mut b_may = 0u32;
+        let (mut pa, mut ua) = (0.0f32, 0.0f32);
+        for t in a {
+            let mut may = false;
+            for (y, u) in b.iter().enumerate() {
+                if may_match(v, t, u) {
+                    may = true;
+                    b_may |= 1 << y;
+                }
+            }
+            if may {
+                pa += t.weight;
+            } else {
+                ua += t.weight;
+            }
+        }
+        if ua == 0.0 || b_may.count_ones() as usize == b.len() {
             return true;
         }
-        let (pb, ub, some_b) = self.split(j, self.firsts[i], self.inner[i]);
-        if !some_b {
-            return true;
+        let (mut pb, mut ub) = (0.0f32, 0.0f32);
+        for (y, u) in b.iter().enumerate() {
+            if b_may & (1 << y) != 0 {
+                pb += u.weight;
+            } else {
+                ub += u.weight;
+            }
         }
         let mw = pa.min(pb);
         let bound = mw / (mw + 0.5 * (ua + ub));
@@ -223,8 +288,8 @@ mod tests {
         .to_vec();
         let (v, items) = items(&names);
         let s = Sketches::new(&v, &items);
-        assert!(!s.may_keep(0, 1, 0.6));
-        assert!(s.may_keep(0, 2, 0.6));
+        assert!(!s.may_keep(&v, 0, 1, 0.6));
+        assert!(s.may_keep(&v, 0, 2, 0.6));
     }
 
     /// On real names (the demo's Manchester ledgers, every pair sharing a word), the bound
@@ -275,7 +340,7 @@ mod tests {
             for (x, &i) in ks.iter().enumerate() {
                 for &j in &ks[x + 1..] {
                     pairs += 1;
-                    if !s.may_keep(i, j, 0.6) {
+                    if !s.may_keep(&v, i, j, 0.6) {
                         dropped += 1;
                         let p = judge(&v, &items, i, j);
                         assert!(

@@ -712,7 +712,7 @@ impl Resolver {
         let sketches = Sketches::new(&v, &items);
         let judged: Vec<((u32, u32), Pair)> = pairs
             .par_iter()
-            .filter(|&&(i, j)| sketches.may_keep(i, j, review_near))
+            .filter(|&&(i, j)| sketches.may_keep(&v, i, j, review_near))
             .filter_map(|&(i, j)| match judge(&v, &items, i, j) {
                 Pair::None | Pair::Conflict(_) => None,
                 Pair::Near(s, _) if s < review_near => None,
