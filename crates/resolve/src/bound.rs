@@ -22,47 +22,47 @@
 //! then at most `min(Pa, Pb) / (min(Pa, Pb) + 0.5 · (Ua + Ub))`; when that is below
 //! `review_near` (with a margin for rounding) the pair is dropped without being judged.
 //!
-//! Two words `t` and `u`, one of each name, can be matched to each other (directly, or as
-//! parts of one match) only if one of these holds, each a necessary condition of one step of
-//! the alignment in [`crate::compare`]:
+//! A word can be matched by a step of the alignment in [`crate::compare`] only if one of
+//! these holds (each a necessary condition of one step, ignoring which words earlier steps
+//! took):
 //!
-//! * the same word (exact);
-//! * the same first letter, no digit, and the shorter a prefix of the longer, or of at least
-//!   seven letters and at most two shorter, or of at least five letters and the longer at
-//!   least two longer with the same first four letters, or of at least three letters and the
-//!   longer at least two longer with the same last letter (spelling, truncation, contraction,
-//!   abbreviation);
-//! * the shorter inside the longer, of six bytes or more (words run together: `lexis nexis`
-//!   / `lexisnexis`);
-//! * one of 2–6 ASCII letters containing the other's first letter (initials: `p and i` /
-//!   `property infrastructure`).
+//! * a word of the other name is the same word (exact);
+//! * a word of the other name has the same first letter, neither has a digit, and the
+//!   shorter is a prefix of the longer, or has at least seven letters and is at most two
+//!   shorter, or has at least five letters and the longer is at least two longer with the
+//!   same first four letters, or has at least three letters and the longer is at least two
+//!   longer with the same last letter (spelling, truncation, contraction, abbreviation);
+//! * it is six bytes or more and two or three consecutive words of the other name run
+//!   together spell it, or it is one of those words (`lexisnexis` / `lexis nexis`);
+//! * it is 2–6 ASCII letters spelt by the initials of two or more consecutive words of the
+//!   other name, or it is one of those words (`pi` / `property infrastructure`).
 //!
-//! A word with no such partner in the other name is surely left over. Letters are kept as
-//! bit sets (the byte's low six bits: two bytes sharing a bit only make the test keep more
-//! pairs).
+//! A word for which none holds is surely left over.
 
 use crate::compare::MAX_TOKS;
 use crate::judge::Item;
 use crate::model::{Vocab, W_ACRONYM, W_DIGIT};
+use crate::parse::F_INIT;
+
+/// A word marked as initials in its name (`F_INIT`), beside the `W_*` facts.
+const INIT: u16 = 1 << 15;
 
 /// What the bound needs of one word.
 #[derive(Debug, Clone, Copy, Default)]
 struct Word {
     id: u32,
     weight: f32,
-    /// Letters in the word (`bit`).
-    letters: u64,
     /// The first eight bytes, little-endian, zero after the end.
     head: u64,
     len: u32,
     first: u8,
     last: u8,
-    /// `W_DIGIT`, `W_ACRONYM`.
+    /// `W_DIGIT`, `W_ACRONYM`, and `INIT` when the word is marked as initials in its name.
     facts: u16,
 }
 
 impl Word {
-    fn new(v: &Vocab, id: u32) -> Word {
+    fn new(v: &Vocab, id: u32, flags: u8) -> Word {
         let t = v.text[id as usize].as_bytes();
         let mut head = [0u8; 8];
         let k = t.len().min(8);
@@ -70,12 +70,12 @@ impl Word {
         Word {
             id,
             weight: v.weight[id as usize],
-            letters: t.iter().fold(0, |m, &b| m | bit(b)),
             head: u64::from_le_bytes(head),
             len: t.len() as u32,
             first: t[0],
             last: t[t.len() - 1],
-            facts: v.facts[id as usize] & (W_DIGIT | W_ACRONYM),
+            facts: (v.facts[id as usize] & (W_DIGIT | W_ACRONYM))
+                | if flags & F_INIT != 0 { INIT } else { 0 },
         }
     }
 }
@@ -102,48 +102,104 @@ const HAS_ANY: u8 = HAS_COMPANY | HAS_CHARITY | HAS_VAT | HAS_SID;
 /// orders.
 const MARGIN: f32 = 1e-3;
 
-fn bit(b: u8) -> u64 {
-    1u64 << (b & 63)
-}
-
-/// Whether words `t` and `u` may be matched to each other (see the module docs).
+/// Whether words `t` and `u` may be matched to each other as the same word or a spelling
+/// of it (see the module docs).
 fn may_match(v: &Vocab, t: &Word, u: &Word) -> bool {
     if t.id == u.id {
         return true;
     }
-    // Initials.
-    if (t.facts & W_ACRONYM != 0 && t.letters & bit(u.first) != 0)
-        || (u.facts & W_ACRONYM != 0 && u.letters & bit(t.first) != 0)
-    {
-        return true;
+    if t.first != u.first || (t.facts | u.facts) & W_DIGIT != 0 {
+        return false;
     }
     let (s, l) = if t.len <= u.len { (t, u) } else { (u, t) };
-    let text = |w: &Word| v.text[w.id as usize].as_bytes();
-    // Spelling, truncation, contraction, abbreviation.
-    if s.first == l.first && (s.facts | l.facts) & W_DIGIT == 0 {
-        let prefix = if s.len <= 8 {
-            let keep = if s.len == 8 {
-                u64::MAX
-            } else {
-                (1u64 << (8 * s.len)) - 1
-            };
-            l.head & keep == s.head
+    let prefix = if s.len <= 8 {
+        let keep = if s.len == 8 {
+            u64::MAX
         } else {
-            text(l).starts_with(text(s))
+            (1u64 << (8 * s.len)) - 1
         };
-        if prefix
-            || (s.len >= 7 && l.len - s.len <= 2)
-            || (s.len >= 5 && l.len >= s.len + 2 && (s.head ^ l.head) & 0xFFFF_FFFF == 0)
-            || (s.len >= 3 && l.len >= s.len + 2 && s.last == l.last)
-        {
-            return true;
+        l.head & keep == s.head
+    } else {
+        let text = |w: &Word| v.text[w.id as usize].as_bytes();
+        text(l).starts_with(text(s))
+    };
+    prefix
+        || (s.len >= 7 && l.len - s.len <= 2)
+        || (s.len >= 5 && l.len >= s.len + 2 && (s.head ^ l.head) & 0xFFFF_FFFF == 0)
+        || (s.len >= 3 && l.len >= s.len + 2 && s.last == l.last)
+}
+
+/// Marks (a bit per word, in `sm` and `om`) the words of `s` that two or three consecutive
+/// words of `o` run together spell, or that the initials of two or more consecutive words of
+/// `o` spell, and those words of `o` (see the module docs; the steps `squash` and `initials`
+/// of [`crate::compare`], whichever words they find free).
+fn runs(v: &Vocab, s: &[Word], o: &[Word], sm: &mut u32, om: &mut u32) {
+    let text = |w: &Word| v.text[w.id as usize].as_bytes();
+    // (Byte by byte: the words are short, and a call to `memcmp` costs more than the loop.)
+    let starts = |x: &[u8], p: &[u8]| p.len() <= x.len() && x.iter().zip(p).all(|(a, b)| a == b);
+    for (x, t) in s.iter().enumerate() {
+        let squash = t.len >= 6;
+        let acronym = t.facts & W_ACRONYM != 0;
+        if !squash && !acronym {
+            continue;
+        }
+        let tt = text(t);
+        for j in 0..o.len() {
+            if o[j].first != tt[0] {
+                continue;
+            }
+            if squash {
+                let mut at = 0;
+                for k in 0..3 {
+                    let q = j + k;
+                    if q >= o.len()
+                        || o[q].first != tt.get(at).copied().unwrap_or(0)
+                        || o[q].len as usize > tt.len() - at
+                    {
+                        break;
+                    }
+                    let u = text(&o[q]);
+                    if !starts(&tt[at..], u) {
+                        break;
+                    }
+                    at += u.len();
+                    if k >= 1 && at == tt.len() {
+                        *sm |= 1 << x;
+                        for r in j..=q {
+                            *om |= 1 << r;
+                        }
+                        break;
+                    }
+                }
+            }
+            if acronym {
+                let (mut at, mut q) = (0, j);
+                while q < o.len() && at < tt.len() {
+                    if o[q].first != tt[at] {
+                        break;
+                    }
+                    if o[q].facts & INIT == 0 {
+                        at += 1;
+                        q += 1;
+                    } else {
+                        let u = text(&o[q]);
+                        if !starts(&tt[at..], u) {
+                            break;
+                        }
+                        at += u.len();
+                        q += 1;
+                    }
+                    if at == tt.len() && q - j >= 2 {
+                        *sm |= 1 << x;
+                        for r in j..q {
+                            *om |= 1 << r;
+                        }
+                        break;
+                    }
+                }
+            }
         }
     }
-    // Words run together.
-    l.len >= 6
-        && s.len < l.len
-        && s.letters & !l.letters == 0
-        && text(l).windows(s.len as usize).any(|w| w == text(s))
 }
 
 impl Sketches {
@@ -174,7 +230,12 @@ impl Sketches {
                 && f.toks.iter().all(|&t| !v.text[t as usize].is_empty());
             if plain {
                 flags |= PLAIN;
-                s.words.extend(f.toks.iter().map(|&t| Word::new(v, t)));
+                s.words.extend(
+                    f.toks
+                        .iter()
+                        .zip(&f.flags)
+                        .map(|(&t, &fl)| Word::new(v, t, fl)),
+                );
             }
             s.flags.push(flags);
             s.start.push(s.words.len() as u32);
@@ -195,34 +256,37 @@ impl Sketches {
             return true;
         }
         let (a, b) = (self.words(i), self.words(j));
-        // Which words of b may be matched (bit per word; at most `MAX_TOKS`).
-        let mut b_may = 0u32;
-        let (mut pa, mut ua) = (0.0f32, 0.0f32);
-        for t in a {
-            let mut may = false;
+        // Which words may be matched: a bit per word (at most `MAX_TOKS`).
+        let (mut am, mut bm) = (0u32, 0u32);
+        for (x, t) in a.iter().enumerate() {
             for (y, u) in b.iter().enumerate() {
                 if may_match(v, t, u) {
-                    may = true;
-                    b_may |= 1 << y;
+                    am |= 1 << x;
+                    bm |= 1 << y;
                 }
             }
-            if may {
-                pa += t.weight;
-            } else {
-                ua += t.weight;
-            }
         }
-        if ua == 0.0 || b_may.count_ones() as usize == b.len() {
+        let full = |w: &[Word]| (1u32 << w.len()) - 1;
+        if am == full(a) || bm == full(b) {
             return true;
         }
-        let (mut pb, mut ub) = (0.0f32, 0.0f32);
-        for (y, u) in b.iter().enumerate() {
-            if b_may & (1 << y) != 0 {
-                pb += u.weight;
-            } else {
-                ub += u.weight;
-            }
+        runs(v, a, b, &mut am, &mut bm);
+        runs(v, b, a, &mut bm, &mut am);
+        if am == full(a) || bm == full(b) {
+            return true;
         }
+        let split = |w: &[Word], m: u32| {
+            w.iter()
+                .enumerate()
+                .fold((0.0f32, 0.0f32), |(p, u), (x, t)| {
+                    if m & (1 << x) != 0 {
+                        (p + t.weight, u)
+                    } else {
+                        (p, u + t.weight)
+                    }
+                })
+        };
+        let ((pa, ua), (pb, ub)) = (split(a, am), split(b, bm));
         let mw = pa.min(pb);
         let bound = mw / (mw + 0.5 * (ua + ub));
         bound >= review_near - MARGIN
