@@ -1,5 +1,7 @@
 //! Microbenchmarks of the resolver's hot paths, so regressions show (issue 18): parsing a
-//! name, comparing two name forms, and the whole resolver on one anchor's real payees.
+//! name, comparing two name forms, the first judging pass over candidate pairs (the bound of
+//! `anchornet_resolve::bound`, then the full judgement of the pairs it keeps), and the whole
+//! resolver on one anchor's real payees.
 //!
 //!     cargo bench -p anchornet-resolve --bench hot
 //!
@@ -10,8 +12,10 @@
 
 use std::path::Path;
 
+use anchornet_resolve::bound::Sketches;
 use anchornet_resolve::compare::{compare_forms, Context};
-use anchornet_resolve::model::{FRec, Vocab};
+use anchornet_resolve::judge::{judge, Item, Pair};
+use anchornet_resolve::model::{FRec, NRec, Vocab};
 use anchornet_resolve::{parse::parse, NameInput, Resolver};
 
 fn main() {
@@ -88,6 +92,56 @@ fn compare_neighbours(b: divan::Bencher) {
             for w in forms.windows(2) {
                 divan::black_box(compare_forms(&v, &w[0], &w[1], Context::default()));
             }
+        });
+}
+
+/// The resolver's first judging pass on each name and its next eight in sorted order (pairs
+/// sharing their first words, as many candidate pairs do): the bound first, then the full
+/// judgement of the pairs it does not rule out, keeping links and near misses.
+#[divan::bench]
+fn first_pass_neighbours(b: divan::Bencher) {
+    let names = names();
+    let mut v = Vocab::default();
+    let items: Vec<Item> = names
+        .iter()
+        .map(|n| {
+            let p = parse(n);
+            Item {
+                name: n.clone(),
+                rec: NRec::from_parsed(&p, &mut v),
+                public: p.public.clone(),
+                ..Item::default()
+            }
+        })
+        .collect();
+    for it in &items {
+        let mut seen = it.rec.main.toks.clone();
+        if let Some(a) = &it.rec.alias {
+            seen.extend(&a.toks);
+        }
+        seen.sort_unstable();
+        seen.dedup();
+        for t in seen {
+            v.df_in[t as usize] += 1;
+        }
+    }
+    v.n_in = items.len() as u32;
+    v.reweigh();
+    let sketches = Sketches::new(&v, &items);
+    let pairs: Vec<(u32, u32)> = (0..items.len() as u32)
+        .flat_map(|i| (i + 1..(i + 9).min(items.len() as u32)).map(move |j| (i, j)))
+        .collect();
+    b.counter(divan::counter::ItemsCount::new(pairs.len()))
+        .bench(|| {
+            pairs
+                .iter()
+                .filter(|&&(i, j)| sketches.may_keep(&v, i, j, 0.6))
+                .filter(|&&(i, j)| match judge(&v, &items, i, j) {
+                    Pair::Link(_) => true,
+                    Pair::Near(s, _) => s >= 0.6,
+                    _ => false,
+                })
+                .count()
         });
 }
 

@@ -23,7 +23,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    FRec, Vocab, C_ACCOUNT, C_CHARITY, C_NUM, C_ORG, C_PLACE, C_QUAL, C_REGION, C_SITE,
+    FRec, Vocab, C_ACCOUNT, C_CHARITY, C_NUM, C_ORG, C_PLACE, C_QUAL, C_REGION, C_SITE, W_ACRONYM,
+    W_DIGIT, W_DIRECTION, W_FUNCTION, W_HOSPITAL, W_NATIONAL, W_NHS, W_PLACE, W_UNIVERSITY,
 };
 use crate::text::osa;
 use crate::words;
@@ -202,23 +203,20 @@ fn fuzzy(v: &Vocab, x: u32, y: u32, x_last: bool, y_last: bool) -> f32 {
     }
     // Two places are two places, however alike (`Hart` / `Hartlepool`, `Brent` /
     // `Brentwood`: ONS districts of their own).
-    let place = |id: u32| {
-        v.class[id as usize] & crate::model::C_PLACE != 0
-            || words::places().authorities.contains(&*v.text[id as usize])
-    };
+    // (`W_PLACE`: the class `C_PLACE` or a local authority's name, found when interned.)
+    let place = |id: u32| v.facts[id as usize] & W_PLACE != 0;
     // (A plural is the same place: `Pennine` / `Pennines`; and a name cut at a field width
     // may end in the start of a place's name: `Great York…`.)
     if place(x) && place(y) && !s_last && !(l.len() == s.len() + 1 && l.ends_with(b"s")) {
         return 0.0;
     }
-    let s_word = std::str::from_utf8(s).unwrap_or("");
-    if words::is_function_word(s_word) && !s_last {
+    if v.facts[sid as usize] & W_FUNCTION != 0 && !s_last {
         return 0.0;
     }
     let (fs, fl) = (v.freq(sid), v.freq(lid));
     // Two words both common in their own right are different words (`homes` / `holmes`).
     let both_common = fs >= 60 && fl >= 60;
-    if s.iter().any(u8::is_ascii_digit) || l.iter().any(u8::is_ascii_digit) {
+    if (v.facts[sid as usize] | v.facts[lid as usize]) & W_DIGIT != 0 {
         return 0.0;
     }
     if l.starts_with(s) {
@@ -477,10 +475,11 @@ fn initials(v: &Vocab, x: &FRec, y: &FRec, al: &mut Align, swapped: bool) {
         if !free(al, i, true) {
             continue;
         }
-        let xs = v.text[x.toks[i] as usize].as_bytes();
-        if !(2..=6).contains(&xs.len()) || !xs.iter().all(u8::is_ascii_alphabetic) {
+        // (2–6 ASCII letters.)
+        if v.facts[x.toks[i] as usize] & W_ACRONYM == 0 {
             continue;
         }
+        let xs = v.text[x.toks[i] as usize].as_bytes();
         'start: for j in 0..ny {
             // Spell x from the initials of the free run starting at j.
             let mut at = 0;
@@ -512,20 +511,52 @@ fn initials(v: &Vocab, x: &FRec, y: &FRec, al: &mut Align, swapped: bool) {
     }
 }
 
+/// Word positions of one form (at most [`MAX_TOKS`]), kept on the stack: this runs for
+/// every candidate pair (issue 18).
+#[derive(Clone, Copy)]
+struct Idx {
+    at: [usize; MAX_TOKS],
+    len: usize,
+}
+
+impl Idx {
+    const EMPTY: Idx = Idx {
+        at: [0; MAX_TOKS],
+        len: 0,
+    };
+
+    fn push(&mut self, i: usize) {
+        self.at[self.len] = i;
+        self.len += 1;
+    }
+
+    fn remove_first(&mut self) {
+        self.at.copy_within(1..self.len, 0);
+        self.len -= 1;
+    }
+}
+
+impl std::ops::Deref for Idx {
+    type Target = [usize];
+    fn deref(&self) -> &[usize] {
+        &self.at[..self.len]
+    }
+}
+
 /// Positions of unmatched tokens of one side relative to its matched ones.
 struct Leftover {
-    lead: Vec<usize>,
-    mid: Vec<usize>,
-    tail: Vec<usize>,
+    lead: Idx,
+    mid: Idx,
+    tail: Idx,
 }
 
 fn leftover(matched: &[u8], len: usize) -> Leftover {
     let first = (0..len).find(|&i| matched[i] != NONE);
     let last = (0..len).rev().find(|&i| matched[i] != NONE);
     let mut lo = Leftover {
-        lead: vec![],
-        mid: vec![],
-        tail: vec![],
+        lead: Idx::EMPTY,
+        mid: Idx::EMPTY,
+        tail: Idx::EMPTY,
     };
     let (Some(f), Some(l)) = (first, last) else {
         return lo;
@@ -571,23 +602,24 @@ pub fn compare_forms(v: &Vocab, a: &FRec, b: &FRec, ctx: Context) -> Judgement {
     // order the words come in: an NHS form or `Hospital` on one side only, with
     // `University` on both, is two bodies (NHS Digital's ODS lists such trusts as NHS
     // bodies; the universities are higher education corporations or chartered bodies).
-    let has = |f: &FRec, x: &str| f.toks.iter().any(|&t| &*v.text[t as usize] == x);
+    // (The words `hospital`, `nhs` and `university` are word facts, `W_*`.)
+    let has = |f: &FRec, fact: u16| f.toks.iter().any(|&t| v.facts[t as usize] & fact != 0);
     let hospital = |f: &FRec| {
-        has(f, "hospital")
+        has(f, W_HOSPITAL)
             || f.dropped
-                .is_some_and(|d| &*v.text[d as usize] == "hospital")
+                .is_some_and(|d| v.facts[d as usize] & W_HOSPITAL != 0)
             || (f.truncated
                 && f.toks.last().is_some_and(|&t| {
                     let x = &*v.text[t as usize];
                     x.len() >= 2 && "hospital".starts_with(x)
                 }))
     };
-    let health = |f: &FRec| f.lf == Some(LegalForm::Nhs) || has(f, "nhs") || hospital(f);
+    let health = |f: &FRec| f.lf == Some(LegalForm::Nhs) || has(f, W_NHS) || hospital(f);
     let (ha, hb) = (health(a), health(b));
     // (Unless the other name was cut at a field width, which may have taken the form away:
     // `… Partnership University` is the start of `… Partnership University NHS FT`.)
-    if has(a, "university")
-        && has(b, "university")
+    if has(a, W_UNIVERSITY)
+        && has(b, W_UNIVERSITY)
         && ha != hb
         && !(if ha { b.truncated } else { a.truncated })
     {
@@ -688,15 +720,15 @@ pub fn compare_forms(v: &Vocab, a: &FRec, b: &FRec, ctx: Context) -> Judgement {
         let (s, l, ll) = if a_done { (a, b, &lb) } else { (b, a, &la) };
         let class = |i: usize| v.class[l.toks[i] as usize];
         if !ll.lead.is_empty() || !ll.mid.is_empty() {
-            let ins: Vec<usize> = ll.lead.iter().chain(&ll.mid).copied().collect();
+            let ins = ll.lead.iter().chain(ll.mid.iter());
             let ins_w: f32 = ins
-                .iter()
+                .clone()
                 .filter(|&&i| class(i) & C_QUAL == 0)
                 .map(|&i| w(l.toks[i]))
                 .sum();
             let rest_w: f32 = ll.tail.iter().map(|&i| w(l.toks[i])).sum();
             let score = (mw / (mw + ins_w + 0.5 * rest_w)).min(0.7);
-            if sharing && ins_w >= 3.0 && (lf_both || ins.iter().any(|&i| class(i) & C_ORG != 0)) {
+            if sharing && ins_w >= 3.0 && (lf_both || ins.clone().any(|&i| class(i) & C_ORG != 0)) {
                 return Judgement::new(
                     Verdict::Conflict(Strength::Soft),
                     Reason::DifferentRegisteredNames,
@@ -705,7 +737,7 @@ pub fn compare_forms(v: &Vocab, a: &FRec, b: &FRec, ctx: Context) -> Judgement {
             return Judgement::new(Verdict::Neutral(score), Reason::InsertedWords);
         }
         // Only a tail.
-        let mut tail: Vec<usize> = ll.tail.clone();
+        let mut tail = ll.tail;
         // The short name dropped an optional word that the long one keeps:
         // `Royal Devon Hospital` vs `… Hospital Charity`.
         // (Or a name cut at a field width inside that word: `… Teaching Hos`.)
@@ -715,7 +747,7 @@ pub fn compare_forms(v: &Vocab, a: &FRec, b: &FRec, ctx: Context) -> Judgement {
             let cut =
                 l.truncated && tail.len() == 1 && x.len() >= 2 && v.text[d as usize].starts_with(x);
             if l.toks[t0] == d || cut {
-                tail.remove(0);
+                tail.remove_first();
                 dropped_found = true;
             }
         }
@@ -879,14 +911,10 @@ pub fn compare_forms(v: &Vocab, a: &FRec, b: &FRec, ctx: Context) -> Judgement {
     let place = |f: &FRec, matched: &[u8], len: usize| {
         let un = (0..len).filter(|&i| matched[i] == NONE);
         let c = |i: usize| v.class[f.toks[i] as usize];
-        let t = |i: usize| &*v.text[f.toks[i] as usize];
+        let facts = |i: usize| v.facts[f.toks[i] as usize];
         let places = un.clone().any(|i| c(i) & C_PLACE != 0)
-            || un
-                .clone()
-                .filter(|&i| words::is_direction_word(t(i)))
-                .count()
-                >= 2;
-        let national = un.clone().any(|i| words::is_national_word(t(i)));
+            || un.clone().filter(|&i| facts(i) & W_DIRECTION != 0).count() >= 2;
+        let national = un.clone().any(|i| facts(i) & W_NATIONAL != 0);
         (places, national)
     };
     let (place_a, nat_a) = place(a, &al.a, n);
@@ -920,12 +948,11 @@ pub fn compare_forms(v: &Vocab, a: &FRec, b: &FRec, ctx: Context) -> Judgement {
         );
     }
     // `Exeter Mind` / `Barnet Mind`, `Exeter Citizens Advice` / `Citizens Advice Enfield`.
-    let lead_a: Vec<usize> = la.lead.clone();
-    let lead_b: Vec<usize> = lb.lead.clone();
-    if distinct(a, &lead_a, &ca) && (distinct(b, &lead_b, &cb) || distinct(b, &lb.tail, &cb)) {
+    let (lead_a, lead_b) = (&la.lead, &lb.lead);
+    if distinct(a, lead_a, &ca) && (distinct(b, lead_b, &cb) || distinct(b, &lb.tail, &cb)) {
         return Judgement::new(Verdict::Conflict(Strength::Soft), Reason::DivergingNames);
     }
-    if distinct(b, &lead_b, &cb) && distinct(a, &la.tail, &ca) {
+    if distinct(b, lead_b, &cb) && distinct(a, &la.tail, &ca) {
         return Judgement::new(Verdict::Conflict(Strength::Soft), Reason::DivergingNames);
     }
     Judgement::new(Verdict::Neutral(score), Reason::DifferentWords)

@@ -22,7 +22,9 @@
 //!   [`public`] recognises councils and national bodies.
 //! * [`model`] weighs words by rarity over the input and a built-in background of real
 //!   supplier names; [`block`] picks the pairs worth comparing; [`compare`] judges two
-//!   names' words and [`judge`] adds identifiers, public bodies, trading names and anchors.
+//!   names' words and [`judge`] adds identifiers, public bodies, trading names and anchors;
+//!   [`bound`] rules out, exactly and cheaply, the pairs that can give neither a link nor a
+//!   near miss, so that only the others are judged in full.
 //! * [`cluster`] joins links strongest first and refuses any join across a conflict, so a
 //!   short `Ravensworth` cannot chain `Ravensworth Resourcing` to `Ravensworth Business
 //!   Services`.
@@ -50,6 +52,7 @@
 #![deny(missing_docs)]
 
 pub mod block;
+pub mod bound;
 pub mod calibrate;
 pub mod cluster;
 pub mod compare;

@@ -32,6 +32,26 @@ pub const C_SITE: u8 = 64;
 /// Token class: names only qualify, never identify.
 pub const C_QUAL: u8 = C_ACCOUNT | C_REGION | C_PLACE | C_NUM;
 
+/// Word fact: a place to `compare` (a town or a local authority's name: two places are
+/// never spellings of each other).
+pub const W_PLACE: u16 = 1;
+/// Word fact: a function word ([`words::is_function_word`]).
+pub const W_FUNCTION: u16 = 2;
+/// Word fact: a compass word ([`words::is_direction_word`]).
+pub const W_DIRECTION: u16 = 4;
+/// Word fact: a national word ([`words::is_national_word`]).
+pub const W_NATIONAL: u16 = 8;
+/// Word fact: has an ASCII digit.
+pub const W_DIGIT: u16 = 16;
+/// Word fact: 2–6 ASCII letters (may be initials).
+pub const W_ACRONYM: u16 = 32;
+/// Word fact: `hospital`.
+pub const W_HOSPITAL: u16 = 64;
+/// Word fact: `university`.
+pub const W_UNIVERSITY: u16 = 128;
+/// Word fact: `nhs`.
+pub const W_NHS: u16 = 256;
+
 /// The background frequencies.
 pub struct Background {
     /// Number of names counted.
@@ -80,6 +100,9 @@ pub struct Vocab {
     pub weight: Vec<f32>,
     /// `C_*` class bits.
     pub class: Vec<u8>,
+    /// `W_*` word facts: what the comparison asks of a word for every pair it is in,
+    /// found once when the word is interned.
+    pub facts: Vec<u16>,
     /// Number of input names.
     pub n_in: u32,
 }
@@ -98,6 +121,7 @@ impl Vocab {
             .push(background().df.get(s).copied().unwrap_or(0));
         self.weight.push(0.0);
         self.class.push(class_of(s));
+        self.facts.push(facts_of(s));
         id
     }
 
@@ -120,6 +144,36 @@ impl Vocab {
     pub fn freq(&self, id: u32) -> u32 {
         self.df_bg[id as usize] + self.df_in[id as usize]
     }
+}
+
+fn facts_of(s: &str) -> u16 {
+    let b = s.as_bytes();
+    let mut f = 0;
+    if class_of(s) & C_PLACE != 0 || words::places().authorities.contains(s) {
+        f |= W_PLACE;
+    }
+    if words::is_function_word(s) {
+        f |= W_FUNCTION;
+    }
+    if words::is_direction_word(s) {
+        f |= W_DIRECTION;
+    }
+    if words::is_national_word(s) {
+        f |= W_NATIONAL;
+    }
+    if b.iter().any(u8::is_ascii_digit) {
+        f |= W_DIGIT;
+    }
+    if (2..=6).contains(&b.len()) && b.iter().all(u8::is_ascii_alphabetic) {
+        f |= W_ACRONYM;
+    }
+    match s {
+        "hospital" => f |= W_HOSPITAL,
+        "university" => f |= W_UNIVERSITY,
+        "nhs" => f |= W_NHS,
+        _ => {}
+    }
+    f
 }
 
 fn class_of(s: &str) -> u8 {

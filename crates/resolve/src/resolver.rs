@@ -16,6 +16,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::block;
+use crate::bound::Sketches;
 use crate::cluster::{self, Conflict, Fate, Link, NO_OWNER};
 use crate::compare::{Reason, Strength, LINK};
 use crate::ids;
@@ -704,10 +705,14 @@ impl Resolver {
         // of near-identical names gives millions of pairs with nothing to say, or with a
         // conflict between two names no link joins. Conflicts are kept in a second pass
         // (step 9), for the pairs the links put in one component: only those can matter.
+        // (Pairs that surely give neither a link nor a near miss are not judged: most
+        // candidates share one middling word and nothing else; `crate::bound`.)
         let n_pairs = pairs.len();
         let review_near = self.config.review_near;
+        let sketches = Sketches::new(&v, &items);
         let judged: Vec<((u32, u32), Pair)> = pairs
             .par_iter()
+            .filter(|&&(i, j)| sketches.may_keep(&v, i, j, review_near))
             .filter_map(|&(i, j)| match judge(&v, &items, i, j) {
                 Pair::None | Pair::Conflict(_) => None,
                 Pair::Near(s, _) if s < review_near => None,
