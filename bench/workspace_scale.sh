@@ -31,8 +31,9 @@ export ANCHORNET_PASSWORD="bench-password-1"
 
 cd "$root"
 target="${CARGO_TARGET_DIR:-$root/target}/release"
-# Build what is missing (release): `cargo build --release -p anchornet -p anchornet-bench`.
+# Build what is missing (release), before timing anything: the binary and crates/bench's web_load.
 [ -x "$target/anchornet" ] || cargo build --release -q -p anchornet
+[ -x "$target/web_load" ] || cargo build --release -q -p anchornet-bench
 an="$target/anchornet"
 
 [ -e "$dir" ] && { echo "$dir exists; remove it or set WS_DIR" >&2; exit 2; }
@@ -96,8 +97,6 @@ server=$!
 for _ in $(seq 1 900); do grep -q "listening on" "$log" && break; sleep 1; done
 grep -q "listening on" "$log" || { cat "$log" >&2; exit 1; }
 base="http://127.0.0.1:$port"
-for _ in $(seq 1 1800); do [ -x "$target/web_load" ] && break; sleep 1; done
-[ -x "$target/web_load" ] || cargo build --release -q -p anchornet-bench
 sign_in() { # user -> "anchornet_session=..."
     local jar token
     jar="$(mktemp)"
