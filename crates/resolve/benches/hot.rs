@@ -15,7 +15,7 @@ use std::path::Path;
 use anchornet_resolve::bound::Sketches;
 use anchornet_resolve::compare::{compare_forms, Context};
 use anchornet_resolve::judge::{judge, Item, Pair};
-use anchornet_resolve::model::{FRec, NRec, Vocab};
+use anchornet_resolve::model::{FRec, Vocab};
 use anchornet_resolve::{parse::parse, NameInput, Resolver};
 
 fn main() {
@@ -100,33 +100,7 @@ fn compare_neighbours(b: divan::Bencher) {
 /// judgement of the pairs it does not rule out, keeping links and near misses.
 #[divan::bench]
 fn first_pass_neighbours(b: divan::Bencher) {
-    let names = names();
-    let mut v = Vocab::default();
-    let items: Vec<Item> = names
-        .iter()
-        .map(|n| {
-            let p = parse(n);
-            Item {
-                name: n.clone(),
-                rec: NRec::from_parsed(&p, &mut v),
-                public: p.public.clone(),
-                ..Item::default()
-            }
-        })
-        .collect();
-    for it in &items {
-        let mut seen = it.rec.main.toks.clone();
-        if let Some(a) = &it.rec.alias {
-            seen.extend(&a.toks);
-        }
-        seen.sort_unstable();
-        seen.dedup();
-        for t in seen {
-            v.df_in[t as usize] += 1;
-        }
-    }
-    v.n_in = items.len() as u32;
-    v.reweigh();
+    let (v, items) = Item::of_names(names());
     let sketches = Sketches::new(&v, &items);
     let pairs: Vec<(u32, u32)> = (0..items.len() as u32)
         .flat_map(|i| (i + 1..(i + 9).min(items.len() as u32)).map(move |j| (i, j)))

@@ -297,39 +297,6 @@ impl Sketches {
 mod tests {
     use super::*;
     use crate::judge::{judge, Pair};
-    use crate::model::NRec;
-    use crate::parse::parse;
-
-    /// Items for `names`, weighed over them as the resolver weighs its input.
-    fn items(names: &[String]) -> (Vocab, Vec<Item>) {
-        let mut v = Vocab::default();
-        let mut items: Vec<Item> = names
-            .iter()
-            .map(|n| {
-                let p = parse(n);
-                Item {
-                    name: n.clone(),
-                    rec: NRec::from_parsed(&p, &mut v),
-                    public: p.public.clone(),
-                    ..Item::default()
-                }
-            })
-            .collect();
-        for it in &mut items {
-            let mut t = it.rec.main.toks.clone();
-            if let Some(a) = &it.rec.alias {
-                t.extend(&a.toks);
-            }
-            t.sort_unstable();
-            t.dedup();
-            for x in t {
-                v.df_in[x as usize] += 1;
-            }
-        }
-        v.n_in = items.len() as u32;
-        v.reweigh();
-        (v, items)
-    }
 
     fn kept(p: Pair) -> bool {
         match p {
@@ -350,7 +317,7 @@ mod tests {
         ]
         .map(String::from)
         .to_vec();
-        let (v, items) = items(&names);
+        let (v, items) = Item::of_names(&names);
         let s = Sketches::new(&v, &items);
         assert!(!s.may_keep(&v, 0, 1, 0.6));
         assert!(s.may_keep(&v, 0, 2, 0.6));
@@ -388,7 +355,7 @@ mod tests {
             }
         }
         let names: Vec<String> = set.into_iter().collect();
-        let (v, items) = items(&names);
+        let (v, items) = Item::of_names(&names);
         let s = Sketches::new(&v, &items);
         let mut by_word: rustc_hash::FxHashMap<u32, Vec<u32>> = Default::default();
         for (k, it) in items.iter().enumerate() {

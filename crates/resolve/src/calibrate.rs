@@ -477,15 +477,7 @@ fn prepare(names: &[String]) -> (Vocab, Vec<Parsed>, Vec<NRec>) {
     let mut recs = Vec::with_capacity(parsed.len());
     for p in &parsed {
         let rec = NRec::from_parsed(p, &mut v);
-        let mut seen: Vec<u32> = rec.main.toks.clone();
-        if let Some(a) = &rec.alias {
-            seen.extend(&a.toks);
-        }
-        seen.sort_unstable();
-        seen.dedup();
-        for t in seen {
-            v.df_in[t as usize] += 1;
-        }
+        v.count_input(&rec);
         recs.push(rec);
     }
     v.n_in = names.len() as u32;

@@ -33,6 +33,31 @@ pub struct Item {
     pub rows: u64,
 }
 
+impl Item {
+    /// Items for names alone (no identifiers, spend or anchors), prepared as the resolver
+    /// prepares its input: parsed, interned, and the words weighed over these names.
+    pub fn of_names(names: &[String]) -> (Vocab, Vec<Item>) {
+        let mut v = Vocab::default();
+        let items: Vec<Item> = names
+            .iter()
+            .map(|n| {
+                let p = crate::parse::parse(n);
+                let rec = NRec::from_parsed(&p, &mut v);
+                v.count_input(&rec);
+                Item {
+                    name: n.clone(),
+                    rec,
+                    public: p.public,
+                    ..Item::default()
+                }
+            })
+            .collect();
+        v.n_in = items.len() as u32;
+        v.reweigh();
+        (v, items)
+    }
+}
+
 /// The outcome for a pair: a link, a conflict, or a near miss kept for review.
 #[derive(Debug, Clone, Copy)]
 pub enum Pair {

@@ -125,6 +125,20 @@ impl Vocab {
         id
     }
 
+    /// Count one input name's distinct words (its main form and its alias) into `df_in`;
+    /// after every input name, set `n_in` and [`Vocab::reweigh`].
+    pub fn count_input(&mut self, rec: &NRec) {
+        let mut seen: Vec<u32> = rec.main.toks.clone();
+        if let Some(a) = &rec.alias {
+            seen.extend(&a.toks);
+        }
+        seen.sort_unstable();
+        seen.dedup();
+        for t in seen {
+            self.df_in[t as usize] += 1;
+        }
+    }
+
     /// Recompute weights after document frequencies changed.
     pub fn reweigh(&mut self) {
         let bg = background();

@@ -654,15 +654,7 @@ impl Resolver {
             if k >= n_names {
                 continue;
             }
-            let mut seen: Vec<u32> = it.rec.main.toks.clone();
-            if let Some(a) = &it.rec.alias {
-                seen.extend(&a.toks);
-            }
-            seen.sort_unstable();
-            seen.dedup();
-            for t in seen {
-                v.df_in[t as usize] += 1;
-            }
+            v.count_input(&it.rec);
         }
         v.n_in = n_names as u32;
         v.reweigh();
