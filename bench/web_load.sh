@@ -31,13 +31,10 @@ for _ in $(seq 1 600); do
 done
 grep -q "listening on" "$log" || { cat "$log" >&2; exit 1; }
 
-# Sign in as the admin (the form's pre-session token, then the session cookie).
-jar="$(mktemp)"
+# Sign in as the admin.
+. "$root/bench/sign_in.sh"
 base="http://127.0.0.1:$port"
-token="$(curl -s -c "$jar" "$base/login" | grep -o 'name="csrf" value="[^"]*"' | sed 's/.*value="//;s/"$//')"
-curl -s -b "$jar" -c "$jar" -o /dev/null -d "csrf=$token&username=admin&password=$ANCHORNET_PASSWORD&next=/overview" "$base/login"
-session="anchornet_session=$(awk '$6 == "anchornet_session" {print $7}' "$jar")"
-rm -f "$jar"
+session="$(sign_in "$base" admin)"
 payments="$(curl -s -H "Cookie: $session" "$base/overview.json" | grep -o '"payments":[0-9]*' | head -1 | cut -d: -f2)"
 
 echo "network loaded: $payments payments; $(nproc) cores; $clients clients, ${secs}s per path"

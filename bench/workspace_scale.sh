@@ -97,16 +97,9 @@ server=$!
 for _ in $(seq 1 900); do grep -q "listening on" "$log" && break; sleep 1; done
 grep -q "listening on" "$log" || { cat "$log" >&2; exit 1; }
 base="http://127.0.0.1:$port"
-sign_in() { # user -> "anchornet_session=..."
-    local jar token
-    jar="$(mktemp)"
-    token="$(curl -s -c "$jar" "$base/login" | grep -o 'name="csrf" value="[^"]*"' | sed 's/.*value="//;s/"$//')"
-    curl -s -b "$jar" -c "$jar" -o /dev/null -d "csrf=$token&username=$1&password=$ANCHORNET_PASSWORD&next=/overview" "$base/login"
-    echo "anchornet_session=$(awk '$6 == "anchornet_session" {print $7}' "$jar")"
-    rm -f "$jar"
-}
-session="$(sign_in admin)"
-viewer="$(sign_in viewer)"
+. "$root/bench/sign_in.sh"
+session="$(sign_in "$base" admin)"
+viewer="$(sign_in "$base" viewer)"
 # The first overview waits for the analysis of the whole network: time it.
 t_first0=$(date +%s.%N)
 payments="$(curl -s -m 1800 -H "Cookie: $session" "$base/overview.json" | grep -o '"payments":[0-9]*' | head -1 | cut -d: -f2)"
